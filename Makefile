@@ -1,0 +1,39 @@
+# clientvault: `make run` (install, migrate, demo data, serve) and `make test` (the whole suite).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+
+.PHONY: install run test lint typecheck migrate clean
+
+$(BIN)/.installed: pyproject.toml constraints.txt scripts/system-packages.sh
+	sh scripts/system-packages.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $@
+
+install: $(BIN)/.installed
+
+migrate: install
+	$(BIN)/clientvault migrate --noinput
+	$(BIN)/clientvault migrate --noinput --database keys
+
+run: migrate
+	$(BIN)/clientvault demo
+	$(BIN)/clientvault demo --logins
+	$(BIN)/clientvault runserver $(HOST)
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: install
+	$(BIN)/mypy clientvault
+
+test: lint typecheck
+	$(BIN)/lint-imports
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) var staticfiles

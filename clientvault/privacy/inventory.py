@@ -1,0 +1,174 @@
+"""The inventory: what every model holds, whose it is, why, and how it is erased and expired.
+
+Each app declares its models in its ``privacy.py`` (discovered at start-up)::
+
+    inventory.declare(
+        "billing.Card",
+        subject="subject",
+        fields={
+            "id": inventory.not_personal(),
+            "number": inventory.personal(
+                "user.financial.credit_card", purposes=["payment_processing"], erasure="shred"
+            ),
+        },
+    )
+
+``clientvault privacy check`` fails on any concrete field of any installed model that is not
+declared, and on declarations that contradict the taxonomy or the vault.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import models
+
+from clientvault.privacy.taxonomy import CATEGORIES, Purpose, is_restricted
+
+
+class Erasure(models.TextChoices):
+    DELETE = "delete", "Deleted"
+    CLEAR = "clear", "Cleared"
+    PSEUDONYMISE = "pseudonymise", "Replaced by a pseudonym"
+    SHRED = "shred", "Made unreadable by destroying its key"
+    RETAIN = "retain", "Kept for a legal reason, then deleted"
+
+
+@dataclass(frozen=True)
+class Personal:
+    category: str
+    purposes: tuple[str, ...]
+    erasure: Erasure
+    retention: str | None = None
+    legal_basis: str = ""
+    recipients: tuple[str, ...] = ()
+
+    @property
+    def restricted(self) -> bool:
+        return is_restricted(self.category)
+
+
+@dataclass(frozen=True)
+class NotPersonal:
+    reason: str = ""
+
+
+FieldSpec = Personal | NotPersonal
+
+
+@dataclass(frozen=True)
+class RowRetention:
+    """Rows older than the profile's period ``period`` (measured on ``age_field``) expire.
+
+    ``aggregator`` (a dotted path to ``fn(queryset) -> int``) keeps anonymous figures first.
+    """
+
+    period: str
+    age_field: str
+    aggregator: str | None = None
+
+
+@dataclass
+class Declaration:
+    label: str
+    subject: str | None
+    fields: dict[str, FieldSpec]
+    retention: RowRetention | None = None
+    description: str = ""
+    storage: str = "data database"
+
+    @property
+    def model(self) -> type[models.Model]:
+        return apps.get_model(self.label)
+
+    def personal_fields(self) -> Iterator[tuple[str, Personal]]:
+        for name, spec in self.fields.items():
+            if isinstance(spec, Personal):
+                yield name, spec
+
+
+@dataclass
+class Registry:
+    declarations: dict[str, Declaration] = field(default_factory=dict)
+    exclusions: dict[str, str] = field(default_factory=dict)
+
+    def get(self, label: str) -> Declaration | None:
+        return self.declarations.get(label)
+
+    def for_model(self, model: type[models.Model]) -> Declaration | None:
+        return self.declarations.get(model._meta.label)
+
+    def spec(self, model: type[models.Model], field_name: str) -> FieldSpec | None:
+        declaration = self.for_model(model)
+        return declaration.fields.get(field_name) if declaration else None
+
+    def __iter__(self) -> Iterator[Declaration]:
+        return iter(sorted(self.declarations.values(), key=lambda d: d.label))
+
+
+registry = Registry()
+
+
+def personal(
+    category: str,
+    *,
+    purposes: Iterable[str],
+    erasure: str,
+    retention: str | None = None,
+    legal_basis: str = "",
+    recipients: Iterable[str] = (),
+) -> Personal:
+    return Personal(
+        category=category,
+        purposes=tuple(purposes),
+        erasure=Erasure(erasure),
+        retention=retention,
+        legal_basis=legal_basis,
+        recipients=tuple(recipients),
+    )
+
+
+def not_personal(reason: str = "") -> NotPersonal:
+    return NotPersonal(reason)
+
+
+def declare(
+    label: str,
+    *,
+    subject: str | None,
+    fields: dict[str, FieldSpec],
+    retention: RowRetention | None = None,
+    description: str = "",
+    storage: str = "data database",
+) -> Declaration:
+    if label in registry.declarations:
+        raise ValueError(f"{label} is declared twice")
+    declaration = Declaration(label, subject, fields, retention, description, storage)
+    registry.declarations[label] = declaration
+    return declaration
+
+
+def exclude(label: str, *, reason: str) -> None:
+    """Leave a model out of the check deliberately; the reason is printed with the inventory."""
+    registry.exclusions[label] = reason
+
+
+def spec_problems(label: str, name: str, spec: Personal, vault_field: bool) -> list[str]:
+    where = f"{label}.{name}"
+    problems = []
+    if spec.category not in CATEGORIES:
+        problems.append(f"{where}: unknown category {spec.category!r}")
+    elif spec.restricted and not vault_field:
+        problems.append(f"{where}: {spec.category} is restricted and must be a VaultField")
+    problems += [
+        f"{where}: unknown purpose {p!r}" for p in spec.purposes if p not in Purpose.values
+    ]
+    if not spec.purposes:
+        problems.append(f"{where}: declares no purpose")
+    if spec.erasure == Erasure.RETAIN and not (spec.legal_basis and spec.retention):
+        problems.append(f"{where}: 'retain' needs a legal basis and a retention period")
+    if spec.erasure == Erasure.SHRED and not vault_field:
+        problems.append(f"{where}: 'shred' needs a VaultField")
+    return problems

@@ -1,0 +1,232 @@
+"""The one settings module of clientvault, read from the environment.
+
+With nothing set, development works: SQLite files under ``var/`` and a development master key
+generated on first run into a git-ignored file. With ``DEBUG=0`` the production values must be
+set, and a missing master key stops start-up with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+import dj_email_url
+from django.core.exceptions import ImproperlyConfigured
+
+from clientvault.env import EnvError, env_bool, env_int, env_list, env_path, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = env_path("CLIENTVAULT_VAR_DIR", BASE_DIR / "var")
+
+try:
+    DEBUG = env_bool("DEBUG", True)
+    TESTING = env_bool("CLIENTVAULT_TESTING", False)  # set by tests/conftest.py
+    _secret = env_str("SECRET_KEY", "") or None
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+    _database_url = env_str("DATABASE_URL", "")
+    _keys_database_url = env_str("CLIENTVAULT_KEYS_DATABASE_URL", "")
+    _email_url = env_str("EMAIL_URL", "console://" if DEBUG else "")
+    _master_key = env_str("CLIENTVAULT_MASTER_KEY", "")
+    _master_key_file = env_str("CLIENTVAULT_MASTER_KEY_FILE", "")
+    _policy = env_str("CLIENTVAULT_POLICY", "")
+    SESSION_IDLE_SECONDS = env_int("CLIENTVAULT_SESSION_IDLE_SECONDS", 30 * 60)
+except EnvError as error:
+    raise ImproperlyConfigured(str(error)) from None
+
+
+def _dev_secret(path: Path) -> str:
+    """A development-only secret kept in a git-ignored file so sessions survive restarts."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+if _secret is None:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG=0")
+    _secret = _dev_secret(VAR_DIR / "secret.key")
+SECRET_KEY = _secret
+
+# The master key ring. In production it comes from CLIENTVAULT_MASTER_KEY (the key ring text)
+# or CLIENTVAULT_MASTER_KEY_FILE; in development a key file is generated under var/.
+if _master_key:
+    CLIENTVAULT_MASTER_KEY_FILE: Path | None = None
+    CLIENTVAULT_MASTER_KEY = _master_key
+elif _master_key_file:
+    CLIENTVAULT_MASTER_KEY_FILE = Path(_master_key_file)
+    CLIENTVAULT_MASTER_KEY = ""
+elif DEBUG:
+    CLIENTVAULT_MASTER_KEY_FILE = VAR_DIR / "master.key"
+    CLIENTVAULT_MASTER_KEY = ""
+else:
+    raise ImproperlyConfigured(
+        "CLIENTVAULT_MASTER_KEY or CLIENTVAULT_MASTER_KEY_FILE must be set when DEBUG=0"
+    )
+CLIENTVAULT_DEV_KEYS = DEBUG and not _master_key and not _master_key_file
+
+CLIENTVAULT_POLICY = (
+    Path(_policy) if _policy else BASE_DIR / "clientvault/privacy/presets/need-to-know.toml"
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "clientvault.privacy",
+    "clientvault.accounts",
+    "clientvault.web",
+]
+if TESTING:
+    INSTALLED_APPS.append("tests.kernelapp")
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "clientvault.web.middleware.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "clientvault.urls"
+WSGI_APPLICATION = "clientvault.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "clientvault.web.context.site",
+            ],
+        },
+    },
+]
+
+
+def _database(url: str, sqlite_file: Path) -> dict[str, object]:
+    if url:
+        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+    else:
+        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+        config = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(sqlite_file)}
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    return config
+
+
+# The key store lives apart from the data database (and so apart from its backups).
+DATABASES = {
+    "default": _database(_database_url, VAR_DIR / "clientvault.sqlite3"),
+    "keys": _database(_keys_database_url, VAR_DIR / "keys.sqlite3"),
+}
+DATABASE_ROUTERS = ["clientvault.privacy.routers.KeyStoreRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG or TESTING
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+try:
+    _email = dj_email_url.parse(_email_url) if _email_url else {}
+except Exception as error:  # dj-email-url raises bare exceptions on unknown schemes
+    raise ImproperlyConfigured(f"EMAIL_URL is not a valid e-mail URL: {error}") from None
+if not _email and not DEBUG:
+    raise ImproperlyConfigured("EMAIL_URL must be set when DEBUG=0")
+globals().update(_email)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "clientvault@localhost")
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+# Sessions: new key at login (Django), idle timeout refreshed on each request, absolute cap.
+SESSION_COOKIE_AGE = env_int("CLIENTVAULT_SESSION_ABSOLUTE_SECONDS", 12 * 3600)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_VERBOSE = False
+
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("CLIENTVAULT_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_REFERRER_POLICY = "same-origin"
+
+# No personal data in application logs: requests are not logged with bodies, and the
+# audit log (not the application log) records what happens to personal data.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"django_tasks": {"level": "WARNING"}, "django_tasks_db": {"level": "WARNING"}},
+}

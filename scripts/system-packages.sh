@@ -1,0 +1,13 @@
+#!/bin/sh
+# Debian packages the suite needs; installed once, quietly, when missing.
+set -e
+need=""
+PACKAGES="postgresql-client"
+for pkg in $PACKAGES; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need="$need $pkg"
+done
+[ -z "$need" ] && exit 0
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $need

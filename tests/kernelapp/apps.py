@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class KernelAppConfig(AppConfig):
+    """A small app installed only under test, exercising the kernel as a domain app would."""
+
+    name = "tests.kernelapp"
+    label = "kernelapp"
