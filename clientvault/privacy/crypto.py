@@ -35,6 +35,10 @@ class SealError(Exception):
 class Keyring:
     keys: dict[int, bytes]
 
+    def __post_init__(self) -> None:
+        if not self.keys:
+            raise MasterKeyError("a key ring needs at least one key")
+
     @property
     def current_version(self) -> int:
         return max(self.keys)
@@ -53,6 +57,21 @@ class Keyring:
 
     def serialise(self) -> str:
         return "\n".join(format_entry(v, k) for v, k in sorted(self.keys.items())) + "\n"
+
+    def with_new_version(self, version: int) -> Keyring:
+        """This ring plus a fresh random key as ``version`` (which must be newer)."""
+        if version <= self.current_version:
+            raise MasterKeyError(f"version {version} is not newer than v{self.current_version}")
+        return Keyring({**self.keys, version: new_key()})
+
+    def merged(self, other: Keyring, source: str, other_source: str) -> Keyring:
+        """Both rings' keys, for unwrapping; a version they share must hold the same key."""
+        for version in sorted(self.keys.keys() & other.keys.keys()):
+            if not hmac.compare_digest(self.keys[version], other.keys[version]):
+                raise MasterKeyError(
+                    f"version {version} holds different keys in {source} and {other_source}"
+                )
+        return Keyring({**self.keys, **other.keys})
 
 
 def new_key() -> bytes:

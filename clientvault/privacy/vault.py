@@ -3,18 +3,28 @@
 Values are sealed with the subject's data key (AES-256-GCM); the associated data binds each
 ciphertext to its model, field and row. Destroying a subject's key (crypto-shredding) makes every
 value of that subject, in the live database and in every backup, read as :data:`ERASED`.
+
+Unwrapped data keys are cached per thread for ``CLIENTVAULT_KEY_CACHE_SECONDS`` (10 by default),
+so a key destroyed by another process stops opening values here within that time; a key destroyed
+by this thread stops at once.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
+import contextlib
+import os
 import threading
+import time
 import uuid
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from clientvault.privacy import crypto
@@ -24,6 +34,8 @@ from clientvault.privacy.routers import KEYSTORE_ALIAS
 
 TOKEN_PREFIX = "cv1:"
 INDEX_KEY_NAME = "blind-index"
+_MAX_CACHED_KEYS = 10_000
+_REWRAP_BATCH = 500
 
 
 class Erased(str):
@@ -51,76 +63,169 @@ class CorruptValue(Exception):
 # --- master key ring -------------------------------------------------------------------------
 
 
+def _key_file() -> Path | None:
+    path = settings.CLIENTVAULT_MASTER_KEY_FILE
+    return Path(path) if path else None
+
+
 def _keyring_source() -> str:
-    path: Path | None = settings.CLIENTVAULT_MASTER_KEY_FILE
+    path = _key_file()
     return f"master key file {path}" if path else "CLIENTVAULT_MASTER_KEY"
 
 
-def _read_keyring_text() -> str:
-    path: Path | None = settings.CLIENTVAULT_MASTER_KEY_FILE
-    if path is None:
-        return str(settings.CLIENTVAULT_MASTER_KEY)
-    if not path.exists():
-        if not settings.CLIENTVAULT_DEV_KEYS:
-            raise MasterKeyError(f"master key file {path} does not exist")
-        write_keyring_file(path, Keyring({1: crypto.new_key()}))
+def pending_keyring_path(path: Path) -> Path:
+    """Where a rotation puts the new ring before re-wrapping (see :func:`rotate_key_file`)."""
+    return path.with_name(path.name + ".next")
+
+
+def _read_file(path: Path) -> str:
     try:
         return path.read_text()
     except OSError as error:
         raise MasterKeyError(f"master key file {path} cannot be read: {error.strerror}") from None
 
 
+def _read_keyring_text() -> str:
+    path = _key_file()
+    if path is None:
+        return str(settings.CLIENTVAULT_MASTER_KEY)
+    _finish_interrupted_rotation(path)
+    if not path.exists():
+        if not settings.CLIENTVAULT_DEV_KEYS:
+            raise MasterKeyError(f"master key file {path} does not exist")
+        write_keyring_file(path, Keyring({1: crypto.new_key()}))
+    return _read_file(path)
+
+
+def _finish_interrupted_rotation(path: Path) -> None:
+    """A ring left beside the key file by a rotation replaces it: it only adds a version."""
+    pending = pending_keyring_path(path)
+    if not pending.exists():
+        return
+    new = crypto.parse_keyring(_read_file(pending), f"master key file {pending}")
+    if path.exists():
+        old = crypto.parse_keyring(_read_file(path), f"master key file {path}")
+        if not old.keys.items() <= new.keys.items():
+            raise MasterKeyError(
+                f"{pending} (left by an interrupted rotation) does not extend {path}; "
+                "keep the one the key store matches and remove the other"
+            )
+    with contextlib.suppress(FileNotFoundError):  # another process may have finished it
+        os.replace(pending, path)
+    _sync_directory(path.parent)
+
+
 def write_keyring_file(path: Path, keyring: Keyring) -> None:
-    """Replace a key file atomically, readable by its owner only."""
+    """Replace a key file atomically and durably, readable by its owner only."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(keyring.serialise())
-    tmp.chmod(0o600)
-    tmp.replace(path)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        os.fchmod(handle.fileno(), 0o600)
+        handle.write(keyring.serialise())
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    _sync_directory(path.parent)
+
+
+def _sync_directory(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 @lru_cache(maxsize=1)
 def keyring() -> Keyring:
     """The master key ring, checked against the fingerprints the key store has recorded."""
     ring = crypto.parse_keyring(_read_keyring_text(), _keyring_source())
-    _check_fingerprints(ring)
+    _check_against_store(ring, _keyring_source())
+    _register_current(ring, _keyring_source())
     return ring
 
 
-def _check_fingerprints(ring: Keyring) -> None:
-    known = dict(MasterKeyVersion.objects.values_list("version", "fingerprint"))
-    for version, key in ring.keys.items():
+def _known_fingerprints() -> dict[int, str]:
+    return dict(MasterKeyVersion.objects.values_list("version", "fingerprint"))
+
+
+def _check_against_store(ring: Keyring, source: str) -> None:
+    known = _known_fingerprints()
+    for version, key in sorted(ring.keys.items()):
         if version in known and known[version] != crypto.fingerprint(key):
             raise MasterKeyError(
-                f"{_keyring_source()} version {version} does not match the key store "
-                "(wrong master key?)"
+                f"{source}: version {version} does not match the key store (its fingerprint "
+                f"starts {crypto.fingerprint(key)[:8]}, the store's {known[version][:8]}): "
+                "wrong master key?"
             )
-    current = ring.current_version
-    if current not in known:
-        MasterKeyVersion.objects.get_or_create(
-            version=current, defaults={"fingerprint": crypto.fingerprint(ring.current)}
+    newest = max(known, default=0)
+    if newest > ring.current_version:
+        raise MasterKeyError(
+            f"the key store has moved to master key version {newest}, but {source} goes only "
+            f"to version {ring.current_version}: install the key ring of the last rotation"
         )
 
 
+def _register_current(ring: Keyring, source: str) -> None:
+    fingerprint = crypto.fingerprint(ring.current)
+    row, _ = MasterKeyVersion.objects.get_or_create(
+        version=ring.current_version, defaults={"fingerprint": fingerprint}
+    )
+    if row.fingerprint != fingerprint:
+        raise MasterKeyError(
+            f"{source}: version {ring.current_version} does not match the key store"
+        )
+
+
+def _newest_known_version() -> int:
+    newest: int | None = MasterKeyVersion.objects.aggregate(newest=Max("version"))["newest"]
+    return newest or 0
+
+
+def next_master_version() -> int:
+    """The version number a new master key gets: newer than the ring's and the store's."""
+    return max(keyring().current_version, _newest_known_version()) + 1
+
+
+def _wrapping_ring() -> Keyring:
+    """The ring to wrap new keys under; never a version the key store has rotated away from."""
+    ring = keyring()
+    if _newest_known_version() > ring.current_version:
+        keyring.cache_clear()  # rotated by another process: read the ring again, or refuse
+        ring = keyring()
+    return ring
+
+
 def reset_caches() -> None:
-    """Forget cached keys (after rotation, in tests, at the end of a request)."""
+    """Forget cached keys (after rotation, in tests)."""
     keyring.cache_clear()
     _index_key.cache_clear()
     _local.__dict__.clear()
 
 
 def _wrap(key: bytes, aad: str) -> tuple[bytes, int]:
-    ring = keyring()
+    ring = _wrapping_ring()
     return crypto.seal(ring.current, key, aad.encode()), ring.current_version
 
 
 def _unwrap(wrapped: bytes | memoryview, version: int, aad: str) -> bytes:
-    master = keyring().key(version, _keyring_source())
+    ring = keyring()
+    if version not in ring.keys:
+        keyring.cache_clear()  # a rotation elsewhere may have installed a newer ring
+        ring = keyring()
+    return _open_wrapped(ring, _keyring_source(), wrapped, version, aad)
+
+
+def _open_wrapped(
+    ring: Keyring, source: str, wrapped: bytes | memoryview, version: int, aad: str
+) -> bytes:
+    master = ring.key(version, source)
     try:
         return crypto.unseal(master, bytes(wrapped), aad.encode())
     except SealError:
         raise MasterKeyError(
-            f"a wrapped key ({aad}) does not open under master key version {version}"
+            f"a wrapped key ({aad}) does not open under master key version {version} of {source}"
         ) from None
 
 
@@ -129,11 +234,16 @@ def _unwrap(wrapped: bytes | memoryview, version: int, aad: str) -> bytes:
 _local = threading.local()
 
 
-def _key_cache() -> dict[uuid.UUID, bytes | None]:
-    cache: dict[uuid.UUID, bytes | None] | None = getattr(_local, "keys", None)
-    if cache is None:
+def _key_cache() -> dict[uuid.UUID, tuple[float, bytes | None]]:
+    cache: dict[uuid.UUID, tuple[float, bytes | None]] | None = getattr(_local, "keys", None)
+    if cache is None or len(cache) >= _MAX_CACHED_KEYS:
         cache = _local.keys = {}
     return cache
+
+
+def _remember(subject_id: uuid.UUID, key: bytes | None, *, forever: bool = False) -> None:
+    seconds = float(getattr(settings, "CLIENTVAULT_KEY_CACHE_SECONDS", 10))
+    _key_cache()[subject_id] = (float("inf") if forever else time.monotonic() + seconds, key)
 
 
 def _subject_aad(subject_id: uuid.UUID) -> str:
@@ -141,44 +251,74 @@ def _subject_aad(subject_id: uuid.UUID) -> str:
 
 
 def create_subject_key(subject_id: uuid.UUID) -> None:
-    """Create the subject's data key (idempotent)."""
+    """Create the subject's data key (idempotent; never again once destroyed)."""
+    _key_cache().pop(subject_id, None)
     if SubjectKey.objects.filter(subject_id=subject_id).exists():
         return
     key = crypto.new_key()
     wrapped, version = _wrap(key, _subject_aad(subject_id))
-    SubjectKey.objects.create(subject_id=subject_id, wrapped=wrapped, master_version=version)
-    _key_cache()[subject_id] = key
+    try:
+        with transaction.atomic(using=KEYSTORE_ALIAS):
+            SubjectKey.objects.create(
+                subject_id=subject_id, wrapped=wrapped, master_version=version
+            )
+    except IntegrityError:
+        return  # made at the same moment elsewhere
+    if not transaction.get_connection(KEYSTORE_ALIAS).in_atomic_block:
+        _remember(subject_id, key)  # committed: safe to seal under
 
 
 def subject_key(subject_id: uuid.UUID) -> bytes | None:
     """The subject's data key, or None once destroyed (or never made)."""
-    cache = _key_cache()
-    if subject_id not in cache:
-        row = SubjectKey.objects.filter(subject_id=subject_id).first()
-        if row is None or row.wrapped is None:
-            cache[subject_id] = None
-        else:
-            cache[subject_id] = _unwrap(row.wrapped, row.master_version, _subject_aad(subject_id))
-    return cache[subject_id]
+    cached = _key_cache().get(subject_id)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    row = SubjectKey.objects.filter(subject_id=subject_id).first()
+    if row is None or row.wrapped is None:
+        _remember(subject_id, None, forever=row is not None)
+        return None
+    key = _unwrap(row.wrapped, row.master_version, _subject_aad(subject_id))
+    _remember(subject_id, key)
+    return key
 
 
 def destroy_subject_key(subject_id: uuid.UUID) -> bool:
-    """Crypto-shred: destroy the subject's key. True if a live key was destroyed."""
+    """Crypto-shred: destroy the subject's key. True if a live key was destroyed.
+
+    Idempotent. A subject without a key gets a destroyed one, so that none is made later.
+    """
+    now = timezone.now()
     with transaction.atomic(using=KEYSTORE_ALIAS):
         count = SubjectKey.objects.filter(subject_id=subject_id, wrapped__isnull=False).update(
-            wrapped=None, destroyed_at=timezone.now()
+            wrapped=None, destroyed_at=now
         )
-    _key_cache()[subject_id] = None
+        if not count:
+            SubjectKey.objects.get_or_create(
+                subject_id=subject_id,
+                defaults={"wrapped": None, "destroyed_at": now, "master_version": 0},
+            )
+    _remember(subject_id, None, forever=True)
     return count > 0
+
+
+def destroyed_subject_ids() -> list[uuid.UUID]:
+    """Every subject whose key is destroyed (erased subjects)."""
+    return list(
+        SubjectKey.objects.filter(wrapped__isnull=True).values_list("subject_id", flat=True)
+    )
 
 
 # --- sealing values --------------------------------------------------------------------------
 
 
 def encrypt(subject_id: uuid.UUID, aad: str, plaintext: str) -> str:
+    """Seal ``plaintext`` for the subject, bound to ``aad``; the key is made on first use."""
     key = subject_key(subject_id)
     if key is None:
-        raise CorruptValue(f"subject {subject_id} has no data key (erased): nothing can be stored")
+        create_subject_key(subject_id)  # a no-op once the key was destroyed
+        key = subject_key(subject_id)
+    if key is None:
+        raise CorruptValue(f"{aad}: subject {subject_id} is erased (its key is destroyed)")
     blob = crypto.seal(key, plaintext.encode(), aad.encode())
     return TOKEN_PREFIX + base64.b64encode(blob).decode()
 
@@ -191,14 +331,19 @@ def decrypt(subject_id: uuid.UUID | None, aad: str, token: str) -> str:
     if key is None:
         return ERASED
     if not token.startswith(TOKEN_PREFIX):
-        raise CorruptValue(f"{aad}: stored value is not a vault ciphertext")
+        raise CorruptValue(f"{aad}: the stored value is not a vault ciphertext")
     try:
         blob = base64.b64decode(token[len(TOKEN_PREFIX) :], validate=True)
+    except binascii.Error:
+        raise CorruptValue(f"{aad}: the stored ciphertext is damaged (not base64)") from None
+    try:
         return crypto.unseal(key, blob, aad.encode()).decode()
-    except (ValueError, SealError):
+    except SealError as error:
         raise CorruptValue(
-            f"{aad}: ciphertext does not authenticate (altered, or moved from another field or row)"
+            f"{aad}: {error} (altered, truncated, or moved from another field or row)"
         ) from None
+    except UnicodeDecodeError:
+        raise CorruptValue(f"{aad}: the opened value is not text") from None
 
 
 # --- blind indexes ---------------------------------------------------------------------------
@@ -224,26 +369,132 @@ def blind_index(scope: str, normalised: str) -> str:
 # --- rotation --------------------------------------------------------------------------------
 
 
-def rotate_master_key(new_ring: Keyring) -> int:
-    """Re-wrap every live key under ``new_ring``'s newest version; the data is not touched."""
+@dataclass(frozen=True)
+class Rotation:
+    version: int
+    rewrapped: int
+
+
+def rotate_master_key(new_ring: Keyring, source: str = "the new key ring") -> int:
+    """Re-wrap every live key under ``new_ring``'s newest version; the data is not touched.
+
+    Keys open under the current ring or ``new_ring``; the new version must be newer than any the
+    key store has seen. All or nothing: one transaction on the key store.
+    """
     old = keyring()
-    count = 0
+    newest = max(_newest_known_version(), old.current_version)
+    if new_ring.current_version <= newest:
+        raise MasterKeyError(
+            f"{source}: its newest version {new_ring.current_version} must be newer than "
+            f"version {newest}; add the new key as v{newest + 1}:<base64 key>"
+        )
+    opener = old.merged(new_ring, _keyring_source(), source)
     with transaction.atomic(using=KEYSTORE_ALIAS):
-        _check_fingerprints(new_ring)
-        rows = [*SubjectKey.objects.select_for_update().filter(wrapped__isnull=False)]
-        for subject_row in rows:
-            count += _rewrap(subject_row, _subject_aad(subject_row.subject_id), old, new_ring)
-        for system_row in SystemKey.objects.select_for_update():
-            count += _rewrap(system_row, f"system-key:{system_row.name}", old, new_ring)
+        _check_against_store(new_ring, source)
+        _register_current(new_ring, source)
+        count = _rewrap_subject_keys(opener, new_ring) + _rewrap_system_keys(opener, new_ring)
     reset_caches()
     return count
 
 
-def _rewrap(row: SubjectKey | SystemKey, aad: str, old: Keyring, new: Keyring) -> int:
+def _rewrap_subject_keys(opener: Keyring, new: Keyring) -> int:
+    count = 0
+    stale = Q(wrapped__isnull=False) & ~Q(master_version=new.current_version)
+    while rows := [*SubjectKey.objects.select_for_update().filter(stale)[:_REWRAP_BATCH]]:
+        for row in rows:
+            _rewrap(row, _subject_aad(row.subject_id), opener, new)
+        SubjectKey.objects.bulk_update(rows, ["wrapped", "master_version"])
+        count += len(rows)
+    return count
+
+
+def _rewrap_system_keys(opener: Keyring, new: Keyring) -> int:
+    rows = [*SystemKey.objects.select_for_update().exclude(master_version=new.current_version)]
+    for row in rows:
+        _rewrap(row, f"system-key:{row.name}", opener, new)
+    SystemKey.objects.bulk_update(rows, ["wrapped", "master_version"])
+    return len(rows)
+
+
+def _rewrap(row: SubjectKey | SystemKey, aad: str, opener: Keyring, new: Keyring) -> None:
     assert row.wrapped is not None
-    master = old.key(row.master_version, _keyring_source())
-    key = crypto.unseal(master, bytes(row.wrapped), aad.encode())
+    key = _open_wrapped(opener, "the key rings", row.wrapped, row.master_version, aad)
     row.wrapped = crypto.seal(new.current, key, aad.encode())
     row.master_version = new.current_version
-    row.save(update_fields=["wrapped", "master_version"])
-    return 1
+
+
+def rotate_key_file() -> Rotation:
+    """Rotate the development key file: a new version is added, everything re-wrapped under it.
+
+    Crash order: the new ring goes to a side file first; the re-wrap commits; then the side file
+    replaces the key file. A crash in between leaves the side file, which the next start adopts
+    (it holds every old version too, so it opens keys wrapped before or after).
+    """
+    path = _key_file()
+    if path is None or not settings.CLIENTVAULT_DEV_KEYS:
+        raise MasterKeyError(
+            "only the development key file is rotated in place; give the new key ring "
+            "with --new-key-file"
+        )
+    new_ring = keyring().with_new_version(next_master_version())
+    pending = pending_keyring_path(path)
+    write_keyring_file(pending, new_ring)
+    try:
+        count = rotate_master_key(new_ring, f"master key file {pending}")
+    except BaseException:
+        # Committed or not? The new version is recorded in the same transaction as the re-wrap.
+        if not MasterKeyVersion.objects.filter(version=new_ring.current_version).exists():
+            pending.unlink(missing_ok=True)  # nothing was re-wrapped: the old ring stays right
+        raise
+    os.replace(pending, path)
+    _sync_directory(path.parent)
+    reset_caches()
+    return Rotation(new_ring.current_version, count)
+
+
+# --- status ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VersionStatus:
+    version: int
+    fingerprint: str
+    in_ring: bool
+    subject_keys: int
+    system_keys: int
+
+
+@dataclass(frozen=True)
+class KeyStatus:
+    source: str
+    ring_versions: tuple[int, ...]
+    current_version: int
+    versions: tuple[VersionStatus, ...]
+    live_keys: int
+    destroyed_keys: int
+
+
+def key_status() -> KeyStatus:
+    """What the key store holds, per master key version; checks the ring against it first."""
+    ring = keyring()
+    live = SubjectKey.objects.filter(wrapped__isnull=False)
+    subject_counts = dict(live.values_list("master_version").annotate(n=Count("id")))
+    system_counts = dict(SystemKey.objects.values_list("master_version").annotate(n=Count("id")))
+    versions = tuple(
+        VersionStatus(
+            version=row.version,
+            fingerprint=row.fingerprint,
+            in_ring=row.version in ring.keys,
+            subject_keys=subject_counts.get(row.version, 0),
+            system_keys=system_counts.get(row.version, 0),
+        )
+        for row in MasterKeyVersion.objects.order_by("version")
+    )
+    return KeyStatus(
+        source=_keyring_source(),
+        ring_versions=tuple(sorted(ring.keys)),
+        current_version=ring.current_version,
+        versions=versions,
+        live_keys=live.count(),
+        destroyed_keys=SubjectKey.objects.filter(wrapped__isnull=True).count(),
+    )
