@@ -32,3 +32,8 @@ class ConsentRecord(models.Model):
     def __str__(self) -> str:
         verb = "granted" if self.granted else "refused"
         return f"{self.purpose} {verb} ({self.source})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise PermissionError("consent history is never edited: record a new grant or refusal")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ class RecipientKind(models.TextChoices):
     AFFILIATE = "affiliate", "Affiliate acting on our behalf"
     AUTHORITY = "authority", "Legal authority"
     AGENT = "agent", "Authorised agent"
+    THIRD_PARTY = "third_party", "Someone acting against a person causing harm"
 
 
 class DisclosureGround(models.TextChoices):
