@@ -1,9 +1,12 @@
 """The operator's policy profile: one TOML file of choices the code enforces.
 
-A malformed profile stops start-up with the file, line and key named::
+A malformed profile stops start-up with one line naming the file, the line and the key::
 
     policy profile /etc/clientvault/policy.toml, line 14, sharing.partners: must be one of
     never, opt-out, opt-in (got 'sometimes')
+
+Unknown sections and keys are refused too, so that a misspelt key cannot silently fall back to a
+default. The presets in ``presets/`` reproduce each stance of the seed policies.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from email_validator import EmailNotValidError, validate_email
 
-from clientvault.privacy.taxonomy import CATEGORIES, Purpose
+from clientvault.privacy.taxonomy import CATEGORIES, SENSITIVE_PREFIX, Purpose, is_restricted
 
 PRESETS_DIR = Path(__file__).resolve().parent / "presets"
 PARTNER_MODES = ("never", "opt-out", "opt-in")
@@ -31,6 +34,39 @@ COMMUNICATION_GROUNDS = (
     "inadvertent_crime",
 )
 TRANSFER_REASONS = ("storage", "contract", "legal_obligation", "legitimate_interest")
+# Periods the kernel's own models expire by; every profile must set them.
+RETENTION_KEYS = (
+    "sessions",
+    "login_attempts",
+    "login_history",
+    "admin_log",
+    "task_results",
+    "api_tokens",
+    "consent_history",
+    "disclosures",
+    "policy_acceptances",
+    "audit_log",
+)
+# Sections with a fixed set of keys; [retention] and [roles] take any key.
+KEYS: dict[str, tuple[str, ...]] = {
+    "operator": ("name", "address", "privacy_contact", "website"),
+    "storage": ("country", "location", "transfers_outside_eea", "safeguards", "transfer_reasons"),
+    "sharing": (
+        "sell",
+        "partners",
+        "affiliates_need_to_know",
+        "registrar",
+        "registry_public",
+        "payment_processor",
+        "partner",
+    ),
+    "marketing": ("default", "opt_out_address", "reseller_newsletters", "reseller_opt_out_address"),
+    "communications": ("grounds",),
+    "security": ("customer_2fa_required",),
+    "retention": (),
+    "roles": (),
+}
+_REQUIRED = object()
 
 
 class ProfileError(Exception):
@@ -45,17 +81,20 @@ class Profile:
     privacy_contact: str
     website: str
     storage_country: str
+    storage_location: str
     transfers_outside_eea: bool
     transfer_safeguards: tuple[str, ...]
     transfer_reasons: tuple[str, ...]
     partners: str
     affiliates_need_to_know: bool
     registrar_categories: tuple[str, ...]
+    registry_public: bool
     processor_categories: tuple[str, ...]
     partner_categories: tuple[str, ...]
     marketing_default: str
     marketing_opt_out_address: str
     reseller_newsletters: bool
+    reseller_opt_out_address: str
     communication_grounds: tuple[str, ...]
     customer_2fa_required: bool
     retention: dict[str, int]
@@ -66,17 +105,26 @@ class Profile:
 
 
 def _line_of(text: str, section: str, key: str | None) -> int:
-    """The 1-based line of ``key`` in ``[section]`` (or the section header), 1 if not found."""
-    current, header_line = "", 0
+    """The 1-based line of ``key`` in ``[section]``, else of the section itself, else 1.
+
+    A section given as a single value (``security = 1``) is found as a top-level key.
+    """
+    current, found = "", 0
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         header = re.match(r"^\[\s*([^\]]+?)\s*\]", stripped)
         if header:
             current = header.group(1)
-            header_line = number if current == section else header_line
-        elif current == section and key and re.match(rf"^\"?{re.escape(key)}\"?\s*=", stripped):
+            found = number if current == section else found
+        elif current == section and key and _assigns(stripped, key):
             return number
-    return header_line or 1
+        elif current == "" and not found and _assigns(stripped, section):
+            found = number
+    return found or 1
+
+
+def _assigns(line: str, key: str) -> bool:
+    return re.match(rf"^\"?{re.escape(key)}\"?\s*=", line) is not None
 
 
 class _Reader:
@@ -84,28 +132,42 @@ class _Reader:
         self.path, self.text, self.data = path, text, data
 
     def fail(self, section: str, key: str | None, message: str) -> ProfileError:
+        """An error at ``section.key``; a key that is absent is placed at its section header."""
         line = _line_of(self.text, section, key)
         name = f"{section}.{key}" if key else f"[{section}]"
         return ProfileError(f"policy profile {self.path}, line {line}, {name}: {message}")
 
     def section(self, name: str) -> dict[str, Any]:
-        value = self.data.get(name)
+        if name not in self.data:
+            raise ProfileError(f"policy profile {self.path}, [{name}]: section is missing")
+        value = self.data[name]
         if not isinstance(value, dict):
-            raise self.fail(name, None, "section is missing")
+            raise self.fail(name, None, "must be a section, not a single value")
         return value
 
     def get(
-        self, section: str, key: str, check: Callable[[Any], str | None], default: Any = ...
+        self, section: str, key: str, check: Callable[[Any], str | None], default: Any = _REQUIRED
     ) -> Any:
+        if default is not _REQUIRED and section not in self.data:
+            return default
         table = self.section(section)
         if key not in table:
-            if default is ...:
-                raise self.fail(section, None, f"key {key!r} is missing")
+            if default is _REQUIRED:
+                raise self.fail(section, key, "key is missing")
             return default
         problem = check(table[key])
         if problem:
             raise self.fail(section, key, f"{problem} (got {table[key]!r})")
         return tuple(table[key]) if isinstance(table[key], list) else table[key]
+
+    def refuse_unknown(self) -> None:
+        for section in self.data:
+            if section not in KEYS:
+                raise self.fail(section, None, f"unknown section (known: {', '.join(KEYS)})")
+            table = self.section(section)
+            unknown = [k for k in table if KEYS[section] and k not in KEYS[section]]
+            if unknown:
+                raise self.fail(section, unknown[0], "unknown key")
 
 
 def _text(value: Any) -> str | None:
@@ -138,6 +200,11 @@ def _email(value: Any) -> str | None:
     return None
 
 
+def _url(value: Any) -> str | None:
+    ok = isinstance(value, str) and re.fullmatch(r"https?://[^\s/\"'<>]+(/[^\s\"'<>]*)?", value)
+    return None if ok else "must be a web address starting with https:// or http://"
+
+
 def _country(value: Any) -> str | None:
     ok = isinstance(value, str) and re.fullmatch(r"[A-Z]{2}", value)
     return None if ok else "must be a two-letter ISO 3166 country code"
@@ -149,11 +216,34 @@ def _false(value: Any) -> str | None:
     )
 
 
+def _categories(*, restricted_ok: bool) -> Callable[[Any], str | None]:
+    """A list of taxonomy categories; sensitive ones are never released to anyone."""
+    known = _list_of(tuple(CATEGORIES), "category")
+
+    def check(value: Any) -> str | None:
+        problem = known(value)
+        if problem:
+            return problem
+        for category in value:
+            if category.startswith(SENSITIVE_PREFIX):
+                return f"sensitive data ({category}) is never released"
+            if is_restricted(category) and not restricted_ok:
+                return f"restricted data ({category}) is never released to partners"
+        return None
+
+    return check
+
+
 def _days(reader: _Reader) -> dict[str, int]:
     table = reader.section("retention")
     for key, value in table.items():
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise reader.fail("retention", key, f"must be a whole number of days (got {value!r})")
+            raise reader.fail(
+                "retention", key, f"must be a positive whole number of days (got {value!r})"
+            )
+    missing = [key for key in RETENTION_KEYS if key not in table]
+    if missing:
+        raise reader.fail("retention", missing[0], "key is missing")
     return dict(table)
 
 
@@ -167,37 +257,86 @@ def _roles(reader: _Reader) -> dict[str, tuple[str, ...]]:
     return {role: tuple(purposes) for role, purposes in table.items()}
 
 
-def _categories(what: str) -> Callable[[Any], str | None]:
-    return _list_of(tuple(CATEGORIES), what)
+def _storage(r: _Reader) -> dict[str, Any]:
+    country = r.get("storage", "country", _country)
+    fields = {
+        "storage_country": country,
+        "storage_location": r.get("storage", "location", _text, country),
+        "transfers_outside_eea": r.get("storage", "transfers_outside_eea", _bool),
+        "transfer_safeguards": r.get("storage", "safeguards", _list_of(None, "safeguard"), ()),
+        "transfer_reasons": r.get(
+            "storage", "transfer_reasons", _list_of(TRANSFER_REASONS, "reason"), ()
+        ),
+    }
+    if fields["transfers_outside_eea"]:
+        for key, name in (("transfer_safeguards", "safeguards"), ("transfer_reasons", "reasons")):
+            if not fields[key]:
+                raise r.fail("storage", name, "transfers outside the EEA need at least one")
+    return fields
+
+
+def _sharing(r: _Reader) -> dict[str, Any]:
+    r.get("sharing", "sell", _false, False)
+    mode = r.get("sharing", "partners", _one_of(PARTNER_MODES))
+    partner = r.get("sharing", "partner", _categories(restricted_ok=False), ())
+    if mode == "never" and partner:
+        raise r.fail("sharing", "partner", "must be empty when sharing.partners is 'never'")
+    if mode != "never" and not partner:
+        raise r.fail("sharing", "partner", f"must name what partners receive in mode {mode!r}")
+    return {
+        "partners": mode,
+        "partner_categories": partner,
+        "affiliates_need_to_know": r.get("sharing", "affiliates_need_to_know", _bool, False),
+        "registrar_categories": r.get("sharing", "registrar", _categories(restricted_ok=True)),
+        "registry_public": r.get("sharing", "registry_public", _bool, True),
+        "processor_categories": r.get(
+            "sharing", "payment_processor", _categories(restricted_ok=True)
+        ),
+    }
+
+
+def _marketing(r: _Reader) -> dict[str, Any]:
+    opt_out = r.get("marketing", "opt_out_address", _email)
+    return {
+        "marketing_default": r.get("marketing", "default", _one_of(MARKETING_DEFAULTS)),
+        "marketing_opt_out_address": opt_out,
+        "reseller_newsletters": r.get("marketing", "reseller_newsletters", _bool, False),
+        "reseller_opt_out_address": r.get("marketing", "reseller_opt_out_address", _email, opt_out),
+    }
+
+
+def _operator(r: _Reader) -> dict[str, Any]:
+    return {
+        "operator_name": r.get("operator", "name", _text),
+        "operator_address": r.get("operator", "address", _text),
+        "privacy_contact": r.get("operator", "privacy_contact", _email),
+        "website": r.get("operator", "website", _url),
+    }
+
+
+def _decode(path: Path, text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        at = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+        if at:
+            line, where = at.group(1), f" (column {at.group(2)})"
+        else:
+            line, where = str(max(1, len(text.splitlines()))), ""
+        reason = re.sub(r"\s*\(at [^)]*\)$", "", message)
+        raise ProfileError(f"policy profile {path}, line {line}: {reason}{where}") from None
 
 
 def parse_profile(path: Path, text: str) -> Profile:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ProfileError(f"policy profile {path}: {error}") from None
-    r = _Reader(path, text, data)
-    r.get("sharing", "sell", _false, False)
+    r = _Reader(path, text, _decode(path, text))
+    r.refuse_unknown()
     return Profile(
         path=path,
-        operator_name=r.get("operator", "name", _text),
-        operator_address=r.get("operator", "address", _text),
-        privacy_contact=r.get("operator", "privacy_contact", _email),
-        website=r.get("operator", "website", _text),
-        storage_country=r.get("storage", "country", _country),
-        transfers_outside_eea=r.get("storage", "transfers_outside_eea", _bool),
-        transfer_safeguards=r.get("storage", "safeguards", _list_of(None, "safeguard"), ()),
-        transfer_reasons=r.get(
-            "storage", "transfer_reasons", _list_of(TRANSFER_REASONS, "reason"), ()
-        ),
-        partners=r.get("sharing", "partners", _one_of(PARTNER_MODES)),
-        affiliates_need_to_know=r.get("sharing", "affiliates_need_to_know", _bool, False),
-        registrar_categories=r.get("sharing", "registrar", _categories("category")),
-        processor_categories=r.get("sharing", "payment_processor", _categories("category")),
-        partner_categories=r.get("sharing", "partner", _categories("category"), ()),
-        marketing_default=r.get("marketing", "default", _one_of(MARKETING_DEFAULTS)),
-        marketing_opt_out_address=r.get("marketing", "opt_out_address", _email),
-        reseller_newsletters=r.get("marketing", "reseller_newsletters", _bool, False),
+        **_operator(r),
+        **_storage(r),
+        **_sharing(r),
+        **_marketing(r),
         communication_grounds=r.get(
             "communications", "grounds", _list_of(COMMUNICATION_GROUNDS, "ground")
         ),
@@ -213,7 +352,8 @@ def load_profile(path: Path) -> Profile:
     except FileNotFoundError:
         raise ProfileError(f"policy profile {path} does not exist") from None
     except (OSError, UnicodeDecodeError) as error:
-        raise ProfileError(f"policy profile {path} cannot be read: {error}") from None
+        reason = getattr(error, "strerror", None) or str(error)
+        raise ProfileError(f"policy profile {path} cannot be read: {reason}") from None
     return parse_profile(path, text)
 
 

@@ -6,4 +6,5 @@ app_name = "privacy"
 urlpatterns = [
     path("privacy", views.policy, name="policy"),
     path("privacy/versions", views.versions, name="versions"),
+    path("privacy/versions/<int:number>", views.version, name="version"),
 ]

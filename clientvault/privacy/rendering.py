@@ -1,0 +1,183 @@
+"""The public privacy policy, rendered from the policy profile and the inventory.
+
+The text is built only from what the code enforces: the profile's choices and the inventory's
+declarations. Rendering is deterministic (same profile and inventory give the same bytes) and
+holds no date or version number, so its hash identifies the content; the page around it adds
+the effective date of the version.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from clientvault.privacy.inventory import Declaration, Erasure, Personal, Registry
+from clientvault.privacy.profile import Profile
+from clientvault.privacy.taxonomy import SENSITIVE_PREFIX, Purpose, category_label
+
+BODY_TEMPLATE = "privacy/policy_body.html"
+# The European Economic Area: the EU member states, Iceland, Liechtenstein and Norway.
+# fmt: off
+EEA = frozenset({
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE",
+    "IS", "IT", "LI", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK",
+})
+# fmt: on
+RETENTION_LABELS = {
+    "sessions": "Sign-in sessions",
+    "login_attempts": "Sign-in attempts, with the IP address they came from",
+    "login_history": "Your sign-in history",
+    "admin_log": "Our staff's administration log",
+    "task_results": "Results of background jobs",
+    "api_tokens": "Expired or revoked API tokens",
+    "consent_history": "The history of your consents and refusals",
+    "disclosures": "The record of who received your data",
+    "policy_acceptances": "The record of which version of this policy you accepted",
+    "audit_log": "The audit log of access to personal data",
+}
+GROUND_TEXT = {
+    "provide_service": "when it is needed to provide the service to you",
+    "legitimate_interest": (
+        "when it is needed to protect the legitimate interests of {operator} and its customers"
+    ),
+    "legal_process": (
+        "when an interception order, warrant or other legal process that we find valid and "
+        "enforceable requires it"
+    ),
+    "inadvertent_crime": (
+        "to a law enforcement agency, when we came upon the contents by chance and they appear "
+        "to concern a crime"
+    ),
+}
+REASON_TEXT = {
+    "storage": "to store it",
+    "contract": (
+        "to provide the services you ordered, including processing your payments and supporting you"
+    ),
+    "legal_obligation": "where the law requires us to",
+    "legitimate_interest": (
+        "to run our business, where our legitimate interest is not outweighed by your rights"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    label: str
+    purposes: tuple[str, ...]
+    kept: tuple[str, ...]
+    restricted: bool
+
+
+def duration(days: int) -> str:
+    if days % 365 == 0:
+        years = days // 365
+        return f"{years} year{'s' if years > 1 else ''}"
+    return f"{days} day{'s' if days > 1 else ''}"
+
+
+def retention_label(key: str) -> str:
+    return RETENTION_LABELS.get(key, key.replace("_", " ").capitalize())
+
+
+def _period(profile: Profile, key: str) -> str:
+    days = profile.retention.get(key)
+    where = _in_sentence(retention_label(key))
+    return f"{duration(days)} in {where}" if days else f"as long as the law requires in {where}"
+
+
+def _kept(profile: Profile, declaration: Declaration, spec: Personal) -> str:
+    if spec.erasure == Erasure.RETAIN and spec.retention:
+        return f"{_period(profile, spec.retention)} ({spec.legal_basis})"
+    period = spec.retention or (declaration.retention.period if declaration.retention else None)
+    if period:
+        return _period(profile, period)
+    return "while you remain our customer, or until you ask us to delete it"
+
+
+def _purpose_order(purpose: str) -> int:
+    values = list(Purpose.values)
+    return values.index(purpose) if purpose in values else len(values)
+
+
+def collected(profile: Profile, registry: Registry) -> list[CategoryRow]:
+    """One row per data category the inventory declares, with its purposes and retention."""
+    purposes: dict[str, set[str]] = defaultdict(set)
+    kept: dict[str, set[str]] = defaultdict(set)
+    restricted: dict[str, bool] = {}
+    for declaration in registry:
+        for _name, spec in declaration.personal_fields():
+            purposes[spec.category].update(spec.purposes)
+            kept[spec.category].add(_kept(profile, declaration, spec))
+            restricted[spec.category] = spec.restricted
+    return [
+        CategoryRow(
+            label=category_label(category),
+            purposes=tuple(
+                Purpose(p).label for p in sorted(purposes[category], key=_purpose_order)
+            ),
+            kept=tuple(sorted(kept[category])),
+            restricted=restricted[category],
+        )
+        for category in sorted(purposes, key=category_label)
+    ]
+
+
+def _in_sentence(label: str) -> str:
+    """'Postal address' -> 'postal address', but 'IP address' stays as it is."""
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+
+def phrase(categories: tuple[str, ...]) -> str:
+    """Category labels as a list inside a sentence: 'name, e-mail address and payment card'."""
+    labels = [_in_sentence(category_label(c)) for c in categories]
+    return (
+        " and ".join([", ".join(labels[:-1]), labels[-1]]) if len(labels) > 1 else "".join(labels)
+    )
+
+
+def _retention_rows(profile: Profile) -> list[tuple[str, str]]:
+    return [
+        (retention_label(key), duration(profile.retention[key]))
+        for key in sorted(profile.retention)
+    ]
+
+
+def _categories_of(registry: Registry) -> set[str]:
+    return {spec.category for d in registry for _n, spec in d.personal_fields()}
+
+
+def policy_context(profile: Profile, registry: Registry) -> dict[str, Any]:
+    categories = _categories_of(registry)
+    return {
+        "p": profile,
+        "collected": collected(profile, registry),
+        "registrar": phrase(profile.registrar_categories),
+        "processor": phrase(profile.processor_categories),
+        "partner": phrase(profile.partner_categories),
+        "grounds": [
+            GROUND_TEXT[g].format(operator=profile.operator_name)
+            for g in profile.communication_grounds
+        ],
+        "reasons": [REASON_TEXT[r] for r in profile.transfer_reasons],
+        "in_eea": profile.storage_country in EEA,
+        "retention_rows": _retention_rows(profile),
+        "holds_sensitive": any(c.startswith(SENSITIVE_PREFIX) for c in categories),
+        "aggregates": any(d.retention and d.retention.aggregator for d in registry),
+        "cookies": sorted({settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME}),
+    }
+
+
+def _tidy(html: str) -> str:
+    """Drop indentation and blank lines, so re-indenting the template changes no version."""
+    lines = (line.strip() for line in html.splitlines())
+    return "\n".join(line for line in lines if line) + "\n"
+
+
+def render_policy(profile: Profile, registry: Registry) -> str:
+    """The policy's HTML body: the same profile and inventory always give the same bytes."""
+    return _tidy(render_to_string(BODY_TEMPLATE, policy_context(profile, registry)))
