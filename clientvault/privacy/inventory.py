@@ -27,6 +27,11 @@ from django.db import models
 
 from clientvault.privacy.taxonomy import CATEGORIES, Purpose, is_restricted
 
+DATA_DATABASE = "data database"
+KEY_STORE_DATABASE = "key store database"
+# Where a declaration's rows live, by database alias (see routers.py).
+STORAGE_BY_ALIAS = {"default": DATA_DATABASE, "keys": KEY_STORE_DATABASE}
+
 
 class Erasure(models.TextChoices):
     DELETE = "delete", "Deleted"

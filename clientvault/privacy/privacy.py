@@ -1,0 +1,437 @@
+"""Declarations of the kernel's own models and of the third-party models installed with it.
+
+Random identifiers (a subject's id and reference, foreign keys, actor ids such as ``user:12``)
+are declared not personal: alone they say nothing about a person. What a row says about its
+subject is declared on the fields that say it. Third-party models that hold personal data have
+no link to a subject that erasure could follow; their rows expire by a retention rule instead.
+
+Auto-created many-to-many tables hold two ids and nothing else; each is excluded below with the
+owner field whose rows it joins (the check walks them too, so a new one cannot go unnoticed).
+"""
+
+from __future__ import annotations
+
+from clientvault.privacy import inventory as inv
+
+ROW_ID = inv.not_personal("row id")
+WHEN = inv.not_personal("when the row was written")
+LINK = inv.not_personal("link to another row")
+ACTOR = inv.not_personal("actor reference (user:<id> or system:<name>), an id only")
+
+# ---------------------------------------------------------------------------- the kernel
+
+
+def _retained(category: str, purposes: list[str], period: str, basis: str) -> inv.Personal:
+    return inv.personal(
+        category, purposes=purposes, erasure="retain", retention=period, legal_basis=basis
+    )
+
+
+CONSENT_BASIS = "GDPR Art. 7(1): each consent and refusal must be demonstrable"
+DISCLOSURE_BASIS = "GDPR Art. 5(2) and 15(1)(c): accountability for every recipient"
+ACCEPTANCE_BASIS = "GDPR Art. 5(2): proof of the policy version the person accepted"
+AUDIT_BASIS = "GDPR Art. 5(2) and 32: accountability and security of processing"
+
+
+def _consent(period: str) -> inv.Personal:
+    return _retained(
+        "user.consent", ["legal_obligation", "marketing", "partner_sharing"], period, CONSENT_BASIS
+    )
+
+
+def _disclosure() -> inv.Personal:
+    return _retained("user.legal", ["legal_obligation"], "disclosures", DISCLOSURE_BASIS)
+
+
+inv.declare(
+    "privacy.Subject",
+    subject="pk",
+    description="One natural person the system holds data about; holds nothing about them",
+    fields={
+        "id": inv.not_personal("random identifier"),
+        "reference": inv.not_personal("random public reference, drawn without personal data"),
+        "created_at": WHEN,
+        "erased_at": inv.not_personal("when the subject was erased, kept as proof"),
+    },
+)
+
+inv.declare(
+    "privacy.AuditEvent",
+    subject="subject_id",
+    description="The hash-chained audit log: who did what with whose data, by id only",
+    fields={
+        "id": ROW_ID,
+        "seq": inv.not_personal("position in the chain"),
+        "at": WHEN,
+        "actor_id": ACTOR,
+        "actor_role": inv.not_personal("role code"),
+        "action": _retained(
+            "system.operations", ["security", "legal_obligation"], "audit_log", AUDIT_BASIS
+        ),
+        "subject_id": inv.not_personal("the subject's random id"),
+        "purpose": inv.not_personal("purpose code"),
+        "object_type": inv.not_personal("model label"),
+        "object_id": inv.not_personal("row id"),
+        "details": inv.not_personal("ids and codes only (record_event refuses anything else)"),
+        "prev_hash": inv.not_personal("hash of the previous entry"),
+        "hash": inv.not_personal("hash of this entry"),
+    },
+)
+
+inv.declare(
+    "privacy.AuditHead",
+    subject=None,
+    description="The newest position of the audit chain",
+    fields={
+        "id": ROW_ID,
+        "seq": inv.not_personal("position in the chain"),
+        "hash": inv.not_personal("hash of the newest entry"),
+        "chain_id": inv.not_personal("random chain identifier"),
+    },
+)
+
+inv.declare(
+    "privacy.ConsentRecord",
+    subject="subject",
+    description="The consent ledger: dated grants and refusals; the newest wins",
+    fields={
+        "id": ROW_ID,
+        "subject": LINK,
+        "purpose": _consent("consent_history"),
+        "granted": _consent("consent_history"),
+        "source": _consent("consent_history"),
+        "at": WHEN,
+        "actor_id": ACTOR,
+        "reference": _consent("consent_history"),
+    },
+)
+
+inv.declare(
+    "privacy.Disclosure",
+    subject="subject",
+    description="The disclosure register: every release of personal data to anyone outside",
+    fields={
+        "id": ROW_ID,
+        "subject": LINK,
+        "recipient_kind": _disclosure(),
+        "recipient": _disclosure(),
+        "categories": _disclosure(),
+        "ground": _disclosure(),
+        "reference": _disclosure(),
+        "actor_id": ACTOR,
+        "at": WHEN,
+        "notice_deferred_until": _disclosure(),
+    },
+)
+
+inv.declare(
+    "privacy.PolicyVersion",
+    subject=None,
+    description="Published versions of the privacy policy",
+    fields={
+        "id": ROW_ID,
+        "number": inv.not_personal("version number"),
+        "content_hash": inv.not_personal("hash of the published text"),
+        "effective_date": inv.not_personal("public date"),
+        "published_at": WHEN,
+        "html": inv.not_personal("the public policy text"),
+    },
+)
+
+inv.declare(
+    "privacy.PolicyAcceptance",
+    subject="subject",
+    description="Which policy version a subject accepted, when and how",
+    fields={
+        "id": ROW_ID,
+        "subject": LINK,
+        "version": _retained(
+            "user.consent", ["legal_obligation"], "policy_acceptances", ACCEPTANCE_BASIS
+        ),
+        "at": WHEN,
+        "channel": _retained(
+            "user.consent", ["legal_obligation"], "policy_acceptances", ACCEPTANCE_BASIS
+        ),
+    },
+)
+
+inv.declare(
+    "privacy.RetentionRun",
+    subject=None,
+    description="One run of the retention sweep, with counts per category",
+    fields={
+        "id": ROW_ID,
+        "started_at": WHEN,
+        "finished_at": inv.not_personal("when the run ended"),
+        "cutoff_at": inv.not_personal("the run's reference time"),
+        "results": inv.not_personal("counts per category and model"),
+    },
+)
+
+inv.declare(
+    "privacy.PeriodicRun",
+    subject=None,
+    description="One due run of a periodic job",
+    fields={
+        "id": ROW_ID,
+        "job": inv.not_personal("job name"),
+        "period": inv.not_personal("the period the run is due for"),
+        "enqueued_at": WHEN,
+    },
+)
+
+# ------------------------------------------------------------------------- the key store
+
+inv.declare(
+    "privacy.MasterKeyVersion",
+    subject=None,
+    storage=inv.KEY_STORE_DATABASE,
+    description="Master key versions, by fingerprint only",
+    fields={
+        "id": ROW_ID,
+        "version": inv.not_personal("version number"),
+        "fingerprint": inv.not_personal("fingerprint of a master key, not the key"),
+        "created_at": WHEN,
+    },
+)
+
+inv.declare(
+    "privacy.SubjectKey",
+    subject="subject_id",
+    storage=inv.KEY_STORE_DATABASE,
+    description="Each subject's data key, wrapped; destroying it erases the subject's data",
+    fields={
+        "id": ROW_ID,
+        "subject_id": inv.not_personal("the subject's random id"),
+        "wrapped": inv.not_personal("key material, wrapped by the master key"),
+        "master_version": inv.not_personal("master key version"),
+        "created_at": WHEN,
+        "destroyed_at": inv.not_personal("when the key was destroyed"),
+    },
+)
+
+inv.declare(
+    "privacy.SystemKey",
+    subject=None,
+    storage=inv.KEY_STORE_DATABASE,
+    description="System keys (the blind-index key), wrapped",
+    fields={
+        "id": ROW_ID,
+        "name": inv.not_personal("key name"),
+        "wrapped": inv.not_personal("key material, wrapped by the master key"),
+        "master_version": inv.not_personal("master key version"),
+        "created_at": WHEN,
+    },
+)
+
+# ------------------------------------------------------------ Django's own (not personal)
+
+inv.declare(
+    "auth.Group",
+    subject=None,
+    description="Staff roles",
+    fields={"id": ROW_ID, "name": inv.not_personal("role name")},
+)
+inv.declare(
+    "auth.Permission",
+    subject=None,
+    description="Permissions defined by the code",
+    fields={
+        "id": ROW_ID,
+        "name": inv.not_personal("permission name"),
+        "content_type": LINK,
+        "codename": inv.not_personal("permission code"),
+    },
+)
+inv.declare(
+    "contenttypes.ContentType",
+    subject=None,
+    description="The installed models",
+    fields={
+        "id": ROW_ID,
+        "app_label": inv.not_personal("app label"),
+        "model": inv.not_personal("model name"),
+    },
+)
+inv.exclude(
+    "auth.Group_permissions",
+    reason="auto-created many-to-many table of auth.Group.permissions: two ids, no personal data",
+)
+
+# ------------------------------------------------------------- Django's, holding personal data
+
+inv.declare(
+    "admin.LogEntry",
+    subject=None,
+    retention=inv.RowRetention(period="admin_log", age_field="action_time"),
+    description="The admin site's log of staff changes; rows expire, no link to a subject",
+    fields={
+        "id": ROW_ID,
+        "action_time": WHEN,
+        "user": inv.not_personal("the staff login that acted (a link)"),
+        "content_type": LINK,
+        "object_id": inv.not_personal("id of the changed row"),
+        "object_repr": inv.personal(
+            "user.name",
+            purposes=["security", "support"],
+            erasure="delete",
+        ),
+        "action_flag": inv.not_personal("added, changed or deleted"),
+        "change_message": inv.personal(
+            "system.operations", purposes=["security", "support"], erasure="delete"
+        ),
+    },
+)
+
+inv.declare(
+    "sessions.Session",
+    subject=None,
+    retention=inv.RowRetention(period="sessions", age_field="expire_date"),
+    description="Sign-in sessions; rows expire after the session does",
+    fields={
+        "session_key": inv.personal(
+            "user.authorization.credentials", purposes=["service", "security"], erasure="delete"
+        ),
+        "session_data": inv.personal(
+            "user.unique_id", purposes=["service", "security"], erasure="delete"
+        ),
+        "expire_date": inv.not_personal("when the session expires"),
+    },
+)
+
+# ------------------------------------------------------------------- login throttling (axes)
+
+
+def _axes_fields() -> dict[str, inv.FieldSpec]:
+    return {
+        "id": ROW_ID,
+        "user_agent": inv.personal("user.device.browser", purposes=["security"], erasure="delete"),
+        "ip_address": inv.personal(
+            "user.device.ip_address", purposes=["security"], erasure="delete"
+        ),
+        "username": inv.personal("user.account.username", purposes=["security"], erasure="delete"),
+        "http_accept": inv.personal("user.device.browser", purposes=["security"], erasure="delete"),
+        "path_info": inv.not_personal("the sign-in URL path"),
+        "attempt_time": WHEN,
+    }
+
+
+LOGIN_ATTEMPTS = inv.RowRetention(period="login_attempts", age_field="attempt_time")
+
+inv.declare(
+    "axes.AccessAttempt",
+    subject=None,
+    retention=LOGIN_ATTEMPTS,
+    description="Failed sign-ins, counted to lock out password guessing",
+    fields=_axes_fields()
+    | {
+        "get_data": inv.personal("user.content", purposes=["security"], erasure="delete"),
+        "post_data": inv.personal("user.content", purposes=["security"], erasure="delete"),
+        "failures_since_start": inv.not_personal("a count"),
+    },
+)
+inv.declare(
+    "axes.AccessFailureLog",
+    subject=None,
+    retention=LOGIN_ATTEMPTS,
+    description="Every failed sign-in",
+    fields=_axes_fields() | {"locked_out": inv.not_personal("whether it caused a lock-out")},
+)
+inv.declare(
+    "axes.AccessLog",
+    subject=None,
+    retention=LOGIN_ATTEMPTS,
+    description="Successful sign-ins and sign-outs",
+    fields=_axes_fields()
+    | {
+        "logout_time": inv.not_personal("when the session ended"),
+        "session_hash": inv.personal("user.unique_id", purposes=["security"], erasure="delete"),
+    },
+)
+inv.declare(
+    "axes.AccessAttemptExpiration",
+    subject=None,
+    retention=inv.RowRetention(period="login_attempts", age_field="expires_at"),
+    description="When a failed-attempt counter lapses",
+    fields={
+        "access_attempt": inv.not_personal("link to the attempt (also its primary key)"),
+        "expires_at": inv.not_personal("when the counter lapses"),
+    },
+)
+
+# ------------------------------------------------------------------ second factor (django-otp)
+
+
+def _device_fields() -> dict[str, inv.FieldSpec]:
+    return {
+        "id": ROW_ID,
+        "user": LINK,
+        "name": inv.personal("user.device.browser", purposes=["security"], erasure="delete"),
+        "confirmed": inv.not_personal("whether the device was confirmed"),
+        "throttling_failure_timestamp": inv.not_personal("throttling state"),
+        "throttling_failure_count": inv.not_personal("throttling state"),
+        "created_at": WHEN,
+        "last_used_at": inv.personal("user.behavior", purposes=["security"], erasure="delete"),
+    }
+
+
+def _secret() -> inv.Personal:
+    return inv.personal("user.authorization.credentials", purposes=["security"], erasure="delete")
+
+
+inv.declare(
+    "otp_totp.TOTPDevice",
+    subject="user__subject",
+    description="Authenticator apps (second factor); deleted with the login",
+    fields=_device_fields()
+    | {
+        "key": _secret(),
+        **{
+            name: inv.not_personal("TOTP parameter")
+            for name in ("step", "t0", "digits", "tolerance", "drift", "last_t")
+        },
+    },
+)
+inv.declare(
+    "otp_static.StaticDevice",
+    subject="user__subject",
+    description="Backup codes (second factor); deleted with the login",
+    fields=_device_fields(),
+)
+inv.declare(
+    "otp_static.StaticToken",
+    subject="device__user__subject",
+    description="One backup code",
+    fields={"id": ROW_ID, "device": LINK, "token": _secret()},
+)
+
+# ------------------------------------------------------------- background jobs (django-tasks)
+
+inv.declare(
+    "django_tasks_database.DBTaskResult",
+    subject=None,
+    retention=inv.RowRetention(period="task_results", age_field="enqueued_at"),
+    description="Background job results; jobs take ids, never personal data",
+    fields={
+        "id": ROW_ID,
+        "args_kwargs": inv.not_personal("ids only: jobs are enqueued with ids, never data"),
+        "return_value": inv.not_personal("counts and ids only"),
+        "traceback": inv.not_personal("error text from our code, which logs no personal data"),
+        **{
+            name: inv.not_personal("job state")
+            for name in (
+                "status",
+                "enqueued_at",
+                "started_at",
+                "finished_at",
+                "priority",
+                "task_path",
+                "worker_ids",
+                "queue_name",
+                "backend_name",
+                "run_after",
+                "exception_class_path",
+            )
+        },
+    },
+)
