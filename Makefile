@@ -36,4 +36,4 @@ test: lint typecheck
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) var staticfiles
+	rm -rf $(VENV) var

@@ -173,7 +173,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env_path("CLIENTVAULT_STATIC_ROOT", VAR_DIR / "static")
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -183,10 +186,16 @@ STORAGES = {
     },
 }
 
-try:
-    _email = dj_email_url.parse(_email_url) if _email_url else {}
-except Exception as error:  # dj-email-url raises bare exceptions on unknown schemes
-    raise ImproperlyConfigured(f"EMAIL_URL is not a valid e-mail URL: {error}") from None
+
+def _email_settings(url: str) -> dict[str, object]:
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme not in dj_email_url.SCHEMES:
+        known = ", ".join(sorted(dj_email_url.SCHEMES))
+        raise ImproperlyConfigured(f"EMAIL_URL is not a valid e-mail URL (scheme one of {known})")
+    return dict(dj_email_url.parse(url))
+
+
+_email = _email_settings(_email_url) if _email_url else {}
 if not _email and not DEBUG:
     raise ImproperlyConfigured("EMAIL_URL must be set when DEBUG=0")
 globals().update(_email)
@@ -213,6 +222,7 @@ AXES_VERBOSE = False
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("CLIENTVAULT_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load-balancer probes often speak plain HTTP
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

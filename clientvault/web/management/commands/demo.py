@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from clientvault.web.demo import PASSWORD, load_demo, logins
+
+
+class Command(BaseCommand):
+    help = "Load the demo hosting company (idempotent), or print its logins with --logins."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--logins", action="store_true", help="print the demo logins")
+        parser.add_argument("--force", action="store_true", help="load demo data even with DEBUG=0")
+
+    def handle(self, *args: Any, logins_only: bool = False, **options: Any) -> None:
+        if options["logins"]:
+            self._print_logins()
+            return
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError("refusing to load demo data with DEBUG=0 (use --force)")
+        load_demo()
+        self.stdout.write("Demo data is loaded.")
+
+    def _print_logins(self) -> None:
+        self.stdout.write(f"Demo logins at http://127.0.0.1:8000 (password: {PASSWORD})")
+        for login in logins():
+            self.stdout.write(f"  {login.role:<16} {login.username}")

@@ -1,0 +1,80 @@
+"""Production settings: check --deploy is clean; bad or missing values stop start-up in one line."""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CLI = [sys.executable, "-m", "clientvault.cli"]
+
+
+def _production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLIENTVAULT_", "DJANGO_"))}
+    env.pop("DATABASE_URL", None)
+    env.update(
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="hosting.example.com",
+        CLIENTVAULT_MASTER_KEY=base64.b64encode(os.urandom(32)).decode(),
+        EMAIL_URL="smtp://127.0.0.1:25",
+        CLIENTVAULT_VAR_DIR=str(tmp_path),
+    )
+    env.update(overrides)
+    return {k: v for k, v in env.items() if v != ""}
+
+
+def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CLI, *args], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_it_passes_check_deploy_with_production_values(tmp_path):
+    result = _run(_production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_it_refuses_to_start_without_a_master_key(tmp_path):
+    result = _run(_production_env(tmp_path, CLIENTVAULT_MASTER_KEY=""), "check")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "clientvault: CLIENTVAULT_MASTER_KEY or CLIENTVAULT_MASTER_KEY_FILE "
+        "must be set when DEBUG=0"
+    ]
+
+
+def test_it_refuses_to_start_without_a_secret_key(tmp_path):
+    result = _run(_production_env(tmp_path, SECRET_KEY=""), "check")
+    assert result.returncode == 2
+    assert "SECRET_KEY must be set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DEBUG", "maybe", "DEBUG must be one of"),
+        ("EMAIL_URL", "carrier-pigeon://x", "EMAIL_URL is not a valid e-mail URL"),
+        ("CLIENTVAULT_SESSION_IDLE_SECONDS", "soon", "must be a whole number"),
+    ],
+)
+def test_it_names_a_malformed_environment_variable(tmp_path, name, value, message):
+    result = _run(_production_env(tmp_path, **{name: value}), "check")
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_it_develops_with_nothing_set(tmp_path):
+    env = _production_env(tmp_path, DEBUG="", SECRET_KEY="", CLIENTVAULT_MASTER_KEY="")
+    env.pop("EMAIL_URL")
+    result = _run(env, "check")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "secret.key").exists()
