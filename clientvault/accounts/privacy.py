@@ -60,3 +60,254 @@ for _field in ("groups", "user_permissions"):
         reason=f"auto-created many-to-many table of accounts.User.{_field}: two ids, "
         "its rows go with the login",
     )
+
+# --- customers and people -------------------------------------------------------------------
+
+SERVICE = ["service", "support", "notices", "billing"]
+_person_vault = {
+    "given_name": "user.name",
+    "family_name": "user.name",
+    "email": "user.contact.email",
+    "phone": "user.contact.phone_number",
+    "address_line1": "user.contact.address",
+    "address_line2": "user.contact.address",
+    "city": "user.contact.address",
+    "postal_code": "user.contact.address",
+    "region": "user.contact.address",
+    "employer": "user.workplace",
+    "job_title": "user.workplace",
+    "department": "user.workplace",
+    "business_phone": "user.contact.phone_number",
+}
+
+inv.declare(
+    "accounts.Customer",
+    subject="people__subject",
+    description="A customer account: individual or organisation, status, how it was opened",
+    fields={
+        "id": inv.not_personal("row id"),
+        "number": inv.personal(
+            "user.unique_id",
+            purposes=SERVICE,
+            erasure="retain",
+            legal_basis="accounting records (tax law)",
+            retention="client_log",
+        ),
+        "kind": inv.not_personal("individual or organisation"),
+        "organisation_name": inv.not_personal("a legal entity's name, not a person's"),
+        "status": inv.personal(
+            "system.operations",
+            purposes=["service"],
+            erasure="retain",
+            legal_basis="accounting records (tax law)",
+            retention="client_log",
+        ),
+        "created_channel": inv.not_personal("online, telephone or staff"),
+        "created_by": inv.not_personal("link to the staff login that opened it"),
+        "created_at": inv.not_personal("when the account was opened"),
+    },
+)
+
+inv.declare(
+    "accounts.CustomerStatusChange",
+    subject="customer__people__subject",
+    description="The account status history",
+    fields={
+        "id": inv.not_personal("row id"),
+        "customer": inv.not_personal("link to the account"),
+        "from_status": inv.personal("system.operations", purposes=["service"], erasure="delete"),
+        "to_status": inv.personal("system.operations", purposes=["service"], erasure="delete"),
+        "at": inv.not_personal("when"),
+        "actor_id": inv.not_personal("id of who changed it"),
+        "reason": inv.personal("system.operations", purposes=["service"], erasure="clear"),
+    },
+)
+
+inv.declare(
+    "accounts.Person",
+    subject="subject",
+    description="A person on an account: the owner or an authorised user (COL-3, COL-4, COL-5)",
+    fields={
+        "id": inv.not_personal("row id"),
+        "subject": inv.not_personal("link to the subject"),
+        "customer": inv.not_personal("link to the account"),
+        "user": inv.not_personal("link to the person's own login"),
+        "role": inv.not_personal("owner or authorised user"),
+        "permissions": inv.not_personal("what the person may do on the account"),
+        **{
+            name: inv.personal(category, purposes=SERVICE, erasure="shred")
+            for name, category in _person_vault.items()
+        },
+        "country": inv.personal("user.contact.address", purposes=SERVICE, erasure="clear"),
+        "email_index": inv.personal("user.contact.email", purposes=["service"], erasure="clear"),
+        "phone_index": inv.personal(
+            "user.contact.phone_number", purposes=["service"], erasure="clear"
+        ),
+        "given_name_index": inv.personal("user.name", purposes=["support"], erasure="clear"),
+        "family_name_index": inv.personal("user.name", purposes=["support"], erasure="clear"),
+        "created_channel": inv.not_personal("how the data reached us"),
+        "created_by": inv.not_personal("link to the staff login that entered it"),
+        "created_at": inv.not_personal("when"),
+    },
+)
+
+inv.declare(
+    "accounts.ProfileChange",
+    subject="subject",
+    retention=inv.RowRetention(period="profile_history", age_field="at"),
+    description="Every change to a person's data, old -> new (CTL-1)",
+    fields={
+        "id": inv.not_personal("row id"),
+        "person": inv.not_personal("link to the person"),
+        "subject": inv.not_personal("link to the subject"),
+        "field": inv.not_personal("which field changed"),
+        "old_value": inv.personal("user.contact", purposes=["service"], erasure="shred"),
+        "new_value": inv.personal("user.contact", purposes=["service"], erasure="shred"),
+        "at": inv.not_personal("when"),
+        "actor_id": inv.not_personal("id of who changed it"),
+        "channel": inv.not_personal("through which channel"),
+    },
+)
+
+inv.declare(
+    "accounts.Invitation",
+    subject="subject",
+    retention=inv.RowRetention(period="invitations", age_field="expires_at"),
+    description="Invitations of authorised users, sent by e-mail (COL-5)",
+    fields={
+        "id": inv.not_personal("row id"),
+        "customer": inv.not_personal("link to the account"),
+        "subject": inv.not_personal("link to the invited person's subject"),
+        "email": inv.personal("user.contact.email", purposes=["service"], erasure="shred"),
+        "permissions": inv.not_personal("what the person will be allowed"),
+        "token_digest": inv.not_personal("hash of a random secret"),
+        "invited_by": inv.not_personal("link to the login that invited"),
+        "created_at": inv.not_personal("when"),
+        "expires_at": inv.not_personal("when it lapses"),
+        "accepted_at": inv.not_personal("when it was accepted"),
+        "revoked_at": inv.not_personal("when it was withdrawn"),
+    },
+)
+
+inv.declare(
+    "accounts.ClientLogEntry",
+    subject="customer__people__subject",
+    retention=inv.RowRetention(period="client_log", age_field="at"),
+    description="The account's activity log (COL-7); role labels, never names",
+    fields={
+        "id": inv.not_personal("row id"),
+        "customer": inv.not_personal("link to the account"),
+        "person": inv.not_personal("link to the person it concerns"),
+        "event": inv.personal("user.behavior", purposes=["service", "security"], erasure="delete"),
+        "detail": inv.personal("user.behavior", purposes=["service", "security"], erasure="delete"),
+        "actor_label": inv.not_personal("a role label"),
+        "channel": inv.not_personal("through which channel"),
+        "at": inv.not_personal("when"),
+    },
+)
+
+# --- security ---------------------------------------------------------------------------------
+
+inv.declare(
+    "accounts.SecurityAnswer",
+    subject="user__subject",
+    description="Security answers, normalised and hashed (SEC-2)",
+    fields={
+        "id": inv.not_personal("row id"),
+        "user": inv.not_personal("link to the login"),
+        "question": inv.not_personal("which question"),
+        "answer_hash": inv.personal(
+            "user.authorization.credentials", purposes=["security"], erasure="delete"
+        ),
+        "created_at": inv.not_personal("when"),
+    },
+)
+
+inv.declare(
+    "accounts.LoginEvent",
+    subject="subject",
+    retention=inv.RowRetention(period="login_history", age_field="at"),
+    description="Login history: time, IP address, browser (COL-12)",
+    fields={
+        "id": inv.not_personal("row id"),
+        "user": inv.not_personal("link to the login"),
+        "subject": inv.not_personal("link to the subject"),
+        "at": inv.not_personal("when"),
+        "outcome": inv.personal("user.behavior", purposes=["security"], erasure="delete"),
+        "ip_address": inv.personal(
+            "user.device.ip_address", purposes=["security"], erasure="shred"
+        ),
+        "browser": inv.personal("user.device.browser", purposes=["security"], erasure="shred"),
+    },
+)
+
+inv.declare(
+    "accounts.UserSession",
+    subject="subject",
+    retention=inv.RowRetention(period="sessions", age_field="last_seen_at"),
+    description="Signed-in sessions, so a person can see and end them",
+    fields={
+        "id": inv.not_personal("row id"),
+        "user": inv.not_personal("link to the login"),
+        "subject": inv.not_personal("link to the subject"),
+        "session_key": inv.not_personal("random session id"),
+        "ip_address": inv.personal(
+            "user.device.ip_address", purposes=["security"], erasure="shred"
+        ),
+        "browser": inv.personal("user.device.browser", purposes=["security"], erasure="shred"),
+        "created_at": inv.not_personal("when"),
+        "last_seen_at": inv.not_personal("when"),
+    },
+)
+
+inv.declare(
+    "accounts.UnauthorisedUseReport",
+    subject="subject",
+    retention=inv.RowRetention(period="security_reports", age_field="created_at"),
+    description="Reports of unauthorised use of an account (SEC-3)",
+    fields={
+        "id": inv.not_personal("row id"),
+        "customer": inv.not_personal("link to the account"),
+        "person": inv.not_personal("link to the reporter"),
+        "subject": inv.not_personal("link to the subject"),
+        "description": inv.personal("user.content", purposes=["security"], erasure="shred"),
+        "status": inv.not_personal("workflow state"),
+        "created_at": inv.not_personal("when"),
+        "handled_by": inv.not_personal("link to the staff login"),
+        "handled_at": inv.not_personal("when"),
+    },
+)
+
+inv.declare(
+    "accounts.IdentityCheck",
+    subject="person__subject",
+    retention=inv.RowRetention(period="identity_checks", age_field="created_at"),
+    description="Staff checks of a caller's identity before revealing details (CTL-6)",
+    fields={
+        "id": inv.not_personal("row id"),
+        "staff": inv.not_personal("link to the staff login"),
+        "person": inv.not_personal("link to the person checked"),
+        "channel": inv.not_personal("telephone or ticket"),
+        "method": inv.not_personal("how"),
+        "passed": inv.personal("user.behavior", purposes=["security"], erasure="delete"),
+        "code_digest": inv.not_personal("hash of a one-time code"),
+        "attempts": inv.not_personal("count"),
+        "created_at": inv.not_personal("when"),
+        "decided_at": inv.not_personal("when"),
+        "valid_until": inv.not_personal("when"),
+    },
+)
+
+inv.declare(
+    "accounts.ThrottleBucket",
+    subject=None,
+    retention=inv.RowRetention(period="throttle", age_field="window_start"),
+    description="Rate-limit counters keyed by a keyed hash of the IP address or identifier",
+    fields={
+        "id": inv.not_personal("row id"),
+        "scope": inv.not_personal("which route"),
+        "key_digest": inv.not_personal("a keyed hash; the key rotates with SECRET_KEY"),
+        "window_start": inv.not_personal("when"),
+        "count": inv.not_personal("count"),
+    },
+)

@@ -46,6 +46,12 @@ RETENTION_KEYS = (
     "disclosures",
     "policy_acceptances",
     "audit_log",
+    "client_log",
+    "profile_history",
+    "identity_checks",
+    "throttle",
+    "invitations",
+    "security_reports",
 )
 # Sections with a fixed set of keys; [retention] and [roles] take any key.
 KEYS: dict[str, tuple[str, ...]] = {

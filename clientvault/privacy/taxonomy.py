@@ -26,6 +26,7 @@ class Purpose(models.TextChoices):
 # key -> (label, restricted). Restricted categories are read only through reveal().
 CATEGORIES: dict[str, tuple[str, bool]] = {
     "user.name": ("Name", False),
+    "user.contact": ("Contact and profile details", False),
     "user.contact.email": ("E-mail address", False),
     "user.contact.phone_number": ("Telephone number", False),
     "user.contact.address": ("Postal address", False),

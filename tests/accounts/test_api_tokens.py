@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from clientvault.accounts import services
+from clientvault.accounts.services import tokens as services
 from clientvault.accounts.models import ApiToken, User
 from clientvault.accounts.services import (
     authenticate_api_token,

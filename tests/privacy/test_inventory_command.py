@@ -61,7 +61,13 @@ def test_json_lists_the_fields_holding_each_category():
     assert email["label"] == "E-mail address"
     assert held_in(email, "accounts.User.email")["erasure"] == "clear"
     assert held_in(email, "kernelapp.Contact.email")["erasure"] == "shred"
-    assert [p["key"] for p in email["purposes"]] == ["service", "notices", "security", "support"]
+    assert [p["key"] for p in email["purposes"]] == [
+        "service",
+        "billing",
+        "notices",
+        "security",
+        "support",
+    ]
 
 
 def test_json_lists_recipients_from_the_profile_sharing_lists():

@@ -1,0 +1,255 @@
+"""Customers (accounts) and the people on them: one owner and any number of authorised users."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from clientvault.privacy.fields import BlindIndexField, VaultField
+from clientvault.privacy.models import Subject
+
+
+class CustomerKind(models.TextChoices):
+    INDIVIDUAL = "individual", "Individual"
+    ORGANISATION = "organisation", "Organisation"
+
+
+class CustomerStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspended"
+    CLOSED = "closed", "Closed"
+
+
+# The account status workflow: which status may follow which.
+CUSTOMER_TRANSITIONS: dict[str, frozenset[str]] = {
+    CustomerStatus.ACTIVE: frozenset({CustomerStatus.SUSPENDED, CustomerStatus.CLOSED}),
+    CustomerStatus.SUSPENDED: frozenset({CustomerStatus.ACTIVE, CustomerStatus.CLOSED}),
+    CustomerStatus.CLOSED: frozenset(),
+}
+
+
+class Channel(models.TextChoices):
+    """How data reached us (COL-2): the customer online, or staff on the customer's behalf."""
+
+    ONLINE = "online", "Online form"
+    TELEPHONE = "telephone", "Telephone"
+    TICKET = "ticket", "Support ticket"
+    STAFF = "staff", "Staff"
+    API = "api", "API"
+
+
+def new_account_number() -> str:
+    return f"CV-{secrets.randbelow(9_000_000) + 1_000_000}"
+
+
+class Customer(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.CharField(max_length=16, unique=True, default=new_account_number)
+    kind = models.CharField(max_length=16, choices=CustomerKind.choices)
+    organisation_name = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=16, choices=CustomerStatus.choices, default=CustomerStatus.ACTIVE
+    )
+    created_channel = models.CharField(max_length=16, choices=Channel.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="individual", organisation_name="")
+                | ~models.Q(kind="individual"),
+                name="customer_individual_has_no_organisation_name",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def may_become(self, status: str) -> bool:
+        return status in CUSTOMER_TRANSITIONS[self.status]
+
+
+class CustomerStatusChange(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=16, choices=CustomerStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=CustomerStatus.choices)
+    at = models.DateTimeField()
+    actor_id = models.CharField(max_length=64, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+
+class PersonRole(models.TextChoices):
+    OWNER = "owner", "Account owner"
+    AUTHORISED_USER = "authorised_user", "Authorised user"
+
+
+class Permission(models.TextChoices):
+    """What an authorised user may do on the account; the owner may do everything."""
+
+    BILLING = "billing", "Billing and invoices"
+    SERVICES = "services", "Hosting services"
+    DOMAINS = "domains", "Domains"
+    SUPPORT = "support", "Support tickets"
+    CONTACTS = "contacts", "Contacts and authorised users"
+    PRIVACY = "privacy", "Privacy requests"
+
+
+class Person(models.Model):
+    """A natural person on an account (a subject). Every personal field lives in the vault."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    subject = models.OneToOneField(Subject, on_delete=models.PROTECT, related_name="person")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="people")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    role = models.CharField(max_length=16, choices=PersonRole.choices)
+    permissions = models.JSONField(default=list, blank=True)
+    given_name = VaultField()
+    family_name = VaultField()
+    email = VaultField()
+    phone = VaultField()
+    address_line1 = VaultField()
+    address_line2 = VaultField()
+    city = VaultField()
+    postal_code = VaultField()
+    region = VaultField()
+    country = models.CharField(max_length=2, blank=True)
+    employer = VaultField()
+    job_title = VaultField()
+    department = VaultField()
+    business_phone = VaultField()
+    email_index = BlindIndexField(source="email", normaliser="email")
+    phone_index = BlindIndexField(source="phone", normaliser="phone")
+    given_name_index = BlindIndexField(source="given_name", normaliser="text")
+    family_name_index = BlindIndexField(source="family_name", normaliser="text")
+    created_channel = models.CharField(max_length=16, choices=Channel.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"], condition=models.Q(role="owner"), name="one_owner_per_account"
+            ),
+            models.UniqueConstraint(
+                fields=["email_index"],
+                condition=models.Q(email_index__isnull=False),
+                name="person_email_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"person {self.subject_id}"
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == PersonRole.OWNER
+
+    def may(self, permission: str) -> bool:
+        return self.is_owner or permission in self.permissions
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+
+class ProfileChange(models.Model):
+    """One field's change, old -> new, by whom, when and through which channel (CTL-1)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="changes")
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="+")
+    field = models.CharField(max_length=32)
+    old_value = VaultField()
+    new_value = VaultField()
+    at = models.DateTimeField()
+    actor_id = models.CharField(max_length=64, blank=True)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+
+    class Meta:
+        ordering = ["-at"]
+
+
+class Invitation(models.Model):
+    """An invitation to join an account as an authorised user, sent to an e-mail address."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="invitations")
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="+")
+    email = VaultField()
+    permissions = models.JSONField(default=list)
+    token_digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class ClientLogEvent(models.TextChoices):
+    SIGNED_UP = "signed_up", "Account opened"
+    CREATED_BY_STAFF = "created_by_staff", "Account opened by staff"
+    LOGGED_IN = "logged_in", "Signed in"
+    LOGIN_FAILED = "login_failed", "Failed sign-in"
+    LOGGED_OUT_EVERYWHERE = "logged_out_everywhere", "Signed out everywhere"
+    PROFILE_CHANGED = "profile_changed", "Profile changed"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
+    PASSWORD_RESET = "password_reset", "Password reset"
+    TWO_FACTOR_ENABLED = "two_factor_enabled", "Two-step sign-in turned on"
+    TWO_FACTOR_DISABLED = "two_factor_disabled", "Two-step sign-in turned off"
+    SECURITY_ANSWERS_CHANGED = "security_answers_changed", "Security answers changed"
+    USER_INVITED = "user_invited", "Authorised user invited"
+    USER_JOINED = "user_joined", "Authorised user joined"
+    USER_REMOVED = "user_removed", "Authorised user removed"
+    PERMISSIONS_CHANGED = "permissions_changed", "Permissions changed"
+    UNAUTHORISED_USE_REPORTED = "unauthorised_use_reported", "Unauthorised use reported"
+    IDENTITY_CHECKED = "identity_checked", "Identity checked by staff"
+    STATUS_CHANGED = "status_changed", "Account status changed"
+    API_TOKEN_CREATED = "api_token_created", "API token created"
+    API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
+    POLICY_ACCEPTED = "policy_accepted", "Privacy policy accepted"
+
+
+class ClientLogEntry(models.Model):
+    """The account's activity log (COL-7), shown to the customer and to staff.
+
+    ``actor_label`` is a role ("you", "an authorised user", "staff: support"), never a name.
+    """
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="log")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    event = models.CharField(max_length=32, choices=ClientLogEvent.choices)
+    detail = models.CharField(max_length=200, blank=True)
+    actor_label = models.CharField(max_length=64, blank=True)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["customer", "-at"])]

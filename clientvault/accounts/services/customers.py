@@ -1,0 +1,292 @@
+"""Opening accounts, keeping people's data, and the account status workflow."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from clientvault.accounts.activities import (
+    AUTHORISED_PROFILE,
+    LABELS,
+    PROFILE,
+    SIGNUP,
+    SIGNUP_ORGANISATION,
+    Activity,
+)
+from clientvault.accounts.models import (
+    Channel,
+    ClientLogEvent,
+    Customer,
+    CustomerKind,
+    CustomerStatusChange,
+    Permission,
+    Person,
+    PersonRole,
+    ProfileChange,
+    User,
+)
+from clientvault.accounts.services.clientlog import log_client_event
+from clientvault.accounts.validation import (
+    clean_country,
+    clean_email,
+    clean_phone,
+    clean_postal_code,
+)
+from clientvault.privacy.actors import Actor, actor_ref
+from clientvault.privacy.fields import lookup
+from clientvault.privacy.models import PolicyVersion
+from clientvault.privacy.services.audit import record_event
+from clientvault.privacy.services.policy import record_acceptance
+from clientvault.privacy.services.subjects import create_subject
+
+PERSON_FIELDS = (
+    "given_name",
+    "family_name",
+    "email",
+    "phone",
+    "address_line1",
+    "address_line2",
+    "city",
+    "postal_code",
+    "region",
+    "country",
+    "employer",
+    "job_title",
+    "department",
+    "business_phone",
+)
+
+
+def _strip(data: Mapping[str, Any]) -> dict[str, str]:
+    return {k: " ".join(str(data.get(k) or "").split()) for k in PERSON_FIELDS if k in data}
+
+
+def clean_person_data(data: Mapping[str, Any], *, exclude: Person | None = None) -> dict[str, str]:
+    """Normalise and validate a person's fields; errors name the field."""
+    clean = _strip(data)
+    errors: dict[str, str] = {}
+    country = clean.get("country", exclude.country if exclude else "")
+    checks: dict[str, Callable[[str], str]] = {
+        "country": clean_country,
+        "email": clean_email,
+        "phone": partial(clean_phone, country=country),
+        "business_phone": partial(clean_phone, country=country),
+        "postal_code": partial(clean_postal_code, country=country),
+    }
+    for name, check in checks.items():
+        if clean.get(name):
+            try:
+                clean[name] = check(clean[name])
+            except ValidationError as error:
+                errors[name] = f"{LABELS[name]}: {error.messages[0]}"
+    if clean.get("email") and "email" not in errors and email_taken(clean["email"], exclude):
+        errors["email"] = f"{LABELS['email']}: another account already uses this address."
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def email_taken(email: str, exclude: Person | None = None) -> bool:
+    people = Person.objects.filter(**lookup(Person, "email_index", email))
+    if exclude is not None:
+        people = people.exclude(pk=exclude.pk)
+    return people.exists()
+
+
+def find_person_by_email(email: str) -> Person | None:
+    return Person.objects.filter(**lookup(Person, "email_index", email)).first()
+
+
+def _check_login(username: str, password: str) -> None:
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": "Username: this username is taken."})
+    try:
+        validate_password(password, User(username=username))
+    except ValidationError as error:
+        raise ValidationError({"password": [f"Password: {m}" for m in error.messages]}) from None
+
+
+def _activity(kind: str) -> Activity:
+    return SIGNUP_ORGANISATION if kind == CustomerKind.ORGANISATION else SIGNUP
+
+
+def open_account(
+    *,
+    kind: str,
+    details: Mapping[str, Any],
+    username: str,
+    password: str,
+    channel: str,
+    actor: Actor | None,
+    organisation_name: str = "",
+    policy_version: PolicyVersion | None = None,
+) -> Customer:
+    """Open an account with its owner: subject, login, customer, person, history, log."""
+    activity = _activity(kind)
+    activity.require(
+        {
+            **details,
+            "username": username,
+            "password": password,
+            "organisation_name": organisation_name,
+        }
+    )
+    clean = clean_person_data(details)
+    _check_login(username.strip(), password)
+    with transaction.atomic():
+        subject = create_subject(actor=actor)
+        user = User(username=username.strip(), subject=subject)
+        user.set_password(password)
+        user.save()
+        staff = actor if actor is not None and actor.is_staff else None
+        customer = Customer.objects.create(
+            kind=kind,
+            organisation_name=organisation_name.strip(),
+            created_channel=channel,
+            created_by=staff if isinstance(staff, User) else None,
+        )
+        person = Person(
+            subject=subject,
+            customer=customer,
+            user=user,
+            role=PersonRole.OWNER,
+            permissions=list(Permission.values),
+            created_channel=channel,
+            created_by=customer.created_by,
+            **clean,
+        )
+        person.save()
+        _record_opening(customer, person, channel, actor, policy_version)
+    return customer
+
+
+def _record_opening(
+    customer: Customer,
+    person: Person,
+    channel: str,
+    actor: Actor | None,
+    policy_version: PolicyVersion | None,
+) -> None:
+    CustomerStatusChange.objects.create(
+        customer=customer, to_status=customer.status, at=timezone.now(), actor_id=actor_ref(actor)
+    )
+    event = (
+        ClientLogEvent.SIGNED_UP if channel == Channel.ONLINE else ClientLogEvent.CREATED_BY_STAFF
+    )
+    log_client_event(customer=customer, event=event, actor=actor, channel=channel, person=person)
+    if policy_version is not None:
+        record_acceptance(
+            subject=person.subject, version=policy_version, channel="signup", actor=actor
+        )
+        log_client_event(
+            customer=customer,
+            event=ClientLogEvent.POLICY_ACCEPTED,
+            actor=actor,
+            channel=channel,
+            person=person,
+            detail=f"version {policy_version.number}",
+        )
+    record_event(
+        action="account.opened",
+        actor=actor,
+        subject_id=person.subject_id,
+        obj=customer,
+        details={"channel": channel, "kind": customer.kind},
+    )
+
+
+def update_person(
+    *,
+    person: Person,
+    changes: Mapping[str, Any],
+    actor: Actor | None,
+    channel: str,
+    activity: Activity | None = None,
+) -> list[str]:
+    """Correct, update or remove a person's data; every change kept as old -> new (CTL-1)."""
+    current = {name: str(getattr(person, name) or "") for name in PERSON_FIELDS}
+    merged = {**current, **_strip(changes)}
+    (activity or (PROFILE if person.is_owner else AUTHORISED_PROFILE)).require(merged)
+    clean = clean_person_data(merged, exclude=person)
+    changed = [name for name, value in clean.items() if value != current[name]]
+    if not changed:
+        return []
+    with transaction.atomic():
+        _apply_changes(person, clean, changed, current, actor, channel)
+    return changed
+
+
+def _apply_changes(
+    person: Person,
+    clean: dict[str, str],
+    changed: list[str],
+    current: dict[str, str],
+    actor: Actor | None,
+    channel: str,
+) -> None:
+    now = timezone.now()
+    for name in changed:
+        ProfileChange.objects.create(
+            person=person,
+            subject=person.subject,
+            field=name,
+            old_value=current[name],
+            new_value=clean[name],
+            at=now,
+            actor_id=actor_ref(actor),
+            channel=channel,
+        )
+        setattr(person, name, clean[name])
+    person.save()
+    log_client_event(
+        customer=person.customer,
+        event=ClientLogEvent.PROFILE_CHANGED,
+        actor=actor,
+        channel=channel,
+        person=person,
+        detail=", ".join(LABELS[n] for n in changed),
+    )
+    record_event(
+        action="person.updated",
+        actor=actor,
+        subject_id=person.subject_id,
+        obj=person,
+        details={"fields": changed, "channel": channel},
+    )
+
+
+def change_status(*, customer: Customer, to: str, actor: Actor, reason: str = "") -> Customer:
+    """Move the account along its status workflow (CUSTOMER_TRANSITIONS)."""
+    if not customer.may_become(to):
+        raise ValidationError(
+            {
+                "status": f"An account that is {customer.get_status_display().lower()} "
+                f"cannot become {to}."
+            }
+        )
+    with transaction.atomic():
+        CustomerStatusChange.objects.create(
+            customer=customer,
+            from_status=customer.status,
+            to_status=to,
+            at=timezone.now(),
+            actor_id=actor_ref(actor),
+            reason=reason[:200],
+        )
+        customer.status = to
+        customer.save(update_fields=["status"])
+        log_client_event(
+            customer=customer,
+            event=ClientLogEvent.STATUS_CHANGED,
+            actor=actor,
+            channel=Channel.STAFF,
+            detail=f"now {to}",
+        )
+        record_event(action="account.status_changed", actor=actor, obj=customer, details={"to": to})
+    return customer

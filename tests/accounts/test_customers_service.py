@@ -1,0 +1,101 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from clientvault.accounts.models import (
+    Channel,
+    ClientLogEntry,
+    Customer,
+    CustomerKind,
+    Person,
+    ProfileChange,
+)
+from clientvault.accounts.services.customers import change_status, open_account, update_person
+from clientvault.privacy.services.policy import accepted_version, publish_policy
+
+pytestmark = pytest.mark.django_db(databases=["default", "keys"])
+
+DETAILS = {
+    "given_name": "Ada",
+    "family_name": "Lovelace",
+    "email": "Ada@Example.com",
+    "phone": "020 7946 0018",
+    "address_line1": "12 Marylebone Road",
+    "city": "London",
+    "postal_code": "nw1 5lr",
+    "country": "GB",
+}
+
+
+def _open(**overrides):
+    return open_account(
+        kind=overrides.pop("kind", CustomerKind.INDIVIDUAL),
+        details={**DETAILS, **overrides.pop("details", {})},
+        username=overrides.pop("username", "ada"),
+        password="a-long-and-unusual-passphrase",
+        channel=overrides.pop("channel", Channel.ONLINE),
+        actor=None,
+        **overrides,
+    )
+
+
+def test_it_opens_an_account_with_its_owner_in_the_vault():
+    version = publish_policy()
+    customer = _open(policy_version=version)
+    person = Person.objects.get(customer=customer)
+    assert person.is_owner and person.user.username == "ada"
+    assert person.email == "Ada@example.com"
+    assert person.phone == "+442079460018"
+    assert person.postal_code == "NW1 5LR"
+    assert accepted_version(subject=person.subject) == version
+    assert ClientLogEntry.objects.filter(customer=customer, event="signed_up").exists()
+
+
+def test_it_refuses_a_missing_mandatory_field_naming_it():
+    with pytest.raises(ValidationError) as error:
+        _open(details={"phone": ""})
+    assert error.value.message_dict["phone"] == ["Telephone is required to open an account."]
+    assert not Customer.objects.exists()
+
+
+def test_it_asks_organisations_for_their_name():
+    with pytest.raises(ValidationError) as error:
+        _open(kind=CustomerKind.ORGANISATION)
+    assert "organisation_name" in error.value.message_dict
+
+
+def test_it_refuses_a_second_account_with_the_same_email():
+    _open()
+    with pytest.raises(ValidationError) as error:
+        _open(username="ada2", details={"email": "ADA@example.com "})
+    assert "another account" in error.value.message_dict["email"][0]
+
+
+def test_it_validates_the_phone_for_the_country():
+    with pytest.raises(ValidationError) as error:
+        _open(details={"phone": "12"})
+    assert "Telephone" in error.value.message_dict["phone"][0]
+
+
+def test_it_keeps_every_change_old_to_new():
+    customer = _open()
+    person = Person.objects.get(customer=customer)
+    changed = update_person(
+        person=person,
+        changes={"city": "Oxford", "postal_code": "OX1 2JD"},
+        actor=person.user,
+        channel=Channel.ONLINE,
+    )
+    assert changed == ["city", "postal_code"]
+    change = ProfileChange.objects.get(field="city")
+    assert (change.old_value, change.new_value) == ("London", "Oxford")
+    assert (
+        update_person(person=person, changes={"city": "Oxford"}, actor=None, channel=Channel.ONLINE)
+        == []
+    )
+
+
+def test_it_follows_the_status_workflow():
+    customer = _open()
+    change_status(customer=customer, to="closed", actor=None)
+    with pytest.raises(ValidationError):
+        change_status(customer=customer, to="active", actor=None)
