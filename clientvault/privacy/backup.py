@@ -48,6 +48,7 @@ from clientvault.privacy.actors import Actor
 from clientvault.privacy.models import Subject, SubjectKey
 from clientvault.privacy.services.audit import record_event
 from clientvault.privacy.services.erasure import reapply_shredding
+from clientvault.privacy.vault import CorruptValue
 
 FORMAT = "clientvault-backup"
 VERSION = 1
@@ -338,7 +339,8 @@ def _load(path: Path) -> Counter[str]:
             for obj in serializers.deserialize("jsonl", stream, using=DATA_ALIAS):
                 obj.save(using=DATA_ALIAS, force_insert=True)
                 counts[obj.object._meta.label] += 1
-        except (DeserializationError, DatabaseError, ValidationError) as error:
+        except (DeserializationError, DatabaseError, ValidationError, CorruptValue) as error:
+            # CorruptValue: a vault field holding something other than a ciphertext.
             raise BackupError(
                 f"{path}: row {counts.total() + 1} cannot be loaded ({error}); nothing was restored"
             ) from None

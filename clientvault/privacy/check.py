@@ -60,6 +60,8 @@ def _problems_of(model: Model) -> list[str]:
     declaration = registry.get(label)
     if label in registry.exclusions:
         return [f"{label}: both declared and excluded"] if declaration else []
+    if declaration is None and model._meta.proxy:
+        return []  # a proxy has no table: its rows are its concrete model's, declared there
     if declaration is None:
         return _undeclared(model)
     return _model_problems(model, declaration)

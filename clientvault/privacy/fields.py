@@ -165,8 +165,12 @@ class VaultField(models.TextField):  # type: ignore[type-arg]
     # --- where a value belongs ---
 
     def where(self, instance: models.Model) -> str:
-        """The associated data: ``app.Model.field:pk``."""
-        return f"{instance._meta.label}.{self.attname}:{instance.pk}"
+        """The associated data: ``app.Model.field:pk``.
+
+        ``Model`` is the model that holds the column (``self.model``), not the instance's class:
+        a proxy model, or a child model inheriting the field, reads and writes the same row.
+        """
+        return f"{self.model._meta.label}.{self.attname}:{instance.pk}"
 
     def _binding(self, instance: models.Model) -> Binding:
         subject_id = _as_uuid(getattr(instance, f"{self.subject_field}_id"))

@@ -103,7 +103,12 @@ class Registry:
         return self.declarations.get(label)
 
     def for_model(self, model: type[models.Model]) -> Declaration | None:
-        return self.declarations.get(model._meta.label)
+        """The model's declaration; a proxy model's rows are its concrete model's."""
+        found = self.declarations.get(model._meta.label)
+        concrete = model._meta.concrete_model
+        if found is None and model._meta.proxy and concrete is not None:
+            found = self.declarations.get(concrete._meta.label)
+        return found
 
     def spec(self, model: type[models.Model], field_name: str) -> FieldSpec | None:
         declaration = self.for_model(model)

@@ -40,6 +40,12 @@ def _write(path, header, rows, *, checksum=True):
     path.write_bytes(gzip.compress(json.dumps(header).encode() + b"\n" + rows))
 
 
+def _name_token(rows):
+    """The stored ciphertext of the contact's name, as it stands in the backup's rows."""
+    contact = next(json.loads(line) for line in rows.splitlines() if b"kernelapp.contact" in line)
+    return contact["fields"]["name"].encode()
+
+
 def _restore(path):
     call_command("restore", str(path), stdout=StringIO(), stderr=StringIO())
 
@@ -119,6 +125,9 @@ def _damaged(path, how):
         _write(path, header, rows.replace(b"privacy.subject", b"privacy.subjecx"), checksum=False)
     elif how == "row removed":
         _write(path, {**header, "rows": header["rows"]}, b"\n".join(rows.split(b"\n")[1:]))
+    elif how == "plaintext in a vault field":
+        plain = rows.replace(_name_token(rows), b"Augusta in plain text")
+        _write(path, header, plain)
     elif how == "future version":
         _write(path, {**header, "version": 2}, rows)
     elif how == "header incomplete":
@@ -137,6 +146,7 @@ def _damaged(path, how):
         ("other gzip", "not a clientvault backup"),
         ("altered row", "do not match the checksum"),
         ("row removed", "header says"),
+        ("plaintext in a vault field", "kernelapp.Contact.name: plaintext must not reach"),
         ("future version", "format version 2"),
         ("header incomplete", "header is incomplete"),
         ("missing", "does not exist"),

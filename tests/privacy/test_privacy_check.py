@@ -8,9 +8,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test.utils import isolate_apps
 
 from clientvault.privacy import inventory as inv
-from clientvault.privacy.check import problems
+from clientvault.privacy.check import _problems_of, problems
 from clientvault.privacy.fields import VaultField
 from tests.kernelapp.models import Contact
 
@@ -238,3 +239,14 @@ def test_it_refuses_a_declaration_of_a_model_that_is_not_installed(registry):
 def test_it_refuses_a_model_both_declared_and_excluded(registry):
     inv.exclude("kernelapp.Visit", reason="test")
     assert problems() == ["kernelapp.Visit: both declared and excluded"]
+
+
+@isolate_apps("tests.kernelapp")
+def test_a_proxy_model_needs_no_declaration_of_its_own():
+    class ContactProxy(Contact):
+        class Meta:
+            proxy = True
+            app_label = "kernelapp"
+
+    assert _problems_of(ContactProxy) == []
+    assert inv.registry.for_model(ContactProxy) is inv.registry.for_model(Contact)

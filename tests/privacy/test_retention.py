@@ -273,3 +273,23 @@ def test_it_keeps_rows_that_others_still_protect_and_goes_on(monkeypatch, subjec
     assert skip.note == "kept: expired rows are still referenced by privacy.PolicyAcceptance"
     assert PolicyVersion.objects.filter(pk=version.pk).exists()
     assert not Visit.objects.exists()
+
+
+def broken_aggregator(queryset) -> int:
+    raise RuntimeError("the aggregator broke")
+
+
+def test_it_changes_nothing_when_a_rule_fails_part_way(monkeypatch, subject, now):
+    """kernelapp.Visit is swept before sessions.Session fails: its deletions roll back too."""
+    rule = inv.RowRetention(
+        "sessions", "expire_date", "tests.privacy.test_retention.broken_aggregator"
+    )
+    redeclare(monkeypatch, "sessions.Session", retention=rule)
+    Session.objects.create(session_key="old", session_data="x", expire_date=now - timedelta(400))
+    visits(subject, now, 400)
+    with pytest.raises(RuntimeError, match="the aggregator broke"):
+        sweep_retention(dry_run=False, now=now, actor=ACTOR)
+    assert Visit.objects.count() == 1
+    assert Session.objects.count() == 1
+    assert not RetentionRun.objects.exists()
+    assert not AuditEvent.objects.exists()

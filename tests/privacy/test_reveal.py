@@ -5,6 +5,7 @@ import dataclasses
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import PermissionDenied
+from django.test.utils import isolate_apps
 from django.utils import timezone
 
 from clientvault.accounts.models import User
@@ -151,3 +152,16 @@ def test_it_finds_the_subject_through_the_declared_path(monkeypatch, path):
     declaration = dataclasses.replace(registry.get("kernelapp.Visit"), subject=path)
     monkeypatch.setitem(registry.declarations, "kernelapp.Visit", declaration)
     assert subject_id_of(visit) == (subject.id if path else None)
+
+
+@isolate_apps("tests.kernelapp")
+def test_a_proxy_model_reveals_under_its_concrete_models_declaration(contact):
+    class ContactProxy(Contact):
+        class Meta:
+            proxy = True
+            app_label = "kernelapp"
+
+    clerk = staff("clerk", "billing")
+    proxied = ContactProxy.objects.get(pk=contact.pk)
+    assert reveal(proxied, "card_number", "payment_processing", clerk) == CARD
+    assert AuditEvent.objects.get(action="reveal").subject_id == contact.subject_id

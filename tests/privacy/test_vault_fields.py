@@ -5,6 +5,7 @@ import pytest
 from django.core import serializers
 from django.core.exceptions import FieldError
 from django.db import transaction
+from django.test.utils import isolate_apps
 
 from clientvault.privacy import vault
 from clientvault.privacy.fields import lookup
@@ -212,3 +213,19 @@ def test_a_pickled_row_carries_no_plaintext(ada):
     data = pickle.dumps(contact)
     assert b"Ada Lovelace" not in data
     assert pickle.loads(data).name == "Ada Lovelace"
+
+
+@isolate_apps("tests.kernelapp")
+def test_a_proxy_model_reads_and_writes_the_same_ciphertexts(ada):
+    class ContactProxy(Contact):
+        class Meta:
+            proxy = True
+            app_label = "kernelapp"
+
+    proxied = ContactProxy.objects.get(pk=ada.pk)
+    assert proxied.name == "Ada Lovelace"
+    proxied.email = "ada@lovelace.example"
+    proxied.save()
+    assert reload(ada).email == "ada@lovelace.example"
+    made = ContactProxy.objects.create(subject=ada.subject, name="Byron", email="")
+    assert reload(made).name == "Byron"

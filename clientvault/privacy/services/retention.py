@@ -7,8 +7,11 @@ aggregator has kept its anonymous figures), and a personal field declared with
 on the declaration's age field. Any installed model can be declared, third-party ones included;
 the key store is never swept.
 
-A real sweep is recorded in ``RetentionRun`` and audited once with counts only; a second sweep
-right after finds nothing. A dry run counts and changes nothing.
+A real sweep runs in one transaction on the data database: its ``RetentionRun``, every model's
+deletions and clearings, and its one audit event (counts only) commit together or not at all, so
+no row is ever deleted without the record of it. A model whose expired rows are still protected
+by others is rolled back on its own (a savepoint) and reported as kept. A second sweep right
+after finds nothing. A dry run counts and changes nothing.
 """
 
 from __future__ import annotations
@@ -250,7 +253,7 @@ def _holders(error: ProtectedError | RestrictedError) -> list[str]:
 
 
 def _sweep_model(plan: _Plan, dry_run: bool) -> list[SweepLine]:
-    """One model in one transaction: all of its rules apply, or (if rows are held) none."""
+    """One model in one savepoint: all of its rules apply, or (if rows are held) none."""
     if plan.using == KEYSTORE_ALIAS:
         return plan.notes
     try:
@@ -286,11 +289,10 @@ def totals(lines: list[SweepLine]) -> dict[str, int]:
 
 
 def _finish(run: RetentionRun, lines: list[SweepLine], actor: Actor | None) -> None:
-    with transaction.atomic():
-        run.finished_at = timezone.now()
-        run.results = [line.as_json() for line in lines]
-        run.save(update_fields=["finished_at", "results"])
-        record_event(action="retention.swept", actor=actor, obj=run, details=totals(lines))
+    run.finished_at = timezone.now()
+    run.results = [line.as_json() for line in lines]
+    run.save(update_fields=["finished_at", "results"])
+    record_event(action="retention.swept", actor=actor, obj=run, details=totals(lines))
 
 
 def sweep_retention(
@@ -301,9 +303,10 @@ def sweep_retention(
     plans = _plan_sweep(now=now)
     if dry_run:
         return _ordered([line for plan in plans for line in _sweep_model(plan, dry_run=True)])
-    run = RetentionRun.objects.create(started_at=timezone.now(), cutoff_at=now)
-    lines = _ordered([line for plan in plans for line in _sweep_model(plan, dry_run=False)])
-    _finish(run, lines, actor)
+    with transaction.atomic():  # the run, every model's changes and the audit event, or nothing
+        run = RetentionRun.objects.create(started_at=timezone.now(), cutoff_at=now)
+        lines = _ordered([line for plan in plans for line in _sweep_model(plan, dry_run=False)])
+        _finish(run, lines, actor)
     return lines
 
 
