@@ -1,3 +1,21 @@
-from django.urls import path  # noqa: F401
+"""The staff back office under /staff/ (names in the ``accounts`` namespace)."""
 
-urlpatterns: list = []  # type: ignore[type-arg]
+from django.urls import path
+
+from clientvault.accounts.views import staff
+
+urlpatterns = [
+    path("staff/", staff.search, name="staff_search"),
+    path("staff/customers/<str:number>/", staff.customer, name="staff_customer"),
+    path("staff/customers/<str:number>/status/", staff.status, name="staff_status"),
+    path("staff/people/<uuid:pk>/identity/", staff.identity_check, name="staff_identity_check"),
+    path("staff/people/<uuid:pk>/edit/", staff.intake_update, name="staff_intake_update"),
+    path(
+        "staff/people/<uuid:pk>/reset-password/",
+        staff.reset_password,
+        name="staff_reset_password",
+    ),
+    path("staff/intake/", staff.intake, name="staff_intake"),
+    path("staff/reports/", staff.reports, name="staff_reports"),
+    path("staff/reports/<uuid:pk>/", staff.report, name="staff_report"),
+]

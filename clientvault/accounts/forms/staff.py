@@ -1,0 +1,191 @@
+"""Back-office forms. None of them has a field for an address to send something to: links and
+codes go only to the e-mail or telephone on record (CTL-2, CTL-6)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+
+from clientvault.accounts.activities import AUTHORISED_PROFILE, LABELS, PHONE_INTAKE, Activity
+from clientvault.accounts.forms_common import apply_activity
+from clientvault.accounts.models import (
+    CUSTOMER_TRANSITIONS,
+    REPORT_TRANSITIONS,
+    Channel,
+    CustomerKind,
+    CustomerStatus,
+    Person,
+    ReportStatus,
+)
+from clientvault.accounts.services.customers import PERSON_FIELDS
+from clientvault.accounts.validation import country_choices
+
+CHANNEL_CHOICES = [
+    (Channel.TELEPHONE.value, "Telephone call"),
+    (Channel.TICKET.value, "Support ticket"),
+    (Channel.STAFF.value, "Back office, no caller"),
+]
+CALLER_CHANNELS = CHANNEL_CHOICES[:2]
+WORK_FIELDS = ("employer", "job_title", "department", "business_phone")
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """A service's ValidationError on the form: on the named field, else above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+class SearchForm(forms.Form):
+    query = forms.CharField(
+        label="E-mail, telephone, name or account number",
+        max_length=200,
+        help_text="Exact matches only: a whole e-mail address, a whole name, or CV-1234567.",
+        error_messages={
+            "required": "Type an e-mail address, telephone number, name or account number."
+        },
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+
+class ChannelForm(forms.Form):
+    channel = forms.ChoiceField(
+        label="You are working on",
+        choices=CHANNEL_CHOICES,
+        help_text="On the telephone or a ticket, details stay hidden until the identity check.",
+    )
+
+
+def _person_fields(form: forms.Form, activity: Activity) -> None:
+    for name in PERSON_FIELDS:
+        if name == "country":
+            form.fields[name] = forms.ChoiceField(choices=[("", "Choose…"), *country_choices()])
+        elif name == "email":
+            form.fields[name] = forms.CharField(max_length=254, widget=forms.EmailInput)
+        elif name.endswith("phone"):
+            form.fields[name] = forms.CharField(
+                max_length=40, widget=forms.TextInput({"type": "tel"})
+            )
+        else:
+            form.fields[name] = forms.CharField(max_length=200)
+        form.fields[name].widget.attrs["autocomplete"] = "off"
+    apply_activity(form, activity)
+    for name in activity.mandatory:
+        if name in form.fields:
+            message = f"{LABELS[name]} is required to {activity.name}."
+            form.fields[name].error_messages["required"] = message
+
+
+class IntakeForm(forms.Form):
+    """A new customer taken by telephone (COL-2): fields as PHONE_INTAKE declares them."""
+
+    kind = forms.ChoiceField(
+        label="Account for", choices=CustomerKind.choices, initial=CustomerKind.INDIVIDUAL
+    )
+    organisation_name = forms.CharField(
+        label=LABELS["organisation_name"],
+        max_length=200,
+        required=False,
+        help_text="Needed for an organisation account.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _person_fields(self, PHONE_INTAKE)
+        for name in WORK_FIELDS:
+            self.fields[name].help_text = "For organisation accounts."
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == CustomerKind.ORGANISATION and not data.get("organisation_name"):
+            self.add_error("organisation_name", "Organisation name is required for this account.")
+        return data
+
+    def details(self) -> dict[str, str]:
+        return {name: self.cleaned_data.get(name) or "" for name in PERSON_FIELDS}
+
+
+class PersonUpdateForm(forms.Form):
+    """A caller's change to their data, taken by telephone or from a ticket."""
+
+    channel = forms.ChoiceField(label="The customer asked by", choices=CALLER_CHANNELS)
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _person_fields(self, PHONE_INTAKE if person.is_owner else AUTHORISED_PROFILE)
+
+    def changes(self) -> dict[str, str]:
+        return {name: self.cleaned_data.get(name) or "" for name in PERSON_FIELDS}
+
+
+def person_initial(person: Person) -> dict[str, str]:
+    return {name: str(getattr(person, name) or "") for name in PERSON_FIELDS}
+
+
+class SecurityAnswerForm(forms.Form):
+    question = forms.ChoiceField(label="Question asked")
+    answer = forms.CharField(
+        label="The caller's answer",
+        max_length=200,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, questions: Iterable[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["question"].choices = list(questions)  # type: ignore[attr-defined]
+
+
+class SendCodeForm(forms.Form):
+    method = forms.CharField(widget=forms.HiddenInput)
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code the caller read out",
+        max_length=6,
+        min_length=6,
+        validators=[RegexValidator(r"^\d{6}$", "The code is six digits.")],
+        error_messages={"required": "Type the six-digit code the caller read out."},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": r"\d{6}"}
+        ),
+    )
+
+
+class ResetPasswordForm(forms.Form):
+    """Confirmation only: there is deliberately no field for an address (CTL-2)."""
+
+
+class ReportForm(forms.Form):
+    status = forms.ChoiceField(label="Mark the report as")
+
+    def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = REPORT_TRANSITIONS[current]
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            (value, label) for value, label in ReportStatus.choices if value in allowed
+        ]
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label="New status")
+    reason = forms.CharField(
+        label="Reason",
+        max_length=200,
+        help_text="Shown in the account's status history, e.g. “unpaid invoice 2024-117”.",
+        error_messages={"required": "Give a reason for the change."},
+    )
+
+    def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = CUSTOMER_TRANSITIONS[current]
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            (value, label) for value, label in CustomerStatus.choices if value in allowed
+        ]

@@ -1,0 +1,302 @@
+"""Proving a caller's identity before staff reveal an account's details (CTL-6).
+
+On a telephone or ticket channel a person's details stay hidden from the staff member until that
+staff member records a passed check for that person, valid for 30 minutes. A check is a security
+answer, or a one-time code sent to the e-mail or the telephone on record (never to a number or
+address the caller gives). Codes are six digits, stored only as a SHA-256 digest bound to the
+check's id, valid 10 minutes, with at most 5 attempts. Every check, passed or failed, is an
+``IdentityCheck`` row, an audit event and an entry in the account's client log.
+
+No SMS gateway exists yet: text messages go through a pluggable sender named by the setting
+``CLIENTVAULT_PHONE_SENDER`` (a dotted path to ``send(*, to, text)``). Without it, development
+and tests use :func:`console_sender`, which writes to the console with the number masked; in
+production the telephone method is simply not offered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import sys
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from clientvault.accounts.mail import queue_email
+from clientvault.accounts.models import (
+    Channel,
+    CheckMethod,
+    ClientLogEvent,
+    IdentityCheck,
+    Person,
+    SecurityAnswer,
+    SecurityQuestion,
+    User,
+)
+from clientvault.accounts.services.clientlog import log_client_event
+from clientvault.accounts.services.security import check_security_answer
+from clientvault.privacy.services.audit import record_event
+
+CHECK_VALID = timedelta(minutes=30)
+CODE_VALID = timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+MAX_UNPASSED_PER_HOUR = 5
+CHANNELS_NEEDING_CHECK = frozenset({Channel.TELEPHONE, Channel.TICKET})
+CODE_METHODS = frozenset({CheckMethod.EMAIL_CODE, CheckMethod.PHONE_CODE})
+CODE_TEMPLATE = "accounts/staff/email/identity_code.txt"
+
+PhoneSender = Callable[..., None]
+
+
+# -- the phone sender -------------------------------------------------------------------------
+
+
+def mask_phone(number: str) -> str:
+    """``+44•••••••018``: enough to tell numbers apart in a console, not enough to dial."""
+    digits = number.strip()
+    if len(digits) <= 6:
+        return "•" * len(digits)
+    return digits[:3] + "•" * (len(digits) - 6) + digits[-3:]
+
+
+def console_sender(*, to: str, text: str) -> None:
+    """Development stand-in for an SMS gateway: the message on stderr, the number masked."""
+    sys.stderr.write(f"[text message to {mask_phone(to)}] {text}\n")
+
+
+def phone_sender() -> PhoneSender | None:
+    """The configured sender; the console in development and tests; otherwise none."""
+    path = str(getattr(settings, "CLIENTVAULT_PHONE_SENDER", "") or "")
+    if path:
+        sender: PhoneSender = import_string(path)
+        return sender
+    if settings.DEBUG or getattr(settings, "TESTING", False):
+        return console_sender
+    return None
+
+
+# -- what a staff member may do ---------------------------------------------------------------
+
+
+def needs_check(channel: str) -> bool:
+    return channel in CHANNELS_NEEDING_CHECK
+
+
+def has_passed_check(*, staff: User, person: Person) -> bool:
+    """Whether ``staff`` recorded a passed check for ``person`` in the last 30 minutes."""
+    return IdentityCheck.objects.filter(
+        staff=staff, person=person, passed=True, valid_until__gt=timezone.now()
+    ).exists()
+
+
+def passed_check(*, staff: User, person: Person) -> IdentityCheck | None:
+    now = timezone.now()
+    checks = IdentityCheck.objects.filter(staff=staff, person=person, passed=True)
+    return checks.filter(valid_until__gt=now).order_by("-valid_until").first()
+
+
+def pending_check(*, staff: User, person: Person) -> IdentityCheck | None:
+    """The code check waiting for the caller's code, if one is still valid."""
+    checks = IdentityCheck.objects.filter(
+        staff=staff, person=person, passed__isnull=True, method__in=CODE_METHODS
+    )
+    return checks.filter(valid_until__gt=timezone.now()).first()
+
+
+def answered_questions(person: Person) -> list[tuple[str, str]]:
+    """The security questions this person answered, as (value, text) choices."""
+    if person.user_id is None:
+        return []
+    chosen = set(
+        SecurityAnswer.objects.filter(user_id=person.user_id).values_list("question", flat=True)
+    )
+    return [(value, label) for value, label in SecurityQuestion.choices if value in chosen]
+
+
+def available_methods(person: Person) -> list[str]:
+    """The check methods that can work for this person, in the order staff should offer them."""
+    methods: list[str] = []
+    if answered_questions(person):
+        methods.append(CheckMethod.SECURITY_ANSWER)
+    if person.email:
+        methods.append(CheckMethod.EMAIL_CODE)
+    if person.phone and phone_sender() is not None:
+        methods.append(CheckMethod.PHONE_CODE)
+    return methods
+
+
+# -- starting and deciding checks -------------------------------------------------------------
+
+
+def _refuse(field: str, message: str) -> ValidationError:
+    return ValidationError({field: message})
+
+
+def _require_channel(channel: str) -> None:
+    if not needs_check(channel):
+        raise _refuse(
+            "channel", "Identity checks are for a caller on the telephone or a support ticket."
+        )
+
+
+def _require_method(person: Person, method: str) -> None:
+    if method not in available_methods(person):
+        label = CheckMethod(method).label if method in CheckMethod.values else method
+        raise _refuse("method", f"“{label}” cannot be used for this person.")
+
+
+def _refuse_if_throttled(person: Person) -> None:
+    since = timezone.now() - timedelta(hours=1)
+    unpassed = IdentityCheck.objects.filter(person=person, created_at__gte=since).exclude(
+        passed=True
+    )
+    if unpassed.count() >= MAX_UNPASSED_PER_HOUR:
+        raise _refuse(
+            "method",
+            f"{MAX_UNPASSED_PER_HOUR} identity checks for this person did not pass in the last "
+            "hour. Stop here and ask the customer to sign in to the customer area instead.",
+        )
+
+
+def _audit(check: IdentityCheck, action: str) -> None:
+    record_event(
+        action=f"identity_check.{action}",
+        actor=check.staff,
+        subject_id=check.person.subject_id,
+        purpose="security",
+        obj=check,
+        details={"method": check.method, "channel": check.channel, "attempts": check.attempts},
+    )
+
+
+def _conclude(check: IdentityCheck, *, passed: bool) -> IdentityCheck:
+    """Record the outcome: row, audit event and client-log entry, in the caller's transaction."""
+    now = timezone.now()
+    check.passed, check.decided_at = passed, now
+    check.valid_until = now + CHECK_VALID if passed else now
+    check.save(update_fields=["passed", "decided_at", "valid_until", "attempts"])
+    _audit(check, "passed" if passed else "failed")
+    outcome = "passed" if passed else "failed"
+    log_client_event(
+        customer=check.person.customer,
+        event=ClientLogEvent.IDENTITY_CHECKED,
+        actor=check.staff,
+        channel=check.channel,
+        person=check.person,
+        detail=f"{outcome} ({check.get_method_display().lower()})",
+    )
+    return check
+
+
+def _new_check(*, staff: User, person: Person, channel: str, method: str) -> IdentityCheck:
+    _require_channel(channel)
+    _require_method(person, method)
+    _refuse_if_throttled(person)
+    return IdentityCheck.objects.create(
+        staff=staff, person=person, channel=channel, method=method, created_at=timezone.now()
+    )
+
+
+def verify_security_answer(
+    *, staff: User, person: Person, channel: str, question: str, answer: str
+) -> IdentityCheck:
+    """Check the caller's answer to one of the person's security questions; pass or fail."""
+    if question not in dict(answered_questions(person)):
+        raise _refuse("question", "Choose one of the questions this person has answered.")
+    if not answer.strip():
+        raise _refuse("answer", "Type the answer the caller gave.")
+    with transaction.atomic():
+        check = _new_check(
+            staff=staff, person=person, channel=channel, method=CheckMethod.SECURITY_ANSWER
+        )
+        check.attempts = 1
+        user = User.objects.get(pk=person.user_id or 0)
+        matched = check_security_answer(user=user, question=question, answer=answer)
+        return _conclude(check, passed=matched)
+
+
+def code_digest(check: IdentityCheck, code: str) -> str:
+    """SHA-256 of the code bound to the check's id: a code is worth nothing on another check."""
+    return hashlib.sha256(f"{check.pk}:{code.strip()}".encode()).hexdigest()
+
+
+def _send_code(check: IdentityCheck, code: str) -> None:
+    person = check.person
+    if check.method == CheckMethod.EMAIL_CODE:
+        queue_email(
+            to=str(person.email),
+            subject="Your identity check code",
+            template=CODE_TEMPLATE,
+            context={"code": code, "minutes": str(CODE_VALID.seconds // 60)},
+        )
+        return
+    sender = phone_sender()
+    if sender is None:  # checked by _require_method; kept for a sender removed meanwhile
+        raise _refuse("method", "No text-message gateway is configured.")
+    minutes = CODE_VALID.seconds // 60
+    text = f"Your identity check code is {code}. It is valid for {minutes} minutes."
+    to = str(person.phone)
+    transaction.on_commit(lambda: sender(to=to, text=text))
+
+
+def _supersede_pending(staff: User, person: Person) -> None:
+    """A new code makes any earlier one worthless: one live code per staff member and person."""
+    IdentityCheck.objects.filter(staff=staff, person=person, passed__isnull=True).update(
+        valid_until=timezone.now()
+    )
+
+
+def start_identity_check(
+    *, staff: User, person: Person, channel: str, method: str
+) -> IdentityCheck:
+    """Send a one-time code to the e-mail or telephone on record; the caller reads it back."""
+    if method not in CODE_METHODS:
+        raise _refuse("method", "Choose the e-mail or the telephone on record for the code.")
+    code = f"{secrets.randbelow(10**6):06d}"
+    with transaction.atomic():
+        _supersede_pending(staff, person)
+        check = _new_check(staff=staff, person=person, channel=channel, method=method)
+        check.code_digest = code_digest(check, code)
+        check.valid_until = check.created_at + CODE_VALID
+        check.save(update_fields=["code_digest", "valid_until"])
+        _send_code(check, code)
+        _audit(check, "code_sent")
+    return check
+
+
+def _locked(check: IdentityCheck) -> IdentityCheck:
+    return (
+        IdentityCheck.objects.select_for_update()
+        .select_related("person__customer")
+        .get(pk=check.pk)
+    )
+
+
+def decide_identity_check(*, check: IdentityCheck, staff: User, code: str) -> IdentityCheck:
+    """Compare the code the caller read back. Wrong codes count; the fifth one fails the check.
+
+    Returns the check: ``passed`` is True, False (failed: expired or out of attempts), or None
+    (a wrong code with attempts left, see ``attempts``).
+    """
+    if check.staff_id != staff.pk:
+        raise _refuse("code", "This check was started by another staff member.")
+    with transaction.atomic():
+        check = _locked(check)
+        if check.passed is not None or check.method not in CODE_METHODS:
+            raise _refuse("code", "This check is already decided. Start a new check.")
+        if check.valid_until is None or check.valid_until <= timezone.now():
+            return _conclude(check, passed=False)
+        check.attempts += 1
+        if hmac.compare_digest(check.code_digest, code_digest(check, code)):
+            return _conclude(check, passed=True)
+        if check.attempts >= MAX_ATTEMPTS:
+            return _conclude(check, passed=False)
+        check.save(update_fields=["attempts"])
+        _audit(check, "wrong_code")
+    return check

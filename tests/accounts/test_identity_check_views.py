@@ -1,0 +1,70 @@
+# ruff: noqa: F811  (pytest fixtures imported from tests.accounts.personas)
+"""The identity check page: send a code, read it back, or ask a security question."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from clientvault.accounts.models import IdentityCheck, StaffRole
+from clientvault.accounts.services.security import set_security_answers
+from tests.accounts.personas import customer, staff, staff_client  # noqa: F401
+from tests.accounts.test_identity_check import queued_mail
+
+pytestmark = pytest.mark.django_db(databases=["default", "keys"])
+
+
+def url(person):
+    return reverse("accounts:staff_identity_check", args=[person.pk])
+
+
+def test_a_code_sent_and_read_back_reveals_the_record(customer, staff_client):
+    client = staff_client(StaffRole.SUPPORT)
+    page = client.get(url(customer)).content.decode()
+    assert "Send a code to the e-mail address on record" in page
+    response = client.post(url(customer), {"action": "send", "method": "email_code"}, follow=True)
+    page = response.content.decode()
+    assert "A six-digit code was sent to the e-mail address on record" in page
+    assert "0 of 5 tries used" in page
+    code = queued_mail()[-1]["context"]["code"]
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    page = client.post(url(customer), {"action": "code", "code": wrong}).content.decode()
+    assert "That code is not right. 4 attempt(s) left." in page
+    response = client.post(url(customer), {"action": "code", "code": code}, follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0].endswith(f"/staff/customers/{customer.customer.number}/")
+    assert "Identity check passed" in page
+    assert "Lovelace" in page
+
+
+def test_a_malformed_code_costs_no_attempt(customer, staff_client):
+    client = staff_client(StaffRole.SUPPORT)
+    client.post(url(customer), {"action": "send", "method": "email_code"})
+    page = client.post(url(customer), {"action": "code", "code": "12ab"}).content.decode()
+    assert "six digits" in page
+    assert IdentityCheck.objects.get().attempts == 0
+
+
+def test_a_wrong_security_answer_fails_and_says_so(customer, staff_client):
+    set_security_answers(user=customer.user, answers={"birth_town": "Paris"}, actor=None)
+    client = staff_client(StaffRole.SUPPORT)
+    page = client.get(url(customer)).content.decode()
+    assert "In which town were you born?" in page
+    assert "first pet" not in page
+    data = {"action": "answer", "question": "birth_town", "answer": "Lyon"}
+    page = client.post(url(customer), data, follow=True).content.decode()
+    assert "Identity check failed" in page
+    data["answer"] = " paris "
+    page = client.post(url(customer), data, follow=True).content.decode()
+    assert "Identity check passed" in page
+
+
+def test_without_a_caller_there_is_nothing_to_check(customer, staff_client):
+    client = staff_client(StaffRole.SUPPORT)
+    client.get(
+        reverse("accounts:staff_customer", args=[customer.customer.number]), {"channel": "staff"}
+    )
+    page = client.get(url(customer)).content.decode()
+    assert "there is no caller to check" in page
+    client.post(url(customer), {"action": "send", "method": "email_code"})
+    assert not IdentityCheck.objects.exists()
