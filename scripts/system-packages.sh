@@ -2,7 +2,7 @@
 # Debian packages the suite needs; installed once, quietly, when missing.
 set -e
 need=""
-PACKAGES="postgresql-client"
+PACKAGES="postgresql-client chromium"
 for pkg in $PACKAGES; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need="$need $pkg"
 done
