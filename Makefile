@@ -22,7 +22,9 @@ migrate: install
 run: migrate
 	$(BIN)/clientvault demo
 	$(BIN)/clientvault demo --logins
-	$(BIN)/clientvault runserver $(HOST)
+	@echo "Background jobs (e-mail, retention) run in a worker beside the server."
+	$(BIN)/clientvault worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+		$(BIN)/clientvault runserver $(HOST)
 
 lint: install
 	$(BIN)/ruff format --check .

@@ -1,25 +1,72 @@
-"""A believable demo hosting company: staff per role and a few customers with history.
+"""A believable demo hosting company: staff per role and customers with history.
 
-Idempotent: everything is looked up by username first, so running it twice changes nothing.
+Everything goes through the services a real customer or staff member would trigger: accounts
+opened online (policy accepted, marketing answered) and by telephone, a profile corrected, an
+authorised user invited and joined, another invited and still pending, security answers, sign-in
+history, a report of unauthorised use, and one staff login per role with an authenticator.
+
+Idempotent: each account and login is looked up first (by username, or by e-mail for the
+account staff opened by telephone), so running it twice changes nothing.
+
+Demo only: staff must give a second factor, so ``login_lines`` prints each staff login's TOTP
+secret and an unused recovery code; real staff enrol their own authenticator at first sign-in.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
-from django.contrib.auth.models import Group
 from django.db import transaction
+from django.http import HttpRequest
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult
 
-from clientvault.accounts.models import StaffRole, User
+from clientvault.accounts.mail import open_message
+from clientvault.accounts.models import (
+    Channel,
+    ClientLogEvent,
+    CustomerKind,
+    LoginOutcome,
+    Permission,
+    Person,
+    StaffRole,
+    User,
+)
+from clientvault.accounts.services.auth import (
+    ensure_subject,
+    log_for_user,
+    record_failure,
+    record_login_event,
+)
+from clientvault.accounts.services.customers import (
+    find_person_by_email,
+    open_account,
+    update_person,
+)
+from clientvault.accounts.services.people import accept_invitation, invite_user
+from clientvault.accounts.services.security import (
+    report_unauthorised_use,
+    set_security_answers,
+)
+from clientvault.accounts.services.staff import (
+    ensure_staff_roles,
+    grant_staff_role,
+    open_account_by_telephone,
+)
+from clientvault.accounts.services.twofactor import confirm_totp, new_totp_key, secret_text
+from clientvault.accounts.tasks import send_email
 from clientvault.privacy.actors import SystemActor
-from clientvault.privacy.models import ConsentSource, DisclosureGround, RecipientKind, Subject
-from clientvault.privacy.services.consent import record_consent
+from clientvault.privacy.models import DisclosureGround, PolicyVersion, RecipientKind
 from clientvault.privacy.services.disclosures import disclose
-from clientvault.privacy.services.policy import publish_policy, record_acceptance
-from clientvault.privacy.services.subjects import create_subject
+from clientvault.privacy.services.policy import publish_policy
 
 DEMO = SystemActor("demo")
 PASSWORD = "clientvault-demo"
+SITE = "http://127.0.0.1:8000"
 
 
 @dataclass(frozen=True)
@@ -29,6 +76,27 @@ class DemoLogin:
     name: str
 
 
+@dataclass(frozen=True)
+class DemoTeammate:
+    login: DemoLogin
+    email: str
+    permissions: tuple[str, ...]
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    owner: DemoLogin
+    kind: str
+    details: Mapping[str, str]
+    organisation_name: str = ""
+    marketing: bool = False
+    correction: Mapping[str, str] = field(default_factory=dict)
+    answers: Mapping[str, str] = field(default_factory=dict)
+    team: tuple[DemoTeammate, ...] = ()
+    pending: tuple[str, ...] = ()
+
+
 STAFF = [
     DemoLogin("sam.support", StaffRole.SUPPORT, "Sam Okafor"),
     DemoLogin("bea.billing", StaffRole.BILLING, "Bea Lindqvist"),
@@ -36,48 +104,121 @@ STAFF = [
     DemoLogin("leo.legal", StaffRole.LEGAL, "Leo Brandt"),
     DemoLogin("ada.admin", StaffRole.ADMINISTRATOR, "Ada Nakamura"),
 ]
-CUSTOMERS = [
-    DemoLogin("carol", "customer", "Carol Jensen"),
-    DemoLogin("orbit.owner", "customer", "Omar Haddad"),
+ACCOUNTS = [
+    DemoAccount(
+        owner=DemoLogin("carol", "owner", "Carol Jensen"),
+        kind=CustomerKind.INDIVIDUAL,
+        details={
+            "given_name": "Carol",
+            "family_name": "Jensen",
+            "email": "carol@example.com",
+            "phone": "020 7946 0321",
+            "address_line1": "14 Wharf Road",
+            "city": "London",
+            "postal_code": "N1 7GR",
+            "country": "GB",
+        },
+        marketing=True,
+        correction={"address_line1": "22 Wharf Road", "phone": "020 7946 0322"},
+        answers={"first_pet": "Biscuit", "birth_town": "Aarhus"},
+    ),
+    DemoAccount(
+        owner=DemoLogin("orbit.owner", "owner", "Omar Haddad"),
+        kind=CustomerKind.ORGANISATION,
+        organisation_name="Orbit Analytics Ltd",
+        details={
+            "given_name": "Omar",
+            "family_name": "Haddad",
+            "email": "omar@orbit-analytics.example",
+            "phone": "0161 496 0750",
+            "address_line1": "3 Tariff Street",
+            "city": "Manchester",
+            "postal_code": "M1 2FF",
+            "country": "GB",
+            "employer": "Orbit Analytics Ltd",
+            "job_title": "Managing director",
+        },
+        correction={"department": "Management"},
+        team=(
+            DemoTeammate(
+                DemoLogin("nina.orbit", "authorised user", "Nina Petrova"),
+                email="nina@orbit-analytics.example",
+                permissions=(Permission.BILLING, Permission.SUPPORT),
+                phone="0161 496 0751",
+            ),
+        ),
+        pending=("devops@orbit-analytics.example",),
+    ),
+]
+CUSTOMERS = [account.owner for account in ACCOUNTS]
+AUTHORISED_USERS = [t.login for account in ACCOUNTS for t in account.team]
+TELEPHONE_CUSTOMER = {
+    "given_name": "Kai",
+    "family_name": "Müller",
+    "email": "kai.mueller@example.de",
+    "phone": "030 12345678",
+    "country": "DE",
+}
+# (IP address, browser, succeeded): documentation addresses, never real ones.
+SIGN_INS = [
+    ("192.0.2.14", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", True),
+    ("198.51.100.7", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Safari/604.1", True),
+    ("203.0.113.99", "curl/8.5.0", False),
 ]
 
 
 def logins() -> list[DemoLogin]:
-    return [*CUSTOMERS, *STAFF]
+    return [*CUSTOMERS, *AUTHORISED_USERS, *STAFF]
 
 
-def _user(login: DemoLogin, *, staff: bool) -> tuple[User, bool]:
-    existing = User.objects.filter(username=login.username).first()
-    if existing is not None:
-        return existing, False
+# --- staff ----------------------------------------------------------------------------------
+
+
+def _staff_login(login: DemoLogin) -> User:
+    """A staff login in its role's group, with a subject and an authenticator (TOTP)."""
+    user = User.objects.filter(username=login.username).first()
+    if user is not None:
+        return user
     first, last = login.name.split(" ", 1)
-    user = User(username=login.username, first_name=first, last_name=last, is_staff=staff)
+    user = User(username=login.username, first_name=first, last_name=last, is_staff=True)
     user.email = f"{login.username}@example.com"
     user.set_password(PASSWORD)
     user.save()
-    return user, True
+    ensure_subject(user)
+    grant_staff_role(username=user.username, role=login.role, actor=DEMO)
+    key = new_totp_key()
+    code = f"{TOTP(bytes.fromhex(key), step=30, digits=6).token():06d}"
+    confirm_totp(user=user, key=key, code=code, actor=DEMO)
+    return User.objects.get(pk=user.pk)  # afresh: roles are cached on the instance
 
 
-def _staff() -> None:
-    for role in StaffRole:
-        Group.objects.get_or_create(name=role.value)
-    for login in STAFF:
-        user, _ = _user(login, staff=True)
-        user.groups.add(Group.objects.get(name=login.role))
+def _staff() -> dict[str, User]:
+    ensure_staff_roles()
+    return {login.role: _staff_login(login) for login in STAFF}
 
 
-def _customer_history(subject: Subject, index: int) -> None:
-    version = publish_policy()
-    record_acceptance(subject=subject, version=version, channel="signup", actor=DEMO)
-    record_consent(
-        subject=subject,
-        purpose="marketing",
-        granted=index == 0,
-        source=ConsentSource.FORM,
-        actor=DEMO,
-    )
+# --- customers ------------------------------------------------------------------------------
+
+
+def _request(ip_address: str, user_agent: str) -> HttpRequest:
+    request = HttpRequest()
+    request.META = {"REMOTE_ADDR": ip_address, "HTTP_USER_AGENT": user_agent}
+    return request
+
+
+def _sign_in_history(user: User) -> None:
+    for ip_address, user_agent, succeeded in SIGN_INS:
+        request = _request(ip_address, user_agent)
+        if succeeded:
+            record_login_event(request=request, user=user, outcome=LoginOutcome.SUCCESS)
+            log_for_user(user, ClientLogEvent.LOGGED_IN, user)
+        else:
+            record_failure(request=request, user=user)
+
+
+def _registrar_disclosure(person: Person, index: int) -> None:
     disclose(
-        subject=subject,
+        subject=person.subject,
         recipient_kind=RecipientKind.REGISTRAR,
         recipient="Example Registrar Inc.",
         categories=["user.name", "user.contact.email"],
@@ -87,17 +228,129 @@ def _customer_history(subject: Subject, index: int) -> None:
     )
 
 
-def _customers() -> None:
-    for index, login in enumerate(CUSTOMERS):
-        user, created = _user(login, staff=False)
-        if created:
-            user.subject = create_subject(actor=DEMO)
-            user.save(update_fields=["subject"])
-            _customer_history(user.subject, index)
+def _invitation_link(address: str) -> str:
+    """The link in the queued invitation to ``address``; the job is taken off the queue, as
+    if the invitee had received it and followed the link."""
+    jobs = DBTaskResult.objects.filter(task_path=send_email.module_path).order_by("-enqueued_at")
+    for job in jobs:
+        message = open_message(str(job.args_kwargs["kwargs"]["sealed"]))
+        context = message.get("context")
+        if message.get("to") == address and isinstance(context, dict):
+            job.delete()
+            return str(context["link"])
+    raise LookupError(f"no invitation was queued for {address}")
+
+
+def _team(owner: Person, account: DemoAccount, version: PolicyVersion) -> None:
+    for teammate in account.team:
+        invite_user(
+            customer=owner.customer,
+            email=teammate.email,
+            permissions=teammate.permissions,
+            actor=owner.user,  # type: ignore[arg-type]
+        )
+        token = urlsplit(_invitation_link(teammate.email)).path.rstrip("/").rsplit("/", 1)[-1]
+        given, family = teammate.login.name.split(" ", 1)
+        person = accept_invitation(
+            token=token,
+            details={"given_name": given, "family_name": family, "phone": teammate.phone},
+            username=teammate.login.username,
+            password=PASSWORD,
+            policy_version=version,
+        )
+        _sign_in_history(person.user)  # type: ignore[arg-type]
+    for address in account.pending:
+        invite_user(
+            customer=owner.customer,
+            email=address,
+            permissions=[Permission.SERVICES],
+            actor=owner.user,  # type: ignore[arg-type]
+        )
+
+
+def _account(account: DemoAccount, index: int, version: PolicyVersion) -> None:
+    if User.objects.filter(username=account.owner.username).exists():
+        return
+    customer = open_account(
+        kind=account.kind,
+        details=account.details,
+        username=account.owner.username,
+        password=PASSWORD,
+        channel=Channel.ONLINE,
+        actor=None,
+        organisation_name=account.organisation_name,
+        policy_version=version,
+        marketing=account.marketing,
+    )
+    owner = customer.people.select_related("user", "subject", "customer").get()
+    user: User = owner.user  # type: ignore[assignment]
+    update_person(person=owner, changes=account.correction, actor=user, channel=Channel.ONLINE)
+    if account.answers:
+        set_security_answers(user=user, answers=dict(account.answers), actor=user)
+    _sign_in_history(user)
+    _registrar_disclosure(owner, index)
+    _team(owner, account, version)
+
+
+def _telephone_customer(support: User) -> None:
+    """An account a support agent opened by telephone; its holder later reported misuse."""
+    if find_person_by_email(TELEPHONE_CUSTOMER["email"]) is not None:
+        return
+    customer = open_account_by_telephone(
+        staff=support, kind=CustomerKind.INDIVIDUAL, details=TELEPHONE_CUSTOMER
+    )
+    person = customer.people.select_related("user").get()
+    report_unauthorised_use(
+        person=person,
+        description="The caller says a password reset e-mail arrived that they did not ask for.",
+        actor=person.user,  # type: ignore[arg-type]
+    )
 
 
 def load_demo() -> None:
     with transaction.atomic():
-        publish_policy()
-        _staff()
-        _customers()
+        version = publish_policy()
+        staff = _staff()
+        for index, account in enumerate(ACCOUNTS):
+            _account(account, index, version)
+        _telephone_customer(staff[StaffRole.SUPPORT])
+
+
+# --- the logins, printed by ``clientvault demo --logins`` ------------------------------------
+
+
+def _account_label(login: DemoLogin) -> str:
+    person = Person.objects.select_related("customer").filter(user__username=login.username)
+    found = person.first()
+    if found is None:
+        return f"{login.name} (not loaded yet: run `clientvault demo`)"
+    customer = found.customer
+    account = customer.organisation_name or f"{customer.get_kind_display().lower()} account"
+    return f"{login.name}, {account} {customer.number}"
+
+
+def _second_factor(username: str) -> str:
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+    if device is None:
+        return "(not loaded yet: run `clientvault demo`)"
+    spare = StaticToken.objects.filter(device__user=device.user).order_by("id").first()
+    recovery = spare.token if spare is not None else "none left"
+    return f"TOTP secret {secret_text(device.key)} | recovery code {recovery}"
+
+
+def login_lines() -> list[str]:
+    lines = [
+        f"Demo logins at {SITE}/sign-in, every one with the password: {PASSWORD}",
+        "Customers sign in with the username or the e-mail address:",
+    ]
+    for login in [*CUSTOMERS, *AUTHORISED_USERS]:
+        lines.append(f"  {login.role:<16} {login.username:<12} {_account_label(login)}")
+    lines += [
+        "Staff must also give a second factor. DEMO ONLY: each staff login's authenticator",
+        "secret is printed below; add it to an authenticator app (base32, 6 digits, 30 s), or",
+        "type the recovery code (each recovery code works once; "
+        "the next unused one is printed next time).",
+    ]
+    for login in STAFF:
+        lines.append(f"  {login.role:<16} {login.username:<12} {_second_factor(login.username)}")
+    return lines

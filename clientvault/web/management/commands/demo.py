@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from clientvault.web.demo import PASSWORD, load_demo, logins
+from clientvault.web.demo import load_demo, login_lines
 
 
 class Command(BaseCommand):
@@ -25,6 +25,5 @@ class Command(BaseCommand):
         self.stdout.write("Demo data is loaded.")
 
     def _print_logins(self) -> None:
-        self.stdout.write(f"Demo logins at http://127.0.0.1:8000 (password: {PASSWORD})")
-        for login in logins():
-            self.stdout.write(f"  {login.role:<16} {login.username}")
+        for line in login_lines():
+            self.stdout.write(line)

@@ -1,0 +1,160 @@
+"""``clientvault demo``: a believable demo company, loaded once however often it is run."""
+
+import base64
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from clientvault.accounts.models import (
+    Channel,
+    ClientLogEntry,
+    CustomerKind,
+    Invitation,
+    LoginEvent,
+    Person,
+    PersonRole,
+    ProfileChange,
+    ReportStatus,
+    SecurityAnswer,
+    UnauthorisedUseReport,
+    User,
+)
+from clientvault.accounts.services.twofactor import verify_second_factor
+from clientvault.privacy.backup import data_models
+from clientvault.privacy.models import ConsentRecord, Disclosure, PolicyAcceptance, SubjectKey
+from clientvault.privacy.services.audit import verify_chain
+from clientvault.web.demo import (
+    AUTHORISED_USERS,
+    CUSTOMERS,
+    PASSWORD,
+    STAFF,
+    TELEPHONE_CUSTOMER,
+    logins,
+)
+
+pytestmark = pytest.mark.django_db(databases=["default", "keys"])
+
+SECRET = re.compile(r"TOTP secret ((?:[A-Z2-7]{4} ?)+) \| recovery code (\w+)")
+
+
+def demo(*args: str) -> str:
+    out = StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    rows = {m._meta.label: m._base_manager.count() for m in data_models()}
+    return {**rows, "keys": SubjectKey.objects.count()}
+
+
+@pytest.fixture
+def loaded(settings):
+    settings.DEBUG = True
+    assert demo().strip() == "Demo data is loaded."
+
+
+def test_it_loads_one_login_per_staff_role_with_a_second_factor(loaded):
+    for login in STAFF:
+        user = User.objects.get(username=login.username)
+        assert user.is_staff
+        assert user.subject is not None
+        assert list(user.groups.values_list("name", flat=True)) == [login.role]
+        assert user.check_password(PASSWORD)
+        assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
+
+
+def test_it_loads_customers_with_their_history(loaded):
+    for login in CUSTOMERS:
+        user = User.objects.get(username=login.username)
+        assert not user.is_staff
+        assert user.check_password(PASSWORD)
+        assert PolicyAcceptance.objects.filter(subject=user.subject).count() == 1
+        assert ConsentRecord.objects.filter(subject=user.subject).count() == 1
+        assert Disclosure.objects.filter(subject=user.subject).count() == 1
+        assert ProfileChange.objects.filter(person__user=user).exists()
+        assert LoginEvent.objects.filter(user=user).count() == 3
+    carol = Person.objects.get(user__username="carol")
+    assert SecurityAnswer.objects.filter(user=carol.user).count() == 2
+    events = set(ClientLogEntry.objects.values_list("event", flat=True))
+    assert {
+        "signed_up",
+        "policy_accepted",
+        "profile_changed",
+        "logged_in",
+        "login_failed",
+    } <= events
+    assert {
+        "user_invited",
+        "user_joined",
+        "created_by_staff",
+        "unauthorised_use_reported",
+    } <= events
+    assert verify_chain().intact
+
+
+def test_an_organisation_has_an_authorised_user_and_a_pending_invitation(loaded):
+    nina = Person.objects.select_related("customer").get(user__username="nina.orbit")
+    assert nina.customer.kind == CustomerKind.ORGANISATION
+    assert nina.role == PersonRole.AUTHORISED_USER
+    assert sorted(nina.permissions) == ["billing", "support"]
+    assert nina.user.check_password(PASSWORD)
+    pending = Invitation.objects.filter(customer=nina.customer, accepted_at__isnull=True)
+    assert pending.count() == 1
+
+
+def test_staff_opened_an_account_by_telephone_whose_holder_reported_misuse(loaded):
+    person = Person.objects.select_related("customer", "created_by").get(
+        customer__created_channel=Channel.TELEPHONE
+    )
+    assert person.email == TELEPHONE_CUSTOMER["email"]
+    assert person.created_by.username == "sam.support"
+    report = UnauthorisedUseReport.objects.get(person=person)
+    assert report.status == ReportStatus.OPEN
+
+
+def test_running_it_twice_changes_nothing(loaded):
+    before = counts()
+    demo()
+    assert counts() == before
+
+
+def test_it_refuses_to_load_with_debug_off_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG=0"):
+        demo()
+    assert not User.objects.exists()
+    demo("--force")
+    assert User.objects.filter(username=STAFF[0].username).exists()
+
+
+def test_it_prints_every_login_with_the_password(loaded):
+    printed = demo("--logins")
+    assert PASSWORD in printed.splitlines()[0]
+    for login in logins():
+        assert re.search(rf"^  {login.role}\s+{re.escape(login.username)} ", printed, re.M)
+    assert {*AUTHORISED_USERS, *CUSTOMERS} <= set(logins())
+
+
+def test_the_printed_staff_secrets_and_recovery_codes_pass_the_second_factor(loaded):
+    printed = demo("--logins")
+    assert "DEMO ONLY" in printed
+    for login in STAFF:
+        line = next(line for line in printed.splitlines() if f" {login.username} " in line)
+        secret, recovery = SECRET.search(line).groups()
+        user = User.objects.get(username=login.username)
+        key = bytes.fromhex(TOTPDevice.objects.get(user=user).key)
+        assert secret.replace(" ", "") == base64.b32encode(key).decode().rstrip("=")
+        assert verify_second_factor(user=user, code=f"{TOTP(key).token():06d}") is not None
+        assert verify_second_factor(user=user, code=recovery) is not None
+        assert verify_second_factor(user=user, code=recovery) is None  # once only
+
+
+def test_it_prints_the_logins_before_the_data_is_loaded():
+    printed = demo("--logins")
+    assert "run `clientvault demo`" in printed
