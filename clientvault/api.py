@@ -2,8 +2,10 @@
 
 The schema is served at /api/v1/openapi.json (ninja's ``openapi_url``). Every error is JSON:
 401 for any token problem (missing, malformed, unknown, expired, revoked, inactive user — one
-response for all, so a caller learns nothing about which), 404 for unknown paths, and 500 without
-a traceback for anything unexpected.
+response for all, so a caller learns nothing about which), 403 ``{"detail": ...}`` for a refused
+action (PermissionDenied), 404 for unknown paths and objects, 422 ``{"detail": [{"field": ...,
+"message": ...}]}`` for invalid input (a request that does not match its schema, or a service's
+ValidationError), and 500 without a traceback for anything unexpected.
 """
 
 from __future__ import annotations
@@ -12,12 +14,20 @@ import logging
 import traceback
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as RequestValidationError
 from ninja.openapi.schema import OpenAPISchema
 
-from clientvault.accounts.api import ApiTokenAuth
+from clientvault.accounts.api import (
+    ApiTokenAuth,
+    profile_router,
+    sessions_router,
+    users_router,
+)
 from clientvault.accounts.api import router as accounts_router
 
 logger = logging.getLogger("clientvault.api")
@@ -72,6 +82,56 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "Not found."}, status=404)
 
 
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    detail = str(exc) or "You may not do this."
+    return api.create_response(request, {"detail": detail}, status=403)
+
+
+FieldErrors = list[dict[str, str | None]]
+# Where ninja reports a request error: ("body", <parameter>, field...) or ("query", field...).
+_LOCATION_DEPTH = {"body": 2, "form": 2, "file": 2}
+
+
+def _field_name(loc: Any) -> str | None:
+    parts = [str(part) for part in loc or ()]
+    depth = _LOCATION_DEPTH.get(parts[0], 1) if parts else 0
+    return ".".join(parts[depth:]) or None
+
+
+def _request_error(error: dict[str, Any]) -> dict[str, str | None]:
+    loc = error.get("loc") or ()
+    field = _field_name(loc)
+    if field is None and loc and loc[0] == "body" and error.get("type") == "missing":
+        return {"field": None, "message": "The request needs a JSON body."}
+    return {"field": field, "message": str(error.get("msg") or "Invalid value.")}
+
+
+def request_errors(exc: RequestValidationError) -> FieldErrors:
+    """Ninja's errors as field and message; the rejected input is never echoed back."""
+    return [_request_error(error) for error in exc.errors]
+
+
+def service_errors(exc: DjangoValidationError) -> FieldErrors:
+    if not hasattr(exc, "error_dict"):
+        return [{"field": None, "message": message} for message in exc.messages]
+    return [
+        {"field": None if name == NON_FIELD_ERRORS else name, "message": message}
+        for name, messages in exc.message_dict.items()
+        for message in messages
+    ]
+
+
+@api.exception_handler(RequestValidationError)
+def invalid_request(request: HttpRequest, exc: RequestValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": request_errors(exc)}, status=422)
+
+
+@api.exception_handler(DjangoValidationError)
+def invalid_data(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": service_errors(exc)}, status=422)
+
+
 @api.exception_handler(Exception)
 def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     # Logged by type, route and frame positions only: the message, the path and even a source
@@ -86,6 +146,9 @@ def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 api.add_router("", accounts_router)
+api.add_router("", profile_router)
+api.add_router("", users_router)
+api.add_router("", sessions_router)
 
 # Added last, so it only sees what no router matched: a JSON 404, not Django's HTML page.
 fallback = Router()

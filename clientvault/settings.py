@@ -31,6 +31,7 @@ try:
     _master_key_file = env_str("CLIENTVAULT_MASTER_KEY_FILE", "")
     _policy = env_str("CLIENTVAULT_POLICY", "")
     SESSION_IDLE_SECONDS = env_int("CLIENTVAULT_SESSION_IDLE_SECONDS", 30 * 60)
+    _site_url = env_str("CLIENTVAULT_SITE_URL", "")
 except EnvError as error:
     raise ImproperlyConfigured(str(error)) from None
 
@@ -101,6 +102,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "clientvault.accounts.middleware.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "clientvault.web.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -150,10 +152,13 @@ DATABASE_ROUTERS = ["clientvault.privacy.routers.KeyStoreRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Axes first (it refuses locked-out sign-ins), then username-or-e-mail sign-in (SEC-2).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "clientvault.accounts.backends.UsernameOrEmailBackend",
 ]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:dashboard"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -163,6 +168,7 @@ if TESTING:
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "clientvault.accounts.services.auth.MaximumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -214,11 +220,25 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
+# A reset link is valid for one hour and only once (it hashes the password it replaces).
+PASSWORD_RESET_TIMEOUT = 3600
+
+# Lockout of password guessing at sign-in (django-axes): five failures for one username from one
+# address lock that pair for 15 minutes, whether or not the account exists. The other sign-in
+# routes are throttled by clientvault.accounts.throttle.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "clientvault.accounts.throttle.axes_username"
+AXES_LOCKOUT_CALLABLE = "clientvault.accounts.views.auth.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are recorded in LoginEvent, with the IP address sealed
 AXES_VERBOSE = False
+
+# Absolute links in e-mail (password reset); the first allowed host over HTTPS in production.
+CLIENTVAULT_SITE_URL = (
+    _site_url or ("http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0]}")
+).rstrip("/")
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("CLIENTVAULT_SSL_REDIRECT", True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -48,7 +48,7 @@ def person_required(permission: str | None = None) -> Callable[[PersonView[P]], 
                 raise PermissionDenied(f"your account role does not include {permission}")
             return view(request, person, *args, **kwargs)
 
-        return wrapped
+        return cast("View[P]", wrapped)
 
     return decorator
 
@@ -80,6 +80,6 @@ def staff_required(*roles: str) -> Callable[[View[P]], View[P]]:
                 raise PermissionDenied("your staff role does not allow this")
             return view(request, *args, **kwargs)
 
-        return wrapped
+        return cast("View[P]", wrapped)
 
     return decorator

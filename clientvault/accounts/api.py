@@ -1,17 +1,71 @@
-"""API authentication by personal tokens, and ``GET /api/v1/me``."""
+"""API authentication by personal tokens, and the customer's own endpoints under ``/api/v1``.
+
+- ``GET /me``: the token's user (customers and staff).
+- ``/profile``, ``/users``, ``/sessions``: the customer's own record, the people on the account
+  and the signed-in sessions. They need a person on a customer account: a staff token gets 404.
+
+Endpoints validate and hand the work to one service; the API's exception handlers
+(clientvault/api.py) turn ``ValidationError`` into 422 naming each field, ``PermissionDenied``
+into 403 and ``Http404`` into 404. Objects are fetched through the token user's own account or
+login, so another account's id answers 404.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
+from uuid import UUID
 
-from django.http import HttpRequest
-from ninja import Router, Schema
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import PaginationBase, paginate
 from ninja.security import HttpBearer
 
-from clientvault.accounts.models import ApiToken, User
+from clientvault.accounts.access import current_person, owned
+from clientvault.accounts.models import (
+    ApiToken,
+    Channel,
+    Invitation,
+    Permission,
+    Person,
+    User,
+    UserSession,
+)
+from clientvault.accounts.schemas import (
+    Error,
+    InvitationIn,
+    InvitationOut,
+    PermissionsIn,
+    ProfileOut,
+    ProfilePatch,
+    SessionOut,
+    SessionsEnded,
+    UserOut,
+    ValidationErrors,
+)
 from clientvault.accounts.services import find_api_token
+from clientvault.accounts.services.customers import update_person
+from clientvault.accounts.services.people import (
+    account_people,
+    invite_user,
+    remove_person,
+    set_permissions,
+)
+from clientvault.accounts.services.sessions import end_all_sessions, end_session
 
-router = Router(tags=["accounts"])
+router = Router(tags=["me"])
+profile_router = Router(tags=["profile"])
+users_router = Router(tags=["users"])
+sessions_router = Router(tags=["sessions"])
+
+PAGE_SIZE = 25
+EMAIL_OVER_API = (
+    "The e-mail address cannot be changed through the API: changing it needs you to confirm "
+    "your password again, which a token cannot do. Change it on the profile page of the "
+    "customer area."
+)
 
 
 class ApiTokenAuth(HttpBearer):
@@ -43,6 +97,47 @@ def request_token(request: HttpRequest) -> ApiToken:
     return token
 
 
+def request_user(request: HttpRequest) -> User:
+    return request_token(request).user
+
+
+def api_person(request: HttpRequest, permission: str | None = None) -> Person:
+    """The token user's person; 404 without one (staff), 403 when ``permission`` is missing."""
+    person = current_person(request)
+    if permission is not None and not person.may(permission):
+        raise PermissionDenied(
+            f"This needs the {permission} permission ({Permission(permission).label}) on "
+            "the account; ask the account owner for it."
+        )
+    return person
+
+
+class PageOf25(PaginationBase):
+    """Page-number pagination with a fixed page size of 25."""
+
+    class Input(PaginationBase.Input):
+        page: int = Field(1, ge=1, description=f"Page number, from 1; {PAGE_SIZE} items a page.")
+
+    class Output(PaginationBase.Output):
+        count: int = Field(description="How many items there are on all pages together.")
+        page: int
+        page_size: int
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
+        start = (pagination.page - 1) * PAGE_SIZE
+        return {
+            "items": queryset[start : start + PAGE_SIZE],
+            "count": self._items_count(queryset),
+            "page": pagination.page,
+            "page_size": PAGE_SIZE,
+        }
+
+
+# --- me ---------------------------------------------------------------------------------------
+
+
 class MeOut(Schema):
     id: int
     username: str
@@ -60,3 +155,166 @@ def me(request: HttpRequest) -> MeOut:
         is_staff=user.is_staff,
         token_expires_at=token.expires_at,
     )
+
+
+# --- profile ----------------------------------------------------------------------------------
+
+
+@profile_router.get(
+    "/profile",
+    response={200: ProfileOut, 404: Error},
+    summary="Your own profile",
+    operation_id="get_profile",
+)
+def get_profile(request: HttpRequest) -> ProfileOut:
+    return ProfileOut.of(api_person(request))
+
+
+@profile_router.patch(
+    "/profile",
+    response={200: ProfileOut, 403: Error, 404: Error, 422: ValidationErrors},
+    summary="Correct, update or remove your own details",
+    description="Every change is kept in your profile history, with the channel `api`. "
+    "403 answers an attempt to change the e-mail address, which needs the customer area.",
+    operation_id="update_profile",
+)
+def update_profile(request: HttpRequest, payload: ProfilePatch) -> ProfileOut:
+    person = api_person(request)
+    changes = _without_same_email(person, payload.model_dump(exclude_unset=True))
+    update_person(person=person, changes=changes, actor=request_user(request), channel=Channel.API)
+    return ProfileOut.of(person)
+
+
+def _without_same_email(person: Person, changes: dict[str, Any]) -> dict[str, Any]:
+    """The changes, refusing a new e-mail address; the current one sent back is no change."""
+    if "email" not in changes:
+        return changes
+    sent = str(changes.pop("email") or "").strip()
+    if sent.casefold() != str(person.email).casefold():
+        raise PermissionDenied(EMAIL_OVER_API)
+    return changes
+
+
+# --- users ------------------------------------------------------------------------------------
+
+
+def _account_people(manager: Person) -> QuerySet[Person]:
+    """The people on the manager's account now (removed people are no longer listed)."""
+    people = account_people(customer=manager.customer).select_related("customer")
+    return people.order_by("-role", "created_at", "pk")  # the owner first
+
+
+def _teammate(manager: Person, person_id: UUID) -> Person:
+    """A person on the manager's own account; 404 for anyone else's, or someone removed."""
+    return owned(_account_people(manager), manager, pk=person_id)
+
+
+@users_router.get(
+    "/users",
+    response={200: list[UserOut], 403: Error, 404: Error, 422: ValidationErrors},
+    summary="The people on your account",
+    description="The owner and the authorised users. Needs the contacts permission.",
+    operation_id="list_users",
+)
+@paginate(PageOf25)
+def list_users(request: HttpRequest) -> QuerySet[Person]:
+    return _account_people(api_person(request, Permission.CONTACTS))
+
+
+@users_router.post(
+    "/users/invitations",
+    response={201: InvitationOut, 403: Error, 404: Error, 422: ValidationErrors},
+    summary="Invite an authorised user by e-mail",
+    description="Sends an invitation to join the account with the given permissions. Needs "
+    "the contacts permission.",
+    operation_id="invite_user",
+)
+def invite(request: HttpRequest, payload: InvitationIn) -> Status[Invitation]:
+    manager = api_person(request, Permission.CONTACTS)
+    invitation = invite_user(
+        customer=manager.customer,
+        email=payload.email,
+        permissions=[p.value for p in payload.permissions],
+        actor=request_user(request),
+    )
+    return Status(201, invitation)
+
+
+@users_router.patch(
+    "/users/{person_id}",
+    response={200: UserOut, 403: Error, 404: Error, 422: ValidationErrors},
+    summary="Set an authorised user's permissions",
+    description="Replaces the user's permissions. Needs the contacts permission.",
+    operation_id="set_user_permissions",
+)
+def update_user(request: HttpRequest, person_id: UUID, payload: PermissionsIn) -> UserOut:
+    manager = api_person(request, Permission.CONTACTS)
+    person = _teammate(manager, person_id)
+    updated = set_permissions(
+        person=person,
+        permissions=[p.value for p in payload.permissions],
+        actor=request_user(request),
+    )
+    return UserOut.of(updated)
+
+
+@users_router.delete(
+    "/users/{person_id}",
+    response={204: None, 403: Error, 404: Error, 422: ValidationErrors},
+    summary="Remove an authorised user from the account",
+    description="Needs the contacts permission.",
+    operation_id="remove_user",
+)
+def delete_user(request: HttpRequest, person_id: UUID) -> Status[None]:
+    manager = api_person(request, Permission.CONTACTS)
+    remove_person(person=_teammate(manager, person_id), actor=request_user(request))
+    return Status(204, None)
+
+
+# --- sessions ---------------------------------------------------------------------------------
+
+
+def _sessions(request: HttpRequest) -> QuerySet[UserSession]:
+    api_person(request)
+    return UserSession.objects.filter(user=request_user(request)).select_related("subject")
+
+
+@sessions_router.get(
+    "/sessions",
+    response={200: list[SessionOut], 404: Error, 422: ValidationErrors},
+    summary="Your signed-in sessions",
+    description="Browser sessions of the token's user, most recently used first.",
+    operation_id="list_sessions",
+)
+@paginate(PageOf25)
+def list_sessions(request: HttpRequest) -> QuerySet[UserSession]:
+    return _sessions(request).order_by("-last_seen_at")
+
+
+# Declared before "/sessions/{session_id}", which would otherwise take "end-all" for an id.
+@sessions_router.post(
+    "/sessions/end-all",
+    response={200: SessionsEnded, 404: Error},
+    summary="Sign out everywhere",
+    description="Ends every browser session of the token's user. API tokens stay valid; "
+    "revoke them on the API tokens page.",
+    operation_id="end_all_sessions",
+)
+def end_all(request: HttpRequest) -> SessionsEnded:
+    api_person(request)
+    ended = end_all_sessions(user=request_user(request), actor=request_user(request))
+    return SessionsEnded(ended=ended)
+
+
+@sessions_router.delete(
+    "/sessions/{session_id}",
+    response={204: None, 404: Error, 422: ValidationErrors},
+    summary="End one session",
+    operation_id="end_session",
+)
+def delete_session(request: HttpRequest, session_id: UUID) -> Status[None]:
+    session = _sessions(request).filter(pk=session_id).first()
+    if session is None:
+        raise Http404("not found")
+    end_session(user_session=session, actor=request_user(request))
+    return Status(204, None)

@@ -2,8 +2,10 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.test import RequestFactory
 from django.utils import timezone
+from ninja.errors import ValidationError as NinjaValidationError
 
 from clientvault.accounts.models import ApiToken, User
 from clientvault.accounts.services import create_api_token, revoke_api_token
@@ -108,3 +110,107 @@ def test_it_answers_a_server_error_with_json_and_no_traceback(settings, caplog):
     assert json.loads(response.content) == {"detail": "Internal server error."}
     assert "RuntimeError" in caplog.text
     assert "ada@example.com" not in caplog.text
+
+
+# --- the accounts API as a whole: its schema and its error answers ----------------------------
+
+OPERATIONS = {
+    ("/api/v1/me", "get"): ({"200", "401"}, None),
+    ("/api/v1/profile", "get"): ({"200", "401", "404"}, None),
+    ("/api/v1/profile", "patch"): ({"200", "401", "403", "404", "422"}, "ProfilePatch"),
+    ("/api/v1/users", "get"): ({"200", "401", "403", "404", "422"}, None),
+    ("/api/v1/users/invitations", "post"): (
+        {"201", "401", "403", "404", "422"},
+        "InvitationIn",
+    ),
+    ("/api/v1/users/{person_id}", "patch"): (
+        {"200", "401", "403", "404", "422"},
+        "PermissionsIn",
+    ),
+    ("/api/v1/users/{person_id}", "delete"): ({"204", "401", "403", "404", "422"}, None),
+    ("/api/v1/sessions", "get"): ({"200", "401", "404", "422"}, None),
+    ("/api/v1/sessions/{session_id}", "delete"): ({"204", "401", "404", "422"}, None),
+    ("/api/v1/sessions/end-all", "post"): ({"200", "401", "404"}, None),
+}
+ERROR_SCHEMAS = {"#/components/schemas/Error", "#/components/schemas/ValidationErrors"}
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return json.loads(json.dumps(api.get_openapi_schema()))  # as served: string status codes
+
+
+@pytest.mark.parametrize(("path", "method"), list(OPERATIONS), ids=lambda part: str(part))
+def test_every_endpoint_is_in_the_schema_with_its_bodies_and_errors(schema, path, method):
+    operation = schema["paths"][path][method]
+    codes, request_body = OPERATIONS[(path, method)]
+    assert set(operation["responses"]) == codes
+    assert operation["security"] == [{"ApiTokenAuth": []}]
+    assert operation["summary"]
+    for code, answer in operation["responses"].items():
+        if code >= "400":
+            ref = answer["content"]["application/json"]["schema"]["$ref"]
+            assert ref in ERROR_SCHEMAS
+    if request_body is None:
+        assert "requestBody" not in operation
+    else:
+        body = operation["requestBody"]["content"]["application/json"]["schema"]
+        assert body == {"$ref": f"#/components/schemas/{request_body}"}
+
+
+def test_the_schema_describes_field_errors_and_pages(schema):
+    components = schema["components"]["schemas"]
+    field_error = components["FieldError"]["properties"]
+    assert set(field_error) == {"field", "message"}
+    assert components["ValidationErrors"]["properties"]["detail"]["type"] == "array"
+    assert set(components["PagedUserOut"]["properties"]) == {"items", "count", "page", "page_size"}
+    assert components["ProfilePatch"]["additionalProperties"] is False
+
+
+def _answer(error):
+    response = api.on_exception(RequestFactory().get(ME), error)
+    return response.status_code, json.loads(response.content)
+
+
+def test_it_answers_a_services_validation_error_with_422_naming_each_field():
+    error = ValidationError(
+        {"phone": ["Telephone: bad.", "Telephone: worse."], NON_FIELD_ERRORS: ["Whole form."]}
+    )
+    assert _answer(error) == (
+        422,
+        {
+            "detail": [
+                {"field": "phone", "message": "Telephone: bad."},
+                {"field": "phone", "message": "Telephone: worse."},
+                {"field": None, "message": "Whole form."},
+            ]
+        },
+    )
+    assert _answer(ValidationError("Not now.")) == (
+        422,
+        {"detail": [{"field": None, "message": "Not now."}]},
+    )
+
+
+def test_it_answers_a_refusal_with_403_and_its_reason():
+    assert _answer(PermissionDenied("Ask the owner.")) == (403, {"detail": "Ask the owner."})
+    assert _answer(PermissionDenied()) == (403, {"detail": "You may not do this."})
+
+
+def test_it_answers_a_request_that_does_not_fit_its_schema_with_field_names():
+    error = NinjaValidationError(
+        [
+            {"loc": ("body", "payload", "permissions", 0), "msg": "Bad choice", "input": "x"},
+            {"loc": ("query", "page"), "msg": "Too small", "input": -1},
+            {"loc": ("body", "payload"), "msg": "Field required", "type": "missing"},
+        ]
+    )
+    status, body = _answer(error)
+    assert status == 422
+    assert body == {
+        "detail": [
+            {"field": "permissions.0", "message": "Bad choice"},
+            {"field": "page", "message": "Too small"},
+            {"field": None, "message": "The request needs a JSON body."},
+        ]
+    }

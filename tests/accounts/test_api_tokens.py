@@ -5,13 +5,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from clientvault.accounts.services import tokens as services
 from clientvault.accounts.models import ApiToken, User
 from clientvault.accounts.services import (
     authenticate_api_token,
     create_api_token,
     revoke_api_token,
 )
+from clientvault.accounts.services import tokens as services
 from clientvault.privacy.actors import SYSTEM
 from clientvault.privacy.models import AuditEvent, Subject
 from clientvault.privacy.services.audit import verify_chain
@@ -167,3 +167,14 @@ def test_it_writes_no_token_when_the_audit_fails(user, monkeypatch):
     with pytest.raises(RuntimeError):
         create_api_token(user=user, name="laptop")
     assert not ApiToken.objects.exists()
+
+
+def test_a_closed_accounts_tokens_stop_working():
+    from clientvault.accounts.services.customers import change_status
+    from tests.accounts.personas import OWNER_DETAILS, open_test_account
+
+    person = open_test_account(username="closing", details=OWNER_DETAILS)
+    _, raw = create_api_token(user=person.user, name="ci")
+    assert authenticate_api_token(raw) == person.user
+    change_status(customer=person.customer, to="closed", actor=None)
+    assert authenticate_api_token(raw) is None

@@ -10,6 +10,7 @@ from clientvault.accounts.models import (
     ProfileChange,
 )
 from clientvault.accounts.services.customers import change_status, open_account, update_person
+from clientvault.privacy.models import AuditEvent, ConsentRecord, PolicyAcceptance
 from clientvault.privacy.services.policy import accepted_version, publish_policy
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
@@ -42,7 +43,8 @@ def test_it_opens_an_account_with_its_owner_in_the_vault():
     version = publish_policy()
     customer = _open(policy_version=version)
     person = Person.objects.get(customer=customer)
-    assert person.is_owner and person.user.username == "ada"
+    assert person.is_owner
+    assert person.user.username == "ada"
     assert person.email == "Ada@example.com"
     assert person.phone == "+442079460018"
     assert person.postal_code == "NW1 5LR"
@@ -99,3 +101,36 @@ def test_it_follows_the_status_workflow():
     change_status(customer=customer, to="closed", actor=None)
     with pytest.raises(ValidationError):
         change_status(customer=customer, to="active", actor=None)
+
+
+def test_it_shows_every_problem_at_once():
+    with pytest.raises(ValidationError) as error:
+        _open(username="a b", details={"phone": "12", "given_name": ""})
+    errors = error.value.message_dict
+    assert set(errors) == {"given_name", "phone", "username"}
+    assert errors["given_name"] == ["Given name is required to open an account."]
+
+
+def test_a_username_may_not_look_like_an_email_address():
+    with pytest.raises(ValidationError) as error:
+        _open(username="ada@example.com")
+    assert "no @" in error.value.message_dict["username"][0]
+
+
+def test_online_the_new_owner_is_the_actor_and_marketing_is_recorded():
+    customer = _open(marketing=True)
+    person = Person.objects.get(customer=customer)
+    entry = ClientLogEntry.objects.get(customer=customer, event="signed_up")
+    assert entry.actor_label == "the account owner"
+    record = ConsentRecord.objects.get(subject=person.subject)
+    assert (record.purpose, record.granted, record.source) == ("marketing", True, "form")
+    assert AuditEvent.objects.get(action="account.opened").actor_id == f"user:{person.user_id}"
+
+
+def test_staff_entered_marketing_answers_are_marked_as_staff():
+    version = publish_policy()
+    customer = _open(channel=Channel.TELEPHONE, marketing=False, policy_version=version)
+    record = ConsentRecord.objects.get()
+    assert (record.granted, record.source) == (False, "staff")
+    subject = Person.objects.get(customer=customer).subject
+    assert PolicyAcceptance.objects.get(subject=subject).channel == "staff"

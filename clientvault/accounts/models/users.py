@@ -28,7 +28,8 @@ class User(AbstractUser):
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def usable(self) -> ApiTokenQuerySet:
         now = timezone.now()
-        return self.filter(revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
+        usable = self.filter(revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
+        return usable.exclude(user__person__customer__status="closed")
 
 
 class ApiToken(models.Model):

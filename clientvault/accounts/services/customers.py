@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -40,10 +41,13 @@ from clientvault.accounts.validation import (
 )
 from clientvault.privacy.actors import Actor, actor_ref
 from clientvault.privacy.fields import lookup
-from clientvault.privacy.models import PolicyVersion
+from clientvault.privacy.models import ConsentSource, PolicyVersion
+from clientvault.privacy.models.policy import AcceptanceChannel
 from clientvault.privacy.services.audit import record_event
+from clientvault.privacy.services.consent import record_consent
 from clientvault.privacy.services.policy import record_acceptance
 from clientvault.privacy.services.subjects import create_subject
+from clientvault.privacy.taxonomy import Purpose
 
 PERSON_FIELDS = (
     "given_name",
@@ -67,11 +71,18 @@ def _strip(data: Mapping[str, Any]) -> dict[str, str]:
     return {k: " ".join(str(data.get(k) or "").split()) for k in PERSON_FIELDS if k in data}
 
 
-def clean_person_data(data: Mapping[str, Any], *, exclude: Person | None = None) -> dict[str, str]:
-    """Normalise and validate a person's fields; errors name the field."""
+def clean_person_data(
+    data: Mapping[str, Any], *, exclude: Person | None = None, default_country: str = ""
+) -> dict[str, str]:
+    """Normalise and validate a person's fields; errors name the field.
+
+    Telephone numbers and postal codes are read for the person's country; ``default_country``
+    only helps read a national telephone number when the data gives no country (it is not
+    stored).
+    """
     clean = _strip(data)
     errors: dict[str, str] = {}
-    country = clean.get("country", exclude.country if exclude else "")
+    country = clean.get("country", exclude.country if exclude else "") or default_country
     checks: dict[str, Callable[[str], str]] = {
         "country": clean_country,
         "email": clean_email,
@@ -103,13 +114,43 @@ def find_person_by_email(email: str) -> Person | None:
     return Person.objects.filter(**lookup(Person, "email_index", email)).first()
 
 
-def _check_login(username: str, password: str) -> None:
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": "Username: this username is taken."})
+T = TypeVar("T")
+USERNAME = re.compile(r"[\w.-]{3,150}")
+
+
+def check_login(username: str, password: str) -> None:
+    """Refuse a username that is malformed or taken, and a weak password; errors name the field.
+
+    A username may not contain "@": people sign in with a username or an e-mail address, so a
+    username must never read as someone else's address.
+    """
+    errors: dict[str, list[str]] = {}
+    if not USERNAME.fullmatch(username):
+        errors["username"] = [
+            "Username: use 3 to 150 letters, digits, dots, hyphens or underscores "
+            "(no spaces, no @)."
+        ]
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = ["Username: this username is taken."]
     try:
         validate_password(password, User(username=username))
     except ValidationError as error:
-        raise ValidationError({"password": [f"Password: {m}" for m in error.messages]}) from None
+        errors["password"] = [f"Password: {m}" for m in error.messages]
+    if errors:
+        raise ValidationError(errors)
+
+
+def gather(errors: dict[str, list[ValidationError]], check: Callable[[], T]) -> T | None:
+    """Run one check, adding its field errors to ``errors`` so a form shows every problem.
+
+    A field that already has an error (most often: it is missing) keeps only that one.
+    """
+    try:
+        return check()
+    except ValidationError as error:
+        for field, messages in error.update_error_dict({}).items():
+            errors.setdefault(field, messages)
+        return None
 
 
 def _activity(kind: str) -> Activity:
@@ -126,24 +167,36 @@ def open_account(
     actor: Actor | None,
     organisation_name: str = "",
     policy_version: PolicyVersion | None = None,
+    activity: Activity | None = None,
+    marketing: bool | None = None,
 ) -> Customer:
-    """Open an account with its owner: subject, login, customer, person, history, log."""
-    activity = _activity(kind)
-    activity.require(
-        {
-            **details,
-            "username": username,
-            "password": password,
-            "organisation_name": organisation_name,
-        }
-    )
-    clean = clean_person_data(details)
-    _check_login(username.strip(), password)
+    """Open an account with its owner: subject, login, customer, person, history, log.
+
+    ``activity`` replaces the signup's field rules, e.g. PHONE_INTAKE for staff intake (COL-2).
+    ``policy_version`` is the privacy policy version the person accepted (POL-2);
+    ``marketing``, when given, is their answer to the marketing question, recorded as consent.
+    Online, with no ``actor``, the person opening the account is the actor.
+    """
+    activity = activity or _activity(kind)
+    required = {
+        **details,
+        "username": username,
+        "password": password,
+        "organisation_name": organisation_name,
+    }
+    errors: dict[str, list[ValidationError]] = {}
+    gather(errors, lambda: activity.require(required))
+    clean = gather(errors, lambda: clean_person_data(details))
+    gather(errors, lambda: check_login(username.strip(), password))
+    if errors or clean is None:
+        raise ValidationError(errors)
     with transaction.atomic():
         subject = create_subject(actor=actor)
         user = User(username=username.strip(), subject=subject)
         user.set_password(password)
         user.save()
+        if actor is None and channel == Channel.ONLINE:
+            actor = user
         staff = actor if actor is not None and actor.is_staff else None
         customer = Customer.objects.create(
             kind=kind,
@@ -163,7 +216,20 @@ def open_account(
         )
         person.save()
         _record_opening(customer, person, channel, actor, policy_version)
+        if marketing is not None:
+            _record_marketing(person, marketing, channel, actor)
     return customer
+
+
+def _record_marketing(person: Person, granted: bool, channel: str, actor: Actor | None) -> None:
+    source = ConsentSource.FORM if channel == Channel.ONLINE else ConsentSource.STAFF
+    record_consent(
+        subject=person.subject,
+        purpose=Purpose.MARKETING,
+        granted=granted,
+        source=source,
+        actor=actor,
+    )
 
 
 def _record_opening(
@@ -182,7 +248,12 @@ def _record_opening(
     log_client_event(customer=customer, event=event, actor=actor, channel=channel, person=person)
     if policy_version is not None:
         record_acceptance(
-            subject=person.subject, version=policy_version, channel="signup", actor=actor
+            subject=person.subject,
+            version=policy_version,
+            channel=(
+                AcceptanceChannel.SIGNUP if channel == Channel.ONLINE else AcceptanceChannel.STAFF
+            ),
+            actor=actor,
         )
         log_client_event(
             customer=customer,

@@ -1,0 +1,260 @@
+"""Signing in and out (SEC-2): finding a login by username or e-mail, login history, sessions.
+
+A sign-in happens in two steps when a second factor is due: the password step logs the user in
+(Django rotates the session key) and the session stays "unverified" until the code is given;
+the middleware lets an unverified session reach only the sign-in pages. The login history
+(``LoginEvent``) records the time, the IP address and a browser summary, both sealed in the
+vault for the login's subject; every login has one (:func:`ensure_subject`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import login, logout
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from ua_parser import parse_os, parse_user_agent
+
+from clientvault.accounts.models import (
+    Channel,
+    ClientLogEvent,
+    CustomerStatus,
+    LoginEvent,
+    LoginOutcome,
+    Person,
+    User,
+    UserSession,
+)
+from clientvault.accounts.services.clientlog import log_client_event
+from clientvault.accounts.services.customers import find_person_by_email
+from clientvault.accounts.services.sessions import mark_signed_in, start_session
+from clientvault.accounts.services.twofactor import Step, second_factor_step
+from clientvault.accounts.throttle import client_ip
+from clientvault.privacy import vault
+from clientvault.privacy.actors import Actor
+from clientvault.privacy.models import Subject
+from clientvault.privacy.services.audit import record_event
+from clientvault.privacy.services.subjects import create_subject
+
+PASSWORD_MAX_LENGTH = 256
+IDENTIFIER_MAX_LENGTH = 254
+USER_AGENT_MAX_LENGTH = 512
+
+
+class MaximumLengthValidator:
+    """Passwords up to 256 characters are accepted; longer ones are refused, saying so."""
+
+    def __init__(self, max_length: int = PASSWORD_MAX_LENGTH) -> None:
+        self.max_length = max_length
+
+    def validate(self, password: str, user: object = None) -> None:
+        if len(password) > self.max_length:
+            raise ValidationError(
+                f"This password is too long: it may have at most {self.max_length} characters.",
+                code="password_too_long",
+            )
+
+    def get_help_text(self) -> str:
+        return f"Your password may have up to {self.max_length} characters."
+
+
+# --- finding the login -----------------------------------------------------------------------
+
+
+def find_login_user(identifier: str) -> User | None:
+    """The login a username (any case) or e-mail address names, or None."""
+    text = identifier.strip()
+    if not text or len(text) > IDENTIFIER_MAX_LENGTH:
+        return None
+    user = _by_username(text)
+    if user is None and "@" in text:
+        user = _by_email(text)
+    return user
+
+
+def _by_username(text: str) -> User | None:
+    users = list(User.objects.filter(username__iexact=text)[:2])
+    if len(users) == 1:
+        return users[0]
+    return next((u for u in users if u.username == text), None)
+
+
+def _by_email(text: str) -> User | None:
+    person = find_person_by_email(text)
+    if person is not None:
+        return person.user
+    staff = list(User.objects.filter(is_staff=True, email__iexact=text)[:2])
+    return staff[0] if len(staff) == 1 else None
+
+
+def person_of(user: User) -> Person | None:
+    if user.is_staff:
+        return None
+    return Person.objects.select_related("customer").filter(user=user).first()
+
+
+def may_sign_in(user: User) -> bool:
+    """Active logins may sign in, except the people of a closed account."""
+    person = person_of(user)
+    return user.is_active and (person is None or person.customer.status != CustomerStatus.CLOSED)
+
+
+def email_on_record(user: User) -> str:
+    """The address a login's mail goes to: the person's e-mail, or a staff login's own."""
+    person = person_of(user)
+    address = person.email if person is not None else user.email
+    if not address or isinstance(address, vault.Erased | vault.Restricted):
+        return ""
+    return str(address)
+
+
+def ensure_subject(user: User) -> Subject:
+    """The login's subject, created (and linked) if the login has none yet (e.g. staff)."""
+    if user.subject_id is not None and user.subject is not None:
+        return user.subject
+    with transaction.atomic():
+        subject = create_subject(actor=user)
+        user.subject = subject
+        user.save(update_fields=["subject"])
+    return subject
+
+
+def browser_summary(user_agent: str) -> str:
+    """ "Firefox 128 on Linux" from a User-Agent header; "Unknown browser" when unrecognised."""
+    text = user_agent[:USER_AGENT_MAX_LENGTH]
+    agent, system = parse_user_agent(text), parse_os(text)
+    name = f"{agent.family} {agent.major or ''}".strip() if agent else "Unknown browser"
+    return f"{name} on {system.family}" if system else name
+
+
+def _request_device(request: HttpRequest) -> tuple[str, str]:
+    return client_ip(request), browser_summary(request.META.get("HTTP_USER_AGENT", ""))
+
+
+def log_for_user(
+    user: User, event: str, actor: Actor | None, *, detail: str = "", channel: str = ""
+) -> None:
+    """A client-log entry on the user's account, if the user is a customer."""
+    person = person_of(user)
+    if person is not None:
+        staff = actor is not None and actor.is_staff
+        channel = channel or (Channel.STAFF if staff else Channel.ONLINE)
+        log_client_event(
+            customer=person.customer,
+            person=person,
+            event=event,
+            actor=actor,
+            channel=channel,
+            detail=detail,
+        )
+
+
+# --- signing in -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignIn:
+    user: User
+    step: Step  # what is still due: nothing, a code, or enrolling a second factor
+
+
+def record_login_event(*, request: HttpRequest, user: User, outcome: str) -> LoginEvent:
+    subject = ensure_subject(user)
+    ip_address, browser = _request_device(request)
+    event = LoginEvent(
+        user=user,
+        subject=subject,
+        at=timezone.now(),
+        outcome=outcome,
+        ip_address=ip_address,
+        browser=browser,
+    )
+    event.save()
+    return event
+
+
+def sign_in(*, request: HttpRequest, user: User) -> SignIn:
+    """Log ``user`` in after a correct password (new session key) and track the session."""
+    ensure_subject(user)
+    step = second_factor_step(user)
+    with transaction.atomic():
+        login(request, user)  # rotates the session key; axes clears the failures
+        mark_signed_in(request.session)
+        ip_address, browser = _request_device(request)
+        start_session(request=request, user=user, ip_address=ip_address, browser=browser)
+        if step is Step.NONE:
+            _record_success(request, user, second_factor=False)
+        else:
+            record_event(
+                action="auth.password_accepted",
+                actor=user,
+                subject_id=user.subject_id,
+                purpose="security",
+                obj=user,
+            )
+    return SignIn(user=user, step=step)
+
+
+def complete_sign_in(*, request: HttpRequest, user: User) -> None:
+    """The second factor was given: the sign-in is complete, under a new session key."""
+    old_key = request.session.session_key
+    with transaction.atomic():
+        request.session.cycle_key()
+        UserSession.objects.filter(session_key=old_key).update(
+            session_key=request.session.session_key
+        )
+        _record_success(request, user, second_factor=True)
+
+
+def _record_success(request: HttpRequest, user: User, *, second_factor: bool) -> None:
+    record_login_event(request=request, user=user, outcome=LoginOutcome.SUCCESS)
+    log_for_user(user, ClientLogEvent.LOGGED_IN, user)
+    record_event(
+        action="auth.signed_in",
+        actor=user,
+        subject_id=user.subject_id,
+        purpose="security",
+        obj=user,
+        details={"second_factor": second_factor},
+    )
+
+
+def record_failed_sign_in(*, request: HttpRequest, identifier: str, locked: bool) -> None:
+    """A refused password (or a locked-out attempt): history for the account, if one matches."""
+    user = find_login_user(identifier)
+    if user is None:
+        return
+    outcome = LoginOutcome.LOCKED if locked else LoginOutcome.FAILURE
+    record_failure(request=request, user=user, outcome=outcome)
+
+
+def record_failure(
+    *, request: HttpRequest, user: User, outcome: str = LoginOutcome.FAILURE
+) -> None:
+    """A wrong password, code or locked-out attempt for a known login, in its history."""
+    with transaction.atomic():
+        record_login_event(request=request, user=user, outcome=outcome)
+        log_for_user(user, ClientLogEvent.LOGIN_FAILED, None)
+        record_event(
+            action="auth.sign_in_failed",
+            actor=None,
+            subject_id=user.subject_id,
+            purpose="security",
+            obj=user,
+            details={"outcome": outcome},
+        )
+
+
+def sign_out(*, request: HttpRequest) -> None:
+    """End the request's session (its row too) and log out."""
+    user = request.user
+    key = request.session.session_key
+    with transaction.atomic():
+        if key:
+            UserSession.objects.filter(session_key=key).delete()
+        if isinstance(user, User):
+            record_event(action="auth.signed_out", actor=user, subject_id=user.subject_id, obj=user)
+    logout(request)

@@ -1,0 +1,183 @@
+"""Signed-in sessions: tracked so a person can see and end them; idle and absolute timeouts.
+
+The session itself (Django's, in the database) holds three times, as Unix seconds:
+``LOGIN_AT`` (when the password was accepted: the absolute cap ``SESSION_COOKIE_AGE`` counts
+from it), ``SEEN_AT`` (last activity, written at most once a minute: the idle limit
+``SESSION_IDLE_SECONDS`` counts from it) and ``REAUTH_AT`` (when the password was last typed:
+sensitive changes ask for it again after five minutes). A ``UserSession`` row mirrors each
+session for the security page; ending it deletes the Django session too.
+"""
+
+from __future__ import annotations
+
+import time
+from importlib import import_module
+from typing import Any
+
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from clientvault.accounts.models import (
+    Channel,
+    ClientLogEvent,
+    Person,
+    User,
+    UserSession,
+)
+from clientvault.accounts.services.clientlog import log_client_event
+from clientvault.privacy.actors import Actor
+from clientvault.privacy.services.audit import record_event
+
+LOGIN_AT = "cv_login_at"
+SEEN_AT = "cv_seen_at"
+REAUTH_AT = "cv_reauth_at"
+TOUCH_EVERY = 60  # seconds: last activity is written at most this often
+REAUTH_SECONDS = 5 * 60
+
+
+class Expiry:
+    IDLE = "idle"
+    ABSOLUTE = "absolute"
+
+
+def now_seconds() -> float:
+    return time.time()
+
+
+def session_store(session_key: str | None = None) -> SessionBase:
+    engine = import_module(settings.SESSION_ENGINE)
+    store: SessionBase = engine.SessionStore(session_key=session_key)
+    return store
+
+
+def mark_signed_in(session: SessionBase) -> None:
+    now = now_seconds()
+    session[LOGIN_AT] = session[SEEN_AT] = session[REAUTH_AT] = now
+
+
+def mark_reauthenticated(session: SessionBase) -> None:
+    session[REAUTH_AT] = now_seconds()
+
+
+def recently_authenticated(session: SessionBase) -> bool:
+    at = session.get(REAUTH_AT)
+    return isinstance(at, int | float) and now_seconds() - at < REAUTH_SECONDS
+
+
+def start_session(*, request: HttpRequest, user: User, ip_address: str, browser: str) -> None:
+    """Track the request's (new) session; its key was just rotated by ``login``."""
+    now = timezone.now()
+    session_key = request.session.session_key
+    if session_key is None:
+        request.session.save()
+        session_key = request.session.session_key
+    UserSession.objects.update_or_create(
+        session_key=session_key,
+        defaults={
+            "user": user,
+            "subject": user.subject,
+            "ip_address": ip_address,
+            "browser": browser,
+            "created_at": now,
+            "last_seen_at": now,
+        },
+    )
+
+
+def expiry(session: SessionBase, now: float) -> str | None:
+    """Why the session is over (``Expiry.IDLE`` or ``Expiry.ABSOLUTE``), or None."""
+    login_at, seen_at = session.get(LOGIN_AT), session.get(SEEN_AT)
+    if isinstance(login_at, int | float) and now - login_at >= settings.SESSION_COOKIE_AGE:
+        return Expiry.ABSOLUTE
+    if isinstance(seen_at, int | float) and now - seen_at >= settings.SESSION_IDLE_SECONDS:
+        return Expiry.IDLE
+    return None
+
+
+def touch_session(request: HttpRequest, now: float) -> None:
+    """Note activity, at most once a minute (the session and its ``UserSession`` row)."""
+    session = request.session
+    if LOGIN_AT not in session:
+        session[LOGIN_AT] = now  # a session begun without our sign-in page (tests, admin)
+    seen_at = session.get(SEEN_AT)
+    if isinstance(seen_at, int | float) and now - seen_at < TOUCH_EVERY:
+        return
+    session[SEEN_AT] = now
+    if session.session_key:
+        UserSession.objects.filter(session_key=session.session_key).update(
+            last_seen_at=timezone.now()
+        )
+
+
+def expire_session(*, request: HttpRequest, reason: str) -> None:
+    """End the request's session after a timeout; the caller logs the user out."""
+    user = request.user
+    key = request.session.session_key
+    with transaction.atomic():
+        deleted, _ = UserSession.objects.filter(session_key=key).delete() if key else (0, {})
+        if isinstance(user, User):
+            record_event(
+                action="session.expired",
+                actor=user,
+                subject_id=user.subject_id,
+                purpose="security",
+                obj=user,
+                details={"reason": reason, "tracked": bool(deleted)},
+            )
+
+
+def _delete_sessions(sessions: Any) -> int:
+    keys = list(sessions.values_list("session_key", flat=True))
+    for key in keys:
+        session_store(key).delete()
+    sessions.delete()
+    return len(keys)
+
+
+def end_session(*, user_session: UserSession, actor: Actor) -> None:
+    """End one session: its Django session (so its cookie no longer signs in) and its row."""
+    with transaction.atomic():
+        _delete_sessions(UserSession.objects.filter(pk=user_session.pk))
+        record_event(
+            action="session.ended",
+            actor=actor,
+            subject_id=user_session.subject_id,
+            purpose="security",
+            obj=user_session,
+        )
+
+
+def end_all_sessions(*, user: User, actor: Actor, keep: str | None = None) -> int:
+    """End every session of ``user`` (but ``keep``, a session key, if given); how many ended."""
+    sessions = UserSession.objects.filter(user=user)
+    if keep:
+        sessions = sessions.exclude(session_key=keep)
+    with transaction.atomic():
+        count = _delete_sessions(sessions)
+        record_event(
+            action="session.ended_all",
+            actor=actor,
+            subject_id=user.subject_id,
+            purpose="security",
+            obj=user,
+            details={"count": count, "kept_current": bool(keep)},
+        )
+        if not keep:
+            _client_log(user, actor, count)
+    return count
+
+
+def _client_log(user: User, actor: Actor, count: int) -> None:
+    person = Person.objects.select_related("customer").filter(user=user).first()
+    if person is not None:
+        log_client_event(
+            customer=person.customer,
+            person=person,
+            event=ClientLogEvent.LOGGED_OUT_EVERYWHERE,
+            actor=actor,
+            channel=Channel.STAFF if actor.is_staff else Channel.ONLINE,
+            detail=f"{count} session{'s' if count != 1 else ''} ended",
+        )

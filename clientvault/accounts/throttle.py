@@ -1,0 +1,143 @@
+"""Throttling of the sign-in routes django-axes does not cover, counted in the database.
+
+Each :class:`Rule` allows ``limit`` hits per fixed window of ``window`` seconds for one key (an
+IP address, a typed identifier, a login's id). Keys are stored only as a keyed hash
+(``ThrottleBucket.key_digest``, HMAC with ``SECRET_KEY``), so the table holds no address or
+name. Counters live in the database, so they hold across every web process; old buckets go with
+the retention sweep (period ``throttle``).
+
+A route calls :func:`blocked` before the attempt and :func:`hit` for each attempt it counts;
+the refusal names the wait ("try again in N minutes") and answers 429. The same counters apply
+whether or not an account matches, so a refusal says nothing about which accounts exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from axes.helpers import get_client_ip_address
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from clientvault.accounts.models import ThrottleBucket
+
+WINDOW = 15 * 60
+
+
+@dataclass(frozen=True)
+class Rule:
+    scope: str
+    limit: int
+    window: int = WINDOW
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    retry_after: int = 0  # seconds until the window that refused ends
+
+    @property
+    def minutes(self) -> int:
+        return max(1, math.ceil(self.retry_after / 60))
+
+    @property
+    def message(self) -> str:
+        unit = "minute" if self.minutes == 1 else "minutes"
+        return f"Too many attempts. Please try again in {self.minutes} {unit}."
+
+
+ALLOWED = Verdict(allowed=True)
+
+# Sign-in: axes locks a username from one address; this caps one address across usernames.
+LOGIN_IP = Rule("login-ip", 30)
+RESET_REQUEST_IP = Rule("reset-request-ip", 10)
+RESET_REQUEST_IDENTIFIER = Rule("reset-request-id", 3)
+RESET_CONFIRM_IP = Rule("reset-confirm-ip", 10)
+TWO_FACTOR_USER = Rule("two-factor-user", 5)
+TWO_FACTOR_IP = Rule("two-factor-ip", 20)
+REAUTH_USER = Rule("reauth-user", 5)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address as axes sees it (the same proxy settings for both)."""
+    return str(get_client_ip_address(request) or "unknown")
+
+
+def normalise_identifier(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+def axes_username(request: HttpRequest, credentials: Mapping[str, Any] | None) -> str:
+    """What axes counts failures against: the typed username or e-mail, case-folded."""
+    value = (credentials or {}).get("username")
+    if value is None:
+        value = request.POST.get("username", "")
+    return normalise_identifier(str(value))[:150]
+
+
+def _digest(rule: Rule, key: str) -> str:
+    value = f"{rule.scope}\x00{key}"
+    return salted_hmac("clientvault.accounts.throttle", value, algorithm="sha256").hexdigest()
+
+
+def _window(rule: Rule, now: dt.datetime) -> dt.datetime:
+    seconds = int(now.timestamp())
+    return dt.datetime.fromtimestamp(seconds - seconds % rule.window, tz=dt.UTC)
+
+
+def _verdict(rule: Rule, count: int, start: dt.datetime, now: dt.datetime) -> Verdict:
+    if count < rule.limit:
+        return ALLOWED
+    remaining = (start + dt.timedelta(seconds=rule.window) - now).total_seconds()
+    return Verdict(allowed=False, retry_after=max(1, math.ceil(remaining)))
+
+
+def check(rule: Rule, key: str) -> Verdict:
+    """Whether one more attempt is allowed, without counting it."""
+    now = timezone.now()
+    start = _window(rule, now)
+    count = (
+        ThrottleBucket.objects.filter(
+            scope=rule.scope, key_digest=_digest(rule, key), window_start=start
+        )
+        .values_list("count", flat=True)
+        .first()
+    )
+    return _verdict(rule, count or 0, start, now)
+
+
+def hit(rule: Rule, key: str) -> int:
+    """Count one attempt; the number of attempts in the current window, this one included."""
+    now = timezone.now()
+    start = _window(rule, now)
+    with transaction.atomic():
+        bucket, _ = ThrottleBucket.objects.get_or_create(
+            scope=rule.scope, key_digest=_digest(rule, key), window_start=start
+        )
+        ThrottleBucket.objects.filter(pk=bucket.pk).update(count=F("count") + 1)
+        return ThrottleBucket.objects.values_list("count", flat=True).get(pk=bucket.pk)
+
+
+def blocked(*checks: tuple[Rule, str]) -> Verdict:
+    """The first refusal among ``(rule, key)`` pairs, or ALLOWED; the longest wait wins."""
+    refusals = [v for v in (check(rule, key) for rule, key in checks) if not v.allowed]
+    if not refusals:
+        return ALLOWED
+    return max(refusals, key=lambda v: v.retry_after)
+
+
+def hit_all(*checks: tuple[Rule, str]) -> None:
+    for rule, key in checks:
+        hit(rule, key)
+
+
+def clear(rule: Rule, key: str) -> None:
+    """Forget a key's counts (a correct second-factor code clears its failures)."""
+    ThrottleBucket.objects.filter(scope=rule.scope, key_digest=_digest(rule, key)).delete()

@@ -1,0 +1,299 @@
+"""The customer area: signup, dashboard, profile and its history, the client log.
+
+Every page after signup is behind ``person_required`` (signed in, a person on a customer
+account, the permission the page needs); objects come through the person's own account, so
+another account's answer 404. Each change is one service call followed by a redirect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from clientvault.accounts.access import person_required
+from clientvault.accounts.activities import LABELS
+from clientvault.accounts.forms.area import (
+    ClientLogFilter,
+    EmailForm,
+    ProfileForm,
+    SignupForm,
+    add_service_errors,
+)
+from clientvault.accounts.models import (
+    Channel,
+    ClientLogEntry,
+    CustomerKind,
+    Permission,
+    Person,
+    ProfileChange,
+    User,
+)
+from clientvault.accounts.reauth import reauth_required
+from clientvault.accounts.services.auth import sign_in
+from clientvault.accounts.services.clientlog import labels_for_actor_ids
+from clientvault.accounts.services.customers import open_account, update_person
+from clientvault.accounts.services.twofactor import Step
+from clientvault.privacy.inventory import DATA_DATABASE, Declaration, registry
+from clientvault.privacy.models import Disclosure, PolicyVersion
+from clientvault.privacy.profile import current_profile
+from clientvault.privacy.services.consent import current_consent
+from clientvault.privacy.services.disclosures import disclosures_visible_to
+from clientvault.privacy.services.policy import accepted_version, latest_version, publish_policy
+from clientvault.privacy.taxonomy import CATEGORIES, Purpose, category_label
+
+PAGE_SIZE = 25
+
+
+def paginate(request: HttpRequest, items: QuerySet[Any]) -> Page[Any]:
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in login behind a customer-area request (``person_required`` ran first)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied("sign in first")
+    return request.user
+
+
+# --- signup -------------------------------------------------------------------------------
+
+
+def _kind(request: HttpRequest) -> str:
+    wanted = request.GET.get("kind")
+    return CustomerKind.ORGANISATION if wanted == "organisation" else CustomerKind.INDIVIDUAL
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    """Open an account online (COL-1) accepting the current privacy policy (POL-2)."""
+    if request.user.is_authenticated:
+        return redirect("accounts:dashboard")
+    kind, policy = _kind(request), publish_policy()
+    form = SignupForm(request.POST or None, kind=kind, policy=policy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            open_account(
+                kind=kind,
+                details=form.person_data(),
+                organisation_name=form.cleaned_data.get("organisation_name", ""),
+                channel=Channel.ONLINE,
+                actor=None,
+                policy_version=policy,
+                marketing=form.cleaned_data["marketing"],
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return sign_in_new_login(request, **form.login_data())
+    context = {"form": form, "kind": kind, "policy": policy, "kinds": CustomerKind}
+    return render(request, "accounts/area/signup.html", context)
+
+
+def sign_in_new_login(request: HttpRequest, *, username: str, password: str) -> HttpResponse:
+    """Sign in a login that was just made, through the ordinary sign-in (session tracked)."""
+    user = authenticate(request, username=username, password=password)
+    if not isinstance(user, User):
+        messages.info(request, "Your account is ready: please sign in.")
+        return redirect("accounts:login")
+    step = sign_in(request=request, user=user).step
+    messages.success(request, "Welcome! Your account is ready.")
+    if step is Step.ENROL:
+        return redirect("accounts:two_factor_setup")
+    return redirect("accounts:dashboard")
+
+
+# --- dashboard ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Received:
+    """One disclosure as the person reads it: who received which data, when, and why."""
+
+    disclosure: Disclosure
+    categories: list[str]
+
+    @classmethod
+    def of(cls, disclosure: Disclosure) -> Received:
+        keys = [str(key) for key in disclosure.categories]
+        return cls(disclosure, [category_label(k) if k in CATEGORIES else k for k in keys])
+
+
+@dataclass(frozen=True)
+class PrivacySummary:
+    """What the dashboard says about the person's own data."""
+
+    held: list[str]  # category labels, in the taxonomy's order
+    disclosures: list[Received]
+    marketing: bool
+    partner_sharing: bool | None  # None: the policy never shares with partners
+    accepted: PolicyVersion | None
+    current: PolicyVersion | None
+
+
+def held_categories(person: Person) -> list[str]:
+    """The data categories we hold about the person, from the inventory (what rows exist).
+
+    The person's own record counts field by field (an empty field holds nothing); other
+    declared models count when a row of theirs leads to the person's subject.
+    """
+    found: set[str] = set()
+    for declaration in registry:
+        if not declaration.subject or declaration.storage != DATA_DATABASE:
+            continue
+        specs = dict(declaration.personal_fields())
+        if declaration.label == Person._meta.label:
+            found |= {s.category for n, s in specs.items() if _filled(getattr(person, n, ""))}
+        elif specs and _has_rows(declaration, person):
+            found |= {s.category for s in specs.values()}
+    return [category_label(key) for key in CATEGORIES if key in found]
+
+
+def _filled(value: object) -> bool:
+    return value is not None and str(value) != ""
+
+
+def _has_rows(declaration: Declaration, person: Person) -> bool:
+    try:
+        model = declaration.model
+    except LookupError:  # declared, but its app is not installed
+        return False
+    path = str(declaration.subject)
+    return model._default_manager.filter(**{path: person.subject_id}).exists()
+
+
+def privacy_summary(person: Person) -> PrivacySummary:
+    subject = person.subject
+    never = current_profile().partners == "never"
+    return PrivacySummary(
+        held=held_categories(person),
+        disclosures=[
+            Received.of(d)
+            for d in disclosures_visible_to(subject=subject, today=timezone.localdate())
+        ],
+        marketing=current_consent(subject=subject, purpose=Purpose.MARKETING),
+        partner_sharing=(
+            None if never else current_consent(subject=subject, purpose=Purpose.PARTNER_SHARING)
+        ),
+        accepted=accepted_version(subject=subject),
+        current=latest_version(),
+    )
+
+
+@require_safe
+@person_required()
+def dashboard(request: HttpRequest, person: Person) -> HttpResponse:
+    """The account at a glance: status, services, domains, requests, and the person's data."""
+    context = {
+        "person": person,
+        "customer": person.customer,
+        "privacy": privacy_summary(person),
+        "recent": visible_log(person)[:5],
+    }
+    return render(request, "accounts/area/dashboard.html", context)
+
+
+# --- profile ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@person_required()
+def profile(request: HttpRequest, person: Person) -> HttpResponse:
+    """The person corrects, updates or removes their own data (CTL-1)."""
+    form = ProfileForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = update_person(
+                person=person,
+                changes=form.changes(),
+                actor=acting_user(request),
+                channel=Channel.ONLINE,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _saved(changed))
+            return redirect("accounts:profile")
+    return render(request, "accounts/area/profile.html", {"person": person, "form": form})
+
+
+def _saved(changed: list[str]) -> str:
+    if not changed:
+        return "Nothing changed."
+    return "Saved: " + ", ".join(LABELS[name].lower() for name in changed) + "."
+
+
+@require_http_methods(["GET", "POST"])
+@person_required()
+@reauth_required
+def profile_email(request: HttpRequest, person: Person) -> HttpResponse:
+    """Change the e-mail address, after typing the password again (SEC-2)."""
+    form = EmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_person(
+                person=person,
+                changes={"email": form.cleaned_data["email"]},
+                actor=acting_user(request),
+                channel=Channel.ONLINE,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your e-mail address is changed.")
+            return redirect("accounts:profile")
+    return render(request, "accounts/area/profile_email.html", {"person": person, "form": form})
+
+
+@require_safe
+@person_required()
+def profile_history(request: HttpRequest, person: Person) -> HttpResponse:
+    """Every change to the person's data, old -> new, who (a role), when, how (CTL-1)."""
+    page = paginate(request, ProfileChange.objects.filter(person=person).order_by("-at"))
+    who = labels_for_actor_ids((change.actor_id for change in page), viewer=person)
+    rows = [
+        {"change": c, "field": LABELS.get(c.field, c.field), "who": who[c.actor_id]} for c in page
+    ]
+    context = {"person": person, "page": page, "rows": rows}
+    return render(request, "accounts/area/profile_history.html", context)
+
+
+# --- client log ---------------------------------------------------------------------------
+
+
+def visible_log(person: Person) -> QuerySet[ClientLogEntry]:
+    """The whole account's log for the owner and the contacts permission; one's own otherwise."""
+    entries = ClientLogEntry.objects.filter(customer=person.customer)
+    return entries if person.may(Permission.CONTACTS) else entries.filter(person=person)
+
+
+@require_safe
+@person_required()
+def client_log(request: HttpRequest, person: Person) -> HttpResponse:
+    """The account's activity log (COL-7), newest first, filtered by kind of event."""
+    log_filter = ClientLogFilter(request.GET or None)
+    event = log_filter.cleaned_data["event"] if log_filter.is_valid() else ""
+    entries = visible_log(person)
+    if event:
+        entries = entries.filter(event=event)
+    context = {
+        "person": person,
+        "filter": log_filter,
+        "event": event,
+        "whole_account": person.may(Permission.CONTACTS),
+        "page": paginate(request, entries),
+    }
+    return render(request, "accounts/area/client_log.html", context)

@@ -1,0 +1,65 @@
+"""The API tokens page: the person's own tokens, made and revoked here.
+
+A new token's text is shown once, in the response to the form that made it: it is never put in
+the session or a message, and the page is never cached (``Cache-Control: no-store``). Reloading
+that response would post the form again and make another token, which the browser warns about.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from clientvault.accounts.access import person_required
+from clientvault.accounts.forms.area import ApiTokenForm, add_service_errors
+from clientvault.accounts.models import ApiToken, Person, User
+from clientvault.accounts.services.people import create_person_token, revoke_person_token
+from clientvault.accounts.views.area import acting_user, paginate
+
+
+def own_token(user: User, pk: int) -> ApiToken:
+    """One of the login's own tokens; 404 for anyone else's (even on the same account)."""
+    token = ApiToken.objects.filter(user=user, pk=pk).first()
+    if token is None:
+        raise Http404("not found")
+    return token
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@person_required()
+def api_tokens(request: HttpRequest, person: Person) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    created: tuple[ApiToken, str] | None = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = create_person_token(
+                person=person,
+                name=form.cleaned_data["name"],
+                expires_in_days=form.cleaned_data["expires_in_days"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=acting_user(request)).order_by("-created_at")
+    context = {
+        "person": person,
+        "form": form,
+        "page": paginate(request, tokens),
+        "created": created[0] if created else None,
+        "token_text": created[1] if created else "",
+    }
+    return render(request, "accounts/area/api_tokens.html", context)
+
+
+@require_POST
+@person_required()
+def api_token_revoke(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    token = revoke_person_token(person=person, token=own_token(acting_user(request), pk))
+    messages.success(request, f"The token “{token.name}” is revoked: it no longer works.")
+    return redirect("accounts:api_tokens")

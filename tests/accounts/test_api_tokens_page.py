@@ -1,0 +1,84 @@
+"""The API tokens page: list, create (shown once, never cached or kept), revoke."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from clientvault.accounts.models import ApiToken, ClientLogEntry
+from clientvault.accounts.services import authenticate_api_token, create_api_token
+from tests.accounts import personas
+
+pytestmark = pytest.mark.django_db(databases=["default", "keys"])
+
+customer, teammate, outsider = personas.customer, personas.teammate, personas.outsider
+TOKENS = reverse("accounts:api_tokens")
+
+
+def client_of(person) -> Client:
+    return personas.sign_in(Client(), person.user)
+
+
+def revoke_url(token) -> str:
+    return reverse("accounts:api_token_revoke", args=[token.pk])
+
+
+def test_it_has_an_empty_state_and_a_form(customer):
+    page = client_of(customer).get(TOKENS).content.decode()
+    assert "No API tokens yet." in page
+    assert 'name="name"' in page
+    assert 'name="expires_in_days"' in page
+
+
+def test_a_new_token_is_shown_once_and_never_kept(customer):
+    client = client_of(customer)
+    response = client.post(TOKENS, {"name": "deploy script", "expires_in_days": "30"})
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    raw = response.context["token_text"]
+    assert raw.startswith("cv_")
+    assert raw in response.content.decode()
+    assert authenticate_api_token(raw) == customer.user
+    assert raw not in str(dict(client.session.items()))
+    again = client.get(TOKENS).content.decode()
+    assert raw not in again
+    assert "deploy script" in again
+    assert "Active" in again
+    entry = ClientLogEntry.objects.get(event="api_token_created")
+    assert entry.detail == f"prefix {ApiToken.objects.get().prefix}"
+
+
+def test_form_errors_name_the_field(customer):
+    response = client_of(customer).post(TOKENS, {"name": "", "expires_in_days": "9999"})
+    errors = response.context["form"].errors
+    assert errors["name"] == ["Name is required."]
+    assert errors["expires_in_days"][0].startswith("Valid for: Select a valid choice.")
+    assert not ApiToken.objects.exists()
+
+
+def test_it_revokes_a_token(customer):
+    token, raw = create_api_token(user=customer.user, name="laptop")
+    response = client_of(customer).post(revoke_url(token))
+    assert response.status_code == 302
+    assert response.url == TOKENS
+    assert authenticate_api_token(raw) is None
+    assert ClientLogEntry.objects.filter(event="api_token_revoked").count() == 1
+    client_of(customer).post(revoke_url(token))  # revoking twice logs once
+    assert ClientLogEntry.objects.filter(event="api_token_revoked").count() == 1
+
+
+def test_revoking_needs_a_post(customer):
+    token, _ = create_api_token(user=customer.user, name="laptop")
+    assert client_of(customer).get(revoke_url(token)).status_code == 405
+
+
+def test_someone_elses_token_is_not_found(customer, teammate, outsider):
+    token, raw = create_api_token(user=customer.user, name="owner's own")
+    assert client_of(outsider).post(revoke_url(token)).status_code == 404
+    assert client_of(teammate).post(revoke_url(token)).status_code == 404  # same account too
+    assert authenticate_api_token(raw) == customer.user
+    assert token.prefix not in client_of(teammate).get(TOKENS).content.decode()
+
+
+def test_an_authorised_user_manages_their_own_tokens(teammate):
+    response = client_of(teammate).post(TOKENS, {"name": "ci", "expires_in_days": "7"})
+    assert authenticate_api_token(response.context["token_text"]) == teammate.user

@@ -1,0 +1,98 @@
+"""Lockout at sign-in (django-axes) and the address-wide throttle: the same answer for all."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from clientvault.accounts import throttle
+from clientvault.accounts.models import LoginEvent
+from tests.accounts import personas
+from tests.accounts.personas import PASSWORD
+
+pytestmark = pytest.mark.django_db(databases=["default", "keys"])
+
+customer = personas.customer
+
+LOGIN = reverse("accounts:login")
+LIMIT = 5  # settings.AXES_FAILURE_LIMIT
+
+
+def attempt(client, username, password="wrong-password-here"):
+    return client.post(LOGIN, {"username": username, "password": password})
+
+
+def fail_until_locked(client, username):
+    responses = [attempt(client, username) for _ in range(LIMIT)]
+    assert [r.status_code for r in responses] == [200] * (LIMIT - 1) + [429]
+    return responses[-1]
+
+
+def visible_text(response):
+    """The page without its per-request parts (CSRF token, the username typed back)."""
+    page = response.content.decode()
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+    return re.sub(r'name="username"[^>]*>', "", page)
+
+
+def test_it_locks_a_username_after_five_failures_even_with_the_right_password(customer):
+    client = Client()
+    locked = fail_until_locked(client, "ada")
+    assert "Too many attempts. Please try again in 15 minutes." in locked.content.decode()
+    assert locked["Retry-After"] == "900"
+    right = attempt(client, "ada", PASSWORD)
+    assert right.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert LoginEvent.objects.filter(user=customer.user, outcome="locked").exists()
+
+
+def test_it_locks_an_unknown_username_exactly_like_a_real_one(customer):
+    real = fail_until_locked(Client(), "ada")
+    unknown = fail_until_locked(Client(), "nobody-at-all")
+    assert real.status_code == unknown.status_code == 429
+    assert visible_text(real) == visible_text(unknown)
+    again_real, again_unknown = attempt(Client(), "ada"), attempt(Client(), "nobody-at-all")
+    assert visible_text(again_real) == visible_text(again_unknown)
+
+
+def test_it_counts_a_username_in_any_case_as_one(customer):
+    client = Client()
+    for typed in ("ada", "ADA", "Ada", "aDa"):
+        assert attempt(client, typed).status_code == 200
+    assert attempt(client, "adA").status_code == 429
+
+
+def test_it_does_not_lock_the_owner_out_from_another_address(customer):
+    fail_until_locked(Client(REMOTE_ADDR="203.0.113.66"), "ada")
+    owner = Client(REMOTE_ADDR="198.51.100.1")
+    assert attempt(owner, "ada", PASSWORD).status_code == 302
+
+
+def test_it_lets_the_username_in_again_after_the_cool_off(customer):
+    client = Client()
+    fail_until_locked(client, "ada")
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert attempt(client, "ada", PASSWORD).status_code == 302
+
+
+def test_it_clears_the_count_after_a_successful_sign_in(customer):
+    client = Client()
+    for _ in range(LIMIT - 1):
+        attempt(client, "ada")
+    assert attempt(client, "ada", PASSWORD).status_code == 302
+    assert attempt(Client(), "ada").status_code == 200  # a fresh count, not the fifth
+
+
+def test_it_throttles_one_address_trying_many_usernames(customer, monkeypatch):
+    monkeypatch.setattr(throttle, "LOGIN_IP", throttle.Rule("login-ip", 3))
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    for name in ("amy", "bob", "cat"):
+        assert attempt(client, name).status_code == 200
+    refused = attempt(client, "ada", PASSWORD)
+    assert refused.status_code == 429
+    assert "Too many attempts" in refused.content.decode()
+    assert attempt(Client(REMOTE_ADDR="198.51.100.2"), "ada", PASSWORD).status_code == 302

@@ -1,0 +1,180 @@
+"""Password reset (CTL-2): one link, valid one hour, once, only to the e-mail on record."""
+
+import datetime as dt
+import json
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_tasks_db.models import DBTaskResult
+
+from clientvault.accounts.models import Channel, ClientLogEntry, UserSession
+from clientvault.accounts.services.reset import send_password_reset
+from tests.accounts import mailutil, personas
+from tests.accounts.mailutil import deliver_mail, link_in, queued_mail
+from tests.accounts.personas import PASSWORD, make_staff
+
+pytestmark = pytest.mark.django_db(databases=["default", "keys"])
+
+customer = personas.customer
+
+smtp_server = mailutil.smtp_server
+REQUEST = reverse("accounts:password_reset")
+DONE = reverse("accounts:password_reset_done")
+NEW_PASSWORD = "a-brand-new-and-long-passphrase"
+
+
+def ask(client, identifier):
+    return client.post(REQUEST, {"identifier": identifier})
+
+
+def set_password(client, link, password=NEW_PASSWORD):
+    """Open the link as a browser would, then choose the new password."""
+    opened = client.get(urlsplit(link).path)
+    if opened.status_code != 302:
+        return opened
+    return client.post(opened["Location"], {"new_password1": password, "new_password2": password})
+
+
+def can_sign_in(username, password):
+    client = Client()
+    response = client.post(reverse("accounts:login"), {"username": username, "password": password})
+    return response.status_code == 302
+
+
+class OldTokens(PasswordResetTokenGenerator):
+    def _now(self):
+        # Django's tokens count naive local seconds; this one was made 61 minutes ago.
+        return dt.datetime.now() - dt.timedelta(minutes=61)  # noqa: DTZ005
+
+
+def test_a_forgotten_password_is_reset_through_the_mailed_link(customer, smtp_server):
+    client = Client()
+    assert ask(client, "ada")["Location"] == DONE
+    assert "If an account matches" in client.get(DONE).content.decode()
+    assert deliver_mail() == 1
+    message = smtp_server.wait_for("ada@example.com")
+    assert message["Subject"] == "Reset your password"
+    link = link_in(message)
+    assert "60 minutes" in mailutil.body(message)
+    response = set_password(client, link)
+    assert response["Location"] == reverse("accounts:login")
+    assert can_sign_in("ada", NEW_PASSWORD)
+    assert not can_sign_in("ada", PASSWORD)
+    assert ClientLogEntry.objects.filter(customer=customer.customer, event="password_reset")
+
+
+def test_the_link_works_only_once(customer, smtp_server):
+    ask(Client(), "ada@example.com")
+    deliver_mail()
+    link = link_in(smtp_server.wait_for("ada@example.com"))
+    set_password(Client(), link)
+    again = set_password(Client(), link, "yet-another-long-passphrase")
+    assert again.status_code == 200
+    assert "This link does not work" in again.content.decode()
+    assert can_sign_in("ada", NEW_PASSWORD)
+
+
+def test_a_link_older_than_an_hour_is_refused(customer):
+    uid = urlsafe_base64_encode(force_bytes(customer.user.pk))
+    token = OldTokens().make_token(customer.user)
+    response = Client().get(reverse("accounts:password_reset_confirm", args=[uid, token]))
+    assert "This link does not work" in response.content.decode()
+    fresh = PasswordResetTokenGenerator().make_token(customer.user)
+    response = Client().get(reverse("accounts:password_reset_confirm", args=[uid, fresh]))
+    assert response.status_code == 302
+
+
+def test_it_answers_an_unknown_account_exactly_like_a_known_one(customer):
+    known, unknown = Client(), Client()
+    assert ask(known, "ada@example.com")["Location"] == ask(unknown, "who@example.org")["Location"]
+    assert queued_mail() == 1
+    assert known.get(DONE).content == unknown.get(DONE).content
+
+
+def test_it_sends_only_to_the_address_on_record_whatever_was_typed(customer, smtp_server):
+    ask(Client(), "ADA")
+    deliver_mail()
+    assert [m["To"] for m in smtp_server.messages] == ["ada@example.com"]
+
+
+def test_staff_trigger_the_same_link_to_the_address_on_record(customer, smtp_server):
+    staff = make_staff("support")
+    send_password_reset(user=customer.user, actor=staff, channel=Channel.TELEPHONE)
+    deliver_mail()
+    message = smtp_server.wait_for("ada@example.com")
+    assert set_password(Client(), link_in(message))["Location"] == reverse("accounts:login")
+    entry = ClientLogEntry.objects.get(event="password_reset_requested")
+    assert entry.actor_label.startswith("staff")
+    assert entry.channel == Channel.TELEPHONE
+
+
+def test_the_queue_holds_neither_the_address_nor_the_link(customer):
+    ask(Client(), "ada")
+    job = DBTaskResult.objects.get()
+    stored = json.dumps(job.args_kwargs)
+    assert "ada@example.com" not in stored
+    assert "password-reset" not in stored
+
+
+def test_nothing_is_sent_when_the_transaction_rolls_back(customer):
+    def queue_then_fail():
+        with transaction.atomic():
+            send_password_reset(user=customer.user, actor=None, channel=Channel.ONLINE)
+            raise RuntimeError("the caller failed")
+
+    with pytest.raises(RuntimeError):
+        queue_then_fail()
+    assert queued_mail() == 0
+
+
+def test_a_reset_signs_out_every_session(customer, smtp_server):
+    signed_in = Client()
+    signed_in.post(reverse("accounts:login"), {"username": "ada", "password": PASSWORD})
+    ask(Client(), "ada")
+    deliver_mail()
+    set_password(Client(), link_in(smtp_server.wait_for("ada@example.com")))
+    assert not UserSession.objects.filter(user=customer.user).exists()
+    assert signed_in.get(reverse("accounts:security")).status_code == 302
+
+
+def test_it_refuses_a_weak_new_password_naming_the_field(customer):
+    uid = urlsafe_base64_encode(force_bytes(customer.user.pk))
+    token = PasswordResetTokenGenerator().make_token(customer.user)
+    client = Client()
+    opened = client.get(reverse("accounts:password_reset_confirm", args=[uid, token]))
+    response = client.post(opened["Location"], {"new_password1": "abc", "new_password2": "abc"})
+    assert response.status_code == 200
+    assert "New password: This password is too short" in response.content.decode()
+
+
+def test_it_throttles_requests_for_one_identifier_the_same_for_everyone(customer):
+    for identifier in ("ada", "nobody-here"):
+        client = Client(REMOTE_ADDR="198.51.100.3" if identifier == "ada" else "198.51.100.4")
+        statuses = [ask(client, identifier).status_code for _ in range(4)]
+        assert statuses == [302, 302, 302, 429]
+    refusal = ask(Client(REMOTE_ADDR="192.0.2.1"), "ada").content.decode()
+    assert "Too many attempts. Please try again in" in refusal
+
+
+def test_it_throttles_guessing_reset_links():
+    client = Client()
+    uid = urlsafe_base64_encode(b"1")
+    statuses = [
+        client.get(reverse("accounts:password_reset_confirm", args=[uid, f"x-{n}"])).status_code
+        for n in range(11)
+    ]
+    assert statuses == [200] * 10 + [429]
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "keys"])
+def test_the_worker_delivers_the_reset_mail(customer, smtp_server):
+    ask(Client(), "ada")
+    call_command("worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert "/password-reset/" in link_in(smtp_server.wait_for("ada@example.com"))

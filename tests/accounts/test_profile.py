@@ -1,0 +1,102 @@
+"""The profile page: the person corrects, updates or removes their own data (CTL-1, COL-6)."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from clientvault.accounts.models import ClientLogEntry, CustomerKind, Person, ProfileChange
+from clientvault.accounts.services.customers import PERSON_FIELDS
+from tests.accounts import personas
+
+pytestmark = pytest.mark.django_db(databases=["default", "keys"])
+
+customer, teammate, outsider = personas.customer, personas.teammate, personas.outsider
+PROFILE = reverse("accounts:profile")
+
+
+def form_of(person) -> dict[str, str]:
+    """What the page holds now, as a browser would post it back."""
+    return {name: str(getattr(person, name)) for name in PERSON_FIELDS if name != "email"}
+
+
+def post(person, **changes):
+    client = personas.sign_in(Client(), person.user)
+    return client.post(PROFILE, {**form_of(person), **changes})
+
+
+def test_it_shows_the_persons_data_with_optional_marks(customer):
+    response = personas.sign_in(Client(), customer.user).get(PROFILE)
+    page = response.content.decode()
+    assert 'value="12 Marylebone Road"' in page
+    assert 'Address (second line) <span class="optional">(optional)</span>' in page
+    assert 'Telephone <span class="optional">' not in page
+    assert 'name="email"' not in page
+    assert "ada@example.com" in page
+    assert reverse("accounts:profile_email") in page
+    assert 'name="employer"' not in page  # an individual's profile has no work fields
+
+
+def test_it_saves_a_change_keeping_old_and_new(customer):
+    response = post(customer, city="Cambridge", postal_code="cb2 1tn")
+    assert response.status_code == 302
+    assert response.url == PROFILE
+    person = Person.objects.get(pk=customer.pk)
+    assert (person.city, person.postal_code) == ("Cambridge", "CB2 1TN")
+    change = ProfileChange.objects.get(field="city")
+    assert (change.old_value, change.new_value, change.channel) == ("London", "Cambridge", "online")
+    assert change.actor_id == f"user:{customer.user.pk}"
+    assert ClientLogEntry.objects.filter(event="profile_changed").exists()
+
+
+def test_a_voluntary_field_can_be_emptied(customer):
+    post(customer, address_line2="Flat 3")
+    response = post(Person.objects.get(pk=customer.pk), address_line2="")
+    assert response.status_code == 302
+    assert Person.objects.get(pk=customer.pk).address_line2 == ""
+    removal = ProfileChange.objects.filter(field="address_line2").order_by("at").last()
+    assert (removal.old_value, removal.new_value) == ("Flat 3", "")
+
+
+def test_removing_a_mandatory_field_is_refused_naming_it(customer):
+    response = post(customer, city="", phone="12")
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["city"] == ["Town or city is required to keep your profile."]
+    assert not ProfileChange.objects.exists()
+
+
+def test_the_service_checks_the_phone_for_the_country(customer):
+    response = post(customer, phone="12")
+    assert response.context["form"].errors["phone"] == [
+        "Telephone: This is not a valid telephone number for GB."
+    ]
+
+
+def test_an_authorised_user_may_leave_the_address_empty(teammate):
+    page = personas.sign_in(Client(), teammate.user).get(PROFILE).content.decode()
+    assert 'Town or city <span class="optional">(optional)</span>' in page
+    response = post(teammate, given_name="Grace", phone="+44 20 7946 0000")
+    assert response.status_code == 302
+    assert Person.objects.get(pk=teammate.pk).phone == "+442079460000"
+
+
+def test_an_organisation_profile_has_work_fields(customer):
+    customer.customer.kind = CustomerKind.ORGANISATION
+    customer.customer.organisation_name = "Analytical Engines Ltd"
+    customer.customer.save()
+    page = personas.sign_in(Client(), customer.user).get(PROFILE).content.decode()
+    assert 'Job title <span class="optional">(optional)</span>' in page
+    post(customer, job_title="Analyst")
+    assert Person.objects.get(pk=customer.pk).job_title == "Analyst"
+
+
+def test_nothing_changed_says_so(customer):
+    client = personas.sign_in(Client(), customer.user)
+    response = client.post(PROFILE, form_of(customer), follow=True)
+    assert "Nothing changed." in response.content.decode()
+
+
+def test_it_changes_only_the_signed_in_persons_own_record(customer, outsider):
+    post(outsider, city="Potsdam", postal_code="14467")
+    assert Person.objects.get(pk=customer.pk).city == "London"
+    assert Person.objects.get(pk=outsider.pk).city == "Potsdam"

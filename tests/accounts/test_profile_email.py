@@ -1,0 +1,59 @@
+"""Changing the e-mail address asks for the password again first (SEC-2, CTL-1)."""
+
+import time
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from clientvault.accounts.models import Person, ProfileChange
+from clientvault.accounts.services.sessions import REAUTH_AT
+from tests.accounts import personas
+
+pytestmark = pytest.mark.django_db(databases=["default", "keys"])
+
+customer, outsider = personas.customer, personas.outsider
+EMAIL = reverse("accounts:profile_email")
+
+
+def confirmed(person) -> Client:
+    """Signed in, with the password typed again just now."""
+    client = personas.sign_in(Client(), person.user)
+    session = client.session
+    session[REAUTH_AT] = time.time()
+    session.save()
+    return client
+
+
+def test_it_asks_for_the_password_again_first(customer):
+    client = personas.sign_in(Client(), customer.user)
+    session = client.session
+    session[REAUTH_AT] = time.time() - 600
+    session.save()
+    response = client.get(EMAIL)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:reauth"))
+    assert "next=" in response.url
+
+
+def test_it_changes_the_address_after_the_password(customer):
+    client = confirmed(customer)
+    assert client.get(EMAIL).status_code == 200
+    response = client.post(EMAIL, {"email": "Ada.Lovelace@Example.org"})
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:profile")
+    assert Person.objects.get(pk=customer.pk).email == "Ada.Lovelace@example.org"
+    change = ProfileChange.objects.get(field="email")
+    assert (change.old_value, change.new_value) == ("ada@example.com", "Ada.Lovelace@example.org")
+
+
+def test_it_refuses_an_address_another_person_uses(customer, outsider):
+    response = confirmed(customer).post(EMAIL, {"email": "otto@example.net"})
+    assert response.context["form"].errors["email"] == [
+        "E-mail address: another account already uses this address."
+    ]
+
+
+def test_an_empty_address_is_refused_naming_the_field(customer):
+    response = confirmed(customer).post(EMAIL, {"email": ""})
+    assert response.context["form"].errors["email"] == ["New e-mail address is required."]

@@ -1,0 +1,136 @@
+"""Sessions: idle and absolute timeouts, activity at most once a minute, ending sessions."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from clientvault.accounts.models import ClientLogEntry, UserSession
+from clientvault.accounts.services.sessions import (
+    LOGIN_AT,
+    SEEN_AT,
+    end_all_sessions,
+    end_session,
+)
+from clientvault.privacy.models import AuditEvent
+from tests.accounts import personas
+from tests.accounts.personas import OUTSIDER_DETAILS, PASSWORD, open_test_account
+
+pytestmark = pytest.mark.django_db(databases=["default", "keys"])
+
+customer = personas.customer
+
+LOGIN = reverse("accounts:login")
+SECURITY = reverse("accounts:security")
+
+
+def signed_in(username="ada", **client_kwargs):
+    client = Client(**client_kwargs)
+    response = client.post(LOGIN, {"username": username, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def shift(client, key, seconds):
+    """Move a time kept in the session ``seconds`` into the past."""
+    session = client.session
+    session[key] -= seconds
+    session.save()
+
+
+def test_it_keeps_an_active_session(customer):
+    client = signed_in()
+    shift(client, SEEN_AT, settings.SESSION_IDLE_SECONDS - 60)
+    assert client.get(SECURITY).status_code == 200
+
+
+def test_it_signs_out_an_idle_session_and_says_why(customer):
+    client = signed_in()
+    key = client.session.session_key
+    shift(client, SEEN_AT, settings.SESSION_IDLE_SECONDS + 1)
+    response = client.get(SECURITY)
+    assert response.status_code == 302
+    assert response["Location"] == f"{LOGIN}?next=%2Fsecurity"
+    assert "_auth_user_id" not in client.session
+    assert not UserSession.objects.filter(session_key=key).exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "signed out after 30 minutes without activity" in page
+    assert AuditEvent.objects.filter(action="session.expired", details__reason="idle")
+
+
+def test_it_ends_a_session_at_its_absolute_limit_however_active(customer):
+    client = signed_in()
+    shift(client, LOGIN_AT, settings.SESSION_COOKIE_AGE + 1)  # last seen just now
+    response = client.get(SECURITY)
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+    assert "_auth_user_id" not in client.session
+    page = client.get(response["Location"]).content.decode()
+    assert "reached its 12-hour limit" in page
+
+
+def test_it_notes_activity_at_most_once_a_minute(customer):
+    client = signed_in()
+    tracked = UserSession.objects.get(user=customer.user)
+    old = timezone.now() - timedelta(minutes=10)
+    UserSession.objects.filter(pk=tracked.pk).update(last_seen_at=old)
+    client.get(SECURITY)  # seen moments ago: not written again
+    tracked.refresh_from_db()
+    assert tracked.last_seen_at == old
+    shift(client, SEEN_AT, 61)
+    client.get(SECURITY)
+    tracked.refresh_from_db()
+    assert tracked.last_seen_at > old
+    assert timezone.now().timestamp() - client.session[SEEN_AT] < 5
+
+
+def test_ending_one_session_signs_that_browser_out(customer):
+    phone, laptop = signed_in(), signed_in()
+    phone_session = UserSession.objects.get(session_key=phone.session.session_key)
+    response = laptop.post(reverse("accounts:sessions_end", args=[phone_session.pk]))
+    assert response["Location"] == SECURITY
+    assert not Session.objects.filter(session_key=phone_session.session_key).exists()
+    assert phone.get(SECURITY).status_code == 302  # signed out
+    assert laptop.get(SECURITY).status_code == 200
+
+
+def test_nobody_ends_another_persons_session(customer):
+    phone = signed_in()
+    other = UserSession.objects.get(session_key=phone.session.session_key)
+    open_test_account(username="otto", details=OUTSIDER_DETAILS)
+    otto = signed_in("otto")
+    response = otto.post(reverse("accounts:sessions_end", args=[other.pk]))
+    assert response.status_code == 404
+    assert UserSession.objects.filter(pk=other.pk).exists()
+
+
+def test_log_out_everywhere_ends_every_session_and_logs_it(customer):
+    phone, laptop = signed_in(), signed_in()
+    response = laptop.post(reverse("accounts:sessions_end_all"))
+    assert response["Location"] == LOGIN
+    assert not UserSession.objects.filter(user=customer.user).exists()
+    assert phone.get(SECURITY).status_code == 302
+    assert laptop.get(SECURITY).status_code == 302
+    entry = ClientLogEntry.objects.get(customer=customer.customer, event="logged_out_everywhere")
+    assert entry.detail == "2 sessions ended"
+
+
+def test_the_services_delete_the_django_sessions_too(customer):
+    clients = [signed_in() for _ in range(3)]
+    keys = [c.session.session_key for c in clients]
+    end_session(user_session=UserSession.objects.get(session_key=keys[0]), actor=customer.user)
+    assert not Session.objects.filter(session_key=keys[0]).exists()
+    assert end_all_sessions(user=customer.user, actor=customer.user) == 2
+    assert not Session.objects.filter(session_key__in=keys).exists()
+    assert AuditEvent.objects.filter(action="session.ended_all", details__count=2).exists()
+
+
+def test_sign_out_requires_post_and_ends_the_tracked_session(customer):
+    client = signed_in()
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    client.post(reverse("accounts:logout"))
+    assert not UserSession.objects.filter(user=customer.user).exists()

@@ -1,0 +1,183 @@
+"""Opening an account online (COL-1, COL-3, COL-4, COL-6, POL-2): the signup page."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from clientvault.accounts.models import (
+    ClientLogEntry,
+    Customer,
+    CustomerKind,
+    Person,
+    UserSession,
+)
+from clientvault.privacy.models import ConsentRecord, PolicyVersion
+from clientvault.privacy.services.policy import accepted_version, publish_policy
+from tests.accounts import personas
+
+pytestmark = pytest.mark.django_db(databases=["default", "keys"])
+
+customer = personas.customer  # the persona fixture, for the signed-in case
+
+SIGNUP = reverse("accounts:signup")
+ORGANISATION = f"{SIGNUP}?kind=organisation"
+FORM = {
+    "given_name": "Mary",
+    "family_name": "Somerville",
+    "email": "mary@example.org",
+    "phone": "0131 496 0000",
+    "address_line1": "8 Queen Street",
+    "city": "Edinburgh",
+    "postal_code": "eh2 1ja",
+    "country": "GB",
+    "username": "mary.s",
+    "password": "tides-and-comets-1826",
+    "password_confirm": "tides-and-comets-1826",
+    "accept_policy": "on",
+}
+
+
+@pytest.fixture
+def policy() -> PolicyVersion:
+    return publish_policy()
+
+
+def post(client, data, url=SIGNUP, policy_number=None):
+    version = policy_number or publish_policy().number
+    return client.post(url, {**data, "policy_version": version})
+
+
+def errors_of(response) -> dict[str, list[str]]:
+    return {name: list(errors) for name, errors in response.context["form"].errors.items()}
+
+
+def test_it_marks_optional_fields_and_shows_the_policy_version(policy):
+    page = Client().get(SIGNUP).content.decode()
+    assert 'Address (second line) <span class="optional">(optional)</span>' in page
+    assert 'Given name <span class="optional">' not in page
+    assert f"I accept version {policy.number} of the privacy policy" in page
+    assert 'href="/privacy"' in page
+    assert 'name="organisation_name"' not in page
+    assert '<option value="GB">' in page
+
+
+def test_the_organisation_form_asks_for_the_organisation_and_offers_work_fields(policy):
+    page = Client().get(ORGANISATION).content.decode()
+    assert 'name="organisation_name"' in page
+    assert 'Organisation name <span class="optional">' not in page
+    for label in ("Employer", "Job title", "Department", "Business telephone"):
+        assert f'{label} <span class="optional">(optional)</span>' in page
+
+
+def test_it_opens_the_account_signs_in_and_lands_on_the_dashboard(policy):
+    client = Client()
+    response = post(client, {**FORM, "marketing": "on"})
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:dashboard")
+    person = Person.objects.select_related("customer", "user").get(user__username="mary.s")
+    assert person.is_owner
+    assert person.customer.kind == CustomerKind.INDIVIDUAL
+    assert (person.phone, person.postal_code) == ("+441314960000", "EH2 1JA")
+    assert accepted_version(subject=person.subject) == policy
+    assert client.session["_auth_user_id"] == str(person.user.pk)
+    assert UserSession.objects.filter(user=person.user).exists()
+    assert ConsentRecord.objects.get(subject=person.subject, purpose="marketing").granted
+    events = set(ClientLogEntry.objects.values_list("event", "actor_label"))
+    assert {("signed_up", "the account owner"), ("policy_accepted", "the account owner")} <= events
+    assert client.get(reverse("accounts:dashboard")).status_code == 200
+
+
+def test_leaving_marketing_unticked_records_a_refusal(policy):
+    post(Client(), FORM)
+    record = ConsentRecord.objects.get(purpose="marketing")
+    assert (record.granted, record.source) == (False, "form")
+
+
+def test_it_opens_an_organisation_account(policy):
+    data = {**FORM, "organisation_name": "Orbit Ltd", "employer": "Orbit Ltd", "job_title": "CTO"}
+    response = post(Client(), data, url=ORGANISATION)
+    assert response.status_code == 302
+    customer = Customer.objects.get()
+    assert (customer.kind, customer.organisation_name) == ("organisation", "Orbit Ltd")
+    assert Person.objects.get().job_title == "CTO"
+
+
+def test_it_refuses_an_organisation_without_its_name(policy):
+    response = post(Client(), FORM, url=ORGANISATION)
+    assert errors_of(response)["organisation_name"] == [
+        "Organisation name is required to open an organisation account."
+    ]
+
+
+def test_a_missing_field_is_named_and_tied_to_its_input(policy):
+    response = post(Client(), {**FORM, "phone": ""})
+    assert response.status_code == 200
+    assert errors_of(response) == {"phone": ["Telephone is required to open an account."]}
+    page = response.content.decode()
+    assert 'aria-describedby="id_phone_helptext id_phone_error"' in page
+    assert 'id="id_phone_helptext"' in page
+    assert 'id="id_phone_error"' in page
+    assert not Customer.objects.exists()
+
+
+def test_contact_data_is_checked_for_the_country_and_every_problem_shown(policy):
+    data = {**FORM, "postal_code": "12345", "email": "not-an-address", "username": "a b"}
+    errors = errors_of(post(Client(), data))
+    assert errors["postal_code"] == ["Postal code: This is not a valid postal code for GB."]
+    assert errors["email"][0].startswith("E-mail address: Enter a valid e-mail address")
+    assert errors["username"][0].startswith("Username: use 3 to 150 letters")
+    assert not Customer.objects.exists()
+
+
+def test_a_username_that_reads_as_an_address_is_refused(policy):
+    errors = errors_of(post(Client(), {**FORM, "username": "someone@example.org"}))
+    assert "no @" in errors["username"][0]
+
+
+def test_it_refuses_mismatched_passwords_and_a_weak_one(policy):
+    errors = errors_of(post(Client(), {**FORM, "password_confirm": "something-else-entirely"}))
+    assert errors["password_confirm"] == ["Password again: the two passwords differ."]
+    weak = errors_of(
+        post(Client(), {**FORM, "password": "password", "password_confirm": "password"})
+    )
+    assert any("too common" in m for m in weak["password"])
+
+
+def test_the_policy_must_be_accepted(policy):
+    data = {k: v for k, v in FORM.items() if k != "accept_policy"}
+    errors = errors_of(post(Client(), data))
+    assert errors["accept_policy"] == [
+        f"Accept the privacy policy (version {policy.number}) to open an account."
+    ]
+    assert not Customer.objects.exists()
+
+
+def test_a_policy_changed_while_signing_up_must_be_read_again(policy):
+    PolicyVersion.objects.create(  # another text was in force for a while
+        number=policy.number + 1,
+        content_hash="f" * 64,
+        effective_date=policy.effective_date,
+        published_at=policy.published_at,
+        html="<p>another text</p>",
+    )
+    response = post(Client(), FORM, policy_number=policy.number)
+    current = PolicyVersion.objects.latest()
+    assert current.number > policy.number
+    assert errors_of(response)["accept_policy"] == [
+        "The privacy policy has changed while you were filling in this form: please read "
+        f"version {current.number} and accept it."
+    ]
+    assert f'name="policy_version" value="{current.number}"' in response.content.decode()
+    assert not Customer.objects.exists()
+
+
+def test_the_email_must_be_new(policy, customer):
+    errors = errors_of(post(Client(), {**FORM, "email": "ADA@example.com"}))
+    assert errors["email"] == ["E-mail address: another account already uses this address."]
+
+
+def test_a_signed_in_person_goes_to_the_dashboard(customer):
+    client = personas.sign_in(Client(), customer.user)
+    response = client.get(SIGNUP)
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:dashboard")
