@@ -2,12 +2,19 @@
 
 Configuration errors (a malformed policy profile, a missing or wrong master key, a bad
 environment variable) end the command with one line naming the problem, never a traceback.
+:func:`report_configuration_errors` does the same for the WSGI application (``wsgi.py``).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+USAGE_ERROR = 2
+# What gunicorn's arbiter reads as "App failed to load": it stops instead of respawning workers.
+APP_LOAD_ERROR = 4
 
 
 def _known_errors() -> tuple[type[Exception], ...]:
@@ -20,15 +27,23 @@ def _known_errors() -> tuple[type[Exception], ...]:
     return (ImproperlyConfigured, EnvError, MasterKeyError, ProfileError)
 
 
+@contextmanager
+def report_configuration_errors(*, exit_code: int = USAGE_ERROR) -> Iterator[None]:
+    """Turn a known configuration error into one line on stderr and exit with ``exit_code``."""
+    try:
+        yield
+    except _known_errors() as error:
+        sys.stderr.write(f"clientvault: {error}\n")
+        sys.stderr.flush()
+        sys.exit(exit_code)
+
+
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clientvault.settings")
     from django.core.management import execute_from_command_line
 
-    try:
+    with report_configuration_errors():
         execute_from_command_line(argv or sys.argv)
-    except _known_errors() as error:
-        sys.stderr.write(f"clientvault: {error}\n")
-        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -1,26 +1,73 @@
-"""The dependency rule: the privacy kernel imports no other clientvault app."""
+"""The dependency rule: the privacy kernel imports no other clientvault app, present or future."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
+import grimp
+
 ROOT = Path(__file__).resolve().parent.parent
+KERNEL = "clientvault.privacy"
+LINT = Path(sys.executable).with_name("lint-imports")
 
 
-def test_the_kernel_contract_is_declared():
+def _kernel_contract() -> dict[str, list[str]]:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
-    kernel = [c for c in config["contracts"] if c["source_modules"] == ["clientvault.privacy"]]
-    assert kernel
-    assert "clientvault.accounts" in kernel[0]["forbidden_modules"]
+    kernel = [c for c in config["contracts"] if c["source_modules"] == [KERNEL]]
+    assert len(kernel) == 1
+    return kernel[0]
+
+
+def _top_level_modules(package: Path) -> set[str]:
+    """Every module and (namespace) package directly in clientvault/, read from the disk."""
+    names = {p.stem for p in package.glob("*.py") if p.stem != "__init__"}
+    names |= {
+        p.name
+        for p in package.iterdir()
+        if p.is_dir() and p.name != "__pycache__" and any(p.rglob("*.py"))
+    }
+    return {f"clientvault.{name}" for name in names}
+
+
+def _lint(cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(LINT), "--no-cache"], cwd=cwd, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_the_kernel_contract_forbids_every_other_top_level_module():
+    graph = grimp.build_graph("clientvault")
+    forbidden: set[str] = set()
+    for expression in _kernel_contract()["forbidden_modules"]:
+        forbidden |= graph.find_matching_modules(expression) if "*" in expression else {expression}
+    on_disk = _top_level_modules(ROOT / "clientvault") - {KERNEL}
+    assert {"clientvault.accounts", "clientvault.web", "clientvault.settings"} <= on_disk
+    assert on_disk - forbidden == set()
+
+
+def test_the_kernel_contract_covers_an_app_added_later(tmp_path):
+    shutil.copytree(
+        ROOT / "clientvault",
+        tmp_path / "clientvault",
+        ignore=shutil.ignore_patterns("__pycache__", "templates", "static", "presets"),
+    )
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / "clientvault" / "billing").mkdir()
+    (tmp_path / "clientvault" / "billing" / "__init__.py").write_text("")
+    (tmp_path / "clientvault" / "privacy" / "probe.py").write_text(
+        "from clientvault import billing\n"
+    )
+    result = _lint(tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "The privacy kernel imports no other clientvault app BROKEN" in result.stdout
+    assert "clientvault.privacy.probe -> clientvault.billing" in result.stdout
 
 
 def test_the_import_contracts_hold():
-    lint = Path(sys.executable).with_name("lint-imports")
-    result = subprocess.run(
-        [str(lint)], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
-    )
+    result = _lint(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout

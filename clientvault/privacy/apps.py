@@ -11,10 +11,14 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Privacy kernel"
 
     def ready(self) -> None:
+        """Refuse to start on a bad policy profile or master key source (no database needed)."""
+        from clientvault.privacy.crypto import MasterKeyError
         from clientvault.privacy.profile import ProfileError, current_profile
+        from clientvault.privacy.vault import check_master_key_source
 
         try:
             current_profile()
-        except ProfileError as error:
+            check_master_key_source()
+        except (ProfileError, MasterKeyError) as error:
             raise ImproperlyConfigured(str(error)) from None
         autodiscover_modules("privacy")

@@ -1,5 +1,8 @@
 """``clientvault privacy check``: every concrete field of every installed model is declared.
 
+The check covers every installed model; on success it lists the few deliberately left out
+(``inventory.exclude``) with the reason given for each.
+
 Auto-created many-to-many tables are walked too (``include_auto_created=True``): each must be
 declared or excluded like any model, and one that is neither is reported against the owner's
 many-to-many field, e.g. ``accounts.User.groups``.
@@ -215,22 +218,32 @@ class Summary:
     models: int
     fields: int
     personal: int
-    excluded: int
+    exclusions: tuple[tuple[str, str], ...]  # (model label, reason), sorted by label
+
+    @property
+    def excluded(self) -> int:
+        return len(self.exclusions)
 
     def __str__(self) -> str:
-        return (
+        head = (
             f"privacy check passed: {self.models} models with {self.fields} fields declared "
             f"({self.personal} personal), {self.excluded} models excluded"
         )
+        lines = [f"  {label}: {reason}" for label, reason in self.exclusions]
+        return "\n".join([head + (":" if lines else ""), *lines])
 
 
 def summarise() -> Summary:
-    """How many installed models are declared (and their fields) or excluded."""
+    """How many installed models are declared (and their fields); which are excluded, and why."""
     labels = {m._meta.label for m in installed_models()}
     declared = [d for d in registry if d.label in labels]
     return Summary(
         models=len(declared),
         fields=sum(len(d.fields) for d in declared),
         personal=sum(1 for d in declared for _ in d.personal_fields()),
-        excluded=len(labels & registry.exclusions.keys()),
+        exclusions=tuple(
+            (label, reason)
+            for label, reason in sorted(registry.exclusions.items())
+            if label in labels
+        ),
     )

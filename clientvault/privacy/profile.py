@@ -109,6 +109,11 @@ class Profile:
     def purposes_for(self, roles: set[str]) -> set[str]:
         return {p for role in roles for p in self.roles.get(role, ())}
 
+    @property
+    def staff_roles(self) -> list[str]:
+        """The roles staff act in: all but ``customer`` and ``system`` (see actors.actor_roles)."""
+        return sorted(set(self.roles) - {"customer", "system"})
+
 
 def _line_of(text: str, section: str, key: str | None) -> int:
     """The 1-based line of ``key`` in ``[section]``, else of the section itself, else 1.

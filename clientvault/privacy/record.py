@@ -1,5 +1,9 @@
 """The record of processing activities (GDPR Art. 30), built from the profile and the inventory.
 
+It names the controller (Art. 30(1)(a)), the categories of data subjects (c), of personal data
+with their purposes, recipients, transfers and retention (b-f), and the security measures (g),
+each derived from the profile, the declarations and the code rather than written by hand.
+
 ``build_record()`` returns plain dicts (JSON-ready) so that the command and the public privacy
 page state the same thing; ``render_markdown()`` turns one into readable Markdown tables.
 """
@@ -12,12 +16,14 @@ from django.apps import apps
 from django.db import models
 
 from clientvault.privacy.inventory import Declaration, Erasure, Personal, registry
+from clientvault.privacy.measures import Measure, security_measures
 from clientvault.privacy.models.disclosure import RecipientKind
 from clientvault.privacy.profile import Profile, current_profile
-from clientvault.privacy.taxonomy import CATEGORIES, Purpose, category_label
+from clientvault.privacy.taxonomy import CATEGORIES, DataSubject, Purpose, category_label
 
 WHILE_OPEN = "while the account is open"
 PARTNER_CONDITIONS = {"opt-in": "only with your consent", "opt-out": "unless you opt out"}
+CUSTOMER_ROLE = "customer"  # the role of every signed-in user who is not staff (actor_roles)
 
 
 class Controller(TypedDict):
@@ -80,10 +86,18 @@ class Exclusion(TypedDict):
     reason: str
 
 
+class SubjectCategory(TypedDict):
+    key: str
+    label: str
+    roles: list[str]
+
+
 class Record(TypedDict):
     controller: Controller
+    data_subjects: list[SubjectCategory]
     storage: Storage
     categories: list[Category]
+    security_measures: list[Measure]
     excluded: list[Exclusion]
 
 
@@ -99,10 +113,12 @@ def build_record(*, profile: Profile | None = None) -> Record:
                 holdings.setdefault(spec.category, []).append(holding)
     return Record(
         controller=_controller(profile),
+        data_subjects=_data_subjects(profile, installed),
         storage=_storage(profile),
         categories=[
             _category(key, holdings[key], profile) for key in CATEGORIES if key in holdings
         ],
+        security_measures=security_measures(profile),
         excluded=[
             Exclusion(model=label, reason=reason)
             for label, reason in sorted(registry.exclusions.items())
@@ -117,6 +133,32 @@ def _controller(profile: Profile) -> Controller:
         address=profile.operator_address,
         privacy_contact=profile.privacy_contact,
         website=profile.website,
+    )
+
+
+def _data_subjects(profile: Profile, installed: set[str]) -> list[SubjectCategory]:
+    """Who the data is about: those who sign in (by profile role), and people not yet known."""
+    customer = [CUSTOMER_ROLE] if CUSTOMER_ROLE in profile.roles else []
+    roles = {
+        DataSubject.CUSTOMER: customer,
+        DataSubject.AUTHORISED_USER: customer,  # they sign in as customers of the account
+        DataSubject.STAFF: profile.staff_roles,
+    }
+    found = [SubjectCategory(key=k.value, label=k.label, roles=r) for k, r in roles.items() if r]
+    if _personal_data_without_subject(installed):
+        found.append(
+            SubjectCategory(
+                key=DataSubject.VISITOR.value, label=DataSubject.VISITOR.label, roles=[]
+            )
+        )
+    return found
+
+
+def _personal_data_without_subject(installed: set[str]) -> bool:
+    return any(
+        d.subject is None and any(True for _ in d.personal_fields())
+        for d in registry
+        if d.label in installed
     )
 
 
@@ -291,9 +333,23 @@ def _holdings_table(record: Record) -> list[str]:
     return ["## Where each category is held", "", *_table(header, rows)]
 
 
+def _subjects_table(record: Record) -> list[str]:
+    rows: list[list[object]] = [
+        [s["label"], s["roles"] or "does not sign in"] for s in record["data_subjects"]
+    ]
+    return ["## Categories of data subjects", "", *_table(["Data subjects", "Roles"], rows)]
+
+
+def _measures_table(record: Record) -> list[str]:
+    rows: list[list[object]] = [[m["label"], m["detail"]] for m in record["security_measures"]]
+    header = ["Measure", "How it is done"]
+    return ["## Technical and organisational security measures", "", *_table(header, rows)]
+
+
 def render_markdown(record: Record) -> str:
-    """The record as Markdown: controller, transfers, categories, fields, and what is left out."""
+    """The record as Markdown: controller, subjects, transfers, data, measures, what is left out."""
     excluded: list[list[object]] = [[f"`{e['model']}`", e["reason"]] for e in record["excluded"]]
-    lines = _head(record) + _categories_table(record) + _holdings_table(record)
+    lines = _head(record) + _subjects_table(record) + _categories_table(record)
+    lines += _holdings_table(record) + _measures_table(record)
     lines += ["## Models left out of the inventory", "", *_table(["Model", "Reason"], excluded)]
     return "\n".join(lines).rstrip() + "\n"

@@ -23,6 +23,18 @@ class Purpose(models.TextChoices):
     DOMAIN_REGISTRATION = "domain_registration", "Registering domain names"
 
 
+class DataSubject(models.TextChoices):
+    """Categories of data subjects (GDPR Art. 30(1)(c)), as the kernel tells them apart."""
+
+    CUSTOMER = (
+        "customer",
+        "Customers: the holders of accounts, individuals or organisations' people",
+    )
+    AUTHORISED_USER = "authorised_user", "Authorised users a customer adds to their account"
+    STAFF = "staff", "The operator's staff, who sign in to the back office"
+    VISITOR = "visitor", "Visitors not known as a data subject, such as failed sign-ins"
+
+
 # key -> (label, restricted). Restricted categories are read only through reveal().
 CATEGORIES: dict[str, tuple[str, bool]] = {
     "user.name": ("Name", False),

@@ -85,24 +85,47 @@ def _read_file(path: Path) -> str:
         raise MasterKeyError(f"master key file {path} cannot be read: {error.strerror}") from None
 
 
+def _read_key_file(path: Path) -> str:
+    if not path.exists() and not settings.CLIENTVAULT_DEV_KEYS:
+        raise MasterKeyError(f"master key file {path} does not exist")
+    return _read_file(path)
+
+
 def _read_keyring_text() -> str:
     path = _key_file()
     if path is None:
         return str(settings.CLIENTVAULT_MASTER_KEY)
     _finish_interrupted_rotation(path)
-    if not path.exists():
-        if not settings.CLIENTVAULT_DEV_KEYS:
-            raise MasterKeyError(f"master key file {path} does not exist")
+    if not path.exists() and settings.CLIENTVAULT_DEV_KEYS:
         write_keyring_file(path, Keyring({1: crypto.new_key()}))
-    return _read_file(path)
+    return _read_key_file(path)
+
+
+def check_master_key_source() -> None:
+    """Read and parse the configured key ring, without the key store (run at start-up).
+
+    A missing, unreadable or malformed source raises :class:`MasterKeyError` naming it; the
+    development key file alone may be missing (it is made on first use).
+    """
+    path = _key_file()
+    if path is not None and settings.CLIENTVAULT_DEV_KEYS and not path.exists():
+        return
+    text = str(settings.CLIENTVAULT_MASTER_KEY) if path is None else _read_key_file(path)
+    crypto.parse_keyring(text, _keyring_source())
 
 
 def _finish_interrupted_rotation(path: Path) -> None:
-    """A ring left beside the key file by a rotation replaces it: it only adds a version."""
+    """A ring left beside the key file by a rotation replaces it once that rotation committed.
+
+    Committed means the key store records the side file's newest version with its fingerprint;
+    until then the side file is left alone (its rotation failed, or runs elsewhere right now).
+    """
     pending = pending_keyring_path(path)
     if not pending.exists():
         return
     new = crypto.parse_keyring(_read_file(pending), f"master key file {pending}")
+    if not _is_recorded(new):
+        return
     if path.exists():
         old = crypto.parse_keyring(_read_file(path), f"master key file {path}")
         if not old.keys.items() <= new.keys.items():
@@ -139,18 +162,45 @@ def _sync_directory(path: Path) -> None:
 
 @lru_cache(maxsize=1)
 def keyring() -> Keyring:
-    """The master key ring, checked against the fingerprints the key store has recorded."""
-    ring = crypto.parse_keyring(_read_keyring_text(), _keyring_source())
-    _check_against_store(ring, _keyring_source())
-    _register_current(ring, _keyring_source())
+    """The master key ring, checked against the fingerprints the key store has recorded.
+
+    Only the first run (an empty key store) records the ring's newest version; after that a new
+    version is recorded by :func:`rotate_master_key` alone, so a wrong key that merely carries a
+    higher version number is refused instead of taking over the key store.
+    """
+    source = _keyring_source()
+    ring = crypto.parse_keyring(_read_keyring_text(), source)
+    known = _check_against_store(ring, source)
+    if known:
+        _require_known_newest(ring, known, source)
+    else:
+        _register_current(ring, source)  # the first run
     return ring
+
+
+def _require_known_newest(ring: Keyring, known: dict[int, str], source: str) -> None:
+    if ring.current_version not in known:
+        raise MasterKeyError(
+            f"{source}: master key version {ring.current_version} is not known to the key store "
+            f"(its newest is version {max(known)}); to move to a new master key run `clientvault "
+            "keys rotate` while the ring the key store knows is still set (docs/deployment.md, "
+            "Keys); otherwise this is a wrong key"
+        )
 
 
 def _known_fingerprints() -> dict[int, str]:
     return dict(MasterKeyVersion.objects.values_list("version", "fingerprint"))
 
 
-def _check_against_store(ring: Keyring, source: str) -> None:
+def _is_recorded(ring: Keyring) -> bool:
+    fingerprint = crypto.fingerprint(ring.current)
+    return MasterKeyVersion.objects.filter(
+        version=ring.current_version, fingerprint=fingerprint
+    ).exists()
+
+
+def _check_against_store(ring: Keyring, source: str) -> dict[int, str]:
+    """Refuse a ring that contradicts the store; return the store's versions and fingerprints."""
     known = _known_fingerprints()
     for version, key in sorted(ring.keys.items()):
         if version in known and known[version] != crypto.fingerprint(key):
@@ -165,6 +215,7 @@ def _check_against_store(ring: Keyring, source: str) -> None:
             f"the key store has moved to master key version {newest}, but {source} goes only "
             f"to version {ring.current_version}: install the key ring of the last rotation"
         )
+    return known
 
 
 def _register_current(ring: Keyring, source: str) -> None:

@@ -8,10 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from clientvault.privacy import inventory as inv
+from clientvault.privacy.fields import BlindIndexField, VaultField
 from clientvault.privacy.profile import current_profile
 from clientvault.privacy.record import WHILE_OPEN
 
@@ -43,7 +46,14 @@ def test_json_is_parseable_stable_and_sorted():
     data = json.loads(text)
     assert text == inventory("--format", "json")
     assert text.strip() == json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False)
-    assert sorted(data) == ["categories", "controller", "excluded", "storage"]
+    assert sorted(data) == [
+        "categories",
+        "controller",
+        "data_subjects",
+        "excluded",
+        "security_measures",
+        "storage",
+    ]
 
 
 def test_json_names_the_controller_from_the_profile():
@@ -59,7 +69,9 @@ def test_json_names_the_controller_from_the_profile():
 def test_json_lists_the_fields_holding_each_category():
     email = category(record(), "user.contact.email")
     assert email["label"] == "E-mail address"
-    assert held_in(email, "accounts.User.email")["erasure"] == "clear"
+    declared = inv.registry.declarations["accounts.User"].fields["email"]
+    assert isinstance(declared, inv.Personal)  # the accounts app chooses; the record follows
+    assert held_in(email, "accounts.User.email")["erasure"] == declared.erasure.value
     assert held_in(email, "kernelapp.Contact.email")["erasure"] == "shred"
     assert [p["key"] for p in email["purposes"]] == [
         "service",
@@ -134,6 +146,119 @@ def test_json_follows_the_partner_mode_of_the_profile(tmp_path, settings):
     assert partner["condition"] == "only with your consent"
 
 
+def use_profile(tmp_path, settings, *replacements: tuple[str, str]) -> None:
+    text = PRESET.read_text()
+    for old, new in replacements:
+        assert old in text
+        text = text.replace(old, new)
+    settings.CLIENTVAULT_POLICY = tmp_path / "policy.toml"
+    settings.CLIENTVAULT_POLICY.write_text(text)
+    current_profile.cache_clear()
+
+
+def subjects() -> dict[str, list[str]]:
+    return {s["key"]: s["roles"] for s in record()["data_subjects"]}
+
+
+def measures() -> dict[str, str]:
+    return {m["key"]: m["detail"] for m in record()["security_measures"]}
+
+
+def installed_fields(kind: type) -> list[object]:
+    return [f for m in apps.get_models() for f in m._meta.concrete_fields if isinstance(f, kind)]
+
+
+def test_json_lists_the_categories_of_data_subjects_by_the_roles_they_sign_in_with():
+    data = record()
+    assert [s["key"] for s in data["data_subjects"]] == [
+        "customer",
+        "authorised_user",
+        "staff",
+        "visitor",
+    ]
+    assert subjects()["customer"] == subjects()["authorised_user"] == ["customer"]
+    assert subjects()["staff"] == [
+        "administrator",
+        "billing",
+        "legal",
+        "privacy_officer",
+        "support",
+    ]
+    assert all(s["label"] for s in data["data_subjects"])
+
+
+def test_json_takes_the_staff_roles_from_the_profile(tmp_path, settings):
+    use_profile(tmp_path, settings, ('legal = ["legal_obligation", "security"]\n', ""))
+    assert "legal" not in subjects()["staff"]
+    use_profile(tmp_path, settings, ("legal = [", 'auditor = ["security"]\nlegal = ['))
+    assert subjects()["staff"][:2] == ["administrator", "auditor"]
+
+
+@pytest.fixture
+def registry():
+    declarations = dict(inv.registry.declarations)
+    yield inv.registry
+    inv.registry.declarations.clear()
+    inv.registry.declarations.update(declarations)
+
+
+def test_json_lists_visitors_only_while_some_personal_data_has_no_subject(registry):
+    unlinked = [
+        d.label for d in registry if d.subject is None and any(True for _ in d.personal_fields())
+    ]
+    assert "axes.AccessAttempt" in unlinked  # failed sign-ins of anyone
+    assert "visitor" in subjects()
+    for label in unlinked:
+        del registry.declarations[label]
+    assert "visitor" not in subjects()
+
+
+def test_json_states_the_vault_measures_from_the_installed_fields():
+    found = measures()
+    sealed = installed_fields(VaultField)
+    assert found["encryption"].startswith(f"{len(sealed)} personal fields are sealed with ")
+    assert "AES-256-GCM" in found["encryption"]
+    assert "separate key store database ('keys')" in found["key_store"]
+    restricted = sum(1 for f in sealed if f.restricted)
+    assert f"restricted fields ({restricted} installed)" in found["purpose_bound_reveal"]
+    indexes = installed_fields(BlindIndexField)
+    assert found["blind_indexes"].startswith(f"{len(indexes)} exact-match look-ups")
+    assert "never the key store" in found["backups"]
+    assert "hash-chained" in found["audit_log"]
+    assert "staff view" in found["access_log"]
+
+
+def test_json_states_the_measures_the_profile_sets(tmp_path, settings):
+    profile = current_profile()
+    found = measures()
+    assert found["audit_log"].endswith(f"kept {profile.retention['audit_log']} days")
+    assert f"({len(profile.retention)} periods set" in found["retention"]
+    assert found["second_factor"].endswith(
+        "required for staff, optional for customers (policy profile)"
+    )
+    use_profile(
+        tmp_path,
+        settings,
+        ("customer_2fa_required = false", "customer_2fa_required = true"),
+        ("audit_log = 2555", "audit_log = 3000"),
+    )
+    found = measures()
+    assert "required for staff, required for customers" in found["second_factor"]
+    assert found["audit_log"].endswith("kept 3000 days")
+
+
+def test_json_states_the_password_hasher_and_https_settings_in_force(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME = 5, 0.25
+    assert measures()["passwords"] == (
+        "passwords are stored hashed with Argon2; sign-in is locked for 15 minutes after 5 failures"
+    )
+    assert measures()["transport"].startswith("not in force in this configuration")
+    settings.SECURE_SSL_REDIRECT = settings.SESSION_COOKIE_SECURE = True
+    settings.SECURE_HSTS_SECONDS = 31536000
+    assert measures()["transport"].startswith("HTTPS only: plain HTTP is redirected, HSTS for 365")
+
+
 def test_markdown_prints_readable_tables():
     text = inventory("--format", "md")
     assert text.startswith("# Record of processing activities\n")
@@ -142,9 +267,13 @@ def test_markdown_prints_readable_tables():
         "## Storage and transfers",
         "## Categories of personal data",
         "## Where each category is held",
+        "## Categories of data subjects",
+        "## Technical and organisational security measures",
         "## Models left out of the inventory",
     ):
         assert heading in text
+    assert "| Authorised users a customer adds to their account | customer |" in text
+    assert "| Second factor | TOTP authenticator apps with backup codes: required for staff" in text
     assert "| Privacy contact | privacy@example.com |" in text
     assert "| `user.contact.email` | `accounts.User.email` |" in text
     assert "| `accounts.User_groups` | auto-created many-to-many table" in text

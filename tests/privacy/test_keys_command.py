@@ -160,13 +160,49 @@ def test_status_shows_versions_fingerprints_and_key_counts(key_file, people):
 
 def test_status_fails_when_keys_are_wrapped_under_a_version_the_ring_lacks(settings, tmp_path):
     path = tmp_path / "master.key"
-    write_ring(path, {2: crypto.new_key()})
+    ring = write_ring(path, {2: crypto.new_key()})
     _use_ring_file(settings, path)
     MasterKeyVersion.objects.create(version=1, fingerprint="0" * 64)
+    MasterKeyVersion.objects.create(version=2, fingerprint=crypto.fingerprint(ring.current))
     make_contact(name="Ada", email="")
     SubjectKey.objects.update(master_version=1)
     with pytest.raises(CommandError, match="wrapped under master key version 1, which the ring"):
         _keys("status")
+
+
+def test_it_refuses_status_under_an_unknown_newer_version_and_records_nothing(
+    settings, key_text, people
+):
+    right = settings.CLIENTVAULT_MASTER_KEY
+    settings.CLIENTVAULT_MASTER_KEY = crypto.format_entry(3, crypto.new_key())
+    vault.reset_caches()
+    with pytest.raises(CommandError, match="master key version 3 is not known to the key store"):
+        _keys("status")
+    assert set(MasterKeyVersion.objects.values_list("version", flat=True)) == {1}
+    settings.CLIENTVAULT_MASTER_KEY = right  # the right key is not locked out
+    vault.reset_caches()
+    assert "v1  fingerprint" in _keys("status")
+    _assert_reads(*people)
+
+
+def test_rotate_moves_to_a_new_version_that_status_refused_before(
+    settings, tmp_path, key_text, people
+):
+    new_key = crypto.new_key()
+    old_ring = crypto.parse_keyring(settings.CLIENTVAULT_MASTER_KEY, "test")
+    settings.CLIENTVAULT_MASTER_KEY = crypto.format_entry(3, new_key)
+    vault.reset_caches()
+    with pytest.raises(CommandError, match="run `clientvault keys rotate`"):
+        _keys("status")
+    settings.CLIENTVAULT_MASTER_KEY = old_ring.serialise()  # as the message says
+    vault.reset_caches()
+    new = tmp_path / "new.key"
+    write_ring(new, {**old_ring.keys, 3: new_key})
+    assert "under master key version 3" in _keys("rotate", "--new-key-file", str(new))
+    settings.CLIENTVAULT_MASTER_KEY = crypto.format_entry(3, new_key)  # the new key alone
+    vault.reset_caches()
+    assert "(v3; newest v3)" in _keys("status")
+    _assert_reads(*people)
 
 
 def test_a_wrong_master_key_is_a_clear_command_error(key_file, people):

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.test.utils import isolate_apps
 
 from clientvault.privacy import inventory as inv
-from clientvault.privacy.check import _problems_of, problems
+from clientvault.privacy.check import Summary, _problems_of, problems
 from clientvault.privacy.fields import VaultField
 from tests.kernelapp.models import Contact
 
@@ -52,12 +52,35 @@ def test_the_project_declares_every_field_of_every_installed_model():
     assert problems() == []
 
 
-def test_the_command_passes_with_a_one_line_summary():
+def test_the_command_passes_with_a_summary_and_each_exclusion_with_its_reason():
     out, err = run_check()
     assert err == ""
-    assert out.count("\n") == 1
-    assert "models with" in out
-    assert "models excluded" in out
+    head, *excluded = out.splitlines()
+    assert "models with" in head
+    assert head.endswith(f", {len(excluded)} models excluded:")
+    assert [line.split(":", 1)[0].strip() for line in excluded] == [
+        "accounts.User_groups",
+        "accounts.User_user_permissions",
+        "auth.Group_permissions",
+    ]
+    reasons = dict(line.strip().split(": ", 1) for line in excluded)
+    assert reasons == {label: inv.registry.exclusions[label] for label in reasons}  # as declared
+    assert "many-to-many" in reasons["accounts.User_groups"]
+
+
+def test_it_lists_a_new_exclusion_with_its_reason(registry):
+    del registry.declarations["kernelapp.Visit"]
+    inv.exclude("kernelapp.Visit", reason="a fixture of the kernel tests, nothing personal")
+    out, _ = run_check()
+    assert "  kernelapp.Visit: a fixture of the kernel tests, nothing personal\n" in out
+    assert ", 4 models excluded:\n" in out
+
+
+def test_the_summary_has_no_list_when_nothing_is_excluded():
+    summary = Summary(models=2, fields=5, personal=1, exclusions=())
+    assert str(summary) == (
+        "privacy check passed: 2 models with 5 fields declared (1 personal), 0 models excluded"
+    )
 
 
 def test_it_refuses_a_field_left_out_of_a_declaration(registry):

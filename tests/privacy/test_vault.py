@@ -184,16 +184,59 @@ def test_a_rotation_interrupted_after_its_commit_is_finished_at_the_next_start(k
 def test_a_rotation_interrupted_before_its_commit_leaves_everything_readable(key_file):
     old = write_ring(key_file, {1: crypto.new_key()})
     ada = make_contact(name="Ada", email="ada@example.com")
-    vault.write_keyring_file(vault.pending_keyring_path(key_file), old.with_new_version(2))
+    pending = vault.pending_keyring_path(key_file)
+    vault.write_keyring_file(pending, old.with_new_version(2))
     assert reload(ada).name == "Ada"
-    assert vault.keyring().current_version == 2
+    assert vault.keyring().current_version == 1  # the uncommitted version is not adopted
+    assert crypto.parse_keyring(key_file.read_text(), "test").keys == old.keys
+    assert set(MasterKeyVersion.objects.values_list("version", flat=True)) == {1}
+    assert vault.rotate_key_file().version == 2  # the next rotation replaces the side file
+    assert not pending.exists()
+    assert reload(ada).name == "Ada"
 
 
 def test_a_side_file_that_does_not_extend_the_key_file_is_refused(key_file):
     write_ring(key_file, {1: crypto.new_key()})
-    write_ring(vault.pending_keyring_path(key_file), {1: crypto.new_key(), 2: crypto.new_key()})
+    side = write_ring(
+        vault.pending_keyring_path(key_file), {1: crypto.new_key(), 2: crypto.new_key()}
+    )
+    MasterKeyVersion.objects.create(version=2, fingerprint=crypto.fingerprint(side.current))
     with pytest.raises(MasterKeyError, match="does not extend"):
         vault.keyring()
+
+
+def test_it_refuses_a_newer_master_key_version_the_key_store_does_not_know(key_text):
+    right = crypto.format_entry(1, crypto.new_key())
+    key_text(right)
+    make_contact(name="Ada", email="ada@example.com")  # the store records version 1
+    key_text(crypto.format_entry(3, crypto.new_key()))
+    with pytest.raises(MasterKeyError) as caught:
+        vault.keyring()
+    assert str(caught.value).startswith(
+        "CLIENTVAULT_MASTER_KEY: master key version 3 is not known to the key store (its "
+        "newest is version 1); to move to a new master key run `clientvault keys rotate`"
+    )
+    assert set(MasterKeyVersion.objects.values_list("version", flat=True)) == {1}
+    key_text(right)  # the right key still opens everything
+    assert vault.keyring().current_version == 1
+    assert Contact.objects.get().name == "Ada"
+
+
+def test_it_refuses_a_newer_version_added_to_the_key_file_by_hand(key_file):
+    ring = write_ring(key_file, {1: crypto.new_key()})
+    ada = make_contact(name="Ada", email="ada@example.com")
+    write_ring(key_file, {**ring.keys, 2: crypto.new_key()})
+    vault.reset_caches()
+    with pytest.raises(MasterKeyError, match="master key version 2 is not known"):
+        _ = Contact.objects.get(pk=ada.pk).name
+    assert set(MasterKeyVersion.objects.values_list("version", flat=True)) == {1}
+
+
+def test_the_first_ring_given_to_an_empty_key_store_is_recorded(key_text):
+    key = crypto.new_key()
+    key_text(crypto.format_entry(4, key))
+    assert vault.keyring().current_version == 4
+    assert MasterKeyVersion.objects.get().fingerprint == crypto.fingerprint(key)
 
 
 def test_rotation_refuses_a_ring_that_is_not_newer(key_file):

@@ -50,6 +50,50 @@ def test_it_refuses_to_start_without_a_master_key(tmp_path):
     ]
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (
+            "CLIENTVAULT_MASTER_KEY_FILE",
+            "/nonexistent/master.key",
+            "master key file /nonexistent/master.key does not exist",
+        ),
+        ("CLIENTVAULT_MASTER_KEY", "garbage", "CLIENTVAULT_MASTER_KEY: entry 1 is not a base64"),
+    ],
+)
+def test_it_refuses_to_start_with_a_bad_master_key_source(tmp_path, name, value, message):
+    env = _production_env(tmp_path, **{"CLIENTVAULT_MASTER_KEY": "", name: value})
+    for args in (("check", "--deploy"), ("keys", "status")):
+        result = _run(env, *args)
+        assert result.returncode == 2, result.stdout
+        assert len(result.stderr.splitlines()) == 1, result.stderr
+        assert result.stderr.startswith(f"clientvault: {message}")
+
+
+WSGI_CASES = [
+    ({"CLIENTVAULT_MASTER_KEY": ""}, "CLIENTVAULT_MASTER_KEY or CLIENTVAULT_MASTER_KEY_FILE"),
+    ({"CLIENTVAULT_MASTER_KEY": "garbage"}, "CLIENTVAULT_MASTER_KEY: entry 1 is not a base64"),
+    ({"CLIENTVAULT_POLICY": "/nonexistent/policy.toml"}, "policy profile /nonexistent/policy"),
+    ({"DEBUG": "maybe"}, "DEBUG must be one of"),
+]
+
+
+@pytest.mark.parametrize(("overrides", "message"), WSGI_CASES)
+def test_it_refuses_to_serve_a_bad_configuration_in_one_line(tmp_path, overrides, message):
+    result = subprocess.run(
+        [sys.executable, "-c", "import clientvault.wsgi"],
+        env=_production_env(tmp_path, **overrides),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 4  # gunicorn's "App failed to load": it stops, not respawns
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith(f"clientvault: {message}")
+    assert "Traceback" not in result.stderr
+
+
 def test_it_refuses_to_start_without_a_secret_key(tmp_path):
     result = _run(_production_env(tmp_path, SECRET_KEY=""), "check")
     assert result.returncode == 2
