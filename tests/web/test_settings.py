@@ -36,9 +36,19 @@ def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_it_passes_check_deploy_with_production_values(tmp_path):
-    result = _run(_production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
+    env = _production_env(tmp_path)
+    collected = _run(env, "collectstatic", "--noinput")
+    assert collected.returncode == 0, collected.stderr
+    result = _run(env, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_says_when_static_files_are_not_collected(tmp_path):
+    result = _run(_production_env(tmp_path), "check", "--deploy")
+    assert result.returncode == 1
+    assert "clientvault.E001" in result.stderr
+    assert "run `clientvault collectstatic --noinput`" in result.stderr
 
 
 def test_it_refuses_to_start_without_a_master_key(tmp_path):
