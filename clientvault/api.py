@@ -1,11 +1,14 @@
 """The JSON API under /api/v1, authenticated by personal API tokens.
 
-The schema is served at /api/v1/openapi.json (ninja's ``openapi_url``). Every error is JSON:
-401 for any token problem (missing, malformed, unknown, expired, revoked, inactive user — one
-response for all, so a caller learns nothing about which), 403 ``{"detail": ...}`` for a refused
-action (PermissionDenied), 404 for unknown paths and objects, 422 ``{"detail": [{"field": ...,
-"message": ...}]}`` for invalid input (a request that does not match its schema, or a service's
-ValidationError), and 500 without a traceback for anything unexpected.
+The schema is served at /api/v1/openapi.json (ninja's ``openapi_url``); each operation in it names
+what the caller needs in ``x-clientvault-permission`` (see clientvault/accounts/api.py).
+
+Every error is JSON: 401 for any token problem (missing, malformed, unknown, expired, revoked,
+inactive user — one response for all, so a caller learns nothing about which), 403
+``{"detail": ...}`` for a refused action (PermissionDenied), 404 for unknown paths and objects,
+422 ``{"detail": [{"field": ..., "message": ...}]}`` for invalid input (a request that does not
+match its schema, or a service's ValidationError), and 500 without a traceback for anything
+unexpected.
 """
 
 from __future__ import annotations

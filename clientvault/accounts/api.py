@@ -4,6 +4,12 @@
 - ``/profile``, ``/users``, ``/sessions``: the customer's own record, the people on the account
   and the signed-in sessions. They need a person on a customer account: a staff token gets 404.
 
+Each operation declares what the caller needs where it is defined (``openapi_extra=needs(...)``),
+published in the schema as ``x-clientvault-permission``: a permission on the account
+(``contacts``...), ``any-member`` (any person on a customer account) or ``own-login`` (any valid
+token, staff included). The access walk (tests/accounts/test_access_walk_api.py) reads it from
+/api/v1/openapi.json, fails for an operation without one, and checks that it is enforced.
+
 Endpoints validate and hand the work to one service; the API's exception handlers
 (clientvault/api.py) turn ``ValidationError`` into 422 naming each field, ``PermissionDenied``
 into 403 and ``Http404`` into 404. Objects are fetched through the token user's own account or
@@ -61,11 +67,22 @@ users_router = Router(tags=["users"])
 sessions_router = Router(tags=["sessions"])
 
 PAGE_SIZE = 25
+PERMISSION_KEY = "x-clientvault-permission"
+ANY_MEMBER = "any-member"  # any person on a customer account; no permission needed
+OWN_LOGIN = "own-login"  # the token's own login, whoever it is (staff included)
 EMAIL_OVER_API = (
     "The e-mail address cannot be changed through the API: changing it needs you to confirm "
     "your password again, which a token cannot do. Change it on the profile page of the "
     "customer area."
 )
+
+
+def needs(requirement: str) -> dict[str, str]:
+    """An operation's ``openapi_extra``: a Permission, ``ANY_MEMBER`` or ``OWN_LOGIN``."""
+    known = {*Permission.values, ANY_MEMBER, OWN_LOGIN}
+    if requirement not in known:
+        raise ValueError(f"{requirement!r} is not a permission, ANY_MEMBER or OWN_LOGIN")
+    return {PERMISSION_KEY: str(requirement)}
 
 
 class ApiTokenAuth(HttpBearer):
@@ -145,7 +162,9 @@ class MeOut(Schema):
     token_expires_at: datetime
 
 
-@router.get("/me", response=MeOut, summary="The user this token belongs to")
+@router.get(
+    "/me", response=MeOut, summary="The user this token belongs to", openapi_extra=needs(OWN_LOGIN)
+)
 def me(request: HttpRequest) -> MeOut:
     token = request_token(request)
     user = token.user
@@ -165,6 +184,7 @@ def me(request: HttpRequest) -> MeOut:
     response={200: ProfileOut, 404: Error},
     summary="Your own profile",
     operation_id="get_profile",
+    openapi_extra=needs(ANY_MEMBER),
 )
 def get_profile(request: HttpRequest) -> ProfileOut:
     return ProfileOut.of(api_person(request))
@@ -177,6 +197,7 @@ def get_profile(request: HttpRequest) -> ProfileOut:
     description="Every change is kept in your profile history, with the channel `api`. "
     "403 answers an attempt to change the e-mail address, which needs the customer area.",
     operation_id="update_profile",
+    openapi_extra=needs(ANY_MEMBER),
 )
 def update_profile(request: HttpRequest, payload: ProfilePatch) -> ProfileOut:
     person = api_person(request)
@@ -215,6 +236,7 @@ def _teammate(manager: Person, person_id: UUID) -> Person:
     summary="The people on your account",
     description="The owner and the authorised users. Needs the contacts permission.",
     operation_id="list_users",
+    openapi_extra=needs(Permission.CONTACTS),
 )
 @paginate(PageOf25)
 def list_users(request: HttpRequest) -> QuerySet[Person]:
@@ -228,6 +250,7 @@ def list_users(request: HttpRequest) -> QuerySet[Person]:
     description="Sends an invitation to join the account with the given permissions. Needs "
     "the contacts permission.",
     operation_id="invite_user",
+    openapi_extra=needs(Permission.CONTACTS),
 )
 def invite(request: HttpRequest, payload: InvitationIn) -> Status[Invitation]:
     manager = api_person(request, Permission.CONTACTS)
@@ -246,6 +269,7 @@ def invite(request: HttpRequest, payload: InvitationIn) -> Status[Invitation]:
     summary="Set an authorised user's permissions",
     description="Replaces the user's permissions. Needs the contacts permission.",
     operation_id="set_user_permissions",
+    openapi_extra=needs(Permission.CONTACTS),
 )
 def update_user(request: HttpRequest, person_id: UUID, payload: PermissionsIn) -> UserOut:
     manager = api_person(request, Permission.CONTACTS)
@@ -264,6 +288,7 @@ def update_user(request: HttpRequest, person_id: UUID, payload: PermissionsIn) -
     summary="Remove an authorised user from the account",
     description="Needs the contacts permission.",
     operation_id="remove_user",
+    openapi_extra=needs(Permission.CONTACTS),
 )
 def delete_user(request: HttpRequest, person_id: UUID) -> Status[None]:
     manager = api_person(request, Permission.CONTACTS)
@@ -285,6 +310,7 @@ def _sessions(request: HttpRequest) -> QuerySet[UserSession]:
     summary="Your signed-in sessions",
     description="Browser sessions of the token's user, most recently used first.",
     operation_id="list_sessions",
+    openapi_extra=needs(ANY_MEMBER),
 )
 @paginate(PageOf25)
 def list_sessions(request: HttpRequest) -> QuerySet[UserSession]:
@@ -299,6 +325,7 @@ def list_sessions(request: HttpRequest) -> QuerySet[UserSession]:
     description="Ends every browser session of the token's user. API tokens stay valid; "
     "revoke them on the API tokens page.",
     operation_id="end_all_sessions",
+    openapi_extra=needs(ANY_MEMBER),
 )
 def end_all(request: HttpRequest) -> SessionsEnded:
     api_person(request)
@@ -311,6 +338,7 @@ def end_all(request: HttpRequest) -> SessionsEnded:
     response={204: None, 404: Error, 422: ValidationErrors},
     summary="End one session",
     operation_id="end_session",
+    openapi_extra=needs(ANY_MEMBER),
 )
 def delete_session(request: HttpRequest, session_id: UUID) -> Status[None]:
     session = _sessions(request).filter(pk=session_id).first()

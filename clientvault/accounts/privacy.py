@@ -1,7 +1,9 @@
-"""Declarations of the logins and their API tokens.
+"""Declarations of the logins and their API tokens, the customers and people, and security.
 
-Names and e-mail addresses are plain text for now; moving them into the vault comes with the
-accounts issue. Group membership (``User.groups``) is a staff role, not data about a customer.
+A login's name and e-mail address are sealed in the vault for its subject (a customer's own are
+on their Person; these are a staff login's) and erased by shredding; the e-mail is found through
+its blind index. The username is the one plain personal column of a login (see its declaration).
+Group membership (``User.groups``) is a staff role, not data about a customer.
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ ACCOUNT = ["service", "support", "security"]
 inv.declare(
     "accounts.User",
     subject="subject",
-    description="A login: a customer's or a staff member's",
+    description="A login: a customer's or a staff member's. Name and e-mail are in the vault, "
+    "the e-mail found by its blind index; the username stays a plain column because it is the "
+    "unique sign-in name that Django's authentication, admin and createsuperuser query directly "
+    "(it is pseudonymised on erasure)",
     fields={
         "id": inv.not_personal("row id"),
         "password": inv.personal(
@@ -22,11 +27,12 @@ inv.declare(
         "last_login": inv.personal("user.behavior", purposes=["security"], erasure="clear"),
         "is_superuser": inv.not_personal("account flag"),
         "username": inv.personal("user.account.username", purposes=ACCOUNT, erasure="pseudonymise"),
-        "first_name": inv.personal("user.name", purposes=[*ACCOUNT, "notices"], erasure="clear"),
-        "last_name": inv.personal("user.name", purposes=[*ACCOUNT, "notices"], erasure="clear"),
+        "first_name": inv.personal("user.name", purposes=[*ACCOUNT, "notices"], erasure="shred"),
+        "last_name": inv.personal("user.name", purposes=[*ACCOUNT, "notices"], erasure="shred"),
         "email": inv.personal(
-            "user.contact.email", purposes=[*ACCOUNT, "notices"], erasure="clear"
+            "user.contact.email", purposes=[*ACCOUNT, "notices"], erasure="shred"
         ),
+        "email_index": inv.personal("user.contact.email", purposes=["security"], erasure="clear"),
         "is_staff": inv.not_personal("account flag"),
         "is_active": inv.not_personal("account flag"),
         "date_joined": inv.not_personal("when the login was opened"),
@@ -289,7 +295,7 @@ inv.declare(
         "person": inv.not_personal("link to the person checked"),
         "channel": inv.not_personal("telephone or ticket"),
         "method": inv.not_personal("how"),
-        "passed": inv.personal("user.behavior", purposes=["security"], erasure="delete"),
+        "status": inv.personal("user.behavior", purposes=["security"], erasure="delete"),
         "code_digest": inv.not_personal("hash of a one-time code"),
         "attempts": inv.not_personal("count"),
         "created_at": inv.not_personal("when"),
@@ -309,5 +315,21 @@ inv.declare(
         "key_digest": inv.not_personal("a keyed hash; the key rotates with SECRET_KEY"),
         "window_start": inv.not_personal("when"),
         "count": inv.not_personal("count"),
+    },
+)
+
+# --- outbound messages ------------------------------------------------------------------------
+
+inv.declare(
+    "accounts.Delivery",
+    subject=None,
+    retention=inv.RowRetention(period="task_results", age_field="delivered_at"),
+    description="Which queued e-mail and text messages were handed over, so none is sent twice; "
+    "kept as long as the jobs that could repeat them",
+    fields={
+        "id": inv.not_personal("row id"),
+        "message_id": inv.not_personal("random id made when the message was queued"),
+        "kind": inv.not_personal("e-mail or text message"),
+        "delivered_at": inv.not_personal("when"),
     },
 )

@@ -9,11 +9,13 @@ from django.core.management import CommandError, call_command
 
 from clientvault.accounts.models import StaffRole, User
 from clientvault.accounts.services.staff import (
+    create_staff_login,
     ensure_staff_roles,
     require_purpose,
     role_purposes,
     staff_purposes,
 )
+from clientvault.privacy.actors import SystemActor
 from clientvault.privacy.models import AuditEvent
 from tests.accounts.personas import make_staff
 
@@ -41,13 +43,20 @@ def test_it_refuses_a_role_without_the_purpose_naming_role_and_purpose():
 
 
 def test_the_command_grants_lists_and_revokes_roles(capsys):
-    user = User.objects.create(username="newhire", is_staff=True)
+    user = create_staff_login(
+        username="newhire",
+        email="newhire@host.example",
+        first_name="Nia",
+        last_name="Newhire",
+        actor=SystemActor("test"),
+    )
     call_command("staffroles", "ensure")
     call_command("staffroles", "grant", "newhire", "billing")
     assert list(user.groups.values_list("name", flat=True)) == ["billing"]
     call_command("staffroles", "list")
     out = capsys.readouterr().out
     assert "billing: purposes billing, payment_processing, notices, support; members newhire" in out
+    assert "Nia" not in out  # logins are listed by username; names stay in the vault
     call_command("staffroles", "revoke", "newhire", "billing")
     assert not user.groups.exists()
     actions = AuditEvent.objects.values_list("action", flat=True)

@@ -1,10 +1,22 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
-from django.db import models
-from django.utils import timezone
+from typing import Any
 
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.validators import validate_email
+from django.db import models, router, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clientvault.privacy import vault
+from clientvault.privacy.actors import SYSTEM
+from clientvault.privacy.fields import BlindIndexField, Sealed, VaultField
 from clientvault.privacy.models import Subject
+from clientvault.privacy.services.subjects import create_subject
+
+# A login's name and e-mail, sealed in the vault for its subject.
+VAULT_FIELDS = ("first_name", "last_name", "email")
 
 
 class StaffRole(models.TextChoices):
@@ -17,12 +29,95 @@ class StaffRole(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrator"
 
 
-class User(AbstractUser):
-    """A login. A customer's login is tied to the subject whose data it holds."""
+class UserManager(DjangoUserManager["User"]):
+    """Django's manager; a login given a name or e-mail gets its own subject first.
 
+    Used by ``createsuperuser`` and tests. Customers' logins are made by the account services,
+    which link them to the person's subject; staff logins by ``services.staff.create_staff_login``.
+    """
+
+    def create_user(
+        self,
+        username: str,
+        email: str | None = None,
+        password: str | None = None,
+        **extra_fields: Any,
+    ) -> User:
+        with transaction.atomic(using=self.db):
+            extra = _with_subject(email, extra_fields)
+            return super().create_user(username, email, password, **extra)
+
+    def create_superuser(
+        self,
+        username: str,
+        email: str | None = None,
+        password: str | None = None,
+        **extra_fields: Any,
+    ) -> User:
+        with transaction.atomic(using=self.db):
+            extra = _with_subject(email, extra_fields)
+            return super().create_superuser(username, email, password, **extra)
+
+
+def _with_subject(email: str | None, extra: dict[str, Any]) -> dict[str, Any]:
+    """``extra`` with a new subject, when the login gets a name or e-mail and has no subject."""
+    named = email or extra.get("first_name") or extra.get("last_name")
+    if not named or extra.get("subject") is not None or extra.get("subject_id") is not None:
+        return extra
+    return {**extra, "subject": create_subject(actor=SYSTEM)}
+
+
+class User(AbstractUser):
+    """A login. A customer's login is tied to the subject whose data it holds.
+
+    The name and e-mail address are sealed in the vault for ``subject`` (customers' own are on
+    their Person; these are a staff login's), so a login with any of them needs a subject; a
+    staff login is found by e-mail through ``email_index``. ``username`` stays a plain column: it
+    is the unique sign-in name Django's authentication, admin and ``createsuperuser`` query.
+    """
+
+    first_name = VaultField(_("first name"))
+    last_name = VaultField(_("last name"))
+    email = VaultField(_("email address"), validators=[validate_email])
+    email_index = BlindIndexField(source="email", normaliser="email")
     subject = models.OneToOneField(
         Subject, null=True, blank=True, on_delete=models.SET_NULL, related_name="user"
     )
+
+    objects = UserManager()  # type: ignore[misc]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save; a new login's name and e-mail are sealed once the row has its primary key.
+
+        They are bound to ``accounts.User.<field>:<pk>`` and the database gives the id only on
+        insert, so a new login is inserted without them and updated with them, in one
+        transaction. A name or e-mail without a subject is refused before anything is written.
+        """
+        unsealed = [n for n in VAULT_FIELDS if _is_plaintext(self.__dict__.get(n))]
+        if unsealed and self.subject_id is None:
+            raise vault.CorruptValue(
+                f"accounts.User.{unsealed[0]}: a login with a name or e-mail needs a subject "
+                "first (User.objects.create_user and create_staff_login give it one)"
+            )
+        if not unsealed or self.pk is not None:
+            super().save(*args, **kwargs)
+            return
+        using = kwargs.get("using") or router.db_for_write(User, instance=self)
+        with transaction.atomic(using=using):
+            self._insert_then_seal(unsealed, *args, **kwargs)
+
+    def _insert_then_seal(self, names: list[str], *args: Any, **kwargs: Any) -> None:
+        held = {name: self.__dict__[name] for name in names}
+        self.__dict__.update(dict.fromkeys(names, ""))
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            self.__dict__.update(held)
+        super().save(using=self._state.db, update_fields=[*names, "email_index"])
+
+
+def _is_plaintext(value: Any) -> bool:
+    return value not in (None, "") and not isinstance(value, Sealed)
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):

@@ -1,0 +1,443 @@
+# ruff: noqa: F811  (pytest fixtures imported from tests.accounts.personas and access_world)
+"""Every route of the project, walked by people who must not get in (the API: its own walk).
+
+The routes come from the project's resolver, all namespaces, so a new page is walked as soon as
+it exists. A route is walked unless it is listed below: OPEN_ROUTES (anyone may open them; they
+are opened anonymously instead) or NOT_WALKED (each saying where it is covered). A route the walk
+cannot request (unnamed, a parameter nobody taught it to fill, neither GET nor POST taken) is
+reported by name, as is any route that lets someone in.
+
+- (a) an outsider (the owner of another account) gets 404 for every object of the first
+  account, and pages without an object show none of the first account's data;
+- (b) an authorised user lacking a page's permission gets 403 or 404;
+- (c) a customer gets 404 on every staff page (what each staff role reaches:
+  test_staff_access.py);
+- (d) an anonymous visitor is sent to the sign-in page;
+- (e) anonymous visitors and customers are sent to the sign-in of Django's admin site.
+
+Pages are tried with GET and POST (an empty form); a method a page does not take (405) is
+refused before any object is looked at, and is not counted, but every page must take one.
+Each walk collects every offending URL and reports them together.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.shortcuts import resolve_url
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from clientvault.accounts.models import ApiToken, Permission, Person, UserSession
+from tests.accounts.access_world import (  # noqa: F401
+    Filler,
+    World,
+    report,
+    resolver_entries,
+    shows_first_account,
+    world,
+)
+from tests.accounts.personas import customer, outsider, sign_in  # noqa: F401
+
+pytestmark = pytest.mark.django_db(databases=["default", "keys"])
+
+# Routes anyone may open without signing in, and why. Opened anonymously below; left out of the
+# walks that expect a refusal. Every other route must refuse whoever has no business there.
+OPEN_ROUTES = {
+    "home": "the public home page",
+    "healthz": "the load balancer's health check: up or not, nothing else",
+    "privacy:policy": "the published privacy policy",
+    "privacy:versions": "the list of published policy versions",
+    "privacy:version": "one published policy version",
+    "accounts:login": "the sign-in form",
+    "accounts:logout": "signing out: nothing to sign out of without a session",
+    "accounts:signup": "opening an account online",
+    "accounts:password_reset": "asking for a reset link; the same answer whether a login exists",
+    "accounts:password_reset_done": "the 'link sent' page",
+    "accounts:password_reset_confirm": "gated by the secret token in the link",
+    "accounts:invitation_accept": "gated by the secret token in the invitation",
+    "admin:login": "the admin site's own sign-in form",
+}
+# Reached by a secret token, not by ownership: an outsider holding the link may open it.
+TOKEN_PAGES = {"accounts:invitation_accept", "accounts:password_reset_confirm"}
+# Routes not requested here, and where they are covered. An unnamed route is called
+# "namespace:[its pattern]".
+NOT_WALKED = {
+    "admin:[<path:object_id>/]": "admin's redirect from an object to its change page (walked)",
+    "admin:[(?P<url>.*)$]": "admin's catch-all: a redirect to the URL with a slash, or 404",
+}
+NOT_WALKED_NAMESPACES = {
+    "api-v1": "the JSON API: walked from its OpenAPI schema in test_access_walk_api.py",
+}
+# Area pages a person with no permission at all must still reach (their own login and data).
+NO_PERMISSION_NEEDED = {
+    f"accounts:{name}"
+    for name in (
+        "dashboard",
+        "profile",
+        "profile_history",
+        "security",
+        "password_change",
+        "security_answers",
+        "sessions_end",
+        "sessions_end_all",
+        "report_unauthorised",
+        "two_factor",
+        "two_factor_setup",
+        "two_factor_disable",
+        "recovery_codes",
+        "recovery_codes_renew",
+        "profile_email",
+        "reauth",
+        "api_tokens",
+        "api_token_revoke",
+        "client_log",
+    )
+}
+# The permission the issue gives each page (checked against what the view declares).
+EXPECTED_PERMISSION = {
+    "accounts:users": Permission.CONTACTS,
+    "accounts:user_invite": Permission.CONTACTS,
+    "accounts:user_edit": Permission.CONTACTS,
+    "accounts:user_remove": Permission.CONTACTS,
+    "accounts:invitation_revoke": Permission.CONTACTS,
+}
+
+# How to fill each route's URL parameters with the first account's objects. A route with a
+# single parameter may give just the value, whatever the parameter is called.
+FILLERS: dict[str, Filler] = {
+    "privacy:version": lambda w: 1,
+    "accounts:password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "set-password"},
+    "accounts:invitation_accept": lambda w: "not-a-real-invitation-token",
+    "accounts:sessions_end": lambda w: w.session.pk,
+    "accounts:api_token_revoke": lambda w: w.token.pk,
+    "accounts:user_edit": lambda w: w.colleague.pk,
+    "accounts:user_remove": lambda w: w.colleague.pk,
+    "accounts:invitation_revoke": lambda w: w.invitation.pk,
+    "accounts:staff_customer": lambda w: w.owner.customer.number,
+    "accounts:staff_status": lambda w: w.owner.customer.number,
+    "accounts:staff_identity_check": lambda w: w.owner.pk,
+    "accounts:staff_reset_password": lambda w: w.owner.pk,
+    "accounts:staff_intake_update": lambda w: w.owner.pk,
+    "accounts:staff_report": lambda w: w.report.pk,
+}
+# The admin site's parameters are the same on every model's pages; admin_view refuses before
+# any object is looked up. ``app_label`` takes the first label the route's pattern allows.
+ADMIN_PARAMETERS = {"object_id": "1", "content_type_id": "1"}
+
+
+# --- the routes, from the resolver ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "accounts:login"; an unnamed route is "namespace:[its pattern]"
+    namespace: str
+    params: tuple[str, ...]
+    view: Callable[..., Any]
+    pattern: str  # its own regular expression
+    named: bool
+    text: str  # the whole route from the root, "api/v1/users/<person_id>"
+
+    @property
+    def kind(self) -> str:
+        if self.name in OPEN_ROUTES:
+            return "open"
+        if self.name in NOT_WALKED or self.namespace in NOT_WALKED_NAMESPACES:
+            return "elsewhere"
+        if self.namespace == "admin":
+            return "admin"
+        return "staff" if self.name.startswith("accounts:staff_") else "area"
+
+    def url(self, world: World) -> str:
+        """The route's URL filled with the first account's objects; LookupError naming it."""
+        if not self.named:
+            raise LookupError(f"{self.name} has no name to reverse: name it or list it")
+        return reverse(self.name, kwargs=self._kwargs(world))
+
+    def _kwargs(self, world: World) -> dict[str, Any]:
+        if not self.params:
+            return {}
+        if self.namespace == "admin":
+            return {p: self._admin_value(p) for p in self.params}
+        if self.name not in FILLERS:
+            raise LookupError(
+                f"the walk cannot fill {self.params} of {self.name}: add it to FILLERS"
+            )
+        values = FILLERS[self.name](world)
+        return values if isinstance(values, dict) else {self.params[0]: values}
+
+    def _admin_value(self, param: str) -> str:
+        if param == "app_label":
+            return re.search(r"\(\?P<app_label>([^|)]+)", self.pattern).group(1)  # type: ignore[union-attr]
+        if param not in ADMIN_PARAMETERS:
+            raise LookupError(f"{self.name}: add {param!r} to ADMIN_PARAMETERS")
+        return ADMIN_PARAMETERS[param]
+
+
+def project_routes() -> list[Route]:
+    """Every route of the project's resolver (ROOT_URLCONF), whatever its namespace."""
+    routes = []
+    for namespace, text, entry in resolver_entries():
+        name = entry.name or f"[{entry.pattern}]"
+        params = tuple(entry.pattern.regex.groupindex)
+        qualified = f"{namespace}:{name}" if namespace else name
+        view, pattern = entry.callback, entry.pattern.regex.pattern
+        routes.append(Route(qualified, namespace, params, view, pattern, bool(entry.name), text))
+    return routes
+
+
+def routes_of(*kinds: str) -> list[Route]:
+    return [r for r in project_routes() if r.kind in kinds]
+
+
+def declared_access(view: Callable[..., Any]) -> tuple[str, Any]:
+    """What a view's decorators demand: ("person", permission), ("staff", roles) or ("", None).
+
+    Read from the decorators' closures: ``functools.wraps`` keeps the chain in ``__wrapped__``
+    and a decorator may hold the next layer in a closure cell; a function's code object keeps
+    the name it was defined with (``person_required.<locals>...``) whatever ``wraps`` copied.
+    """
+    start: Any = view.view_class.dispatch if hasattr(view, "view_class") else view
+    queue, seen = [start], set()
+    while queue:
+        current = queue.pop(0)
+        if id(current) in seen or not callable(current):
+            continue
+        seen.add(id(current))
+        qualname = getattr(getattr(current, "__code__", None), "co_qualname", "")
+        for kind, cell in (("person", "permission"), ("staff", "roles")):
+            if qualname.startswith(f"{kind}_required."):
+                return kind, _closure_value(current, cell)
+        queue += [getattr(current, "__wrapped__", None), *_closure_functions(current)]
+    return "", None
+
+
+def _closure_functions(function: Any) -> list[Any]:
+    cells = getattr(function, "__closure__", None) or ()
+    return [c.cell_contents for c in cells if callable(getattr(c, "cell_contents", None))]
+
+
+def _closure_value(function: Any, name: str) -> Any:
+    cells = dict(zip(function.__code__.co_freevars, function.__closure__ or (), strict=True))
+    return cells[name].cell_contents if name in cells else None
+
+
+# --- requests -----------------------------------------------------------------------------------
+
+Check = Callable[[Route, str, Any], str | None]
+
+
+def _walk(world: World, routes: list[Route], client: Client, check: Check) -> list[str]:
+    """Problems found by ``check`` on GET and POST of each route, and routes it cannot request.
+
+    A method the view does not take (405) is refused before any object is looked at, so it
+    tells nothing; but a route must take at least one of them, or it was not walked at all.
+    """
+    problems = []
+    for route in routes:
+        try:
+            url = route.url(world)
+        except LookupError as error:
+            problems.append(f"{route.name}: not walked: {error}")
+            continue
+        answers = {"GET": client.get(url), "POST": client.post(url, {})}
+        if all(response.status_code == 405 for response in answers.values()):
+            problems.append(f"{url} ({route.name}): neither GET nor POST is taken")
+        for method, response in answers.items():
+            problem = None if response.status_code == 405 else check(route, method, response)
+            if problem:
+                problems.append(f"{method} {url} ({route.name}): {problem}")
+    return problems
+
+
+def _answers_with(*statuses: int) -> Check:
+    def check(route: Route, method: str, response: Any) -> str | None:
+        if response.status_code in statuses:
+            return None
+        return f"answered {response.status_code}, not {' or '.join(map(str, statuses))}"
+
+    return check
+
+
+def _redirects_to(*targets: str) -> Check:
+    def check(route: Route, method: str, response: Any) -> str | None:
+        location = response.get("Location", "") if response.status_code == 302 else ""
+        if location.split("?")[0] in targets:
+            return None
+        return f"answered {response.status_code} {location}".strip()
+
+    return check
+
+
+# --- (a) outsiders ------------------------------------------------------------------------------
+
+
+def test_an_outsider_gets_404_for_every_object_of_another_account(world, outsider):
+    routes = [r for r in routes_of("area", "staff") if r.params and r.name not in TOKEN_PAGES]
+    client = sign_in(Client(), outsider.user)
+    problems = _walk(world, routes, client, _answers_with(404))
+    assert not problems, report(problems)
+    assert ApiToken.objects.get(pk=world.token.pk).revoked_at is None
+    assert Person.objects.filter(pk=world.colleague.pk).exists()
+    assert UserSession.objects.filter(pk=world.session.pk).exists()
+
+
+def test_an_outsider_sees_none_of_another_accounts_data_on_any_page(world, outsider):
+    client = sign_in(Client(), outsider.user)
+    problems = []
+    for route in [r for r in routes_of("area", "open") if not r.params and r.named]:
+        url = route.url(world)
+        response = client.get(url)
+        if response.status_code >= 500:
+            problems.append(f"GET {url}: answered {response.status_code}")
+        shown = shows_first_account(response, world)
+        if shown:
+            problems.append(f"GET {url} shows the other account's {shown}")
+    assert not problems, report(problems)
+
+
+# --- (b) authorised users lacking the permission -----------------------------------------------
+
+
+def test_every_customer_page_declares_its_access():
+    problems = []
+    for route in routes_of("area", "staff"):
+        kind, permission = declared_access(route.view)
+        if route.kind == "area" and kind not in {"person", ""}:
+            problems.append(f"{route.name} is a customer page but declares {kind}")
+        if route.kind == "staff" and kind != "staff":
+            problems.append(f"{route.name} is a staff page without staff_required")
+        expected = EXPECTED_PERMISSION.get(route.name)
+        if expected is not None and permission != expected:
+            problems.append(f"{route.name} needs {expected}, declares {permission!r}")
+    assert not problems, report(problems)
+
+
+def _permission_of(route: Route) -> str | None:
+    kind, permission = declared_access(route.view)
+    return permission if kind == "person" else EXPECTED_PERMISSION.get(route.name)
+
+
+def test_an_authorised_user_without_the_permission_gets_403_or_404(world):
+    problems: list[str] = []
+    for route in routes_of("area"):
+        permission = _permission_of(route)
+        if permission is None:
+            if route.name not in NO_PERMISSION_NEEDED:
+                problems.append(f"{route.name} declares no permission")
+            continue
+        lacking = world.member_lacking(permission, f"lacks-{route.name.replace(':', '-')}")
+        client = sign_in(Client(), lacking.user)
+        problems += _walk(world, [route], client, _answers_with(403, 404))
+    assert not problems, report(problems)
+
+
+# --- (c) customers on staff pages, (d) anonymous visitors, (e) the admin site ------------------
+
+
+def test_a_customer_gets_404_on_every_staff_page(world):
+    client = sign_in(Client(), world.owner.user)
+    problems = _walk(world, routes_of("staff"), client, _answers_with(404))
+    assert not problems, report(problems)
+
+
+def test_an_anonymous_visitor_is_sent_to_the_sign_in_page(world):
+    login = resolve_url(settings.LOGIN_URL)
+    assert login == reverse("accounts:login"), "LOGIN_URL is not the accounts sign-in page"
+    problems = _walk(world, routes_of("area", "staff"), Client(), _redirects_to(login))
+    assert not problems, report(problems)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "customer"])
+def test_the_admin_site_sends_anyone_but_staff_to_its_sign_in(world, who):
+    client = Client() if who == "anonymous" else sign_in(Client(), world.owner.user)
+    # admin:logout sends a visitor who is not signed in to the index, which sends on to sign-in.
+    targets = (reverse("admin:login"), reverse("admin:index"))
+    problems = _walk(world, routes_of("admin"), client, _redirects_to(*targets))
+    assert not problems, report(problems)
+
+
+def test_open_routes_open_without_signing_in(world):
+    routes = [r for r in routes_of("open") if r.name != "accounts:logout"]
+    client = Client()
+    problems = []
+    for route in routes:
+        response = client.get(route.url(world))
+        if response.status_code not in {200, 302, 404}:
+            problems.append(f"GET {route.name} answered {response.status_code}")
+    assert not problems, report(problems)
+
+
+# --- the walk itself ----------------------------------------------------------------------------
+
+AGREED_PAGES = {
+    "accounts:login",
+    "accounts:logout",
+    "accounts:two_factor",
+    "accounts:two_factor_setup",
+    "accounts:two_factor_disable",
+    "accounts:recovery_codes",
+    "accounts:recovery_codes_renew",
+    "accounts:profile_email",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:reauth",
+    "accounts:security",
+    "accounts:password_change",
+    "accounts:security_answers",
+    "accounts:sessions_end",
+    "accounts:sessions_end_all",
+    "accounts:report_unauthorised",
+    "accounts:signup",
+    "accounts:dashboard",
+    "accounts:profile",
+    "accounts:profile_history",
+    "accounts:client_log",
+    "accounts:api_tokens",
+    "accounts:api_token_revoke",
+    "accounts:users",
+    "accounts:user_invite",
+    "accounts:user_edit",
+    "accounts:user_remove",
+    "accounts:invitation_accept",
+    "accounts:staff_search",
+    "accounts:staff_customer",
+    "accounts:staff_intake",
+    "accounts:staff_identity_check",
+    "accounts:staff_reports",
+    "accounts:staff_report",
+    "accounts:staff_reset_password",
+    "accounts:staff_status",
+    "admin:index",
+    "privacy:policy",
+    "home",
+}
+
+
+def test_the_walk_covers_every_agreed_page_and_can_request_every_route(world):
+    routes = project_routes()
+    names = {r.name for r in routes}
+    missing = sorted(AGREED_PAGES - names)
+    stale = sorted((OPEN_ROUTES.keys() | NOT_WALKED.keys() | FILLERS.keys()) - names)
+    unrequestable = []
+    for route in [r for r in routes if r.kind != "elsewhere"]:
+        try:
+            route.url(world)
+        except LookupError as error:
+            unrequestable.append(str(error))
+    assert (missing, stale, unrequestable) == ([], [], [])
+
+
+@override_settings(ROOT_URLCONF="tests.accounts.walk_urls")
+def test_the_walk_names_a_new_route_that_lets_anyone_in(world):
+    problems = _walk(world, routes_of("area", "staff"), Client(), _redirects_to("/sign-in"))
+    assert any("(walk_unlisted): answered 200" in p for p in problems), report(problems)
+    assert any("walk:[walk/unnamed]: not walked" in p for p in problems), report(problems)
+    assert any("walk:walk_item: not walked" in p for p in problems), report(problems)
