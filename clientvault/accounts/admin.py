@@ -1,42 +1,30 @@
+"""What /admin/ offers: nothing that shows a customer's or a login's personal data.
+
+Staff see customer data only in the back office (/staff/), where every view is access-logged,
+and a customer's own data in their client log. So /admin/ registers no customer model, and the
+admin pages that third-party apps register are taken away here (this app comes after them in
+``INSTALLED_APPS``, so they are registered by the time this module is imported):
+
+- django-otp's device pages show each staff member's TOTP key and recovery codes;
+- django-tasks-db's job page shows job tracebacks, declared personal in the inventory;
+- django-axes' sign-in attempts (usernames and IP addresses) are kept off with
+  ``AXES_ENABLE_ADMIN = False`` in settings.
+
+API tokens have no admin page either: the list named every customer's username and token
+names without an access log; a customer revokes a token on their API tokens page, and the
+tokens end with a closed account.
+"""
+
 from __future__ import annotations
 
-from typing import Any
+from django.contrib import admin
+from django.db.models import Model
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult
 
-from django.contrib import admin, messages
-from django.db.models import QuerySet
-from django.http import HttpRequest
+NOT_IN_ADMIN: tuple[type[Model], ...] = (TOTPDevice, StaticDevice, DBTaskResult)
 
-from clientvault.accounts.models import ApiToken
-from clientvault.accounts.services import revoke_api_token
-
-
-@admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
-    """Tokens are listed and revoked here; they are created by their owners (shown once)."""
-
-    list_display = [
-        "prefix",
-        "name",
-        "user",
-        "created_at",
-        "expires_at",
-        "last_used_at",
-        "revoked_at",
-    ]
-    list_filter = ["revoked_at", "expires_at"]
-    search_fields = ["prefix", "user__username"]
-    readonly_fields = [f.name for f in ApiToken._meta.fields if f.name != "digest"]
-    exclude = ["digest"]
-    actions = ["revoke"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    @admin.action(description="Revoke the selected tokens", permissions=["delete"])
-    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
-        for token in queryset.filter(revoked_at__isnull=True):
-            revoke_api_token(token=token, actor=request.user)  # type: ignore[arg-type]
-        messages.success(request, "The selected tokens are revoked.")
+for _model in NOT_IN_ADMIN:
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

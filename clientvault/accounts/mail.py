@@ -5,12 +5,18 @@ context) with a key derived from ``SECRET_KEY`` and enqueues :func:`clientvault.
 send_email` with that sealed text only. The job table (``DBTaskResult.args_kwargs``) therefore
 never holds an address or a reset link in clear, and a message is sent only if the transaction
 that queued it commits. The worker opens it, renders the template and sends it.
+
+Every queued message carries a random ``id`` inside the sealed payload; the worker records a
+:class:`~clientvault.accounts.models.Delivery` under it, so a job run twice sends once. Text
+messages (:mod:`clientvault.accounts.texts`) are sealed and identified the same way.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import uuid
 from typing import cast
 
 from django.conf import settings
@@ -48,11 +54,26 @@ def open_message(sealed: str) -> dict[str, object]:
     raise MailError("a queued e-mail cannot be opened: the secret key changed since it was queued")
 
 
+def new_message_id() -> str:
+    """A random id for one queued message, made when it is queued."""
+    return uuid.uuid4().hex
+
+
+def message_id_of(message: dict[str, object], sealed: str) -> str:
+    """The message's id; for a message queued before ids existed, a digest of its sealed text
+    (unique too: every sealing draws a fresh nonce)."""
+    found = message.get("id")
+    if isinstance(found, str) and found:
+        return found
+    return hashlib.sha256(sealed.encode()).hexdigest()
+
+
 def queue_email(*, to: str, subject: str, template: str, context: dict[str, str]) -> None:
     """Enqueue one plain-text e-mail to ``to``; sent by the worker once the transaction commits."""
     from clientvault.accounts.tasks import send_email  # the task module imports this one
 
     message: dict[str, object] = {
+        "id": new_message_id(),
         "to": to,
         "subject": subject,
         "template": template,

@@ -9,7 +9,8 @@ Idempotent: each account and login is looked up first (by username, or by e-mail
 account staff opened by telephone), so running it twice changes nothing.
 
 Demo only: staff must give a second factor, so ``login_lines`` prints each staff login's TOTP
-secret and an unused recovery code; real staff enrol their own authenticator at first sign-in.
+secret and an unused recovery code (the command refuses with DEBUG=0 unless forced); real staff
+enrol their own authenticator at first sign-in. The sign-in address is CLIENTVAULT_SITE_URL.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp.oath import TOTP
@@ -37,7 +39,6 @@ from clientvault.accounts.models import (
     User,
 )
 from clientvault.accounts.services.auth import (
-    ensure_subject,
     log_for_user,
     record_failure,
     record_login_event,
@@ -53,6 +54,7 @@ from clientvault.accounts.services.security import (
     set_security_answers,
 )
 from clientvault.accounts.services.staff import (
+    create_staff_login,
     ensure_staff_roles,
     grant_staff_role,
     open_account_by_telephone,
@@ -66,7 +68,6 @@ from clientvault.privacy.services.policy import publish_policy
 
 DEMO = SystemActor("demo")
 PASSWORD = "clientvault-demo"
-SITE = "http://127.0.0.1:8000"
 
 
 @dataclass(frozen=True)
@@ -180,14 +181,19 @@ def _staff_login(login: DemoLogin) -> User:
     if user is not None:
         return user
     first, last = login.name.split(" ", 1)
-    user = User(username=login.username, first_name=first, last_name=last, is_staff=True)
-    user.email = f"{login.username}@example.com"
-    user.set_password(PASSWORD)
-    user.save()
-    ensure_subject(user)
+    user = create_staff_login(
+        username=login.username,
+        email=f"{login.username}@example.com",
+        first_name=first,
+        last_name=last,
+        password=PASSWORD,
+        actor=DEMO,
+    )
     grant_staff_role(username=user.username, role=login.role, actor=DEMO)
     key = new_totp_key()
-    code = f"{TOTP(bytes.fromhex(key), step=30, digits=6).token():06d}"
+    # Confirmed with the previous step's code (within the allowed drift): a confirming code
+    # cannot be used again, and the demo user's first sign-in should not have to wait 30 s.
+    code = f"{TOTP(bytes.fromhex(key), step=30, digits=6, drift=-1).token():06d}"
     confirm_totp(user=user, key=key, code=code, actor=DEMO)
     return User.objects.get(pk=user.pk)  # afresh: roles are cached on the instance
 
@@ -292,12 +298,15 @@ def _account(account: DemoAccount, index: int, version: PolicyVersion) -> None:
     _team(owner, account, version)
 
 
-def _telephone_customer(support: User) -> None:
+def _telephone_customer(support: User, version: PolicyVersion) -> None:
     """An account a support agent opened by telephone; its holder later reported misuse."""
     if find_person_by_email(TELEPHONE_CUSTOMER["email"]) is not None:
         return
     customer = open_account_by_telephone(
-        staff=support, kind=CustomerKind.INDIVIDUAL, details=TELEPHONE_CUSTOMER
+        staff=support,
+        kind=CustomerKind.INDIVIDUAL,
+        details=TELEPHONE_CUSTOMER,
+        policy_version=version,
     )
     person = customer.people.select_related("user").get()
     report_unauthorised_use(
@@ -313,7 +322,7 @@ def load_demo() -> None:
         staff = _staff()
         for index, account in enumerate(ACCOUNTS):
             _account(account, index, version)
-        _telephone_customer(staff[StaffRole.SUPPORT])
+        _telephone_customer(staff[StaffRole.SUPPORT], version)
 
 
 # --- the logins, printed by ``clientvault demo --logins`` ------------------------------------
@@ -340,7 +349,8 @@ def _second_factor(username: str) -> str:
 
 def login_lines() -> list[str]:
     lines = [
-        f"Demo logins at {SITE}/sign-in, every one with the password: {PASSWORD}",
+        f"Demo logins at {settings.CLIENTVAULT_SITE_URL}/sign-in, every one with the password: "
+        f"{PASSWORD}",
         "Customers sign in with the username or the e-mail address:",
     ]
     for login in [*CUSTOMERS, *AUTHORISED_USERS]:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -15,22 +16,21 @@ from clientvault.accounts.mail import open_message
 from clientvault.accounts.models import (
     Channel,
     CheckMethod,
+    CheckStatus,
     ClientLogEntry,
     IdentityCheck,
+    Person,
     StaffRole,
 )
 from clientvault.accounts.services import identity
 from clientvault.accounts.services.security import set_security_answers
+from clientvault.privacy.actors import SYSTEM
 from clientvault.privacy.models import AuditEvent
+from clientvault.privacy.services.erasure import shred_subject
 from tests.accounts.personas import customer, staff, teammate  # noqa: F401
+from tests.accounts.smsutil import run_jobs
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
-SENT: list[dict[str, str]] = []
-
-
-def capture_text(*, to: str, text: str) -> None:
-    """A stand-in gateway, configured through CLIENTVAULT_PHONE_SENDER."""
-    SENT.append({"to": to, "text": text})
 
 
 def queued_mail() -> list[dict[str, object]]:
@@ -53,7 +53,8 @@ def test_it_sends_a_code_only_to_the_email_on_record_and_passes_on_it(customer, 
     assert re.fullmatch(r"\d{6}", code)
     assert not identity.has_passed_check(staff=support, person=customer)
     decided = identity.decide_identity_check(check=check, staff=support, code=code)
-    assert decided.passed is True
+    assert decided.status == CheckStatus.PASSED
+    assert decided.decided_at is not None
     assert identity.has_passed_check(staff=support, person=customer)
     assert ClientLogEntry.objects.filter(event="identity_checked", detail__startswith="passed")
     events = AuditEvent.objects.filter(object_type="accounts.IdentityCheck", object_id=check.pk)
@@ -80,9 +81,10 @@ def test_it_counts_wrong_codes_and_fails_on_the_fifth(customer, staff):
     wrong = f"{(int(code) + 1) % 10**6:06d}"
     for attempt in range(1, 5):
         result = identity.decide_identity_check(check=check, staff=support, code=wrong)
-        assert result.passed is None
+        assert result.status == CheckStatus.PENDING
         assert result.attempts == attempt
-    assert identity.decide_identity_check(check=check, staff=support, code=wrong).passed is False
+    result = identity.decide_identity_check(check=check, staff=support, code=wrong)
+    assert result.status == CheckStatus.FAILED
     with pytest.raises(ValidationError, match="already decided"):
         identity.decide_identity_check(check=check, staff=support, code=code)
     assert not identity.has_passed_check(staff=support, person=customer)
@@ -97,16 +99,20 @@ def test_it_fails_a_code_read_out_after_ten_minutes(customer, staff):
     IdentityCheck.objects.filter(pk=check.pk).update(
         valid_until=timezone.now() - timedelta(seconds=1)
     )
-    assert identity.decide_identity_check(check=check, staff=support, code=code).passed is False
+    decided = identity.decide_identity_check(check=check, staff=support, code=code)
+    assert decided.status == CheckStatus.FAILED
 
 
 def test_a_new_code_cancels_the_previous_one(customer, staff):
     support = staff(StaffRole.SUPPORT)
     first, first_code, _ = email_code(customer, support)
     email_code(customer, support)
-    assert (
-        identity.decide_identity_check(check=first, staff=support, code=first_code).passed is False
-    )
+    first.refresh_from_db()
+    assert first.status == CheckStatus.EXPIRED
+    assert first.decided_at is not None
+    with pytest.raises(ValidationError, match="already decided"):
+        identity.decide_identity_check(check=first, staff=support, code=first_code)
+    assert not identity.has_passed_check(staff=support, person=customer)
 
 
 def test_a_pass_lasts_30_minutes_and_only_for_the_staff_member_who_checked(customer, staff):
@@ -129,7 +135,7 @@ def test_it_checks_a_security_answer_normalised(customer, staff):
     kwargs = {"staff": support, "person": customer, "channel": Channel.TICKET}
     wrong = identity.verify_security_answer(**kwargs, question="first_pet", answer="Rex")
     right = identity.verify_security_answer(**kwargs, question="first_pet", answer="mr whiskers")
-    assert (wrong.passed, right.passed) == (False, True)
+    assert (wrong.status, right.status) == (CheckStatus.FAILED, CheckStatus.PASSED)
     assert right.method == CheckMethod.SECURITY_ANSWER
     assert right.channel == Channel.TICKET
     with pytest.raises(ValidationError) as error:
@@ -165,37 +171,65 @@ def test_it_refuses_channels_without_a_caller_and_methods_that_cannot_work(
     assert not IdentityCheck.objects.exists()
 
 
-def test_the_console_sender_masks_the_number(
-    customer, staff, capsys, django_capture_on_commit_callbacks
+def test_in_development_the_worker_writes_the_text_to_its_console_number_masked(
+    customer, staff, settings, capsys
 ):
+    settings.DEBUG, settings.CLIENTVAULT_SMS_URL = True, ""
     support = staff(StaffRole.SUPPORT)
-    with django_capture_on_commit_callbacks(execute=True):
-        check = identity.start_identity_check(
-            staff=support,
-            person=customer,
-            channel=Channel.TELEPHONE,
-            method=CheckMethod.PHONE_CODE,
-        )
+    check = identity.start_identity_check(
+        staff=support, person=customer, channel=Channel.TELEPHONE, method=CheckMethod.PHONE_CODE
+    )
+    assert capsys.readouterr().err == ""  # nothing is sent by the request itself
+    assert run_jobs() == 1
     err = capsys.readouterr().err
     assert "+44•••••••018" in err
     assert "+442079460018" not in err
     code = re.search(r"code is (\d{6})", err).group(1)
-    assert identity.decide_identity_check(check=check, staff=support, code=code).passed
+    decided = identity.decide_identity_check(check=check, staff=support, code=code)
+    assert decided.status == CheckStatus.PASSED
 
 
-def test_the_phone_sender_is_pluggable_and_absent_in_production(
-    customer, staff, settings, django_capture_on_commit_callbacks
-):
-    settings.CLIENTVAULT_PHONE_SENDER = f"{__name__}.capture_text"
-    SENT.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        identity.start_identity_check(
-            staff=staff(StaffRole.SUPPORT),
-            person=customer,
-            channel=Channel.TELEPHONE,
-            method=CheckMethod.PHONE_CODE,
-        )
-    assert [m["to"] for m in SENT] == ["+442079460018"]
-    settings.CLIENTVAULT_PHONE_SENDER = ""
-    settings.DEBUG, settings.TESTING = False, False
+def test_without_a_gateway_production_offers_no_text_message(customer, settings):
+    settings.DEBUG, settings.CLIENTVAULT_SMS_URL = False, ""
     assert CheckMethod.PHONE_CODE not in identity.available_methods(customer)
+    settings.CLIENTVAULT_SMS_URL = "https://sms.example.net/v1/messages"
+    assert CheckMethod.PHONE_CODE in identity.available_methods(customer)
+
+
+def test_it_offers_no_code_for_contact_details_that_were_erased(customer, settings):
+    settings.CLIENTVAULT_SMS_URL = "https://sms.example.net/v1/messages"
+    shred_subject(subject=customer.subject, actor=SYSTEM, reason="erasure_request")
+    person = Person.objects.get(pk=customer.pk)
+    assert person.email  # the Erased marker reads as a non-empty string
+    assert person.phone
+    assert identity.available_methods(person) == []
+
+
+def test_the_database_refuses_checks_that_break_the_invariants(customer, staff):
+    fields = {
+        "staff": staff(StaffRole.SUPPORT),
+        "person": customer,
+        "channel": Channel.TELEPHONE,
+        "method": CheckMethod.EMAIL_CODE,
+        "created_at": timezone.now(),
+    }
+    broken = [
+        {"attempts": identity.MAX_ATTEMPTS + 1},
+        {"status": "maybe"},
+        {"status": CheckStatus.FAILED},  # decided without a decision time
+        {"decided_at": timezone.now()},  # pending with a decision time
+        {"status": CheckStatus.PASSED, "decided_at": timezone.now()},  # passed, valid until?
+        {"channel": Channel.STAFF},
+    ]
+    for values in broken:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            IdentityCheck.objects.create(**(fields | values))
+    assert not IdentityCheck.objects.exists()
+
+
+def test_a_check_moves_only_along_its_transitions():
+    check = IdentityCheck(status=CheckStatus.PENDING)
+    assert all(check.may_become(s) for s in ("passed", "failed", "expired"))
+    for decided in (CheckStatus.PASSED, CheckStatus.FAILED, CheckStatus.EXPIRED):
+        check.status = decided
+        assert not any(check.may_become(s) for s in CheckStatus.values)

@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from clientvault.accounts.models import IdentityCheck, StaffRole
+from clientvault.accounts.models import CheckStatus, IdentityCheck, StaffRole
 from clientvault.accounts.services.security import set_security_answers
+from clientvault.accounts.tasks import send_text
 from tests.accounts.personas import customer, staff, staff_client  # noqa: F401
+from tests.accounts.smsutil import run_jobs, sms_gateway  # noqa: F401
 from tests.accounts.test_identity_check import queued_mail
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
@@ -60,11 +62,42 @@ def test_a_wrong_security_answer_fails_and_says_so(customer, staff_client):
 
 
 def test_without_a_caller_there_is_nothing_to_check(customer, staff_client):
-    client = staff_client(StaffRole.SUPPORT)
+    client = staff_client(StaffRole.PRIVACY_OFFICER)
     client.get(
-        reverse("accounts:staff_customer", args=[customer.customer.number]), {"channel": "staff"}
+        reverse("accounts:staff_customer", args=[customer.customer.number]),
+        {"channel": "staff", "reason": "privacy_request"},
     )
     page = client.get(url(customer)).content.decode()
     assert "there is no caller to check" in page
     client.post(url(customer), {"action": "send", "method": "email_code"})
     assert not IdentityCheck.objects.exists()
+
+
+def test_a_second_submit_of_the_same_code_shows_a_message_not_an_error(customer, staff_client):
+    client = staff_client(StaffRole.SUPPORT)
+    client.post(url(customer), {"action": "send", "method": "email_code"})
+    check = IdentityCheck.objects.get()
+    page = client.get(url(customer)).content.decode()
+    assert f'name="check" value="{check.pk}"' in page
+    data = {"action": "code", "check": check.pk, "code": queued_mail()[-1]["context"]["code"]}
+    assert client.post(url(customer), data).status_code == 302
+    response = client.post(url(customer), data, follow=True)
+    assert response.status_code == 200
+    assert "This check is already decided. Start a new check." in response.content.decode()
+    check.refresh_from_db()
+    assert (check.status, check.attempts) == (CheckStatus.PASSED, 1)
+
+
+def test_a_code_by_text_message_is_queued_and_a_gateway_error_never_fails_the_page(
+    customer, staff_client, sms_gateway
+):
+    sms_gateway.answer = 503
+    client = staff_client(StaffRole.SUPPORT)
+    page = client.get(url(customer)).content.decode()
+    assert "Send a code by text message to the telephone on record" in page
+    response = client.post(url(customer), {"action": "send", "method": "phone_code"})
+    assert response.status_code == 302
+    assert sms_gateway.received == []  # sent by the worker, not the request
+    assert run_jobs(send_text) == 1
+    assert [m["json"]["to"] for m in sms_gateway.received] == ["+442079460018"]
+    assert IdentityCheck.objects.get().status == CheckStatus.PENDING

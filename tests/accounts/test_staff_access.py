@@ -25,12 +25,13 @@ CUSTOMER_PAGES = {"search", "customer", "identity", "edit", "reset", "intake"}
 REPORT_PAGES = {"reports", "report"}
 ALL = {*CUSTOMER_PAGES, *REPORT_PAGES, "status"}
 # What each role may open under the need-to-know profile (support purpose, security purpose,
-# and the status roles).
+# and the billing purpose for status). /staff/ ("search") opens for every role: without the
+# support purpose it is the page listing the role's work.
 ALLOWED = {
     StaffRole.SUPPORT: CUSTOMER_PAGES | REPORT_PAGES,
     StaffRole.BILLING: CUSTOMER_PAGES | {"status"},
     StaffRole.PRIVACY_OFFICER: CUSTOMER_PAGES | REPORT_PAGES,
-    StaffRole.LEGAL: REPORT_PAGES,
+    StaffRole.LEGAL: REPORT_PAGES | {"search"},
     StaffRole.ADMINISTRATOR: ALL,
 }
 

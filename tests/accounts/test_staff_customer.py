@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from clientvault.accounts.models import Channel, CheckMethod, StaffRole
 from clientvault.accounts.services import identity
+from clientvault.accounts.services.customers import update_person
+from clientvault.accounts.services.staff import back_office_reasons, view_customer
 from clientvault.privacy.models import AuditEvent
 from tests.accounts.personas import customer, staff, staff_client, teammate  # noqa: F401
 from tests.accounts.test_identity_check import queued_mail
@@ -70,13 +73,80 @@ def test_back_office_work_without_a_caller_shows_and_logs_every_person(
     customer, teammate, staff_client
 ):
     client = staff_client(StaffRole.BILLING)
-    page = client.get(url(customer), {"channel": "staff"}).content.decode()
+    work = {"channel": "staff", "reason": "billing_run"}
+    page = client.get(url(customer), work).content.decode()
     assert "Lovelace" in page
     assert "grace@example.com" in page
-    assert views_of(customer).get().details == {"what": "customer.person:staff"}
+    assert "reason: <strong>Billing run" in page
+    event = views_of(customer).get()
+    assert event.details == {"what": "customer.person:staff", "reason": "billing_run"}
+    assert event.purpose == "billing"
     assert views_of(teammate).count() == 1
-    client.get(url(customer))  # the channel is kept for the session
+    client.get(url(customer))  # the channel and reason are kept for the session
     assert views_of(customer).count() == 2
+    assert views_of(customer).last().details["reason"] == "billing_run"
+
+
+@pytest.mark.parametrize("role", [StaffRole.SUPPORT, StaffRole.ADMINISTRATOR])
+def test_back_office_is_not_one_click_a_caller_channel_role_is_refused_it(
+    role, customer, staff_client
+):
+    client = staff_client(role)
+    for reason in ("", "privacy_request", "legal_request"):
+        page = client.get(url(customer), {"channel": "staff", "reason": reason}).content.decode()
+        assert "Lovelace" not in page
+        assert "Details hidden until the caller" in page
+    assert not views_of(customer).exists()
+
+
+def test_back_office_needs_a_listed_reason(customer, staff_client):
+    client = staff_client(StaffRole.PRIVACY_OFFICER)
+    page = client.get(url(customer), {"channel": "staff"}).content.decode()
+    assert "Back-office work needs a reason: choose one from the list." in page
+    page = client.get(url(customer), {"channel": "staff", "reason": "curious"}).content.decode()
+    assert "Choose one of the listed reasons." in page
+    page = client.get(url(customer), {"channel": "staff", "reason": "billing_run"}).content.decode()
+    assert "Choose one of the listed reasons." in page  # not a reason this role may give
+    assert "Lovelace" not in page
+    assert not views_of(customer).exists()
+    page = client.get(
+        url(customer), {"channel": "staff", "reason": "legal_request"}
+    ).content.decode()
+    assert "Lovelace" in page
+    event = views_of(customer).get()
+    assert (event.purpose, event.details["reason"]) == ("legal_obligation", "legal_request")
+
+
+def test_the_offer_of_back_office_reasons_follows_the_roles_purposes(staff):
+    offered = {role: dict(back_office_reasons(staff(role))) for role in StaffRole}
+    assert set(offered[StaffRole.BILLING]) == {"billing_run"}
+    assert set(offered[StaffRole.ADMINISTRATOR]) == {"billing_run"}
+    assert set(offered[StaffRole.PRIVACY_OFFICER]) == {"privacy_request", "legal_request"}
+    assert offered[StaffRole.SUPPORT] == offered[StaffRole.LEGAL] == {}
+
+
+def test_the_service_refuses_back_office_work_without_an_allowed_reason(customer, staff):
+    support, billing = staff(StaffRole.SUPPORT), staff(StaffRole.BILLING)
+    account = customer.customer
+    with pytest.raises(PermissionDenied, match="may not open records without a caller"):
+        view_customer(staff=support, customer=account, channel=Channel.STAFF, reason="billing_run")
+    with pytest.raises(PermissionDenied, match="needs a reason"):
+        view_customer(staff=billing, customer=account, channel=Channel.STAFF, reason="")
+    with pytest.raises(ValidationError):
+        view_customer(staff=billing, customer=account, channel=Channel.ONLINE)
+    assert not views_of(customer).exists()
+
+
+def test_the_changes_table_names_each_field_by_its_label(customer, staff_client):
+    changes = {"address_line1": "1 Baker Street", "postal_code": "NW1 6XE"}
+    update_person(person=customer, changes=changes, actor=customer.user, channel=Channel.ONLINE)
+    page = staff_client(StaffRole.SUPPORT).get(url(customer)).content.decode()
+    table = page.split('id="changes-heading"', 1)[1].split("</section>", 1)[0]
+    assert "address_line1" not in table
+    assert "postal_code" not in table
+    assert '<td data-label="Field">Address</td>' in table
+    assert '<td data-label="Field">Postal code</td>' in table
+    assert "Baker Street" not in page  # hidden on the telephone until a check
 
 
 def test_the_record_shows_history_log_and_who_opened_it(customer, staff_client):

@@ -14,13 +14,15 @@ from clientvault.accounts.models import (
     ProfileChange,
     StaffRole,
 )
+from clientvault.privacy.models.policy import AcceptanceChannel, PolicyAcceptance
+from clientvault.privacy.services.policy import publish_policy
 from tests.accounts.personas import customer, staff, staff_client  # noqa: F401
 from tests.accounts.test_identity_check import queued_mail
 from tests.accounts.test_staff_customer import pass_check
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 URL = reverse("accounts:staff_intake")
-CALLER = {
+DETAILS = {
     "kind": "individual",
     "given_name": "Katherine",
     "family_name": "Johnson",
@@ -30,6 +32,17 @@ CALLER = {
 }
 
 
+@pytest.fixture
+def policy():
+    return publish_policy()
+
+
+@pytest.fixture
+def caller(policy):
+    """What staff send for a caller who accepted the policy in force."""
+    return {**DETAILS, "accept_policy": "on", "policy_version": str(policy.number)}
+
+
 def test_the_form_marks_what_the_phone_intake_may_leave_out(staff_client):
     page = staff_client(StaffRole.SUPPORT).get(URL).content.decode()
     assert 'Address <span class="optional">(optional)</span>' in page
@@ -37,9 +50,9 @@ def test_the_form_marks_what_the_phone_intake_may_leave_out(staff_client):
     assert "password" not in page.lower().split("<form", 1)[1].split("</form>")[0]
 
 
-def test_it_opens_an_account_marked_as_staff_entered_by_telephone(staff, staff_client):
+def test_it_opens_an_account_marked_as_staff_entered_by_telephone(staff, staff_client, caller):
     support = staff(StaffRole.SUPPORT)
-    response = staff_client(StaffRole.SUPPORT).post(URL, CALLER, follow=True)
+    response = staff_client(StaffRole.SUPPORT).post(URL, caller, follow=True)
     account = Customer.objects.get()
     person = Person.objects.select_related("user").get(customer=account)
     assert response.redirect_chain[-1][0].endswith(f"/staff/customers/{account.number}/")
@@ -60,16 +73,43 @@ def test_it_opens_an_account_marked_as_staff_entered_by_telephone(staff, staff_c
     assert "through telephone by staff: staff-support" in page
 
 
-def test_a_missing_mandatory_field_is_named(staff_client):
-    page = staff_client(StaffRole.SUPPORT).post(URL, {**CALLER, "phone": ""}).content.decode()
+def test_it_records_the_callers_acceptance_of_the_policy_as_taken_by_staff(
+    staff_client, caller, policy
+):
+    staff_client(StaffRole.SUPPORT).post(URL, caller)
+    person = Person.objects.get()
+    acceptance = PolicyAcceptance.objects.get(subject=person.subject)
+    assert (acceptance.version, acceptance.channel) == (policy, AcceptanceChannel.STAFF)
+    assert ClientLogEntry.objects.filter(customer=person.customer, event="policy_accepted").exists()
+
+
+def test_it_opens_nothing_until_the_caller_accepts_the_policy(staff_client, caller, policy):
+    page = staff_client(StaffRole.SUPPORT).post(URL, {**caller, "accept_policy": ""})
+    text = page.content.decode()
+    assert f"Ask the caller to accept version {policy.number} of the privacy policy" in text
+    assert "/privacy" in text
+    assert not Customer.objects.exists()
+
+
+def test_a_policy_changed_during_the_call_must_be_put_to_the_caller_again(
+    staff_client, caller, policy
+):
+    stale = {**caller, "policy_version": str(policy.number - 1)}
+    page = staff_client(StaffRole.SUPPORT).post(URL, stale).content.decode()
+    assert "The privacy policy changed while you were taking this call" in page
+    assert not Customer.objects.exists()
+
+
+def test_a_missing_mandatory_field_is_named(staff_client, caller):
+    page = staff_client(StaffRole.SUPPORT).post(URL, {**caller, "phone": ""}).content.decode()
     assert "Telephone is required to enter a customer by telephone." in page
-    page = staff_client(StaffRole.SUPPORT).post(URL, {**CALLER, "kind": "organisation"})
+    page = staff_client(StaffRole.SUPPORT).post(URL, {**caller, "kind": "organisation"})
     assert "Organisation name is required" in page.content.decode()
     assert not Customer.objects.exists()
 
 
-def test_a_bad_number_is_refused_naming_the_field(staff_client):
-    page = staff_client(StaffRole.SUPPORT).post(URL, {**CALLER, "phone": "12"}).content.decode()
+def test_a_bad_number_is_refused_naming_the_field(staff_client, caller):
+    page = staff_client(StaffRole.SUPPORT).post(URL, {**caller, "phone": "12"}).content.decode()
     assert "Telephone: " in page
     assert not Customer.objects.exists()
 

@@ -104,6 +104,10 @@ def test_it_pages_results_25_at_a_time(customer, staff_client):
 
 
 def test_legal_may_not_search_and_is_told_why(staff_client):
-    response = staff_client(StaffRole.LEGAL).get(URL)
+    client = staff_client(StaffRole.LEGAL)
+    page = client.get(URL).content.decode()
+    assert "need the purpose “Customer support”, which the policy profile does not grant" in page
+    assert 'name="query"' not in page
+    response = client.post(URL, {"query": "ada@example.com"})
     assert response.status_code == 403
     assert "not granted the purpose “Customer support”" in response.content.decode()

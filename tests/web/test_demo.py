@@ -155,6 +155,24 @@ def test_the_printed_staff_secrets_and_recovery_codes_pass_the_second_factor(loa
         assert verify_second_factor(user=user, code=recovery) is None  # once only
 
 
-def test_it_prints_the_logins_before_the_data_is_loaded():
+def test_it_prints_the_logins_before_the_data_is_loaded(settings):
+    settings.DEBUG = True
     printed = demo("--logins")
     assert "run `clientvault demo`" in printed
+
+
+def test_it_refuses_to_print_second_factors_with_debug_off_unless_forced(loaded, settings):
+    settings.DEBUG = False
+    out = StringIO()
+    with pytest.raises(CommandError, match=r"refusing to print demo logins .* DEBUG=0"):
+        call_command("demo", "--logins", stdout=out)
+    assert "TOTP secret" not in out.getvalue()
+    assert "recovery code" not in out.getvalue()
+    assert SECRET.search(demo("--logins", "--force"))
+
+
+def test_it_prints_the_site_address_from_the_settings(loaded, settings):
+    settings.CLIENTVAULT_SITE_URL = "https://hosting.example.com"
+    first = demo("--logins").splitlines()[0]
+    assert first.startswith("Demo logins at https://hosting.example.com/sign-in,")
+    assert "8000" not in first

@@ -3,15 +3,17 @@ codes go only to the e-mail or telephone on record (CTL-2, CTL-6)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.urls import reverse
 
 from clientvault.accounts.activities import AUTHORISED_PROFILE, LABELS, PHONE_INTAKE, Activity
-from clientvault.accounts.forms_common import apply_activity
+from clientvault.accounts.forms_common import PolicyAcceptanceFields, apply_activity
 from clientvault.accounts.models import (
     CUSTOMER_TRANSITIONS,
     REPORT_TRANSITIONS,
@@ -23,6 +25,7 @@ from clientvault.accounts.models import (
 )
 from clientvault.accounts.services.customers import PERSON_FIELDS
 from clientvault.accounts.validation import country_choices
+from clientvault.privacy.models import PolicyVersion
 
 CHANNEL_CHOICES = [
     (Channel.TELEPHONE.value, "Telephone call"),
@@ -55,11 +58,40 @@ class SearchForm(forms.Form):
 
 
 class ChannelForm(forms.Form):
+    """The channel a staff member works on; back-office work only with a listed reason, and
+    only for a role that may give one (``reasons``, from ``back_office_reasons``)."""
+
     channel = forms.ChoiceField(
         label="You are working on",
-        choices=CHANNEL_CHOICES,
+        choices=CALLER_CHANNELS,
         help_text="On the telephone or a ticket, details stay hidden until the identity check.",
+        error_messages={
+            "invalid_choice": "Back-office work without a caller is not open to your role: "
+            "choose the telephone or a support ticket, and check the caller's identity."
+        },
     )
+    reason = forms.ChoiceField(
+        label="Reason for back-office work",
+        required=False,
+        help_text="Recorded with every view of the details. Only for work without a caller.",
+        error_messages={"invalid_choice": "Choose one of the listed reasons."},
+    )
+
+    def __init__(self, *args: Any, reasons: Sequence[tuple[str, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not reasons:
+            del self.fields["reason"]
+            return
+        self.fields["channel"].choices = CHANNEL_CHOICES  # type: ignore[attr-defined]
+        self.fields["reason"].choices = [("", "Choose a reason…"), *reasons]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("channel") != Channel.STAFF:
+            data["reason"] = ""
+        elif not data.get("reason") and "reason" not in self.errors:
+            self.add_error("reason", "Back-office work needs a reason: choose one from the list.")
+        return data
 
 
 def _person_fields(form: forms.Form, activity: Activity) -> None:
@@ -82,8 +114,17 @@ def _person_fields(form: forms.Form, activity: Activity) -> None:
             form.fields[name].error_messages["required"] = message
 
 
-class IntakeForm(forms.Form):
-    """A new customer taken by telephone (COL-2): fields as PHONE_INTAKE declares them."""
+class IntakeForm(PolicyAcceptanceFields):
+    """A new customer taken by telephone (COL-2): fields as PHONE_INTAKE declares them, and
+    the caller's acceptance of the privacy policy version in force (POL-2)."""
+
+    accept_label = (
+        "The caller was told where to read version {number} of the privacy policy and accepts it"
+    )
+    changed_message = (
+        "The privacy policy changed while you were taking this call: tell the caller about "
+        "version {number} and ask again."
+    )
 
     kind = forms.ChoiceField(
         label="Account for", choices=CustomerKind.choices, initial=CustomerKind.INDIVIDUAL
@@ -95,11 +136,22 @@ class IntakeForm(forms.Form):
         help_text="Needed for an organisation account.",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, policy: PolicyVersion, **kwargs: Any) -> None:
+        super().__init__(*args, policy=policy, **kwargs)
         _person_fields(self, PHONE_INTAKE)
         for name in WORK_FIELDS:
             self.fields[name].help_text = "For organisation accounts."
+        self.fields["accept_policy"].error_messages["required"] = (
+            f"Ask the caller to accept version {policy.number} of the privacy policy before "
+            "opening the account."
+        )
+        self.fields["accept_policy"].help_text = (
+            f"Before opening the account, tell the caller that our privacy policy (in force "
+            f"since {policy.effective_date:%d %B %Y}) is at {settings.CLIENTVAULT_SITE_URL}"
+            f"{reverse('privacy:policy')} and says what we keep, why, for how long and who may "
+            "receive it, and ask whether they accept it."
+        )
+        self.order_fields([name for name in self.fields if name != "accept_policy"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -147,6 +199,9 @@ class SendCodeForm(forms.Form):
 
 
 class CodeForm(forms.Form):
+    """The code the caller read back, for the check that was on screen (``check``)."""
+
+    check = forms.IntegerField(required=False, widget=forms.HiddenInput)
     code = forms.CharField(
         label="Code the caller read out",
         max_length=6,

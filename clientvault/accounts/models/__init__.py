@@ -13,9 +13,14 @@ from clientvault.accounts.models.customers import (
     PersonRole,
     ProfileChange,
 )
+from clientvault.accounts.models.deliveries import Delivery, DeliveryKind
 from clientvault.accounts.models.security import (
+    CHECK_CHANNELS,
+    CHECK_TRANSITIONS,
+    MAX_CHECK_ATTEMPTS,
     REPORT_TRANSITIONS,
     CheckMethod,
+    CheckStatus,
     IdentityCheck,
     LoginEvent,
     LoginOutcome,
@@ -29,18 +34,24 @@ from clientvault.accounts.models.security import (
 from clientvault.accounts.models.users import ApiToken, ApiTokenQuerySet, StaffRole, User
 
 __all__ = [
+    "CHECK_CHANNELS",
+    "CHECK_TRANSITIONS",
     "CUSTOMER_TRANSITIONS",
+    "MAX_CHECK_ATTEMPTS",
     "REPORT_TRANSITIONS",
     "ApiToken",
     "ApiTokenQuerySet",
     "Channel",
     "CheckMethod",
+    "CheckStatus",
     "ClientLogEntry",
     "ClientLogEvent",
     "Customer",
     "CustomerKind",
     "CustomerStatus",
     "CustomerStatusChange",
+    "Delivery",
+    "DeliveryKind",
     "IdentityCheck",
     "Invitation",
     "LoginEvent",

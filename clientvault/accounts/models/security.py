@@ -118,6 +118,24 @@ class CheckMethod(models.TextChoices):
     PHONE_CODE = "phone_code", "One-time code to the telephone on record"
 
 
+class CheckStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for the caller"
+    PASSED = "passed", "Passed"
+    FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Expired unused"
+
+
+# The identity check workflow: a pending check is decided once, and stays decided.
+CHECK_TRANSITIONS: dict[str, frozenset[str]] = {
+    CheckStatus.PENDING: frozenset({CheckStatus.PASSED, CheckStatus.FAILED, CheckStatus.EXPIRED}),
+    CheckStatus.PASSED: frozenset(),
+    CheckStatus.FAILED: frozenset(),
+    CheckStatus.EXPIRED: frozenset(),
+}
+MAX_CHECK_ATTEMPTS = 5
+CHECK_CHANNELS = (Channel.TELEPHONE, Channel.TICKET)
+
+
 class IdentityCheck(models.Model):
     """A staff member's check of a caller's identity before revealing details (CTL-6)."""
 
@@ -127,7 +145,9 @@ class IdentityCheck(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="identity_checks")
     channel = models.CharField(max_length=16, choices=Channel.choices)
     method = models.CharField(max_length=16, choices=CheckMethod.choices)
-    passed = models.BooleanField(null=True)
+    status = models.CharField(
+        max_length=16, choices=CheckStatus.choices, default=CheckStatus.PENDING
+    )
     code_digest = models.CharField(max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField()
@@ -136,6 +156,37 @@ class IdentityCheck(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=CheckStatus.values),
+                name="identitycheck_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(channel__in=CHECK_CHANNELS),
+                name="identitycheck_channel_has_a_caller",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(attempts__gte=0, attempts__lte=MAX_CHECK_ATTEMPTS),
+                name="identitycheck_attempts_within_bounds",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=CheckStatus.PENDING, decided_at__isnull=True)
+                | (~models.Q(status=CheckStatus.PENDING) & models.Q(decided_at__isnull=False)),
+                name="identitycheck_decided_has_decision_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=CheckStatus.PASSED)
+                | models.Q(valid_until__isnull=False),
+                name="identitycheck_passed_has_validity",
+            ),
+        ]
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status != CheckStatus.PENDING
+
+    def may_become(self, status: str) -> bool:
+        return status in CHECK_TRANSITIONS[self.status]
 
 
 class ThrottleBucket(models.Model):

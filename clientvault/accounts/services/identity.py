@@ -5,12 +5,14 @@ staff member records a passed check for that person, valid for 30 minutes. A che
 answer, or a one-time code sent to the e-mail or the telephone on record (never to a number or
 address the caller gives). Codes are six digits, stored only as a SHA-256 digest bound to the
 check's id, valid 10 minutes, with at most 5 attempts. Every check, passed or failed, is an
-``IdentityCheck`` row, an audit event and an entry in the account's client log.
+``IdentityCheck`` row (its ``status`` moving along ``CHECK_TRANSITIONS``), an audit event and an
+entry in the account's client log.
 
-No SMS gateway exists yet: text messages go through a pluggable sender named by the setting
-``CLIENTVAULT_PHONE_SENDER`` (a dotted path to ``send(*, to, text)``). Without it, development
-and tests use :func:`console_sender`, which writes to the console with the number masked; in
-production the telephone method is simply not offered.
+Codes leave as queued jobs, in the transaction that starts the check: e-mail through
+:func:`~clientvault.accounts.mail.queue_email`, text messages through
+:func:`~clientvault.accounts.texts.queue_text` to the SMS gateway named by
+``CLIENTVAULT_SMS_URL``. Without a gateway the telephone method is not offered (development
+writes texts to the worker's console). A contact detail that was erased is not "on record".
 """
 
 from __future__ import annotations
@@ -18,20 +20,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import sys
-from collections.abc import Callable
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from clientvault.accounts.mail import queue_email
 from clientvault.accounts.models import (
-    Channel,
+    CHECK_CHANNELS,
+    MAX_CHECK_ATTEMPTS,
     CheckMethod,
+    CheckStatus,
     ClientLogEvent,
     IdentityCheck,
     Person,
@@ -41,44 +41,25 @@ from clientvault.accounts.models import (
 )
 from clientvault.accounts.services.clientlog import log_client_event
 from clientvault.accounts.services.security import check_security_answer
+from clientvault.accounts.texts import queue_text, texts_available
+from clientvault.privacy import vault
 from clientvault.privacy.services.audit import record_event
 
 CHECK_VALID = timedelta(minutes=30)
 CODE_VALID = timedelta(minutes=10)
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = MAX_CHECK_ATTEMPTS
 MAX_UNPASSED_PER_HOUR = 5
-CHANNELS_NEEDING_CHECK = frozenset({Channel.TELEPHONE, Channel.TICKET})
+CHANNELS_NEEDING_CHECK = frozenset(CHECK_CHANNELS)
 CODE_METHODS = frozenset({CheckMethod.EMAIL_CODE, CheckMethod.PHONE_CODE})
 CODE_TEMPLATE = "accounts/staff/email/identity_code.txt"
 
-PhoneSender = Callable[..., None]
 
-
-# -- the phone sender -------------------------------------------------------------------------
-
-
-def mask_phone(number: str) -> str:
-    """``+44•••••••018``: enough to tell numbers apart in a console, not enough to dial."""
-    digits = number.strip()
-    if len(digits) <= 6:
-        return "•" * len(digits)
-    return digits[:3] + "•" * (len(digits) - 6) + digits[-3:]
-
-
-def console_sender(*, to: str, text: str) -> None:
-    """Development stand-in for an SMS gateway: the message on stderr, the number masked."""
-    sys.stderr.write(f"[text message to {mask_phone(to)}] {text}\n")
-
-
-def phone_sender() -> PhoneSender | None:
-    """The configured sender; the console in development and tests; otherwise none."""
-    path = str(getattr(settings, "CLIENTVAULT_PHONE_SENDER", "") or "")
-    if path:
-        sender: PhoneSender = import_string(path)
-        return sender
-    if settings.DEBUG or getattr(settings, "TESTING", False):
-        return console_sender
-    return None
+def on_record(value: object) -> str:
+    """A contact detail as it can be used, or "" when missing, erased or restricted (the test
+    :func:`~clientvault.accounts.services.auth.email_on_record` applies)."""
+    if not value or isinstance(value, vault.Erased | vault.Restricted):
+        return ""
+    return str(value)
 
 
 # -- what a staff member may do ---------------------------------------------------------------
@@ -91,20 +72,20 @@ def needs_check(channel: str) -> bool:
 def has_passed_check(*, staff: User, person: Person) -> bool:
     """Whether ``staff`` recorded a passed check for ``person`` in the last 30 minutes."""
     return IdentityCheck.objects.filter(
-        staff=staff, person=person, passed=True, valid_until__gt=timezone.now()
+        staff=staff, person=person, status=CheckStatus.PASSED, valid_until__gt=timezone.now()
     ).exists()
 
 
 def passed_check(*, staff: User, person: Person) -> IdentityCheck | None:
     now = timezone.now()
-    checks = IdentityCheck.objects.filter(staff=staff, person=person, passed=True)
+    checks = IdentityCheck.objects.filter(staff=staff, person=person, status=CheckStatus.PASSED)
     return checks.filter(valid_until__gt=now).order_by("-valid_until").first()
 
 
 def pending_check(*, staff: User, person: Person) -> IdentityCheck | None:
     """The code check waiting for the caller's code, if one is still valid."""
     checks = IdentityCheck.objects.filter(
-        staff=staff, person=person, passed__isnull=True, method__in=CODE_METHODS
+        staff=staff, person=person, status=CheckStatus.PENDING, method__in=CODE_METHODS
     )
     return checks.filter(valid_until__gt=timezone.now()).first()
 
@@ -124,9 +105,9 @@ def available_methods(person: Person) -> list[str]:
     methods: list[str] = []
     if answered_questions(person):
         methods.append(CheckMethod.SECURITY_ANSWER)
-    if person.email:
+    if on_record(person.email):
         methods.append(CheckMethod.EMAIL_CODE)
-    if person.phone and phone_sender() is not None:
+    if on_record(person.phone) and texts_available():
         methods.append(CheckMethod.PHONE_CODE)
     return methods
 
@@ -154,7 +135,7 @@ def _require_method(person: Person, method: str) -> None:
 def _refuse_if_throttled(person: Person) -> None:
     since = timezone.now() - timedelta(hours=1)
     unpassed = IdentityCheck.objects.filter(person=person, created_at__gte=since).exclude(
-        passed=True
+        status=CheckStatus.PASSED
     )
     if unpassed.count() >= MAX_UNPASSED_PER_HOUR:
         raise _refuse(
@@ -177,12 +158,13 @@ def _audit(check: IdentityCheck, action: str) -> None:
 
 def _conclude(check: IdentityCheck, *, passed: bool) -> IdentityCheck:
     """Record the outcome: row, audit event and client-log entry, in the caller's transaction."""
-    now = timezone.now()
-    check.passed, check.decided_at = passed, now
+    now, outcome = timezone.now(), (CheckStatus.PASSED if passed else CheckStatus.FAILED).value
+    if not check.may_become(outcome):
+        raise _refuse("code", "This check is already decided. Start a new check.")
+    check.status, check.decided_at = outcome, now
     check.valid_until = now + CHECK_VALID if passed else now
-    check.save(update_fields=["passed", "decided_at", "valid_until", "attempts"])
-    _audit(check, "passed" if passed else "failed")
-    outcome = "passed" if passed else "failed"
+    check.save(update_fields=["status", "decided_at", "valid_until", "attempts"])
+    _audit(check, outcome)
     log_client_event(
         customer=check.person.customer,
         event=ClientLogEvent.IDENTITY_CHECKED,
@@ -227,28 +209,25 @@ def code_digest(check: IdentityCheck, code: str) -> str:
 
 
 def _send_code(check: IdentityCheck, code: str) -> None:
-    person = check.person
+    """Queue the code to what is on record, in the check's transaction (checked methods only)."""
+    person, minutes = check.person, CODE_VALID.seconds // 60
     if check.method == CheckMethod.EMAIL_CODE:
         queue_email(
-            to=str(person.email),
+            to=on_record(person.email),
             subject="Your identity check code",
             template=CODE_TEMPLATE,
-            context={"code": code, "minutes": str(CODE_VALID.seconds // 60)},
+            context={"code": code, "minutes": str(minutes)},
         )
         return
-    sender = phone_sender()
-    if sender is None:  # checked by _require_method; kept for a sender removed meanwhile
-        raise _refuse("method", "No text-message gateway is configured.")
-    minutes = CODE_VALID.seconds // 60
     text = f"Your identity check code is {code}. It is valid for {minutes} minutes."
-    to = str(person.phone)
-    transaction.on_commit(lambda: sender(to=to, text=text))
+    queue_text(to=on_record(person.phone), text=text, valid_until=check.valid_until)
 
 
 def _supersede_pending(staff: User, person: Person) -> None:
     """A new code makes any earlier one worthless: one live code per staff member and person."""
-    IdentityCheck.objects.filter(staff=staff, person=person, passed__isnull=True).update(
-        valid_until=timezone.now()
+    now = timezone.now()
+    IdentityCheck.objects.filter(staff=staff, person=person, status=CheckStatus.PENDING).update(
+        status=CheckStatus.EXPIRED, decided_at=now, valid_until=now
     )
 
 
@@ -281,14 +260,15 @@ def _locked(check: IdentityCheck) -> IdentityCheck:
 def decide_identity_check(*, check: IdentityCheck, staff: User, code: str) -> IdentityCheck:
     """Compare the code the caller read back. Wrong codes count; the fifth one fails the check.
 
-    Returns the check: ``passed`` is True, False (failed: expired or out of attempts), or None
-    (a wrong code with attempts left, see ``attempts``).
+    Returns the check: ``status`` is passed, failed (expired or out of attempts), or still
+    pending (a wrong code with attempts left, see ``attempts``). A check already decided, or
+    cancelled by a newer code, is refused with a ValidationError.
     """
     if check.staff_id != staff.pk:
         raise _refuse("code", "This check was started by another staff member.")
     with transaction.atomic():
         check = _locked(check)
-        if check.passed is not None or check.method not in CODE_METHODS:
+        if check.is_decided or check.method not in CODE_METHODS:
             raise _refuse("code", "This check is already decided. Start a new check.")
         if check.valid_until is None or check.valid_until <= timezone.now():
             return _conclude(check, passed=False)

@@ -4,7 +4,9 @@ Staff roles are Django groups named after :class:`StaffRole`; what each role may
 data for comes from the policy profile's ``[roles]`` table, so the operator decides, not the
 code. Every view of a customer's personal data goes to the access log (SEC-5), and on a
 telephone or ticket channel a person's details stay hidden until the staff member has recorded a
-passed identity check (CTL-6, :mod:`clientvault.accounts.services.identity`).
+passed identity check (CTL-6, :mod:`clientvault.accounts.services.identity`). Work without a
+caller (the back-office channel) needs a stated :class:`BackOfficeReason`, offered only to roles
+granted the reason's purpose, and recorded with its purpose in every access event.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -36,7 +39,7 @@ from clientvault.accounts.models import (
     User,
 )
 from clientvault.accounts.services.clientlog import log_client_event
-from clientvault.accounts.services.customers import open_account, update_person
+from clientvault.accounts.services.customers import change_status, open_account, update_person
 from clientvault.accounts.services.identity import (
     decide_identity_check,
     has_passed_check,
@@ -46,11 +49,13 @@ from clientvault.accounts.services.identity import (
 )
 from clientvault.accounts.services.reset import send_password_reset
 from clientvault.accounts.validation import clean_phone
-from clientvault.privacy.actors import actor_roles
+from clientvault.privacy.actors import Actor, actor_roles
 from clientvault.privacy.fields import lookup
+from clientvault.privacy.models import PolicyVersion
 from clientvault.privacy.profile import current_profile
-from clientvault.privacy.services.access import record_access
+from clientvault.privacy.services.access import VIEW, record_access
 from clientvault.privacy.services.audit import record_event
+from clientvault.privacy.services.subjects import create_subject
 from clientvault.privacy.taxonomy import Purpose
 
 __all__ = [
@@ -62,9 +67,29 @@ __all__ = [
 ]
 
 # What each part of the back office uses personal data for; a role needs the purpose granted.
+# Account status changes (suspending for an unpaid invoice, closing) are billing work: under
+# the need-to-know profile that is the billing and administrator roles.
 CUSTOMER_PURPOSE = Purpose.SUPPORT
 REPORT_PURPOSE = Purpose.SECURITY
-STATUS_ROLES = (StaffRole.ADMINISTRATOR, StaffRole.BILLING)
+STATUS_PURPOSE = Purpose.BILLING
+RECORD_CHANNELS = frozenset({Channel.TELEPHONE, Channel.TICKET, Channel.STAFF})
+
+
+class BackOfficeReason(models.TextChoices):
+    """Why a staff member opens records with no caller to check (the back-office channel)."""
+
+    BILLING_RUN = "billing_run", "Billing run (invoices, payments, reminders)"
+    PRIVACY_REQUEST = "privacy_request", "Handling a privacy request (access, correction, erasure)"
+    LEGAL_REQUEST = "legal_request", "Handling a legal request (court order, authority)"
+
+
+# The purpose each reason serves: offered only to roles the policy profile grants it. No reason
+# serves support or security, the purposes of the staff who take calls, so they always check.
+BACK_OFFICE_PURPOSES: dict[str, str] = {
+    BackOfficeReason.BILLING_RUN: Purpose.BILLING,
+    BackOfficeReason.PRIVACY_REQUEST: Purpose.LEGAL_OBLIGATION,
+    BackOfficeReason.LEGAL_REQUEST: Purpose.LEGAL_OBLIGATION,
+}
 
 
 # -- roles ------------------------------------------------------------------------------------
@@ -93,6 +118,31 @@ def require_purpose(*, staff: User, purpose: str) -> None:
         "in the policy profile, which this page needs. Ask an administrator if your work "
         "requires it."
     )
+
+
+def back_office_reasons(staff: User) -> list[tuple[str, str]]:
+    """The back-office reasons this staff member's roles may give, as (value, label) choices."""
+    granted = staff_purposes(staff)
+    if CUSTOMER_PURPOSE not in granted:
+        return []
+    return [
+        (v, label) for v, label in BackOfficeReason.choices if BACK_OFFICE_PURPOSES[v] in granted
+    ]
+
+
+def require_back_office_reason(*, staff: User, reason: str) -> str:
+    """The purpose of ``reason``; PermissionDenied unless the staff member's roles may give it."""
+    if reason not in BackOfficeReason.values:
+        raise PermissionDenied(
+            "Back-office work without a caller needs a reason: choose one from the list."
+        )
+    if reason not in dict(back_office_reasons(staff)):
+        label = BackOfficeReason(reason).label
+        raise PermissionDenied(
+            f"Your role may not open records without a caller for “{label}”. Work on the "
+            "telephone or ticket channel, with an identity check."
+        )
+    return BACK_OFFICE_PURPOSES[reason]
 
 
 def _staff_user(username: str) -> User:
@@ -125,6 +175,46 @@ def revoke_staff_role(*, username: str, role: str, actor: Any) -> User:
         user.groups.remove(group)
         record_event(action="staff.role_revoked", actor=actor, obj=user, details={"role": role})
     return user
+
+
+def create_staff_login(
+    *,
+    username: str,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    password: str | None = None,
+    actor: Actor | None,
+) -> User:
+    """A staff login with its own subject, for which its name and e-mail are sealed (audited).
+
+    Without ``password`` it has no usable one: the staff member sets it by a reset link. Roles
+    are given separately (:func:`grant_staff_role`).
+    """
+    user = User(username=username.strip(), email=email.strip(), is_staff=True)
+    user.first_name, user.last_name = first_name.strip(), last_name.strip()
+    _check_new_staff_login(user, password)
+    with transaction.atomic():
+        user.subject = create_subject(actor=actor)
+        user.save()
+        record_event(
+            action="staff.login_created", actor=actor, subject_id=user.subject_id, obj=user
+        )
+    return user
+
+
+def _check_new_staff_login(user: User, password: str | None) -> None:
+    user.full_clean(exclude=["password", "subject"])
+    if User.objects.filter(username__iexact=user.username).exists():
+        raise ValidationError({"username": "Username: another login already has this name."})
+    if password is None:
+        user.set_unusable_password()
+        return
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from None
+    user.set_password(password)
 
 
 # -- search -----------------------------------------------------------------------------------
@@ -229,24 +319,36 @@ def _label(person: Person, position: int) -> str:
     return "Account owner" if person.is_owner else f"Authorised user {position}"
 
 
-def view_customer(*, staff: User, customer: Customer, channel: str) -> CustomerRecord:
-    """A customer record as this staff member may see it now; each reveal is access-logged."""
+def view_customer(
+    *, staff: User, customer: Customer, channel: str, reason: str = ""
+) -> CustomerRecord:
+    """A customer record as this staff member may see it now; each reveal is access-logged.
+
+    On the telephone or a ticket a person is revealed only after a passed check. Back-office
+    work (``Channel.STAFF``) reveals everyone, but only for a ``reason`` the staff member's roles
+    may give (:func:`back_office_reasons`); the reason and its purpose go into each access event.
+    """
     require_purpose(staff=staff, purpose=CUSTOMER_PURPOSE)
+    if channel not in RECORD_CHANNELS:
+        raise ValidationError({"channel": "Choose the telephone, a ticket or back-office work."})
     gated = needs_check(channel)
+    purpose = CUSTOMER_PURPOSE if gated else require_back_office_reason(staff=staff, reason=reason)
     people: list[PersonOnRecord] = []
     with transaction.atomic():
         for position, person in enumerate(customer.people.order_by("-role", "created_at")):
             check = passed_check(staff=staff, person=person) if gated else None
             revealed = not gated or check is not None
             if revealed:
-                record_access(
-                    actor=staff,
-                    subject_id=person.subject_id,
-                    purpose=CUSTOMER_PURPOSE,
-                    what=f"customer.person:{channel}",
-                )
+                _log_view(staff, person, channel, purpose, "" if gated else reason)
             people.append(PersonOnRecord(person, revealed, check, _label(person, position)))
     return CustomerRecord(customer, channel, gated, people)
+
+
+def _log_view(staff: User, person: Person, channel: str, purpose: str, reason: str) -> None:
+    details = {"what": f"customer.person:{channel}"} | ({"reason": reason} if reason else {})
+    record_event(
+        action=VIEW, actor=staff, subject_id=person.subject_id, purpose=purpose, details=details
+    )
 
 
 def actor_names(refs: Iterable[str]) -> dict[str, str]:
@@ -275,10 +377,16 @@ def _new_username() -> str:
 
 
 def open_account_by_telephone(
-    *, staff: User, kind: str, details: Mapping[str, Any], organisation_name: str = ""
+    *,
+    staff: User,
+    kind: str,
+    details: Mapping[str, Any],
+    policy_version: PolicyVersion,
+    organisation_name: str = "",
 ) -> Customer:
     """Open an account for a caller: a generated username, no usable password, and a link to
-    set one sent to the e-mail given. The record shows the staff member and the channel."""
+    set one sent to the e-mail given. The record shows the staff member and the channel, and
+    the caller's acceptance of ``policy_version`` is recorded as taken by staff (POL-2)."""
     require_purpose(staff=staff, purpose=CUSTOMER_PURPOSE)
     if kind == CustomerKind.ORGANISATION and not organisation_name.strip():
         raise ValidationError(
@@ -294,6 +402,7 @@ def open_account_by_telephone(
             actor=staff,
             organisation_name=organisation_name,
             activity=PHONE_INTAKE,
+            policy_version=policy_version,
         )
         owner = customer.people.select_related("user").get()
         user = owner.user
@@ -394,3 +503,16 @@ def view_report(*, staff: User, report: UnauthorisedUseReport) -> UnauthorisedUs
         what="unauthorised_use_report",
     )
     return report
+
+
+# -- account status ---------------------------------------------------------------------------
+
+
+def may_change_status(staff: User) -> bool:
+    return STATUS_PURPOSE in staff_purposes(staff)
+
+
+def change_status_by_staff(*, staff: User, customer: Customer, to: str, reason: str) -> Customer:
+    """Move the account along its status workflow for a staff member with the status purpose."""
+    require_purpose(staff=staff, purpose=STATUS_PURPOSE)
+    return change_status(customer=customer, to=to, actor=staff, reason=reason)

@@ -1,7 +1,9 @@
 """The staff back office: search, customer record, identity check, intake, reset, reports.
 
 Every view is behind ``staff_required`` (staff, second factor passed, a staff role); a role
-without the purpose a page needs gets a 403 page that says which purpose is missing. Searches
+without the purpose a page needs gets a 403 page that says which purpose is missing, and the
+navigation (``STAFF_PAGES``) shows a role only the pages it may open. ``/staff/`` is customer
+search, or, for a role without the support purpose, a page listing that role's work. Searches
 are posted, never put in a URL, and only the matching account numbers are kept in the session
 for paging, so personal data stays out of URLs, server logs and browser history.
 """
@@ -21,7 +23,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from clientvault.accounts.access import View, staff_required
+from clientvault.accounts.activities import LABELS
 from clientvault.accounts.forms.staff import (
+    CALLER_CHANNELS,
     CHANNEL_CHOICES,
     ChannelForm,
     CodeForm,
@@ -39,8 +43,10 @@ from clientvault.accounts.forms.staff import (
 from clientvault.accounts.models import (
     Channel,
     CheckMethod,
+    CheckStatus,
     Customer,
     CustomerStatusChange,
+    IdentityCheck,
     Person,
     ProfileChange,
     ReportStatus,
@@ -49,28 +55,35 @@ from clientvault.accounts.models import (
     User,
 )
 from clientvault.accounts.services import identity
-from clientvault.accounts.services.customers import change_status
 from clientvault.accounts.services.staff import (
     CUSTOMER_PURPOSE,
     REPORT_PURPOSE,
-    STATUS_ROLES,
+    STATUS_PURPOSE,
+    BackOfficeReason,
     actor_names,
+    back_office_reasons,
+    change_status_by_staff,
     handle_report,
+    may_change_status,
     open_account_by_telephone,
     query_kind,
     require_purpose,
     reset_password_by_ticket,
     search_customers,
+    staff_purposes,
     update_person_by_telephone,
     view_customer,
     view_person_for_update,
     view_report,
 )
-from clientvault.privacy.actors import actor_roles
+from clientvault.accounts.views.staff_pages import pages_for
+from clientvault.privacy.services.policy import publish_policy
+from clientvault.privacy.taxonomy import Purpose
 
 P = ParamSpec("P")
 PAGE_SIZE = 25
 CHANNEL_KEY = "staff_channel"
+REASON_KEY = "staff_reason"
 SEARCH_KEY = "staff_search"
 KIND_LABELS = {
     "number": "account number",
@@ -123,13 +136,34 @@ def staff_user(request: HttpRequest) -> User:
     return user
 
 
-def current_channel(request: HttpRequest) -> str:
-    """The channel the staff member works on: chosen with ?channel=, kept in the session."""
-    chosen = request.GET.get("channel", "")
-    if chosen in dict(CHANNEL_CHOICES):
-        request.session[CHANNEL_KEY] = chosen
+def choose_channel(request: HttpRequest, staff: User) -> ChannelForm:
+    """The channel form; a valid ``?channel=`` (and back-office ``&reason=``) is kept in the
+    session, an invalid one leaves the session as it was and shows why."""
+    reasons = back_office_reasons(staff)
+    if "channel" not in request.GET:
+        channel, reason = current_work(request)
+        return ChannelForm(initial={"channel": channel, "reason": reason}, reasons=reasons)
+    form = ChannelForm(request.GET, reasons=reasons)
+    if form.is_valid():
+        request.session[CHANNEL_KEY] = form.cleaned_data["channel"]
+        request.session[REASON_KEY] = form.cleaned_data.get("reason", "")
+    return form
+
+
+def current_work(request: HttpRequest) -> tuple[str, str]:
+    """The channel kept in the session and, for back-office work, its reason: the telephone
+    unless the staff member's roles (now) allow that reason."""
     channel = str(request.session.get(CHANNEL_KEY, Channel.TELEPHONE))
-    return channel if channel in dict(CHANNEL_CHOICES) else Channel.TELEPHONE
+    reason = str(request.session.get(REASON_KEY, ""))
+    if channel == Channel.STAFF:
+        if reason in dict(back_office_reasons(staff_user(request))):
+            return channel, reason
+        return Channel.TELEPHONE, ""
+    return (channel, "") if channel in dict(CALLER_CHANNELS) else (Channel.TELEPHONE, "")
+
+
+def current_channel(request: HttpRequest) -> str:
+    return current_work(request)[0]
 
 
 def paginate(
@@ -149,9 +183,14 @@ def person_or_404(pk: Any) -> Person:
 # -- search -----------------------------------------------------------------------------------
 
 
-@staff_page(purpose=CUSTOMER_PURPOSE)
+@staff_page()
 @require_http_methods(["GET", "POST"])
 def search(request: HttpRequest) -> HttpResponse:
+    staff = staff_user(request)
+    if CUSTOMER_PURPOSE not in staff_purposes(staff):
+        if request.method == "POST":
+            require_purpose(staff=staff, purpose=CUSTOMER_PURPOSE)
+        return _work_page(request, staff)
     if request.method == "POST":
         return _post_search(request)
     found: dict[str, Any] | None = request.session.get(SEARCH_KEY)
@@ -195,6 +234,16 @@ def _search_page(
     return render(request, "accounts/staff/search.html", context)
 
 
+def _work_page(request: HttpRequest, staff: User) -> HttpResponse:
+    """``/staff/`` for a role without customer search: what the role can do here instead."""
+    context = {
+        "pages": [page for page in pages_for(staff) if page.purpose],
+        "search_purpose": Purpose(CUSTOMER_PURPOSE).label,
+        "may_change_status": may_change_status(staff),
+    }
+    return render(request, "accounts/staff/work.html", context)
+
+
 # -- the customer record ----------------------------------------------------------------------
 
 
@@ -202,26 +251,30 @@ def _search_page(
 @require_http_methods(["GET"])
 def customer(request: HttpRequest, number: str) -> HttpResponse:
     account = get_object_or_404(Customer, number=number)
-    channel = current_channel(request)
     staff = staff_user(request)
+    channel_form = choose_channel(request, staff)
+    channel, reason = current_work(request)
     context = {
-        "record": view_customer(staff=staff, customer=account, channel=channel),
+        "record": view_customer(staff=staff, customer=account, channel=channel, reason=reason),
         "customer": account,
-        "channel_form": ChannelForm(initial={"channel": channel}),
+        "channel_form": channel_form,
+        "reason_label": BackOfficeReason(reason).label if reason else "",
         "reports": account.reports.all()[:PAGE_SIZE],
         "log": paginate(request, account.log.select_related("person").all()),
-        "may_change_status": bool(actor_roles(staff) & set(STATUS_ROLES)),
+        "may_change_status": may_change_status(staff),
     }
     return render(request, "accounts/staff/customer.html", context | _histories(account))
 
 
-def _histories(account: Customer) -> dict[str, list[tuple[Any, str]]]:
-    """The newest status and profile changes, each with who made it (staff by username)."""
+def _histories(account: Customer) -> dict[str, list[Any]]:
+    """The newest status and profile changes, each with who made it (staff by username); a
+    profile change also with its field's label."""
     statuses = list(CustomerStatusChange.objects.filter(customer=account)[:PAGE_SIZE])
     changes = list(ProfileChange.objects.filter(person__customer=account)[:PAGE_SIZE])
     refs = {s.actor_id for s in statuses} | {c.actor_id for c in changes}
     names = actor_names(refs - {""})
-    return {"statuses": named(statuses, names), "changes": named(changes, names)}
+    labelled = [(c, who, LABELS.get(c.field, c.field)) for c, who in named(changes, names)]
+    return {"statuses": named(statuses, names), "changes": labelled}
 
 
 # -- identity check (CTL-6) -------------------------------------------------------------------
@@ -242,8 +295,10 @@ def identity_check(request: HttpRequest, pk: Any) -> HttpResponse:
         response = handler(request, staff, person, channel, forms)
         if response is not None:
             return response
-    context = _check_context(staff, person, channel) | forms
-    return render(request, "accounts/staff/identity_check.html", context)
+    context = _check_context(staff, person, channel)
+    if context["pending"] is not None and not forms["code_form"].is_bound:
+        forms["code_form"] = CodeForm(initial={"check": context["pending"].pk})
+    return render(request, "accounts/staff/identity_check.html", context | forms)
 
 
 def _check_context(staff: User, person: Person, channel: str) -> dict[str, Any]:
@@ -295,7 +350,9 @@ def _check_answer(
     except ValidationError as error:
         add_service_errors(form, error)
         return None
-    return _passed(request, person) if check.passed else _failed(request, person)
+    return (
+        _passed(request, person) if check.status == CheckStatus.PASSED else _failed(request, person)
+    )
 
 
 def _send_code(
@@ -322,20 +379,35 @@ def _check_code(
 ) -> HttpResponse | None:
     form = CodeForm(request.POST)
     forms["code_form"] = form
-    pending = identity.pending_check(staff=staff, person=person)
+    pending = _submitted_check(staff, person, str(form.data.get("check", "")))
     if pending is None:
         messages.error(request, "There is no code waiting: send a new code.")
         return redirect("accounts:staff_identity_check", pk=person.pk)
     if not form.is_valid():
         return None
-    check = identity.decide_identity_check(
-        check=pending, staff=staff, code=form.cleaned_data["code"]
-    )
-    if check.passed is None:
+    try:
+        check = identity.decide_identity_check(
+            check=pending, staff=staff, code=form.cleaned_data["code"]
+        )
+    except ValidationError as error:  # decided meanwhile, e.g. by a second submit
+        messages.error(request, " ".join(error.messages))
+        return redirect("accounts:staff_identity_check", pk=person.pk)
+    if check.status == CheckStatus.PENDING:
         left = identity.MAX_ATTEMPTS - check.attempts
         form.add_error("code", f"That code is not right. {left} attempt(s) left.")
         return None
-    return _passed(request, person) if check.passed else _failed(request, person)
+    return (
+        _passed(request, person) if check.status == CheckStatus.PASSED else _failed(request, person)
+    )
+
+
+def _submitted_check(staff: User, person: Person, check_id: str) -> IdentityCheck | None:
+    """The code check the form was shown for (so a second submit finds it decided), or the
+    one pending now when the form names none."""
+    if not check_id.isdigit():
+        return identity.pending_check(staff=staff, person=person)
+    checks = IdentityCheck.objects.filter(staff=staff, person=person)
+    return checks.filter(pk=int(check_id), method__in=identity.CODE_METHODS).first()
 
 
 CHECK_ACTIONS: dict[str, CheckAction] = {
@@ -351,13 +423,14 @@ CHECK_ACTIONS: dict[str, CheckAction] = {
 @staff_page(purpose=CUSTOMER_PURPOSE)
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest) -> HttpResponse:
-    form = IntakeForm(request.POST or None)
+    form = IntakeForm(request.POST or None, policy=publish_policy())
     if request.method == "POST" and form.is_valid():
         try:
             account = open_account_by_telephone(
                 staff=staff_user(request),
                 kind=form.cleaned_data["kind"],
                 details=form.details(),
+                policy_version=form.policy,
                 organisation_name=form.cleaned_data.get("organisation_name") or "",
             )
         except ValidationError as error:
@@ -369,7 +442,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                 "was sent to the e-mail address given.",
             )
             return redirect("accounts:staff_customer", number=account.number)
-    return render(request, "accounts/staff/intake.html", {"form": form})
+    return render(request, "accounts/staff/intake.html", {"form": form, "policy": form.policy})
 
 
 @staff_page(purpose=CUSTOMER_PURPOSE)
@@ -486,17 +559,17 @@ def report(request: HttpRequest, pk: Any) -> HttpResponse:
 # -- account status ---------------------------------------------------------------------------
 
 
-@staff_page(*STATUS_ROLES)
+@staff_page(purpose=STATUS_PURPOSE)
 @require_http_methods(["GET", "POST"])
 def status(request: HttpRequest, number: str) -> HttpResponse:
     account = get_object_or_404(Customer, number=number)
     form = StatusForm(request.POST or None, current=account.status)
     if request.method == "POST" and form.is_valid():
         try:
-            change_status(
+            change_status_by_staff(
+                staff=staff_user(request),
                 customer=account,
                 to=form.cleaned_data["status"],
-                actor=staff_user(request),
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:

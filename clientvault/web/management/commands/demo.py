@@ -13,16 +13,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--logins", action="store_true", help="print the demo logins")
-        parser.add_argument("--force", action="store_true", help="load demo data even with DEBUG=0")
+        parser.add_argument(
+            "--force", action="store_true", help="load or print the demo even with DEBUG=0"
+        )
 
     def handle(self, *args: Any, logins_only: bool = False, **options: Any) -> None:
         if options["logins"]:
+            self._refuse_in_production(options, "print demo logins and second factors")
             self._print_logins()
             return
-        if not settings.DEBUG and not options["force"]:
-            raise CommandError("refusing to load demo data with DEBUG=0 (use --force)")
+        self._refuse_in_production(options, "load demo data")
         load_demo()
         self.stdout.write("Demo data is loaded.")
+
+    def _refuse_in_production(self, options: dict[str, Any], what: str) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(f"refusing to {what} with DEBUG=0 (use --force)")
 
     def _print_logins(self) -> None:
         for line in login_lines():

@@ -1,0 +1,93 @@
+"""Outgoing text messages (SMS), queued as a background job in the caller's transaction.
+
+``queue_text`` seals the number and the text with the e-mail sealing of
+:mod:`clientvault.accounts.mail` and enqueues :func:`clientvault.accounts.tasks.send_text`, so
+the job table never holds a number or a code in clear and nothing is sent unless the
+transaction that queued it commits. The worker POSTs ``{"to": "+E164", "text": "..."}`` as JSON
+to the gateway named by ``CLIENTVAULT_SMS_URL``, with ``Authorization: Bearer
+CLIENTVAULT_SMS_TOKEN`` when a token is set. Without a URL, development (``DEBUG``) writes the
+message to the worker's console with the number masked, and in production no text is offered.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import urllib.error
+import urllib.request
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from clientvault.accounts.mail import new_message_id, seal_message
+
+GATEWAY_TIMEOUT = 10  # seconds
+# When a failed text is tried again; a code outlives none of these by much, so three suffice.
+RETRY_DELAYS = (timedelta(seconds=30), timedelta(minutes=1), timedelta(minutes=2))
+
+
+class GatewayError(Exception):
+    """The SMS gateway refused the message or did not answer. The message never names the
+    number, the text or the gateway's address."""
+
+
+def texts_available() -> bool:
+    """Whether a text message can be sent: a gateway is configured, or this is development."""
+    return bool(settings.CLIENTVAULT_SMS_URL) or bool(settings.DEBUG)
+
+
+def queue_text(*, to: str, text: str, valid_until: datetime | None = None) -> None:
+    """Enqueue one text to ``to`` (E.164); ``valid_until``: not worth sending after that."""
+    from clientvault.accounts.tasks import send_text  # the task module imports this one
+
+    message: dict[str, object] = {"id": new_message_id(), "to": to, "text": text}
+    if valid_until is not None:
+        message["valid_until"] = valid_until.isoformat()
+    send_text.enqueue(sealed=seal_message(message))
+
+
+def is_stale(message: dict[str, object]) -> bool:
+    """Whether the text's content (a code) expired before the worker got to it."""
+    until = message.get("valid_until")
+    if not isinstance(until, str):
+        return False
+    return datetime.fromisoformat(until) <= timezone.now()
+
+
+def mask_phone(number: str) -> str:
+    """``+44•••••••018``: enough to tell numbers apart in a console, not enough to dial."""
+    digits = number.strip()
+    if len(digits) <= 6:
+        return "•" * len(digits)
+    return digits[:3] + "•" * (len(digits) - 6) + digits[-3:]
+
+
+def post_to_gateway(*, url: str, token: str, to: str, text: str) -> None:
+    """POST one message as JSON; GatewayError unless the gateway answers 2xx."""
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    body = json.dumps({"to": to, "text": text}).encode()
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=GATEWAY_TIMEOUT) as response:  # noqa: S310
+            status = int(response.status)
+    except urllib.error.HTTPError as error:
+        raise GatewayError(f"the SMS gateway answered HTTP {error.code}") from None
+    except (OSError, ValueError):  # URLError, refused, timed out, malformed answer
+        raise GatewayError("the SMS gateway could not be reached") from None
+    if not 200 <= status < 300:
+        raise GatewayError(f"the SMS gateway answered HTTP {status}")
+
+
+def send_text_message(message: dict[str, object]) -> None:
+    """Hand one opened message to the gateway (the worker calls this)."""
+    to, text = str(message["to"]), str(message["text"])
+    url = str(settings.CLIENTVAULT_SMS_URL)
+    if url:
+        post_to_gateway(url=url, token=str(settings.CLIENTVAULT_SMS_TOKEN), to=to, text=text)
+    elif settings.DEBUG:
+        sys.stderr.write(f"[text message to {mask_phone(to)}] {text}\n")
+    else:
+        raise GatewayError("no SMS gateway is configured (set CLIENTVAULT_SMS_URL)")

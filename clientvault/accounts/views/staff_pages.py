@@ -1,0 +1,63 @@
+"""The back-office navigation: each page with the purpose that opens it (see
+``clientvault.accounts.views.staff``); a staff member's roles see only what they may open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from clientvault.accounts.models import User
+from clientvault.accounts.services.staff import CUSTOMER_PURPOSE, REPORT_PURPOSE, staff_purposes
+
+
+@dataclass(frozen=True)
+class StaffPage:
+    """A page in the back-office navigation, shown to roles granted its purpose."""
+
+    url_name: str
+    label: str
+    purpose: str
+    summary: str
+    covers: frozenset[str] = frozenset()  # the pages reached from it (highlight this item)
+
+
+STAFF_PAGES = (
+    StaffPage(
+        "staff_search",
+        "Customers",
+        CUSTOMER_PURPOSE,
+        "Find an account by e-mail, telephone, name or number; open its record, check a "
+        "caller's identity, change details for them or send a password reset link.",
+        frozenset(
+            {
+                "staff_customer",
+                "staff_status",
+                "staff_identity_check",
+                "staff_intake_update",
+                "staff_reset_password",
+            }
+        ),
+    ),
+    StaffPage(
+        "staff_intake",
+        "Telephone intake",
+        CUSTOMER_PURPOSE,
+        "Open an account for a caller; they set their password by a link sent to their e-mail.",
+    ),
+    StaffPage(
+        "staff_reports",
+        "Unauthorised-use reports",
+        REPORT_PURPOSE,
+        "Read the reports customers make of unauthorised use, and acknowledge and resolve them.",
+        frozenset({"staff_report"}),
+    ),
+)
+WORK_PAGE = StaffPage("staff_search", "Your work", "", "What your role can do here.")
+
+
+def pages_for(staff: User) -> list[StaffPage]:
+    """The navigation for this staff member: the pages their roles' purposes open."""
+    granted = staff_purposes(staff)
+    pages = [page for page in STAFF_PAGES if page.purpose in granted]
+    if pages and CUSTOMER_PURPOSE not in granted:
+        pages.insert(0, WORK_PAGE)
+    return pages
