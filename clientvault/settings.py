@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import dj_email_url
@@ -32,6 +33,9 @@ try:
     _policy = env_str("CLIENTVAULT_POLICY", "")
     SESSION_IDLE_SECONDS = env_int("CLIENTVAULT_SESSION_IDLE_SECONDS", 30 * 60)
     _site_url = env_str("CLIENTVAULT_SITE_URL", "")
+    CLIENTVAULT_TRUSTED_PROXIES = env_int("CLIENTVAULT_TRUSTED_PROXIES", 0)
+    _sms_url = env_str("CLIENTVAULT_SMS_URL", "").strip()
+    CLIENTVAULT_SMS_TOKEN = env_str("CLIENTVAULT_SMS_TOKEN", "").strip()
 except EnvError as error:
     raise ImproperlyConfigured(str(error)) from None
 
@@ -52,7 +56,8 @@ if _secret is None:
 SECRET_KEY = _secret
 
 # The master key ring. In production it comes from CLIENTVAULT_MASTER_KEY (the key ring text)
-# or CLIENTVAULT_MASTER_KEY_FILE; in development a key file is generated under var/.
+# or CLIENTVAULT_MASTER_KEY_FILE; in development a key file is generated under var/. The privacy
+# app reads and parses it at start-up (PrivacyConfig.ready), so a bad one stops every process.
 if _master_key:
     CLIENTVAULT_MASTER_KEY_FILE: Path | None = None
     CLIENTVAULT_MASTER_KEY = _master_key
@@ -235,6 +240,33 @@ AXES_LOCKOUT_CALLABLE = "clientvault.accounts.views.auth.locked_out"
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins are recorded in LoginEvent, with the IP address sealed
 AXES_VERBOSE = False
 
+
+# The client's address, for axes and clientvault's own throttles, login history and sessions
+# alike (django-ipware; clientvault.accounts.throttle.client_ip). Behind
+# CLIENTVAULT_TRUSTED_PROXIES reverse proxies, each appending the address it was reached from
+# to X-Forwarded-For, the client is the N-th entry from the right; what the client itself put
+# further left is never read, and a request with too short a header has an unknown address.
+# With 0 (no proxy) X-Forwarded-For is ignored and REMOTE_ADDR is the client.
+def client_address_settings(trusted_proxies: int) -> dict[str, object]:
+    """django-ipware's settings (as axes names them) for that many trusted reverse proxies."""
+    if trusted_proxies < 0:
+        raise ImproperlyConfigured("CLIENTVAULT_TRUSTED_PROXIES must be 0 or more")
+    behind = trusted_proxies > 0
+    return {
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": (
+            ("HTTP_X_FORWARDED_FOR",) if behind else ("REMOTE_ADDR",)
+        ),
+        # ipware counts the proxies named in the header: all but the one that connects to us.
+        "AXES_IPWARE_PROXY_COUNT": trusted_proxies - 1 if behind else None,
+        "AXES_IPWARE_PROXY_ORDER": "left-most",
+        "IPWARE_STRICT": False,  # entries the client itself added on the left do not matter
+    }
+
+
+globals().update(client_address_settings(CLIENTVAULT_TRUSTED_PROXIES))
+# Attempts name usernames and IP addresses: they are not shown in /admin/ (see accounts/admin.py).
+AXES_ENABLE_ADMIN = False
+
 # Absolute links in e-mail (password reset); the first allowed host over HTTPS in production.
 CLIENTVAULT_SITE_URL = (
     _site_url or ("http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0]}")
@@ -251,12 +283,59 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SECURE_REFERRER_POLICY = "same-origin"
 
-# No personal data in application logs: requests are not logged with bodies, and the
-# audit log (not the application log) records what happens to personal data.
+
+def _sms_gateway(url: str) -> str:
+    """CLIENTVAULT_SMS_URL: empty (no texts; the console in development) or an http(s) URL.
+
+    Outside development the gateway must be HTTPS, unless it listens on this machine.
+    """
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ImproperlyConfigured(
+            "CLIENTVAULT_SMS_URL must be an http:// or https:// URL of the SMS gateway"
+        )
+    if parts.scheme == "http" and not DEBUG and parts.hostname not in ("127.0.0.1", "localhost"):
+        raise ImproperlyConfigured("CLIENTVAULT_SMS_URL must use https:// when DEBUG=0")
+    return url
+
+
+# Text messages (identity-check codes): the worker POSTs {"to", "text"} as JSON to this URL.
+CLIENTVAULT_SMS_URL = _sms_gateway(_sms_url)
+
+# No personal data in application logs: requests are not logged with bodies, request paths are
+# logged as their URL pattern (account numbers, ids and tokens left out, see
+# clientvault/web/logging.py), and the audit log records what happens to personal data.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"route_only": {"()": "clientvault.web.logging.RouteOnlyFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {
+            "level": "INFO",
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+        },
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"django_tasks": {"level": "WARNING"}, "django_tasks_db": {"level": "WARNING"}},
+    "loggers": {
+        "django.request": {"filters": ["route_only"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["route_only"],
+        },
+        "django_tasks": {"level": "WARNING"},
+        "django_tasks_db": {"level": "WARNING"},
+    },
 }

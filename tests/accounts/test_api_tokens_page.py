@@ -1,4 +1,7 @@
-"""The API tokens page: list, create (shown once, never cached or kept), revoke."""
+"""The API tokens page: list, create (shown once, never cached or kept, after the password is
+typed again), revoke."""
+
+import time
 
 import pytest
 from django.test import Client
@@ -6,6 +9,7 @@ from django.urls import reverse
 
 from clientvault.accounts.models import ApiToken, ClientLogEntry
 from clientvault.accounts.services import authenticate_api_token, create_api_token
+from clientvault.accounts.services.sessions import REAUTH_AT
 from tests.accounts import personas
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
@@ -14,8 +18,14 @@ customer, teammate, outsider = personas.customer, personas.teammate, personas.ou
 TOKENS = reverse("accounts:api_tokens")
 
 
-def client_of(person) -> Client:
-    return personas.sign_in(Client(), person.user)
+def client_of(person, *, typed_password_seconds_ago: float | None = 0) -> Client:
+    """Signed in as ``person``; the password typed that long ago (None: not at all)."""
+    client = personas.sign_in(Client(), person.user)
+    if typed_password_seconds_ago is not None:
+        session = client.session
+        session[REAUTH_AT] = time.time() - typed_password_seconds_ago
+        session.save()
+    return client
 
 
 def revoke_url(token) -> str:
@@ -82,3 +92,19 @@ def test_someone_elses_token_is_not_found(customer, teammate, outsider):
 def test_an_authorised_user_manages_their_own_tokens(teammate):
     response = client_of(teammate).post(TOKENS, {"name": "ci", "expires_in_days": "7"})
     assert authenticate_api_token(response.context["token_text"]) == teammate.user
+
+
+def test_it_asks_for_the_password_again_before_making_a_token(customer):
+    for client in (
+        client_of(customer, typed_password_seconds_ago=None),
+        client_of(customer, typed_password_seconds_ago=6 * 60),
+    ):
+        assert client.get(TOKENS).status_code == 200  # reading the page needs no password
+        response = client.post(TOKENS, {"name": "stolen", "expires_in_days": "365"})
+        assert response.status_code == 302
+        assert response.url == f"{reverse('accounts:reauth')}?next=%2Faccount%2Fapi-tokens"
+    assert not ApiToken.objects.exists()
+    client = client_of(customer, typed_password_seconds_ago=None)
+    client.post(reverse("accounts:reauth"), {"password": personas.PASSWORD, "next": TOKENS})
+    response = client.post(TOKENS, {"name": "deploy", "expires_in_days": "7"})
+    assert authenticate_api_token(response.context["token_text"]) == customer.user

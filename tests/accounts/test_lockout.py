@@ -96,3 +96,21 @@ def test_it_throttles_one_address_trying_many_usernames(customer, monkeypatch):
     assert refused.status_code == 429
     assert "Too many attempts" in refused.content.decode()
     assert attempt(Client(REMOTE_ADDR="198.51.100.2"), "ada", PASSWORD).status_code == 302
+
+
+def test_it_limits_one_username_tried_from_many_addresses_the_same_for_unknown_names(
+    customer, monkeypatch
+):
+    monkeypatch.setattr(throttle, "LOGIN_IDENTIFIER", throttle.Rule("login-id", 3))
+    refusals = {}
+    for name in ("ada", "nobody-at-all"):
+        for n in range(3):  # each from its own address: axes' pair lockout never triggers
+            assert attempt(Client(REMOTE_ADDR=f"203.0.113.{n + 1}"), name).status_code == 200
+        refused = attempt(Client(REMOTE_ADDR="198.51.100.77"), name.upper(), PASSWORD)
+        assert refused.status_code == 429
+        assert "Too many attempts. Please try again in" in refused.content.decode()
+        refusals[name] = visible_text(refused)
+    assert refusals["ada"] == refusals["nobody-at-all"]
+    assert not LoginEvent.objects.filter(user=customer.user, outcome="success").exists()
+    personas.open_test_account(username="otto", details=personas.OUTSIDER_DETAILS)
+    assert attempt(Client(REMOTE_ADDR="203.0.113.1"), "otto", PASSWORD).status_code == 302

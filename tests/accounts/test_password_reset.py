@@ -5,7 +5,6 @@ import json
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
@@ -14,8 +13,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tasks_db.models import DBTaskResult
 
-from clientvault.accounts.models import Channel, ClientLogEntry, UserSession
-from clientvault.accounts.services.reset import send_password_reset
+from clientvault.accounts.models import ApiToken, Channel, ClientLogEntry, UserSession
+from clientvault.accounts.services import authenticate_api_token, create_api_token
+from clientvault.accounts.services.customers import update_person
+from clientvault.accounts.services.reset import ResetTokens, send_password_reset
 from tests.accounts import mailutil, personas
 from tests.accounts.mailutil import deliver_mail, link_in, queued_mail
 from tests.accounts.personas import PASSWORD, make_staff
@@ -48,7 +49,7 @@ def can_sign_in(username, password):
     return response.status_code == 302
 
 
-class OldTokens(PasswordResetTokenGenerator):
+class OldTokens(ResetTokens):
     def _now(self):
         # Django's tokens count naive local seconds; this one was made 61 minutes ago.
         return dt.datetime.now() - dt.timedelta(minutes=61)  # noqa: DTZ005
@@ -86,7 +87,7 @@ def test_a_link_older_than_an_hour_is_refused(customer):
     token = OldTokens().make_token(customer.user)
     response = Client().get(reverse("accounts:password_reset_confirm", args=[uid, token]))
     assert "This link does not work" in response.content.decode()
-    fresh = PasswordResetTokenGenerator().make_token(customer.user)
+    fresh = ResetTokens().make_token(customer.user)
     response = Client().get(reverse("accounts:password_reset_confirm", args=[uid, fresh]))
     assert response.status_code == 302
 
@@ -146,7 +147,7 @@ def test_a_reset_signs_out_every_session(customer, smtp_server):
 
 def test_it_refuses_a_weak_new_password_naming_the_field(customer):
     uid = urlsafe_base64_encode(force_bytes(customer.user.pk))
-    token = PasswordResetTokenGenerator().make_token(customer.user)
+    token = ResetTokens().make_token(customer.user)
     client = Client()
     opened = client.get(reverse("accounts:password_reset_confirm", args=[uid, token]))
     response = client.post(opened["Location"], {"new_password1": "abc", "new_password2": "abc"})
@@ -178,3 +179,33 @@ def test_the_worker_delivers_the_reset_mail(customer, smtp_server):
     ask(Client(), "ada")
     call_command("worker", "--batch", "--no-startup-delay", verbosity=0)
     assert "/password-reset/" in link_in(smtp_server.wait_for("ada@example.com"))
+
+
+def test_it_refuses_a_link_once_the_address_changes(customer, smtp_server):
+    ask(Client(), "ada")
+    deliver_mail()
+    link = link_in(smtp_server.wait_for("ada@example.com"))
+    update_person(
+        person=customer,
+        changes={"email": "ada.new@example.org"},
+        actor=customer.user,
+        channel=Channel.ONLINE,
+    )
+    response = set_password(Client(), link)
+    assert "This link does not work" in response.content.decode()
+    assert can_sign_in("ada", PASSWORD)
+
+
+def test_it_revokes_every_api_token_on_reset_and_says_so(customer, smtp_server):
+    _, raw = create_api_token(user=customer.user, name="made with a stolen session")
+    create_api_token(user=customer.user, name="another")
+    ask(Client(), "ada")
+    deliver_mail()
+    client = Client()
+    response = set_password(client, link_in(smtp_server.wait_for("ada@example.com")))
+    assert authenticate_api_token(raw) is None
+    assert not ApiToken.objects.filter(revoked_at__isnull=True).exists()
+    shown = client.get(response["Location"]).content.decode()
+    assert "2 API tokens revoked." in shown
+    entry = ClientLogEntry.objects.get(event="api_token_revoked")
+    assert entry.detail == "2 tokens revoked: password reset"

@@ -8,11 +8,13 @@ from django.urls import reverse
 
 from clientvault.accounts.models import Person, ProfileChange
 from clientvault.accounts.services.sessions import REAUTH_AT
-from tests.accounts import personas
+from tests.accounts import mailutil, personas
+from tests.accounts.mailutil import body, deliver_mail
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 
 customer, outsider = personas.customer, personas.outsider
+smtp_server = mailutil.smtp_server
 EMAIL = reverse("accounts:profile_email")
 
 
@@ -57,3 +59,14 @@ def test_it_refuses_an_address_another_person_uses(customer, outsider):
 def test_an_empty_address_is_refused_naming_the_field(customer):
     response = confirmed(customer).post(EMAIL, {"email": ""})
     assert response.context["form"].errors["email"] == ["New e-mail address is required."]
+
+
+def test_it_tells_the_old_address_without_a_link(customer, smtp_server):
+    confirmed(customer).post(EMAIL, {"email": "ada.new@example.org"})
+    assert deliver_mail() == 1
+    notice = smtp_server.wait_for("ada@example.com")
+    assert notice["Subject"] == "Your e-mail address was changed"
+    text = body(notice)
+    assert "http" not in text
+    assert "ada.new@example.org" not in text  # the new address is not given away
+    assert not smtp_server.to("ada.new@example.org")

@@ -8,7 +8,16 @@ from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clientvault.accounts.models import ClientLogEntry, UnauthorisedUseReport, UserSession
+from clientvault.accounts.models import (
+    ApiToken,
+    ClientLogEntry,
+    Invitation,
+    Permission,
+    UnauthorisedUseReport,
+    UserSession,
+)
+from clientvault.accounts.services import authenticate_api_token
+from clientvault.accounts.services.people import invite_user
 from clientvault.accounts.services.security import report_unauthorised_use
 from clientvault.privacy.models import AuditEvent
 from tests.accounts import mailutil, personas
@@ -76,5 +85,41 @@ def test_the_service_counts_what_it_did(customer):
     signed_in(), signed_in()
     report = report_unauthorised_use(person=customer, description="", actor=customer.user)
     event = AuditEvent.objects.get(action="unauthorised_use.reported")
-    assert event.details == {"sessions_ended": 2, "reset_sent": True}
+    assert event.details == {
+        "sessions_ended": 2,
+        "tokens_revoked": 0,
+        "invitations_withdrawn": 0,
+        "reset_sent": True,
+    }
     assert report.subject_id == customer.subject_id
+
+
+def test_it_revokes_tokens_a_stolen_session_made_and_withdraws_invitations(customer):
+    thief = signed_in()  # a session that typed the password: it may make a token
+    made = thief.post(
+        reverse("accounts:api_tokens"), {"name": "backdoor", "expires_in_days": "365"}
+    )
+    raw = made.context["token_text"]
+    assert authenticate_api_token(raw) == customer.user
+    account = customer.customer
+    invite_user(customer=account, email="crook@example.net", permissions=[], actor=customer.user)
+    colleague = personas.add_authorised_user(
+        customer, username="carol", email="carol@example.com", permissions=[Permission.CONTACTS]
+    )
+    by_colleague = invite_user(
+        customer=account, email="helper@example.org", permissions=[], actor=colleague.user
+    )
+    response = signed_in().post(REPORT, {"description": "not me", "confirm": "on"}, follow=True)
+    assert authenticate_api_token(raw) is None
+    assert not ApiToken.objects.filter(revoked_at__isnull=True).exists()
+    assert Invitation.objects.get(invited_by=customer.user).revoked_at is not None
+    by_colleague.refresh_from_db()
+    assert by_colleague.revoked_at is None  # only what the reported login sent
+    page = response.content.decode()
+    assert "revoked every API token of your login" in page
+    assert "withdrawn any invitations you sent" in page
+    events = list(ClientLogEntry.objects.values_list("event", "detail"))
+    assert ("api_token_revoked", "1 token revoked: unauthorised use reported") in events
+    assert ("invitation_withdrawn", "") in events
+    report = AuditEvent.objects.get(action="unauthorised_use.reported")
+    assert (report.details["tokens_revoked"], report.details["invitations_withdrawn"]) == (1, 1)

@@ -10,6 +10,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clientvault.accounts.models import ClientLogEntry, LoginEvent, UserSession
+from clientvault.accounts.services import authenticate_api_token, create_api_token
 from clientvault.accounts.services.sessions import REAUTH_AT
 from tests.accounts import mailutil, personas
 from tests.accounts.mailutil import deliver_mail
@@ -115,6 +116,16 @@ def test_it_changes_the_password_and_signs_out_other_sessions(customer, smtp_ser
     deliver_mail()
     assert smtp_server.wait_for("ada@example.com")["Subject"] == "Your password was changed"
     signed_in(password=NEW_PASSWORD)
+
+
+def test_it_revokes_every_api_token_when_the_password_changes(customer):
+    _, raw = create_api_token(user=customer.user, name="made with the old password")
+    other, client = signed_in(), signed_in()
+    data = {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    page = client.post(CHANGE, data, follow=True).content.decode()
+    assert "Your password is changed. 1 session signed out. 1 API token revoked." in page
+    assert authenticate_api_token(raw) is None
+    assert other.get(SECURITY).status_code == 302
 
 
 def test_it_refuses_mismatched_or_weak_passwords_naming_the_field(customer):

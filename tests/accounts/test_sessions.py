@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clientvault.accounts.models import ClientLogEntry, UserSession
+from clientvault.accounts.services import authenticate_api_token, create_api_token
 from clientvault.accounts.services.sessions import (
     LOGIN_AT,
     SEEN_AT,
@@ -134,3 +135,15 @@ def test_sign_out_requires_post_and_ends_the_tracked_session(customer):
     assert client.get(reverse("accounts:logout")).status_code == 405
     client.post(reverse("accounts:logout"))
     assert not UserSession.objects.filter(user=customer.user).exists()
+
+
+def test_it_revokes_every_api_token_when_signing_out_everywhere(customer):
+    _, raw = create_api_token(user=customer.user, name="made from a stolen session")
+    laptop = signed_in()
+    response = laptop.post(reverse("accounts:sessions_end_all"), follow=True)
+    assert authenticate_api_token(raw) is None
+    page = response.content.decode()
+    assert "You are signed out everywhere. 1 session signed out. 1 API token revoked." in page
+    entry = ClientLogEntry.objects.get(customer=customer.customer, event="api_token_revoked")
+    assert entry.detail == "1 token revoked: signed out everywhere"
+    assert AuditEvent.objects.filter(action="api_token.revoked").count() == 1

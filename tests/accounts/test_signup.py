@@ -4,20 +4,28 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from clientvault.accounts import throttle
+from clientvault.accounts.activities import SECURITY_QUESTIONS
+from clientvault.accounts.activities import SIGNUP as SIGNUP_ACTIVITY
 from clientvault.accounts.models import (
     ClientLogEntry,
     Customer,
     CustomerKind,
     Person,
+    SecurityAnswer,
+    User,
     UserSession,
 )
-from clientvault.privacy.models import ConsentRecord, PolicyVersion
+from clientvault.accounts.services.security import check_security_answer
+from clientvault.privacy.models import AuditEvent, ConsentRecord, PolicyVersion
 from clientvault.privacy.services.policy import accepted_version, publish_policy
-from tests.accounts import personas
+from tests.accounts import mailutil, personas
+from tests.accounts.mailutil import deliver_mail
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 
 customer = personas.customer  # the persona fixture, for the signed-in case
+smtp_server = mailutil.smtp_server
 
 SIGNUP = reverse("accounts:signup")
 ORGANISATION = f"{SIGNUP}?kind=organisation"
@@ -123,10 +131,28 @@ def test_a_missing_field_is_named_and_tied_to_its_input(policy):
 def test_contact_data_is_checked_for_the_country_and_every_problem_shown(policy):
     data = {**FORM, "postal_code": "12345", "email": "not-an-address", "username": "a b"}
     errors = errors_of(post(Client(), data))
-    assert errors["postal_code"] == ["Postal code: This is not a valid postal code for GB."]
+    assert errors["postal_code"] == [
+        "Postal code: This is not a valid postal code for United Kingdom: they look like "
+        "EC1Y 8SY or GIR 0AA."
+    ]
     assert errors["email"][0].startswith("E-mail address: Enter a valid e-mail address")
     assert errors["username"][0].startswith("Username: use 3 to 150 letters")
     assert not Customer.objects.exists()
+
+
+def test_it_needs_no_postal_code_in_ireland_and_takes_none_in_hong_kong(policy):
+    irish = {**FORM, "postal_code": "", "country": "IE", "phone": "+353 1 234 5678"}
+    page = Client().get(SIGNUP).content.decode()
+    assert 'Postal code <span class="optional">' not in page  # needed unless the country says
+    refused = post(Client(), {**irish, "country": "GB"})
+    assert errors_of(refused) == {"postal_code": ["Postal code is required to open an account."]}
+    assert post(Client(), irish).status_code == 302
+    assert Person.objects.get().postal_code == ""
+    data = {**FORM, "username": "hk.user", "email": "hk@example.org", "country": "HK"}
+    errors = errors_of(post(Client(), {**data, "phone": "+852 2123 4567"}))
+    assert errors == {
+        "postal_code": ["Postal code: Hong Kong does not use postal codes: leave this empty."]
+    }
 
 
 def test_a_username_that_reads_as_an_address_is_refused(policy):
@@ -171,9 +197,122 @@ def test_a_policy_changed_while_signing_up_must_be_read_again(policy):
     assert not Customer.objects.exists()
 
 
-def test_the_email_must_be_new(policy, customer):
-    errors = errors_of(post(Client(), {**FORM, "email": "ADA@example.com"}))
-    assert errors["email"] == ["E-mail address: another account already uses this address."]
+def test_it_never_says_an_address_is_in_use_and_tells_its_owner_instead(
+    policy, customer, smtp_server
+):
+    client = Client()
+    response = post(client, {**FORM, "email": "ADA@example.com"})
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:login")
+    page = client.get(response.url).content.decode()
+    assert "Please check your e-mail" in page
+    assert "already" not in page
+    assert "_auth_user_id" not in client.session
+    assert Customer.objects.count() == 1
+    assert not User.objects.filter(username="mary.s").exists()
+    assert deliver_mail() == 1
+    message = smtp_server.wait_for("ada@example.com")
+    assert message["Subject"] == "Someone tried to open an account with your address"
+    text = mailutil.body(message)
+    assert f"{reverse('accounts:login')})" in text
+    assert f"{reverse('accounts:password_reset')})" in text
+    assert "/password-reset/" not in text  # the pages only: no reset link is in it
+    assert AuditEvent.objects.filter(
+        action="signup.address_in_use", subject_id=customer.subject_id
+    ).exists()
+
+
+def test_it_shows_other_problems_the_same_whether_or_not_the_address_is_in_use(policy, customer):
+    taken = errors_of(post(Client(), {**FORM, "email": "ada@example.com", "username": "ADA"}))
+    free = errors_of(post(Client(), {**FORM, "username": "ADA"}))
+    assert taken == free == {"username": ["Username: this username is taken."]}
+    assert Customer.objects.count() == 1
+
+
+def test_it_throttles_signup_for_one_email_address_from_any_address(policy, customer):
+    for email in ("ada@example.com", "new@example.org"):
+        data = {**FORM, "email": email, "username": "ada"}  # taken: nothing is opened
+        statuses = [post(Client(REMOTE_ADDR=f"198.51.100.{n}"), data).status_code for n in range(6)]
+        assert statuses == [200] * 5 + [429]
+    refused = post(Client(REMOTE_ADDR="192.0.2.7"), {**FORM, "email": "NEW@example.org"})
+    assert refused.status_code == 429
+    assert "Too many attempts. Please try again in" in refused.content.decode()
+    assert refused["Retry-After"]
+    assert Customer.objects.count() == 1
+
+
+def test_it_throttles_signup_from_one_address(policy, monkeypatch):
+    monkeypatch.setattr(throttle, "SIGNUP_IP", throttle.Rule("signup-ip", 2))
+    client = Client(REMOTE_ADDR="203.0.113.5")
+    for n in range(2):
+        post(client, {**FORM, "email": f"probe{n}@example.org", "username": "a b"})
+    assert post(client, FORM).status_code == 429
+    assert not Customer.objects.exists()
+    assert post(Client(REMOTE_ADDR="203.0.113.6"), FORM).status_code == 302
+
+
+def test_it_stores_security_questions_chosen_at_signup(policy):
+    answers = {
+        "question_1": "first_pet",
+        "answer_1": "Rex!",
+        "question_2": "birth_town",
+        "answer_2": "Edinburgh",
+    }
+    assert post(Client(), {**FORM, **answers}).status_code == 302
+    user = User.objects.get(username="mary.s")
+    assert {a.question for a in SecurityAnswer.objects.filter(user=user)} == {
+        "first_pet",
+        "birth_town",
+    }
+    assert check_security_answer(user=user, question="first_pet", answer="rex")
+    assert AuditEvent.objects.filter(action="security_answers.set", subject_id=user.subject_id)
+
+
+def test_it_offers_security_questions_as_voluntary(policy):
+    page = Client().get(SIGNUP).content.decode()
+    assert 'First question <span class="optional">(optional)</span>' in page
+    assert 'Answer to the first question <span class="optional">(optional)</span>' in page
+    assert "first_pet" in page
+    assert set(SECURITY_QUESTIONS) <= set(SIGNUP_ACTIVITY.voluntary)
+    assert post(Client(), FORM).status_code == 302
+    assert not SecurityAnswer.objects.exists()
+
+
+def test_it_refuses_a_half_chosen_or_repeated_question_naming_the_field(policy):
+    errors = errors_of(post(Client(), {**FORM, "question_1": "first_pet", "answer_2": "Edinburgh"}))
+    assert errors == {
+        "answer_1": [
+            "Answer to the first question: please give the answer to the question you chose."
+        ],
+        "question_2": ["Second question: please choose the question you answered."],
+    }
+    same = {
+        "question_1": "first_pet",
+        "answer_1": "Rex",
+        "question_2": "first_pet",
+        "answer_2": "Tom",
+    }
+    assert errors_of(post(Client(), {**FORM, **same})) == {
+        "question_2": ["Second question: choose a different question."]
+    }
+    assert not Customer.objects.exists()
+
+
+def test_it_opens_nothing_when_an_answer_is_too_short(policy):
+    response = post(Client(), {**FORM, "question_1": "first_pet", "answer_1": "?!"})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Answer to “What was the name of your first pet?”: give 2 to 100 letters or digits."
+    ]
+    assert not Customer.objects.exists()
+    assert not User.objects.exists()
+
+
+def test_it_ties_the_marketing_help_to_its_checkbox(policy):
+    page = Client().get(SIGNUP).content.decode()
+    assert 'aria-describedby="id_marketing_helptext"' in page
+    assert 'id="id_marketing_helptext"' in page
+    assert 'id="id_marketing_help"' not in page
 
 
 def test_a_signed_in_person_goes_to_the_dashboard(customer):

@@ -4,14 +4,37 @@ import hashlib
 from datetime import timedelta
 
 import pytest
-from django.test import RequestFactory
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client, RequestFactory
+from django.urls import reverse
 
 from clientvault.accounts import throttle
-from clientvault.accounts.models import ThrottleBucket
+from clientvault.accounts.models import LoginEvent, ThrottleBucket, UserSession
+from clientvault.settings import client_address_settings
+from tests.accounts import personas
+from tests.accounts.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 
 RULE = throttle.Rule("test", limit=3, window=600)
+customer = personas.customer
+PROXY = "10.0.0.2"  # the TLS-terminating proxy, as gunicorn sees it
+
+
+@pytest.fixture
+def behind(settings):
+    """``behind(n)``: the settings CLIENTVAULT_TRUSTED_PROXIES=n gives."""
+
+    def configure(trusted_proxies: int) -> None:
+        for name, value in client_address_settings(trusted_proxies).items():
+            setattr(settings, name, value)
+
+    return configure
+
+
+def address_of(remote_addr: str, forwarded_for: str | None = None) -> str:
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for is not None else {}
+    return throttle.client_ip(RequestFactory().get("/", REMOTE_ADDR=remote_addr, **headers))
 
 
 def test_it_allows_up_to_the_limit_then_refuses_naming_the_wait():
@@ -69,3 +92,46 @@ def test_axes_counts_usernames_case_folded():
     request = RequestFactory().post("/sign-in", {"username": "  Ada@Example.COM "})
     assert throttle.axes_username(request, None) == "ada@example.com"
     assert throttle.axes_username(request, {"username": "ADA"}) == "ada"
+
+
+def test_it_never_reads_x_forwarded_for_without_trusted_proxies(behind):
+    behind(0)
+    assert address_of("198.51.100.9") == "198.51.100.9"
+    assert address_of("198.51.100.9", "203.0.113.66") == "198.51.100.9"
+    assert address_of("198.51.100.9", "203.0.113.66, 192.0.2.1") == "198.51.100.9"
+
+
+def test_it_takes_the_entry_one_proxy_appended(behind):
+    behind(1)
+    assert address_of(PROXY, "198.51.100.9") == "198.51.100.9"
+    # whatever the client put in the header itself stays on the left, and is not read
+    assert address_of(PROXY, "203.0.113.66, 198.51.100.9") == "198.51.100.9"
+    assert address_of(PROXY, "not-an-address, 198.51.100.9") == "198.51.100.9"
+    assert address_of(PROXY) == "unknown"  # no header: not the proxy's address
+
+
+def test_it_takes_the_second_from_the_right_behind_two_proxies(behind):
+    behind(2)
+    assert address_of(PROXY, "198.51.100.9, 10.0.0.1") == "198.51.100.9"
+    assert address_of(PROXY, "203.0.113.66, 198.51.100.9, 10.0.0.1") == "198.51.100.9"
+    assert address_of(PROXY, "198.51.100.9") == "unknown"  # too short to have passed both
+
+
+def test_it_refuses_a_negative_proxy_count():
+    with pytest.raises(ImproperlyConfigured, match="CLIENTVAULT_TRUSTED_PROXIES"):
+        client_address_settings(-1)
+
+
+def test_it_records_and_locks_out_the_real_client_behind_the_proxy(customer, behind):
+    behind(1)
+    client = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.9")
+    client.post(reverse("accounts:login"), {"username": "ada", "password": PASSWORD})
+    assert LoginEvent.objects.get(user=customer.user).ip_address == "198.51.100.9"
+    assert UserSession.objects.get(user=customer.user).ip_address == "198.51.100.9"
+    login = reverse("accounts:login")
+    attacker = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.66")
+    for _ in range(5):  # axes locks "ada" from the attacker's address only
+        attacker.post(login, {"username": "ada", "password": "wrong-password"})
+    assert attacker.post(login, {"username": "ada", "password": PASSWORD}).status_code == 429
+    owner = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.9")
+    assert owner.post(login, {"username": "ada", "password": PASSWORD}).status_code == 302

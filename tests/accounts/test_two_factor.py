@@ -39,9 +39,17 @@ def sign_in(client, username="ada", **extra):
 
 
 def enrolled(user):
+    """Enrolled half a minute ago (so the code shown now is a new one)."""
     key = new_totp_key()
-    codes = confirm_totp(user=user, key=key, code=code_for(key), actor=user)
+    codes = confirm_totp(user=user, key=key, code=code_for(key, offset=-30), actor=user)
     return key, codes
+
+
+def recovery_codes_only(user):
+    """A login whose only confirmed device is its recovery codes (the app was removed)."""
+    _, codes = enrolled(user)
+    TOTPDevice.objects.filter(user=user).delete()
+    return codes
 
 
 @pytest.fixture
@@ -222,3 +230,39 @@ def test_the_gate_lets_an_unverified_session_only_reach_the_sign_in_pages(custom
     assert client.get(reverse("privacy:policy")).status_code == 200
     assert client.get(reverse("accounts:dashboard"))["Location"].startswith(VERIFY)
     assert client.post(reverse("accounts:logout")).status_code == 302
+
+
+@pytest.mark.parametrize("who", ["staff", "customer"])
+def test_it_asks_for_recovery_codes_before_enrolling_a_new_app(who, customer):
+    user = make_staff("support") if who == "staff" else customer.user
+    codes = recovery_codes_only(user)
+    home = reverse("accounts:staff_search" if who == "staff" else "accounts:dashboard")
+    client = Client()
+    assert sign_in(client, user.username)["Location"].startswith(VERIFY)
+    refused = client.get(SETUP)
+    assert refused.status_code == 302
+    assert refused["Location"].startswith(VERIFY)
+    attacker_key = new_totp_key()
+    assert client.post(SETUP, {"code": code_for(attacker_key)})["Location"].startswith(VERIFY)
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert client.get(home)["Location"].startswith(VERIFY)
+    assert client.post(VERIFY, {"code": codes[0]}).status_code == 302  # the factor, given
+    assert client.get(home).status_code == 200
+    client.get(SETUP)
+    key = client.session["cv_totp_setup_key"]
+    assert client.post(SETUP, {"code": code_for(key)}).status_code == 302
+    assert TOTPDevice.objects.get(user=user).confirmed
+
+
+def test_it_refuses_the_enrolment_code_again_at_sign_in(customer):
+    key = new_totp_key()
+    totp = TOTP(bytes.fromhex(key))
+    totp.time = time.time()
+    step, code = totp.t(), f"{totp.token():06d}"
+    confirm_totp(user=customer.user, key=key, code=code, actor=customer.user)
+    client = Client()
+    sign_in(client)
+    replayed = client.post(VERIFY, {"code": code})
+    assert "that code is not right, or it has been used already" in replayed.content.decode()
+    assert client.get(SECURITY)["Location"].startswith(VERIFY)
+    assert TOTPDevice.objects.get(user=customer.user).last_t == step

@@ -13,7 +13,6 @@ from typing import Any
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import ValidationError
-from django.http import QueryDict
 
 from clientvault.accounts.activities import (
     AUTHORISED_PROFILE,
@@ -23,11 +22,12 @@ from clientvault.accounts.activities import (
     WORK,
     Activity,
 )
-from clientvault.accounts.forms_common import apply_activity
+from clientvault.accounts.forms.security import SecurityAnswerFields
+from clientvault.accounts.forms_common import PolicyAcceptanceFields, apply_activity
 from clientvault.accounts.models import ClientLogEvent, CustomerKind, Person
 from clientvault.accounts.services.customers import PERSON_FIELDS
 from clientvault.accounts.services.tokens import MAX_EXPIRY_DAYS, NAME_MAX_LENGTH
-from clientvault.accounts.validation import country_choices
+from clientvault.accounts.validation import country_choices, postal_code_required
 from clientvault.privacy.models import PolicyVersion
 
 TEXT_MAX_LENGTH = 200
@@ -122,8 +122,14 @@ class PersonFields(AreaForm):
     def person_data(self) -> dict[str, str]:
         return {n: self.cleaned_data[n] for n in PERSON_FIELDS if n in self.cleaned_data}
 
+    def relax_postal_code(self) -> None:
+        """After ``apply``: no postal code is required for a country whose addresses need none."""
+        country = str(self.data.get(self.add_prefix("country")) or "") if self.is_bound else ""
+        if "postal_code" in self.fields and country and not postal_code_required(country):
+            self.fields["postal_code"].required = False
 
-class NewLoginFields(AreaForm):
+
+class NewLoginFields(AreaForm, PolicyAcceptanceFields):
     """A new login and the privacy policy version its holder accepts (POL-2)."""
 
     username = forms.CharField(
@@ -145,17 +151,10 @@ class NewLoginFields(AreaForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    accept_policy = forms.BooleanField(label="I accept the privacy policy")
-    policy_version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, policy: PolicyVersion, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.policy = policy
+        super().__init__(*args, policy=policy, **kwargs)
         self.fields["password"].help_text = " ".join(password_validators_help_texts())
-        self.fields["policy_version"].initial = policy.number
-        self.fields[
-            "accept_policy"
-        ].label = f"I accept version {policy.number} of the privacy policy"
 
     def apply(self, activity: Activity) -> None:
         super().apply(activity)
@@ -169,29 +168,17 @@ class NewLoginFields(AreaForm):
         first, second = data.get("password"), data.get("password_confirm")
         if first and second and first != second:
             self.add_error("password_confirm", "Password again: the two passwords differ.")
-        self._check_policy_version(data.get("policy_version"))
         return data
 
     def login_data(self) -> dict[str, str]:
         return {k: self.cleaned_data[k] for k in ("username", "password")}
 
-    def _check_policy_version(self, shown: int | None) -> None:
-        """The policy may change while the form is open: accepting an older one is refused."""
-        if shown == self.policy.number:
-            return
-        data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
-        data[self.add_prefix("policy_version")] = str(self.policy.number)
-        data.pop(self.add_prefix("accept_policy"), None)
-        self.data = data
-        self.add_error(
-            "accept_policy",
-            f"The privacy policy has changed while you were filling in this form: please read "
-            f"version {self.policy.number} and accept it.",
-        )
 
+class SignupForm(PersonFields, NewLoginFields, SecurityAnswerFields):
+    """Opening an account online (COL-1, COL-3, COL-4), as SIGNUP or SIGNUP_ORGANISATION.
 
-class SignupForm(PersonFields, NewLoginFields):
-    """Opening an account online (COL-1, COL-3, COL-4), as SIGNUP or SIGNUP_ORGANISATION."""
+    The security questions (SEC-2) are the security page's fields, voluntary here.
+    """
 
     organisation_name = _text("organization")
     marketing = forms.BooleanField(
@@ -199,8 +186,6 @@ class SignupForm(PersonFields, NewLoginFields):
         label="Send me news and offers by e-mail",
         help_text="Optional. You can change your mind at any time.",
     )
-    # Security questions and answers (SEC-2) may be offered here at signup: the fields go in
-    # this form, and the template's "security_questions" block shows them.
 
     ORGANISATION_ONLY = ("organisation_name", *WORK)
 
@@ -214,6 +199,7 @@ class SignupForm(PersonFields, NewLoginFields):
         first = "organisation_name" if organisation else "given_name"
         self.fields[first].widget.attrs["autofocus"] = True
         self.apply(SIGNUP_ORGANISATION if organisation else SIGNUP)
+        self.relax_postal_code()
 
 
 class ProfileForm(PersonFields):
@@ -233,6 +219,7 @@ class ProfileForm(PersonFields):
             if not organisation and not initial[name]:
                 del self.fields[name]
         self.apply(PROFILE if person.is_owner else AUTHORISED_PROFILE)
+        self.relax_postal_code()
 
     def changes(self) -> dict[str, str]:
         return self.person_data()

@@ -1,4 +1,4 @@
-"""Security page forms: security answers and reporting unauthorised use."""
+"""Security page forms: security answers (also offered at signup), reporting unauthorised use."""
 
 from __future__ import annotations
 
@@ -31,24 +31,45 @@ def _answer(label: str) -> forms.CharField:
     )
 
 
-class SecurityAnswersForm(forms.Form):
-    """Two different questions and their answers; they replace any answers given before."""
+class SecurityAnswerFields(forms.Form):
+    """Two different questions and their answers (SEC-2): the security page's, and signup's.
+
+    On the security page both pairs are required. Signup offers them as voluntary (its activity
+    says so): a pair may then be left empty, but not half filled in.
+    """
 
     question_1 = _question("First question")
     answer_1 = _answer("Answer to the first question")
     question_2 = _question("Second question")
     answer_2 = _answer("Answer to the second question")
 
+    PAIRS = (("question_1", "answer_1"), ("question_2", "answer_2"))
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for question, answer in self.PAIRS:
+            self._check_pair(data, question, answer)
         first, second = data.get("question_1"), data.get("question_2")
         if first and first == second:
             self.add_error("question_2", "Second question: choose a different question.")
         return data
 
+    def _check_pair(self, data: dict[str, Any], question: str, answer: str) -> None:
+        if data.get(question) and not data.get(answer) and answer not in self.errors:
+            label = self.fields[answer].label
+            self.add_error(answer, f"{label}: please give the answer to the question you chose.")
+        if data.get(answer) and not data.get(question) and question not in self.errors:
+            label = self.fields[question].label
+            self.add_error(question, f"{label}: please choose the question you answered.")
+
     def answers(self) -> dict[str, str]:
+        """Question code -> answer, for each pair filled in."""
         data = self.cleaned_data
-        return {data["question_1"]: data["answer_1"], data["question_2"]: data["answer_2"]}
+        return {data[q]: data[a] for q, a in self.PAIRS if data.get(q) and data.get(a)}
+
+
+class SecurityAnswersForm(SecurityAnswerFields):
+    """The security page: two questions and answers, replacing any given before."""
 
 
 class ReportForm(forms.Form):

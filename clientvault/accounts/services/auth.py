@@ -35,6 +35,7 @@ from clientvault.accounts.services.twofactor import Step, second_factor_step
 from clientvault.accounts.throttle import client_ip
 from clientvault.privacy import vault
 from clientvault.privacy.actors import Actor
+from clientvault.privacy.fields import lookup
 from clientvault.privacy.models import Subject
 from clientvault.privacy.services.audit import record_event
 from clientvault.privacy.services.subjects import create_subject
@@ -86,7 +87,7 @@ def _by_email(text: str) -> User | None:
     person = find_person_by_email(text)
     if person is not None:
         return person.user
-    staff = list(User.objects.filter(is_staff=True, email__iexact=text)[:2])
+    staff = list(User.objects.filter(is_staff=True, **lookup(User, "email_index", text))[:2])
     return staff[0] if len(staff) == 1 else None
 
 

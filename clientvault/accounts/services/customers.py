@@ -20,6 +20,7 @@ from clientvault.accounts.activities import (
     SIGNUP_ORGANISATION,
     Activity,
 )
+from clientvault.accounts.mail import queue_email
 from clientvault.accounts.models import (
     Channel,
     ClientLogEvent,
@@ -290,7 +291,19 @@ def update_person(
         return []
     with transaction.atomic():
         _apply_changes(person, clean, changed, current, actor, channel)
+        if "email" in changed and "@" in current["email"]:
+            _notify_old_address(current["email"])
     return changed
+
+
+def _notify_old_address(address: str) -> None:
+    """Tell the address being replaced that the account's mail now goes elsewhere (no link)."""
+    queue_email(
+        to=address,
+        subject="Your e-mail address was changed",
+        template="accounts/area/email_address_changed.txt",
+        context={},
+    )
 
 
 def _apply_changes(
@@ -333,15 +346,20 @@ def _apply_changes(
 
 
 def change_status(*, customer: Customer, to: str, actor: Actor, reason: str = "") -> Customer:
-    """Move the account along its status workflow (CUSTOMER_TRANSITIONS)."""
-    if not customer.may_become(to):
-        raise ValidationError(
-            {
-                "status": f"An account that is {customer.get_status_display().lower()} "
-                f"cannot become {to}."
-            }
-        )
+    """Move the account along its status workflow (CUSTOMER_TRANSITIONS).
+
+    The account row is locked and its status read afresh, so two changes at once cannot both
+    start from the same status; ``customer`` is updated in place.
+    """
     with transaction.atomic():
+        customer.status = Customer.objects.select_for_update().get(pk=customer.pk).status
+        if not customer.may_become(to):
+            raise ValidationError(
+                {
+                    "status": f"An account that is {customer.get_status_display().lower()} "
+                    f"cannot become {to}."
+                }
+            )
         CustomerStatusChange.objects.create(
             customer=customer,
             from_status=customer.status,

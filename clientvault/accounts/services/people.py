@@ -233,23 +233,42 @@ def revoke_invitation(*, invitation: Invitation, actor: Actor) -> Invitation:
     """Withdraw an unanswered invitation; its link stops working at once."""
     _manager(invitation.customer, actor)
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if invitation.accepted_at is not None or invitation.revoked_at is not None:
-            return invitation
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
-        log_client_event(
-            customer=invitation.customer,
-            event=ClientLogEvent.INVITATION_WITHDRAWN,
-            actor=actor,
-        )
-        record_event(
-            action="person.invitation_revoked",
-            actor=actor,
-            subject_id=invitation.subject_id,
-            obj=invitation,
-        )
+        return _withdraw(invitation, actor)
+
+
+def _withdraw(invitation: Invitation, actor: Actor) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None or invitation.revoked_at is not None:
+        return invitation
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    log_client_event(
+        customer=invitation.customer,
+        event=ClientLogEvent.INVITATION_WITHDRAWN,
+        actor=actor,
+    )
+    record_event(
+        action="person.invitation_revoked",
+        actor=actor,
+        subject_id=invitation.subject_id,
+        obj=invitation,
+    )
     return invitation
+
+
+def withdraw_invitations_sent_by(*, user: User, actor: Actor) -> int:
+    """Withdraw every unanswered invitation ``user`` sent (the login may be compromised).
+
+    No permission check: securing one's own login is always allowed. How many were withdrawn.
+    """
+    with transaction.atomic():
+        waiting = Invitation.objects.filter(
+            invited_by=user,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        return len([_withdraw(invitation, actor) for invitation in list(waiting)])
 
 
 # --- accepting ----------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """Password reset (CTL-2): a single-use link, valid one hour, to the e-mail on record only.
 
-The link's token is Django's ``PasswordResetTokenGenerator``: it hashes the login's current
-password and last sign-in, so it stops working once used (the password changes) and after
-``PASSWORD_RESET_TIMEOUT`` seconds. The same :func:`send_password_reset` serves the sign-in
+The link's token is Django's ``PasswordResetTokenGenerator`` (:class:`ResetTokens`): it hashes
+the login's current password, last sign-in and e-mail address on record, so it stops working
+once used (the password changes), when the address changes and after
+``PASSWORD_RESET_TIMEOUT`` seconds. Setting a new password from a link ends every session and
+revokes every API token. The same :func:`send_password_reset` serves the sign-in
 page's "forgotten password" and staff acting on a support request; either way the link goes
 only to the address on record, never to one given in the request.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -26,7 +28,7 @@ from clientvault.accounts.services.auth import (
     log_for_user,
     may_sign_in,
 )
-from clientvault.accounts.services.sessions import end_all_sessions
+from clientvault.accounts.services.sessions import Secured, sign_out_everywhere
 from clientvault.privacy.actors import SYSTEM, Actor
 from clientvault.privacy.services.audit import record_event
 
@@ -34,9 +36,24 @@ RESET_TEMPLATE = "accounts/auth/email/password_reset.txt"
 CHANGED_TEMPLATE = "accounts/auth/email/password_changed.txt"
 
 
+class ResetTokens(PasswordResetTokenGenerator):
+    """Django's reset tokens, also bound to the address on record (kept on the Person).
+
+    Django hashes ``User.email``, which is blank for customers, so without this a link sent
+    before an e-mail change would still work afterwards.
+    """
+
+    def _make_hash_value(self, user: User, timestamp: int) -> str:
+        address = email_on_record(user).casefold()
+        return f"{super()._make_hash_value(user, timestamp)}{address}"
+
+
+reset_tokens = ResetTokens()
+
+
 def reset_link(user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
+    token = reset_tokens.make_token(user)
     path = reverse("accounts:password_reset_confirm", args=[uid, token])
     return f"{settings.CLIENTVAULT_SITE_URL}{path}"
 
@@ -88,13 +105,13 @@ def user_from_link(uidb64: str, token: str) -> User | None:
     except (ValueError, TypeError, OverflowError):
         return None
     user = User.objects.filter(pk=pk, is_active=True).first()
-    if user is None or not default_token_generator.check_token(user, token):
+    if user is None or not reset_tokens.check_token(user, token):
         return None
     return user
 
 
-def reset_password(*, user: User, password: str) -> None:
-    """Set a new password from a reset link; every session of the login ends."""
+def reset_password(*, user: User, password: str) -> Secured:
+    """Set a new password from a reset link; every session ends, every API token is revoked."""
     try:
         validate_password(password, user)
     except ValidationError as error:
@@ -102,7 +119,7 @@ def reset_password(*, user: User, password: str) -> None:
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
-        end_all_sessions(user=user, actor=user)
+        secured = sign_out_everywhere(user=user, actor=user, reason="password reset")
         log_for_user(user, ClientLogEvent.PASSWORD_RESET, user)
         record_event(
             action="password.reset",
@@ -110,8 +127,10 @@ def reset_password(*, user: User, password: str) -> None:
             subject_id=user.subject_id,
             purpose="security",
             obj=user,
+            details={"tokens_revoked": secured.tokens_revoked},
         )
         notify_password_changed(user)
+    return secured
 
 
 def notify_password_changed(user: User) -> None:

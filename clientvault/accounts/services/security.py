@@ -3,7 +3,8 @@
 Security answers (SEC-2) are normalised (case-folded, punctuation removed, spaces collapsed)
 and hashed like passwords (argon2); they are never shown again and serve only to check a
 caller's identity (:func:`check_security_answer`). A report of unauthorised use (SEC-3) ends
-every session, forces a password reset through the e-mail on record and is raised to staff.
+every session, revokes every API token, withdraws the invitations the login sent that are still
+waiting, forces a password reset through the e-mail on record and is raised to staff.
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ from clientvault.accounts.models import (
 )
 from clientvault.accounts.services.auth import email_on_record, log_for_user
 from clientvault.accounts.services.clientlog import log_client_event
+from clientvault.accounts.services.people import withdraw_invitations_sent_by
 from clientvault.accounts.services.reset import notify_password_changed, send_password_reset
-from clientvault.accounts.services.sessions import end_all_sessions
+from clientvault.accounts.services.sessions import Secured, end_all_sessions, sign_out_everywhere
+from clientvault.accounts.services.tokens import revoke_all_api_tokens
 from clientvault.privacy.actors import Actor
 from clientvault.privacy.services.audit import record_event
 
@@ -43,8 +46,9 @@ DESCRIPTION_MAX_LENGTH = 2000
 # --- password ---------------------------------------------------------------------------------
 
 
-def change_password(*, request: HttpRequest, user: User, password: str) -> int:
-    """Set a new password; this session stays signed in, every other one ends (their count)."""
+def change_password(*, request: HttpRequest, user: User, password: str) -> Secured:
+    """Set a new password; this session stays signed in, every other one ends, and every API
+    token is revoked (a token made by whoever knew the old password must not outlive it)."""
     try:
         validate_password(password, user)
     except ValidationError as error:
@@ -58,6 +62,7 @@ def change_password(*, request: HttpRequest, user: User, password: str) -> int:
         UserSession.objects.filter(session_key=old_key).update(
             session_key=request.session.session_key
         )
+        revoked = revoke_all_api_tokens(user=user, actor=user, reason="password changed")
         log_for_user(user, ClientLogEvent.PASSWORD_CHANGED, user)
         record_event(
             action="password.changed",
@@ -65,10 +70,10 @@ def change_password(*, request: HttpRequest, user: User, password: str) -> int:
             subject_id=user.subject_id,
             purpose="security",
             obj=user,
-            details={"sessions_ended": ended},
+            details={"sessions_ended": ended, "tokens_revoked": revoked},
         )
         notify_password_changed(user)
-    return ended
+    return Secured(sessions_ended=ended, tokens_revoked=revoked)
 
 
 # --- security answers -------------------------------------------------------------------------
@@ -81,7 +86,8 @@ def normalise_answer(answer: str) -> str:
     return " ".join(kept.split())
 
 
-def _clean_answers(answers: Mapping[str, str]) -> dict[str, str]:
+def clean_security_answers(answers: Mapping[str, str]) -> dict[str, str]:
+    """Question code -> normalised answer; refuses unknown questions and too short answers."""
     if not answers:
         raise ValidationError("Choose at least one security question and give its answer.")
     clean: dict[str, str] = {}
@@ -103,7 +109,7 @@ def _clean_answers(answers: Mapping[str, str]) -> dict[str, str]:
 
 def set_security_answers(*, user: User, answers: dict[str, str], actor: Actor) -> None:
     """Replace the login's security answers with these (question code -> answer)."""
-    clean = _clean_answers(answers)
+    clean = clean_security_answers(answers)
     with transaction.atomic():
         SecurityAnswer.objects.filter(user=user).delete()
         SecurityAnswer.objects.bulk_create(
@@ -141,7 +147,12 @@ def answered_questions(user: User) -> list[SecurityAnswer]:
 def report_unauthorised_use(
     *, person: Person, description: str, actor: Actor
 ) -> UnauthorisedUseReport:
-    """Record the report, end every session, force a reset by e-mail, raise it to staff."""
+    """Record the report, secure the login, force a reset by e-mail, raise it to staff.
+
+    Securing the login: every session ends, every API token is revoked and every invitation
+    this login sent that is still waiting is withdrawn, so nothing made with a stolen session
+    keeps working.
+    """
     user = person.user
     if user is None:
         raise ValidationError("This person has no login, so there is nothing to secure.")
@@ -158,7 +169,8 @@ def report_unauthorised_use(
             description=text,
             created_at=timezone.now(),
         )
-        ended = end_all_sessions(user=user, actor=actor)
+        secured = sign_out_everywhere(user=user, actor=actor, reason="unauthorised use reported")
+        withdrawn = withdraw_invitations_sent_by(user=user, actor=actor)
         reset_sent = _force_reset(user, actor)
         log_client_event(
             customer=person.customer,
@@ -173,7 +185,12 @@ def report_unauthorised_use(
             subject_id=person.subject_id,
             purpose="security",
             obj=report,
-            details={"sessions_ended": ended, "reset_sent": reset_sent},
+            details={
+                "sessions_ended": secured.sessions_ended,
+                "tokens_revoked": secured.tokens_revoked,
+                "invitations_withdrawn": withdrawn,
+                "reset_sent": reset_sent,
+            },
         )
     return report
 

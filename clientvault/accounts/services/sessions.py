@@ -11,6 +11,7 @@ session for the security page; ending it deletes the Django session too.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
@@ -28,6 +29,7 @@ from clientvault.accounts.models import (
     UserSession,
 )
 from clientvault.accounts.services.clientlog import log_client_event
+from clientvault.accounts.services.tokens import revoke_all_api_tokens
 from clientvault.privacy.actors import Actor
 from clientvault.privacy.services.audit import record_event
 
@@ -168,6 +170,26 @@ def end_all_sessions(*, user: User, actor: Actor, keep: str | None = None) -> in
         if not keep:
             _client_log(user, actor, count)
     return count
+
+
+@dataclass(frozen=True)
+class Secured:
+    """What securing a login ended: its sessions and its API tokens."""
+
+    sessions_ended: int
+    tokens_revoked: int
+
+
+def sign_out_everywhere(*, user: User, actor: Actor, reason: str) -> Secured:
+    """End every session of ``user`` and revoke every usable API token of the login.
+
+    A token is as good as a session for the API, so whatever ends every session (signing out
+    everywhere, a password reset, a report of unauthorised use) revokes the tokens too.
+    """
+    with transaction.atomic():
+        ended = end_all_sessions(user=user, actor=actor)
+        revoked = revoke_all_api_tokens(user=user, actor=actor, reason=reason)
+    return Secured(sessions_ended=ended, tokens_revoked=revoked)
 
 
 def _client_log(user: User, actor: Actor, count: int) -> None:

@@ -47,7 +47,17 @@ def two_factor_required(user: User) -> bool:
 
 
 def has_two_factor(user: User) -> bool:
+    """Whether an authenticator app is enrolled (recovery codes alone do not count here)."""
     return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+
+
+def owes_second_factor(user: User, *, verified: bool) -> bool:
+    """Whether a session of ``user`` must give a code before anything else, enrolling included.
+
+    Any confirmed device counts, recovery codes too: whoever has one signs in with it, and
+    only a verified session may replace it with a new authenticator.
+    """
+    return not verified and second_factor_step(user) is Step.VERIFY
 
 
 def second_factor_step(user: User) -> Step:
@@ -92,21 +102,32 @@ def _clean_code(code: str) -> str:
     return "".join(code.split()).lower()
 
 
-def _totp_matches(key: str, code: str) -> bool:
+def _matched_step(key: str, code: str) -> int | None:
+    """The time step whose code ``code`` is (one step of clock drift allowed), or None."""
     digits = _clean_code(code)
     if not (digits.isdigit() and len(digits) == 6):
-        return False
+        return None
     totp = TOTP(bytes.fromhex(key), step=30, digits=6)
-    return bool(totp.verify(int(digits), tolerance=1))
+    if not totp.verify(int(digits), tolerance=1):
+        return None
+    step: int = totp.t()
+    return step
 
 
 def confirm_totp(*, user: User, key: str, code: str, actor: Actor) -> list[str]:
-    """Turn the second factor on with the app holding ``key``; the new recovery codes."""
-    if not _totp_matches(key, code):
+    """Turn the second factor on with the app holding ``key``; the new recovery codes.
+
+    The device remembers the time step of the code that confirmed it (django-otp's ``last_t``),
+    so that same code cannot then be given again to complete a sign-in.
+    """
+    step = _matched_step(key, code)
+    if step is None:
         raise ValidationError({"code": "Code: that is not the current code from your app."})
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
-        TOTPDevice.objects.create(user=user, key=key, name=TOTP_DEVICE_NAME, confirmed=True)
+        TOTPDevice.objects.create(
+            user=user, key=key, name=TOTP_DEVICE_NAME, confirmed=True, last_t=step
+        )
         codes = _new_recovery_codes(user)
         _audit_and_log(user, actor, "two_factor.enabled", ClientLogEvent.TWO_FACTOR_ENABLED)
     return codes

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from clientvault.accounts import throttle
 from clientvault.accounts.access import person_required
 from clientvault.accounts.activities import LABELS
 from clientvault.accounts.forms.area import (
@@ -42,8 +43,10 @@ from clientvault.accounts.models import (
 from clientvault.accounts.reauth import reauth_required
 from clientvault.accounts.services.auth import sign_in
 from clientvault.accounts.services.clientlog import labels_for_actor_ids
-from clientvault.accounts.services.customers import open_account, update_person
+from clientvault.accounts.services.customers import update_person
+from clientvault.accounts.services.signup import sign_up
 from clientvault.accounts.services.twofactor import Step
+from clientvault.accounts.views.auth import throttled_page
 from clientvault.privacy.inventory import DATA_DATABASE, Declaration, registry
 from clientvault.privacy.models import Disclosure, PolicyVersion
 from clientvault.privacy.profile import current_profile
@@ -74,33 +77,60 @@ def _kind(request: HttpRequest) -> str:
     return CustomerKind.ORGANISATION if wanted == "organisation" else CustomerKind.INDIVIDUAL
 
 
+SIGNUP_ADDRESS_IN_USE = (
+    "Thank you. Please check your e-mail: we have sent a message to the address you gave "
+    "telling you how to go on."
+)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
-    """Open an account online (COL-1) accepting the current privacy policy (POL-2)."""
+    """Open an account online (COL-1) accepting the current privacy policy (POL-2).
+
+    Throttled per IP address and per e-mail address typed. An address already in use is not
+    named on the page: see :mod:`clientvault.accounts.services.signup`.
+    """
     if request.user.is_authenticated:
         return redirect("accounts:dashboard")
     kind, policy = _kind(request), publish_policy()
     form = SignupForm(request.POST or None, kind=kind, policy=policy)
-    if request.method == "POST" and form.is_valid():
-        try:
-            open_account(
-                kind=kind,
-                details=form.person_data(),
-                organisation_name=form.cleaned_data.get("organisation_name", ""),
-                channel=Channel.ONLINE,
-                actor=None,
-                policy_version=policy,
-                marketing=form.cleaned_data["marketing"],
-                username=form.cleaned_data["username"],
-                password=form.cleaned_data["password"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return sign_in_new_login(request, **form.login_data())
     context = {"form": form, "kind": kind, "policy": policy, "kinds": CustomerKind}
+    if request.method == "POST":
+        checks = _signup_checks(request)
+        verdict = throttle.blocked(*checks)
+        if not verdict.allowed:
+            return throttled_page(request, "accounts/area/signup.html", context, verdict)
+        if form.is_valid():
+            throttle.hit_all(*checks)
+            return _sign_up(request, form) or render(request, "accounts/area/signup.html", context)
     return render(request, "accounts/area/signup.html", context)
+
+
+def _signup_checks(request: HttpRequest) -> tuple[tuple[throttle.Rule, str], ...]:
+    typed = throttle.normalise_identifier(str(request.POST.get("email", "")))
+    return (throttle.SIGNUP_IP, throttle.client_ip(request)), (throttle.SIGNUP_EMAIL, typed)
+
+
+def _sign_up(request: HttpRequest, form: SignupForm) -> HttpResponse | None:
+    """The one service call; its errors go on the form (None: show the form again)."""
+    try:
+        customer = sign_up(
+            kind=form.kind,
+            details=form.person_data(),
+            organisation_name=form.cleaned_data.get("organisation_name", ""),
+            policy_version=form.policy,
+            marketing=form.cleaned_data["marketing"],
+            security_answers=form.answers(),
+            **form.login_data(),
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+    if customer is None:
+        messages.info(request, SIGNUP_ADDRESS_IN_USE)
+        return redirect("accounts:login")
+    return sign_in_new_login(request, **form.login_data())
 
 
 def sign_in_new_login(request: HttpRequest, *, username: str, password: str) -> HttpResponse:

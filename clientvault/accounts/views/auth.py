@@ -1,7 +1,8 @@
 """Sign-in pages: sign in and out, the second factor, password reset, confirming the password.
 
-Every route that takes a secret is limited: sign-in by django-axes (a username from one address)
-and by an address-wide throttle, the others by :mod:`clientvault.accounts.throttle`. A refusal
+Every route that takes a secret is limited: sign-in by django-axes (a username from one address),
+an address-wide throttle and a per-username one across addresses, the others by
+:mod:`clientvault.accounts.throttle`. A refusal
 is the same page with the same message and status (429) whether or not an account matches.
 """
 
@@ -52,7 +53,11 @@ from clientvault.accounts.services.reset import (
     reset_password,
     user_from_link,
 )
-from clientvault.accounts.services.sessions import mark_reauthenticated, recently_authenticated
+from clientvault.accounts.services.sessions import (
+    Secured,
+    mark_reauthenticated,
+    recently_authenticated,
+)
 from clientvault.accounts.services.twofactor import (
     Step,
     confirm_totp,
@@ -60,6 +65,7 @@ from clientvault.accounts.services.twofactor import (
     has_two_factor,
     new_totp_key,
     otpauth_uri,
+    owes_second_factor,
     qr_svg,
     recovery_codes_left,
     regenerate_recovery_codes,
@@ -111,13 +117,27 @@ def _with_next(view: str, next_url: str) -> str:
     return f"{reverse(view)}?{urlencode({'next': next_url})}"
 
 
-def _refuse(
+def throttled_page(
     request: HttpRequest, template: str, context: Mapping[str, Any], verdict: throttle.Verdict
 ) -> HttpResponse:
     """The throttled page: the form again, the wait named, status 429."""
     response = render(request, template, {**context, "refusal": verdict.message}, status=429)
     response["Retry-After"] = str(verdict.retry_after)
     return response
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def secured_text(secured: Secured) -> str:
+    """What securing the login ended, as sentences: " 2 sessions signed out." and so on."""
+    parts = []
+    if secured.sessions_ended:
+        parts.append(f" {_plural(secured.sessions_ended, 'session')} signed out.")
+    if secured.tokens_revoked:
+        parts.append(f" {_plural(secured.tokens_revoked, 'API token')} revoked.")
+    return "".join(parts)
 
 
 # --- re-authentication --------------------------------------------------------------------------
@@ -132,14 +152,33 @@ def reauth_required(view: View[P]) -> View[P]:
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect(_with_next("accounts:login", request.get_full_path()))
-        if not recently_authenticated(request.session):
-            messages.info(request, "Please type your password again to continue.")
-            return redirect(_with_next("accounts:reauth", request.get_full_path()))
-        return view(request, *args, **kwargs)
+        return _ask_password(request) or view(request, *args, **kwargs)
 
     return cast(View[P], wrapped)
+
+
+def reauth_before_post(view: View[P]) -> View[P]:
+    """Like :func:`reauth_required`, for the POST only: the page itself may be read freely.
+
+    For pages that list things and make a new one, such as the API tokens page.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        refusal = _ask_password(request) if request.method == "POST" else None
+        return refusal or view(request, *args, **kwargs)
+
+    return cast(View[P], wrapped)
+
+
+def _ask_password(request: HttpRequest) -> HttpResponse | None:
+    """Where to go first when the password was not typed in the last five minutes, or None."""
+    if not request.user.is_authenticated:
+        return redirect(_with_next("accounts:login", request.get_full_path()))
+    if not recently_authenticated(request.session):
+        messages.info(request, "Please type your password again to continue.")
+        return redirect(_with_next("accounts:reauth", request.get_full_path()))
+    return None
 
 
 @sensitive_post_parameters("password")
@@ -154,7 +193,7 @@ def reauth(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         verdict = throttle.check(throttle.REAUTH_USER, str(user.pk))
         if not verdict.allowed:
-            return _refuse(request, "accounts/auth/reauth.html", context, verdict)
+            return throttled_page(request, "accounts/auth/reauth.html", context, verdict)
         if form.is_valid():
             mark_reauthenticated(request.session)
             return redirect(next_url)
@@ -185,16 +224,17 @@ def login_view(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
     if request.method != "POST":
         return render(request, "accounts/auth/login.html", context)
-    address = throttle.client_ip(request)
-    verdict = throttle.check(throttle.LOGIN_IP, address)
+    typed = throttle.normalise_identifier(str(request.POST.get("username", "")))
+    checks = ((throttle.LOGIN_IP, throttle.client_ip(request)), (throttle.LOGIN_IDENTIFIER, typed))
+    verdict = throttle.blocked(*checks)
     if not verdict.allowed:
-        return _refuse(request, "accounts/auth/login.html", context, verdict)
+        return throttled_page(request, "accounts/auth/login.html", context, verdict)
     if form.is_valid():
         identifier, password = form.cleaned_data["username"], form.cleaned_data["password"]
         user = authenticate(request, username=identifier, password=password)
         if isinstance(user, User):
             return _after_password(request, user, sign_in(request=request, user=user).step)
-        throttle.hit(throttle.LOGIN_IP, address)
+        throttle.hit_all(*checks)
         locked = bool(getattr(request, "axes_locked_out", False))
         record_failed_sign_in(request=request, identifier=identifier, locked=locked)
         form.add_error(None, LOGIN_FAILED)
@@ -212,7 +252,7 @@ def locked_out(
     verdict = throttle.Verdict(allowed=False, retry_after=seconds)
     form = LoginForm(request.POST or None)
     context = {"form": form, "next": request.POST.get("next", "")}
-    return _refuse(request, "accounts/auth/login.html", context, verdict)
+    return throttled_page(request, "accounts/auth/login.html", context, verdict)
 
 
 @require_POST
@@ -260,7 +300,7 @@ def _verify_code(
     )
     verdict = throttle.blocked(*checks)
     if not verdict.allowed:
-        return _refuse(request, "accounts/auth/two_factor.html", context, verdict)
+        return throttled_page(request, "accounts/auth/two_factor.html", context, verdict)
     if form.is_valid():
         device = verify_second_factor(user=user, code=form.cleaned_data["code"])
         if device is not None:
@@ -291,8 +331,14 @@ def _warn_about_recovery_codes(request: HttpRequest, user: User, *, used: bool) 
 @reauth_required
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    """Enrol an authenticator app: scan or type the secret, then confirm with a code."""
+    """Enrol an authenticator app: scan or type the secret, then confirm with a code.
+
+    A session that still owes its second factor (any confirmed device, recovery codes too) is
+    sent to give it first: a password alone must never be enough to enrol a new authenticator.
+    """
     user = _user(request)
+    if owes_second_factor(user, verified=_is_verified(user)):
+        return redirect(_with_next("accounts:two_factor", _next(request, user)))
     if has_two_factor(user):
         messages.info(request, "Two-step sign-in is already on.")
         return redirect("accounts:security")
@@ -397,7 +443,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
         )
         verdict = throttle.blocked(*checks)
         if not verdict.allowed:
-            return _refuse(request, "accounts/auth/password_reset.html", context, verdict)
+            return throttled_page(request, "accounts/auth/password_reset.html", context, verdict)
         if form.is_valid():
             throttle.hit_all(*checks)
             request_password_reset(identifier=form.cleaned_data["identifier"])
@@ -418,7 +464,7 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
     address = throttle.client_ip(request)
     verdict = throttle.check(throttle.RESET_CONFIRM_IP, address)
     if not verdict.allowed:
-        return _refuse(request, "accounts/auth/password_reset_invalid.html", {}, verdict)
+        return throttled_page(request, "accounts/auth/password_reset_invalid.html", {}, verdict)
     if token != RESET_SET_PASSWORD:
         if user_from_link(uidb64, token) is None:
             return _invalid_link(request, address)
@@ -440,11 +486,12 @@ def _set_password(request: HttpRequest, user: User) -> HttpResponse:
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            reset_password(user=user, password=form.cleaned_data["new_password1"])
+            secured = reset_password(user=user, password=form.cleaned_data["new_password1"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             request.session.pop(RESET_TOKEN, None)
-            messages.success(request, "Your password is changed. Please sign in with it.")
+            done = secured_text(secured)
+            messages.success(request, f"Your password is changed.{done} Please sign in with it.")
             return redirect("accounts:login")
     return render(request, "accounts/auth/password_reset_confirm.html", {"form": form})

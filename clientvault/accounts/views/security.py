@@ -27,13 +27,13 @@ from clientvault.accounts.services.security import (
     report_unauthorised_use,
     set_security_answers,
 )
-from clientvault.accounts.services.sessions import end_all_sessions, end_session
+from clientvault.accounts.services.sessions import end_session, sign_out_everywhere
 from clientvault.accounts.services.twofactor import (
     has_two_factor,
     recovery_codes_left,
     two_factor_required,
 )
-from clientvault.accounts.views.auth import reauth_required
+from clientvault.accounts.views.auth import reauth_required, secured_text
 
 PAGE_SIZE = 25
 
@@ -79,16 +79,13 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            ended = change_password(
+            secured = change_password(
                 request=request, user=user, password=form.cleaned_data["new_password1"]
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            others = (
-                f" {ended} other session{'s' if ended != 1 else ''} signed out." if ended else ""
-            )
-            messages.success(request, f"Your password is changed.{others}")
+            messages.success(request, f"Your password is changed.{secured_text(secured)}")
             return redirect("accounts:security")
     return _page(request, "accounts/security/password_change.html", {"form": form})
 
@@ -132,11 +129,9 @@ def sessions_end(request: HttpRequest, session_id: str) -> HttpResponse:
 @require_POST
 def sessions_end_all(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    count = end_all_sessions(user=user, actor=user)
+    secured = sign_out_everywhere(user=user, actor=user, reason="signed out everywhere")
     logout(request)
-    messages.success(
-        request, f"Signed out everywhere ({count} session{'s' if count != 1 else ''})."
-    )
+    messages.success(request, f"You are signed out everywhere.{secured_text(secured)}")
     return redirect("accounts:login")
 
 
@@ -156,8 +151,9 @@ def report_unauthorised(request: HttpRequest, person: Person) -> HttpResponse:
             logout(request)
             messages.success(
                 request,
-                "Thank you. We have signed out every session and told our staff. We sent a "
-                "link to set a new password to the e-mail address on record.",
+                "Thank you. We have signed out every session, revoked every API token of your "
+                "login, withdrawn any invitations you sent that were still waiting, and told our "
+                "staff. We sent a link to set a new password to the e-mail address on record.",
             )
             return redirect("accounts:login")
     return _page(request, "accounts/security/report.html", {"form": form})

@@ -3,6 +3,8 @@
 A new token's text is shown once, in the response to the form that made it: it is never put in
 the session or a message, and the page is never cached (``Cache-Control: no-store``). Reloading
 that response would post the form again and make another token, which the browser warns about.
+Making a token needs the password typed in the last five minutes: a token outlives the session,
+so a stolen session alone must not be enough to get one.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clientvault.accounts.access import person_required
 from clientvault.accounts.forms.area import ApiTokenForm, add_service_errors
 from clientvault.accounts.models import ApiToken, Person, User
+from clientvault.accounts.reauth import reauth_before_post
 from clientvault.accounts.services.people import create_person_token, revoke_person_token
 from clientvault.accounts.views.area import acting_user, paginate
 
@@ -32,6 +35,7 @@ def own_token(user: User, pk: int) -> ApiToken:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @person_required()
+@reauth_before_post
 def api_tokens(request: HttpRequest, person: Person) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     created: tuple[ApiToken, str] | None = None
