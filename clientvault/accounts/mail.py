@@ -6,15 +6,14 @@ send_email` with that sealed text only. The job table (``DBTaskResult.args_kwarg
 never holds an address or a reset link in clear, and a message is sent only if the transaction
 that queued it commits. The worker opens it, renders the template and sends it.
 
-Every queued message carries a random ``id`` inside the sealed payload; the worker records a
-:class:`~clientvault.accounts.models.Delivery` under it, so a job run twice sends once. Text
+Every queued message carries a random ``id`` inside the sealed payload; the worker claims a
+:class:`~clientvault.accounts.models.Delivery` under it, so a job run twice sends at most once. Text
 messages (:mod:`clientvault.accounts.texts`) are sealed and identified the same way.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import uuid
 from typing import cast
@@ -59,13 +58,14 @@ def new_message_id() -> str:
     return uuid.uuid4().hex
 
 
-def message_id_of(message: dict[str, object], sealed: str) -> str:
-    """The message's id; for a message queued before ids existed, a digest of its sealed text
-    (unique too: every sealing draws a fresh nonce)."""
+def message_id_of(message: dict[str, object]) -> str:
+    """The id the message was queued with (every queued message has one)."""
     found = message.get("id")
-    if isinstance(found, str) and found:
-        return found
-    return hashlib.sha256(sealed.encode()).hexdigest()
+    if not isinstance(found, str) or not found:
+        raise MailError(
+            "a queued message has no id: it was not queued by queue_email or queue_text"
+        )
+    return found
 
 
 def queue_email(*, to: str, subject: str, template: str, context: dict[str, str]) -> None:

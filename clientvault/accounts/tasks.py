@@ -1,11 +1,16 @@
 """Background jobs of the accounts app: sending queued e-mail and text messages.
 
-Both jobs are idempotent: each message carries an id made when it was queued, and the job
-records a :class:`~clientvault.accounts.models.Delivery` under that id in the same transaction
-as the hand-over to the mail server or gateway. A job run again (a retry, a second worker, a
-re-queued job) finds the delivery and sends nothing; a hand-over that fails rolls the record
-back, so a later attempt sends. Return values (stored with the job) are counts, never the
-address, number or text.
+Both jobs are idempotent, and hand a message over at most once. Each message carries an id made
+when it was queued. The job first claims it: it commits a
+:class:`~clientvault.accounts.models.Delivery` under that id with status ``sending`` (unique, so
+a second worker or a re-run finds the claim and sends nothing). Then it sends, outside any
+transaction, so no database lock waits on the mail server or the gateway, and marks the claim
+``sent``; a send that raises marks it ``failed``, and the retry claims it again.
+
+A claim left ``sending`` means the worker died (or lost the database) mid-send: the message may
+have gone out or not, and it is **not** sent again automatically (at most once; see
+docs/operations.md for finding such claims). Return values (stored with the job) are counts,
+never the address, number or text.
 """
 
 from __future__ import annotations
@@ -17,26 +22,57 @@ from django.utils import timezone
 from django_tasks import task
 
 from clientvault.accounts.mail import deliver, message_id_of, open_message
-from clientvault.accounts.models import Delivery, DeliveryKind
+from clientvault.accounts.models import DeliveryKind
+from clientvault.accounts.models.deliveries import Delivery, DeliveryStatus
 from clientvault.accounts.texts import RETRY_DELAYS, GatewayError, is_stale, send_text_message
 
 
 def deliver_once(*, message_id: str, kind: str, send: Callable[[], None]) -> bool:
-    """Send unless a delivery of ``message_id`` is recorded; whether it was sent now.
+    """Claim ``message_id``, send, mark it sent; whether it was sent now.
 
-    The delivery row is written first and held (unique) while sending, so a second worker
-    running the same message waits, then finds it; if sending raises, the row goes too.
+    Run it outside a transaction (the worker does): the claim commits before ``send`` and the
+    outcome after it. Nothing is sent when the message is sent already or claimed by a send
+    still running, or one that died mid-send (at most once). A ``send`` that raises marks the
+    claim failed, so a later run claims it again, and the exception goes on to the caller.
     """
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                Delivery.objects.create(
-                    message_id=message_id, kind=kind, delivered_at=timezone.now()
-                )
-        except IntegrityError:
-            return False
+    claim = claim_delivery(message_id=message_id, kind=kind)
+    if claim is None:
+        return False
+    try:
         send()
+    except BaseException:
+        move_delivery(claim, DeliveryStatus.FAILED)
+        raise
+    move_delivery(claim, DeliveryStatus.SENT)
     return True
+
+
+def claim_delivery(*, message_id: str, kind: str) -> Delivery | None:
+    """A new claim (status sending), a failed one taken again, or None: nothing to send."""
+    try:
+        with transaction.atomic():
+            return Delivery.objects.create(
+                message_id=message_id, kind=kind, claimed_at=timezone.now()
+            )
+    except IntegrityError:
+        pass
+    claim = Delivery.objects.get(message_id=message_id)
+    if not claim.may_become(DeliveryStatus.SENDING):
+        return None
+    return claim if move_delivery(claim, DeliveryStatus.SENDING) else None
+
+
+def move_delivery(claim: Delivery, to: str) -> bool:
+    """Move the claim along DELIVERY_TRANSITIONS, unless another worker moved it first."""
+    if not claim.may_become(to):
+        raise ValueError(f"a delivery that is {claim.status} cannot become {to}")
+    now = timezone.now()
+    changes = {"status": to, "delivered_at": now if to == DeliveryStatus.SENT else None}
+    if to == DeliveryStatus.SENDING:
+        changes["claimed_at"] = now
+    moved = Delivery.objects.filter(pk=claim.pk, status=claim.status).update(**changes)
+    claim.status = to
+    return moved == 1
 
 
 @task()
@@ -44,7 +80,7 @@ def send_email(sealed: str) -> dict[str, int]:
     """Open and send one message queued by :func:`clientvault.accounts.mail.queue_email`."""
     message = open_message(sealed)
     sent = deliver_once(
-        message_id=message_id_of(message, sealed),
+        message_id=message_id_of(message),
         kind=DeliveryKind.EMAIL,
         send=lambda: deliver(message),
     )
@@ -63,7 +99,7 @@ def send_text(sealed: str, attempt: int = 1) -> dict[str, int]:
         return {"sent": 0, "stale": 1}
     try:
         sent = deliver_once(
-            message_id=message_id_of(message, sealed),
+            message_id=message_id_of(message),
             kind=DeliveryKind.TEXT,
             send=lambda: send_text_message(message),
         )

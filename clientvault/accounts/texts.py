@@ -5,8 +5,10 @@
 the job table never holds a number or a code in clear and nothing is sent unless the
 transaction that queued it commits. The worker POSTs ``{"to": "+E164", "text": "..."}`` as JSON
 to the gateway named by ``CLIENTVAULT_SMS_URL``, with ``Authorization: Bearer
-CLIENTVAULT_SMS_TOKEN`` when a token is set. Without a URL, development (``DEBUG``) writes the
-message to the worker's console with the number masked, and in production no text is offered.
+CLIENTVAULT_SMS_TOKEN`` when a token is set. A redirect is never followed: the token and the
+text go to that URL only, and a 3xx answer fails the attempt like any other error. Without a
+URL, development (``DEBUG``) writes the message to the worker's console with the number masked,
+and in production no text is offered.
 """
 
 from __future__ import annotations
@@ -30,6 +32,17 @@ RETRY_DELAYS = (timedelta(seconds=30), timedelta(minutes=1), timedelta(minutes=2
 class GatewayError(Exception):
     """The SMS gateway refused the message or did not answer. The message never names the
     number, the text or the gateway's address."""
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow no redirect: urllib would resend as a GET, with the bearer token, to whatever
+    host (even plain http) the answer names. Returning None leaves the 3xx an HTTPError."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_RefuseRedirects)
 
 
 def texts_available() -> bool:
@@ -64,21 +77,28 @@ def mask_phone(number: str) -> str:
 
 
 def post_to_gateway(*, url: str, token: str, to: str, text: str) -> None:
-    """POST one message as JSON; GatewayError unless the gateway answers 2xx."""
+    """POST one message as JSON; GatewayError unless the gateway answers 2xx (a redirect is
+    refused, not followed)."""
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
     body = json.dumps({"to": to, "text": text}).encode()
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=GATEWAY_TIMEOUT) as response:  # noqa: S310
+        with _OPENER.open(request, timeout=GATEWAY_TIMEOUT) as response:
             status = int(response.status)
     except urllib.error.HTTPError as error:
-        raise GatewayError(f"the SMS gateway answered HTTP {error.code}") from None
+        raise GatewayError(_answered(error.code)) from None
     except (OSError, ValueError):  # URLError, refused, timed out, malformed answer
         raise GatewayError("the SMS gateway could not be reached") from None
     if not 200 <= status < 300:
-        raise GatewayError(f"the SMS gateway answered HTTP {status}")
+        raise GatewayError(_answered(status))
+
+
+def _answered(status: int) -> str:
+    if 300 <= status < 400:
+        return f"the SMS gateway answered HTTP {status}, a redirect, which is not followed"
+    return f"the SMS gateway answered HTTP {status}"
 
 
 def send_text_message(message: dict[str, object]) -> None:

@@ -34,6 +34,16 @@ COMMUNICATION_GROUNDS = (
     "inadvertent_crime",
 )
 TRANSFER_REASONS = ("storage", "contract", "legal_obligation", "legitimate_interest")
+# Why staff may open customer records with no caller to check (the back-office channel), each
+# with the purpose it serves. ``[back_office]`` grants them per staff role, and only a reason
+# whose purpose ``[roles]`` grants that same role; a role not listed there always works with a
+# caller, and so with an identity check.
+BACK_OFFICE_REASONS: dict[str, str] = {
+    "billing_run": Purpose.BILLING.value,
+    "privacy_request": Purpose.LEGAL_OBLIGATION.value,
+    "legal_request": Purpose.LEGAL_OBLIGATION.value,
+}
+NOT_STAFF_ROLES = ("customer", "system")
 # Periods the kernel's own models expire by; every profile must set them.
 RETENTION_KEYS = (
     "sessions",
@@ -53,7 +63,7 @@ RETENTION_KEYS = (
     "invitations",
     "security_reports",
 )
-# Sections with a fixed set of keys; [retention] and [roles] take any key.
+# Sections with a fixed set of keys; [retention], [roles] and [back_office] take any key.
 KEYS: dict[str, tuple[str, ...]] = {
     "operator": ("name", "address", "privacy_contact", "website"),
     "storage": ("country", "location", "transfers_outside_eea", "safeguards", "transfer_reasons"),
@@ -71,6 +81,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "security": ("customer_2fa_required",),
     "retention": (),
     "roles": (),
+    "back_office": (),
 }
 _REQUIRED = object()
 
@@ -105,9 +116,14 @@ class Profile:
     customer_2fa_required: bool
     retention: dict[str, int]
     roles: dict[str, tuple[str, ...]]
+    back_office: dict[str, tuple[str, ...]]
 
     def purposes_for(self, roles: set[str]) -> set[str]:
         return {p for role in roles for p in self.roles.get(role, ())}
+
+    def back_office_reasons_for(self, roles: set[str]) -> set[str]:
+        """The reasons for work without a caller that one of ``roles`` is granted itself."""
+        return {reason for role in roles for reason in self.back_office.get(role, ())}
 
     @property
     def staff_roles(self) -> list[str]:
@@ -268,6 +284,27 @@ def _roles(reader: _Reader) -> dict[str, tuple[str, ...]]:
     return {role: tuple(purposes) for role, purposes in table.items()}
 
 
+def _back_office(r: _Reader, roles: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """[back_office]: role = [reasons]; optional, and without it no role works without a caller."""
+    table = r.section("back_office") if "back_office" in r.data else {}
+    check = _list_of(tuple(BACK_OFFICE_REASONS), "reason")
+    for role, reasons in table.items():
+        problem = check(reasons) or _back_office_problem(role, reasons, roles)
+        if problem:
+            raise r.fail("back_office", role, f"{problem} (got {reasons!r})")
+    return {role: tuple(reasons) for role, reasons in table.items()}
+
+
+def _back_office_problem(role: str, reasons: list[str], roles: dict[str, tuple[str, ...]]) -> str:
+    if role in NOT_STAFF_ROLES or role not in roles:
+        return "must be a staff role of [roles]"
+    for reason in reasons:
+        purpose = BACK_OFFICE_REASONS[reason]
+        if purpose not in roles[role]:
+            return f"reason {reason!r} serves the purpose {purpose!r}, which [roles] does not grant"
+    return ""
+
+
 def _storage(r: _Reader) -> dict[str, Any]:
     country = r.get("storage", "country", _country)
     fields = {
@@ -342,6 +379,7 @@ def _decode(path: Path, text: str) -> dict[str, Any]:
 def parse_profile(path: Path, text: str) -> Profile:
     r = _Reader(path, text, _decode(path, text))
     r.refuse_unknown()
+    roles = _roles(r)
     return Profile(
         path=path,
         **_operator(r),
@@ -353,7 +391,8 @@ def parse_profile(path: Path, text: str) -> Profile:
         ),
         customer_2fa_required=r.get("security", "customer_2fa_required", _bool, False),
         retention=_days(r),
-        roles=_roles(r),
+        roles=roles,
+        back_office=_back_office(r, roles),
     )
 
 

@@ -497,7 +497,8 @@ def rotate_key_file() -> Rotation:
         if not MasterKeyVersion.objects.filter(version=new_ring.current_version).exists():
             pending.unlink(missing_ok=True)  # nothing was re-wrapped: the old ring stays right
         raise
-    os.replace(pending, path)
+    with contextlib.suppress(FileNotFoundError):  # another process adopted it since the commit
+        os.replace(pending, path)
     _sync_directory(path.parent)
     reset_caches()
     return Rotation(new_ring.current_version, count)

@@ -14,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 
 from clientvault.accounts.mail import open_message
 from clientvault.accounts.models import (
+    MAX_CHECK_ATTEMPTS,
     Channel,
     CheckMethod,
     CheckStatus,
@@ -93,14 +94,20 @@ def test_it_counts_wrong_codes_and_fails_on_the_fifth(customer, staff):
     assert ClientLogEntry.objects.filter(event="identity_checked", detail__startswith="failed")
 
 
-def test_it_fails_a_code_read_out_after_ten_minutes(customer, staff):
+def test_a_code_read_out_after_ten_minutes_expires_the_check(customer, staff):
     support = staff(StaffRole.SUPPORT)
     check, code, _ = email_code(customer, support)
     IdentityCheck.objects.filter(pk=check.pk).update(
         valid_until=timezone.now() - timedelta(seconds=1)
     )
     decided = identity.decide_identity_check(check=check, staff=support, code=code)
-    assert decided.status == CheckStatus.FAILED
+    assert decided.status == CheckStatus.EXPIRED
+    assert IdentityCheck.objects.get(pk=check.pk).status == CheckStatus.EXPIRED
+    assert not identity.has_passed_check(staff=support, person=customer)
+    events = AuditEvent.objects.filter(object_type="accounts.IdentityCheck", object_id=check.pk)
+    assert events.order_by("seq").last().action == "identity_check.expired"
+    assert not AuditEvent.objects.filter(action="identity_check.failed").exists()
+    assert ClientLogEntry.objects.filter(event="identity_checked", detail__startswith="expired")
 
 
 def test_a_new_code_cancels_the_previous_one(customer, staff):
@@ -113,6 +120,27 @@ def test_a_new_code_cancels_the_previous_one(customer, staff):
     with pytest.raises(ValidationError, match="already decided"):
         identity.decide_identity_check(check=first, staff=support, code=first_code)
     assert not identity.has_passed_check(staff=support, person=customer)
+
+
+def test_each_check_a_new_code_cancels_is_audited_as_expired(customer, staff):
+    support = staff(StaffRole.SUPPORT)
+    first, _, _ = email_code(customer, support)
+    second, _, _ = email_code(customer, support)
+    email_code(customer, support)
+    expired = AuditEvent.objects.filter(action="identity_check.expired").order_by("seq")
+    assert [e.object_id for e in expired] == [str(first.pk), str(second.pk)]
+    assert {e.subject_id for e in expired} == {customer.subject_id}
+    assert {e.actor_id for e in expired} == {f"user:{support.pk}"}
+
+
+def test_a_decided_check_is_not_expired_by_a_new_code(customer, staff):
+    support = staff(StaffRole.SUPPORT)
+    check, code, _ = email_code(customer, support)
+    identity.decide_identity_check(check=check, staff=support, code=code)
+    email_code(customer, support)
+    check.refresh_from_db()
+    assert check.status == CheckStatus.PASSED
+    assert not AuditEvent.objects.filter(action="identity_check.expired").exists()
 
 
 def test_a_pass_lasts_30_minutes_and_only_for_the_staff_member_who_checked(customer, staff):
@@ -214,7 +242,7 @@ def test_the_database_refuses_checks_that_break_the_invariants(customer, staff):
         "created_at": timezone.now(),
     }
     broken = [
-        {"attempts": identity.MAX_ATTEMPTS + 1},
+        {"attempts": MAX_CHECK_ATTEMPTS + 1},
         {"status": "maybe"},
         {"status": CheckStatus.FAILED},  # decided without a decision time
         {"decided_at": timezone.now()},  # pending with a decision time

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from clientvault.accounts.models import CheckStatus, IdentityCheck, StaffRole
 from clientvault.accounts.services.security import set_security_answers
@@ -63,7 +66,7 @@ def test_a_wrong_security_answer_fails_and_says_so(customer, staff_client):
 
 def test_without_a_caller_there_is_nothing_to_check(customer, staff_client):
     client = staff_client(StaffRole.PRIVACY_OFFICER)
-    client.get(
+    client.post(
         reverse("accounts:staff_customer", args=[customer.customer.number]),
         {"channel": "staff", "reason": "privacy_request"},
     )
@@ -101,3 +104,20 @@ def test_a_code_by_text_message_is_queued_and_a_gateway_error_never_fails_the_pa
     assert run_jobs(send_text) == 1
     assert [m["json"]["to"] for m in sms_gateway.received] == ["+442079460018"]
     assert IdentityCheck.objects.get().status == CheckStatus.PENDING
+
+
+def test_a_code_read_back_too_late_says_it_expired_not_that_the_caller_failed(
+    customer, staff_client
+):
+    client = staff_client(StaffRole.SUPPORT)
+    client.post(url(customer), {"action": "send", "method": "email_code"})
+    check = IdentityCheck.objects.get()
+    IdentityCheck.objects.filter(pk=check.pk).update(
+        valid_until=timezone.now() - timedelta(seconds=1)
+    )
+    data = {"action": "code", "check": check.pk, "code": queued_mail()[-1]["context"]["code"]}
+    page = client.post(url(customer), data, follow=True).content.decode()
+    assert "That code expired (codes are valid 10 minutes): send a new code." in page
+    assert "Identity check failed" not in page
+    check.refresh_from_db()
+    assert check.status == CheckStatus.EXPIRED

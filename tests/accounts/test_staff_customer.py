@@ -3,16 +3,32 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from clientvault.accounts.models import Channel, CheckMethod, StaffRole
+from clientvault.accounts.models import Channel, CheckMethod, Person, StaffRole
 from clientvault.accounts.services import identity
+from clientvault.accounts.services import staff as staff_service
 from clientvault.accounts.services.customers import update_person
-from clientvault.accounts.services.staff import back_office_reasons, view_customer
+from clientvault.accounts.services.staff import (
+    BackOfficeReason,
+    back_office_reasons,
+    view_customer,
+)
 from clientvault.privacy.models import AuditEvent
-from tests.accounts.personas import customer, staff, staff_client, teammate  # noqa: F401
+from clientvault.privacy.profile import BACK_OFFICE_REASONS, PRESETS_DIR, current_profile
+from tests.accounts.personas import (  # noqa: F401
+    add_authorised_user,
+    customer,
+    staff,
+    staff_client,
+    teammate,
+)
 from tests.accounts.test_identity_check import queued_mail
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
@@ -74,7 +90,9 @@ def test_back_office_work_without_a_caller_shows_and_logs_every_person(
 ):
     client = staff_client(StaffRole.BILLING)
     work = {"channel": "staff", "reason": "billing_run"}
-    page = client.get(url(customer), work).content.decode()
+    response = client.post(url(customer), work)
+    assert response.status_code == 302  # switched, then shown by a GET
+    page = client.get(response["Location"]).content.decode()
     assert "Lovelace" in page
     assert "grace@example.com" in page
     assert "reason: <strong>Billing run" in page
@@ -87,42 +105,127 @@ def test_back_office_work_without_a_caller_shows_and_logs_every_person(
     assert views_of(customer).last().details["reason"] == "billing_run"
 
 
-@pytest.mark.parametrize("role", [StaffRole.SUPPORT, StaffRole.ADMINISTRATOR])
-def test_back_office_is_not_one_click_a_caller_channel_role_is_refused_it(
-    role, customer, staff_client
+# What the presets' [back_office] grants; every other role and reason pair is refused.
+GRANTED = {
+    StaffRole.BILLING: {"billing_run"},
+    StaffRole.PRIVACY_OFFICER: {"privacy_request"},
+    StaffRole.LEGAL: {"legal_request"},
+}
+NOT_GRANTED = [
+    (role, reason)
+    for role in StaffRole
+    for reason in BackOfficeReason.values
+    if reason not in GRANTED.get(role, set())
+]
+
+
+@pytest.mark.parametrize(("role", "reason"), NOT_GRANTED)
+def test_back_office_is_not_one_click_a_role_is_refused_each_reason_it_is_not_granted(
+    role, reason, customer, staff, staff_client
 ):
     client = staff_client(role)
-    for reason in ("", "privacy_request", "legal_request"):
-        page = client.get(url(customer), {"channel": "staff", "reason": reason}).content.decode()
-        assert "Lovelace" not in page
-        assert "Details hidden until the caller" in page
+    page = client.post(url(customer), {"channel": "staff", "reason": reason}, follow=True)
+    assert "Lovelace" not in page.content.decode()
+    with pytest.raises(PermissionDenied):
+        view_customer(
+            staff=staff(role), customer=customer.customer, channel=Channel.STAFF, reason=reason
+        )
     assert not views_of(customer).exists()
+
+
+def test_a_link_cannot_state_a_reason(customer, staff_client):
+    client = staff_client(StaffRole.BILLING)
+    page = client.get(url(customer), {"channel": "staff", "reason": "billing_run"})
+    assert "Details hidden until the caller" in page.content.decode()
+    assert "Details hidden until the caller" in client.get(url(customer)).content.decode()
+    assert "staff_reason" not in client.session
+    assert not views_of(customer).exists()
+
+
+def test_switching_to_back_office_work_needs_the_forms_csrf_token(customer, staff_client):
+    client = staff_client(StaffRole.BILLING)
+    client.handler.enforce_csrf_checks = True
+    work = {"channel": "staff", "reason": "billing_run"}
+    assert client.post(url(customer), work).status_code == 403
+    assert not views_of(customer).exists()
+    form = client.get(url(customer)).content.decode().split('class="channel"', 1)[1]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    page = client.post(url(customer), work | {"csrfmiddlewaretoken": token}, follow=True)
+    assert "Lovelace" in page.content.decode()
 
 
 def test_back_office_needs_a_listed_reason(customer, staff_client):
     client = staff_client(StaffRole.PRIVACY_OFFICER)
-    page = client.get(url(customer), {"channel": "staff"}).content.decode()
+    page = client.post(url(customer), {"channel": "staff"}).content.decode()
     assert "Back-office work needs a reason: choose one from the list." in page
-    page = client.get(url(customer), {"channel": "staff", "reason": "curious"}).content.decode()
+    page = client.post(url(customer), {"channel": "staff", "reason": "curious"}).content.decode()
     assert "Choose one of the listed reasons." in page
-    page = client.get(url(customer), {"channel": "staff", "reason": "billing_run"}).content.decode()
+    work = {"channel": "staff", "reason": "legal_request"}
+    page = client.post(url(customer), work).content.decode()
     assert "Choose one of the listed reasons." in page  # not a reason this role may give
     assert "Lovelace" not in page
     assert not views_of(customer).exists()
-    page = client.get(
-        url(customer), {"channel": "staff", "reason": "legal_request"}
-    ).content.decode()
+    work = {"channel": "staff", "reason": "privacy_request"}
+    page = client.post(url(customer), work, follow=True).content.decode()
     assert "Lovelace" in page
     event = views_of(customer).get()
-    assert (event.purpose, event.details["reason"]) == ("legal_obligation", "legal_request")
+    assert (event.purpose, event.details["reason"]) == ("legal_obligation", "privacy_request")
 
 
-def test_the_offer_of_back_office_reasons_follows_the_roles_purposes(staff):
-    offered = {role: dict(back_office_reasons(staff(role))) for role in StaffRole}
-    assert set(offered[StaffRole.BILLING]) == {"billing_run"}
-    assert set(offered[StaffRole.ADMINISTRATOR]) == {"billing_run"}
-    assert set(offered[StaffRole.PRIVACY_OFFICER]) == {"privacy_request", "legal_request"}
-    assert offered[StaffRole.SUPPORT] == offered[StaffRole.LEGAL] == {}
+def test_the_offer_of_back_office_reasons_follows_the_profiles_back_office_table(staff):
+    offered = {role: set(dict(back_office_reasons(staff(role)))) for role in StaffRole}
+    assert offered[StaffRole.BILLING] == {"billing_run"}
+    assert offered[StaffRole.PRIVACY_OFFICER] == {"privacy_request"}
+    assert offered[StaffRole.ADMINISTRATOR] == offered[StaffRole.SUPPORT] == set()
+    assert offered[StaffRole.LEGAL] == set()  # granted legal_request, but no customer search
+
+
+def use_back_office(settings, tmp_path, table: str) -> None:
+    text = (PRESETS_DIR / "need-to-know.toml").read_text()
+    path = tmp_path / "policy.toml"
+    path.write_text(text.split("[back_office]", 1)[0] + table)
+    settings.CLIENTVAULT_POLICY = path
+    current_profile.cache_clear()
+
+
+def test_an_operator_grants_a_reason_to_a_role_by_name(staff, settings, tmp_path):
+    use_back_office(settings, tmp_path, '[back_office]\nadministrator = ["billing_run"]\n')
+    assert dict(back_office_reasons(staff(StaffRole.ADMINISTRATOR))) == {
+        "billing_run": BackOfficeReason.BILLING_RUN.label
+    }
+    assert back_office_reasons(staff(StaffRole.BILLING)) == []  # not listed: none
+
+
+def test_without_a_back_office_table_no_role_works_without_a_caller(staff, settings, tmp_path):
+    use_back_office(settings, tmp_path, "")
+    assert all(back_office_reasons(staff(role)) == [] for role in StaffRole)
+
+
+def test_the_profile_knows_every_back_office_reason_and_its_purpose():
+    assert set(BACK_OFFICE_REASONS) == set(BackOfficeReason.values)
+    assert BACK_OFFICE_REASONS["billing_run"] == "billing"
+
+
+def test_each_view_goes_through_the_access_log_with_its_reason(customer, staff, monkeypatch):
+    billing, calls, real = staff(StaffRole.BILLING), [], staff_service.record_access
+
+    def spy(**kwargs):
+        calls.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(staff_service, "record_access", spy)
+    view_customer(
+        staff=billing, customer=customer.customer, channel=Channel.STAFF, reason="billing_run"
+    )
+    assert calls == [
+        {
+            "actor": billing,
+            "subject_id": customer.subject_id,
+            "purpose": "billing",
+            "what": "customer.person:staff",
+            "details": {"reason": "billing_run"},
+        }
+    ]
 
 
 def test_the_service_refuses_back_office_work_without_an_allowed_reason(customer, staff):
@@ -168,3 +271,63 @@ def test_a_role_without_the_support_purpose_is_refused_with_the_reason(customer,
 def test_an_unknown_account_number_is_404(staff_client):
     response = staff_client(StaffRole.SUPPORT).get("/staff/customers/CV-0000000/")
     assert response.status_code == 404
+
+
+def more_people(customer, staff_user, count):
+    start = Person.objects.filter(customer=customer.customer).count()
+    for n in range(start, start + count):
+        person = add_authorised_user(
+            customer, username=f"helper{n}", email=f"helper{n}@example.com"
+        )
+        Person.objects.filter(pk=person.pk).update(created_by=staff_user)
+
+
+def reads_for(client, path):
+    """The SELECTs of one page view, leaving out the audit log's own (one event per view)."""
+    with CaptureQueriesContext(connection) as run:
+        assert client.get(path).status_code == 200
+    return [
+        q["sql"]
+        for q in run.captured_queries
+        if q["sql"].startswith("SELECT") and "privacy_audithead" not in q["sql"]
+    ]
+
+
+def test_more_people_on_the_record_take_no_more_queries_on_the_telephone(
+    customer, staff, staff_client, django_assert_max_num_queries
+):
+    client = staff_client(StaffRole.SUPPORT)
+    more_people(customer, staff(StaffRole.BILLING), 1)
+    with CaptureQueriesContext(connection) as two_people:
+        client.get(url(customer))
+    more_people(customer, staff(StaffRole.BILLING), 4)
+    with django_assert_max_num_queries(len(two_people)):
+        page = client.get(url(customer)).content.decode()
+    assert page.count("by staff: staff-billing") == 5
+    assert page.count("Details hidden until the caller") == 6
+
+
+def test_more_people_on_the_record_take_no_more_reads_in_the_back_office(
+    customer, staff, staff_client
+):
+    client = staff_client(StaffRole.BILLING)
+    client.post(url(customer), {"channel": "staff", "reason": "billing_run"})
+    more_people(customer, staff(StaffRole.SUPPORT), 1)
+    two_people = reads_for(client, url(customer))
+    more_people(customer, staff(StaffRole.SUPPORT), 4)
+    assert len(reads_for(client, url(customer))) == len(two_people)
+    page = client.get(url(customer)).content.decode()
+    assert page.count("by staff: staff-support") == 5
+    assert "helper5@example.com" in page
+    assert views_of(customer).count() == 3  # still one access event per view of each person
+
+
+def test_one_query_finds_the_passed_checks_of_everyone_on_the_record(
+    customer, teammate, staff, django_assert_max_num_queries
+):
+    support = staff(StaffRole.SUPPORT)
+    pass_check(support, customer)
+    with django_assert_max_num_queries(1):
+        checks = identity.passed_checks(staff=support, people=[customer, teammate])
+    assert set(checks) == {customer.pk}
+    assert checks[customer.pk].status == "passed"

@@ -18,7 +18,7 @@ from clientvault.accounts.services import identity
 from clientvault.accounts.tasks import send_text
 from clientvault.accounts.texts import RETRY_DELAYS, queue_text
 from tests.accounts.personas import customer, staff  # noqa: F401
-from tests.accounts.smsutil import TOKEN, run_jobs, sms_gateway  # noqa: F401
+from tests.accounts.smsutil import TOKEN, run_jobs, serve_gateway, sms_gateway  # noqa: F401
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 NUMBER = "+442079460018"
@@ -73,7 +73,7 @@ def test_a_gateway_error_fails_the_job_and_queues_a_retry_that_sends_once(sms_ga
     assert "answered HTTP 502" in failed.traceback
     assert NUMBER not in failed.traceback
     assert sms_gateway.url not in failed.traceback
-    assert not Delivery.objects.exists()
+    assert Delivery.objects.get().status == "failed"  # a retry may claim it again
     retry = jobs().last()
     assert retry.pk != failed.pk
     assert retry.args_kwargs["kwargs"]["attempt"] == 2
@@ -83,7 +83,24 @@ def test_a_gateway_error_fails_the_job_and_queues_a_retry_that_sends_once(sms_ga
     DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
     assert run_jobs() == 1
     assert len(sms_gateway.received) == 2  # the failed attempt, then the retry
-    assert Delivery.objects.get().kind == "text"
+    assert (Delivery.objects.get().kind, Delivery.objects.get().status) == ("text", "sent")
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_it_follows_no_redirect_and_fails_the_attempt(status, sms_gateway):
+    with serve_gateway() as elsewhere:
+        sms_gateway.answer, sms_gateway.location = status, elsewhere.url
+        queue_text(to=NUMBER, text="hello")
+        assert run_jobs() == 1
+        assert elsewhere.received == []  # neither the token nor the text went there
+    [post] = sms_gateway.received
+    assert post["method"] == "POST"
+    failed = jobs().first()
+    assert failed.status == TaskResultStatus.FAILED
+    assert f"answered HTTP {status}, a redirect, which is not followed" in failed.traceback
+    assert elsewhere.url not in failed.traceback
+    assert not Delivery.objects.filter(status="sent").exists()
+    assert jobs().last().args_kwargs["kwargs"]["attempt"] == 2  # retried, as any failure
 
 
 def test_it_gives_up_after_the_last_retry(sms_gateway):

@@ -105,3 +105,39 @@ def test_it_lists_who_saw_a_subjects_data(subjects):
 def test_it_refuses_a_naive_since():
     with pytest.raises(ValueError, match="timezone-aware"):
         accesses_by(actor_ref="user:1", since=dt.datetime(2020, 1, 1))
+
+
+def test_it_adds_codes_about_the_view_to_the_event(subjects):
+    helper, (ada, _) = staff("helper", "billing"), subjects
+    event = record_access(
+        actor=helper,
+        subject_id=ada.id,
+        purpose="billing",
+        what="customer.person:staff",
+        details={"reason": "billing_run"},
+    )
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.details == {"what": "customer.person:staff", "reason": "billing_run"}
+    assert verify_chain().intact
+
+
+@pytest.mark.parametrize(
+    ("details", "problem"),
+    [
+        ({"reason": "Ada Lovelace called"}, r"details\['reason'\] must be a code"),
+        ({"reason": "ada@example.com"}, r"details\['reason'\] must be a code"),
+        ({"reason": 42}, r"details\['reason'\] must be a code"),
+        ({"what": "profile"}, "cannot replace 'what'"),
+    ],
+)
+def test_it_refuses_details_that_are_not_codes(subjects, details, problem):
+    with pytest.raises(AuditDetailError, match=problem) as caught:
+        record_access(
+            actor=staff("helper", "support"),
+            subject_id=subjects[0].id,
+            purpose="support",
+            what="profile",
+            details=details,
+        )
+    assert "Lovelace" not in str(caught.value)
+    assert not AuditEvent.objects.exists()

@@ -188,9 +188,16 @@ def test_json_lists_the_categories_of_data_subjects_by_the_roles_they_sign_in_wi
 
 
 def test_json_takes_the_staff_roles_from_the_profile(tmp_path, settings):
-    use_profile(tmp_path, settings, ('legal = ["legal_obligation", "security"]\n', ""))
+    use_profile(
+        tmp_path,
+        settings,
+        ('legal = ["legal_obligation", "security"]\n', ""),
+        ('legal = ["legal_request"]\n', ""),  # [back_office] grants only roles of [roles]
+    )
     assert "legal" not in subjects()["staff"]
-    use_profile(tmp_path, settings, ("legal = [", 'auditor = ["security"]\nlegal = ['))
+    use_profile(
+        tmp_path, settings, ('legal = ["legal_o', 'auditor = ["security"]\nlegal = ["legal_o')
+    )
     assert subjects()["staff"][:2] == ["administrator", "auditor"]
 
 

@@ -38,6 +38,18 @@ def test_each_preset_loads_with_the_shared_retention_keys_and_roles(name):
 
 
 @pytest.mark.parametrize("name", sorted(STANCES))
+def test_each_preset_lets_only_roles_without_calls_work_without_a_caller(name):
+    back_office = preset(name).back_office
+    assert back_office == {
+        "support": (),
+        "administrator": (),
+        "billing": ("billing_run",),
+        "privacy_officer": ("privacy_request",),
+        "legal": ("legal_request",),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(STANCES))
 def test_each_preset_keeps_payment_cards_from_partners(name):
     profile = preset(name)
     assert CARD not in profile.partner_categories

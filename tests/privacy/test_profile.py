@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from clientvault.privacy.profile import (
+    BACK_OFFICE_REASONS,
     PRESETS_DIR,
     RETENTION_KEYS,
     ProfileError,
@@ -256,3 +257,61 @@ def test_a_malformed_profile_stops_start_up_with_one_line(tmp_path):
     line = line_of(text, "partners =")
     assert f"{path}, line {line}, sharing.partners: must be one of" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def back_office_line(text: str, start: str) -> int:
+    """The line of ``start`` in [back_office] (its keys also start lines in [roles])."""
+    lines = text.splitlines()
+    section = lines.index("[back_office]")
+    return next(n for n, line in enumerate(lines, 1) if n > section and line.startswith(start))
+
+
+def test_it_grants_back_office_reasons_per_role_by_name():
+    profile = load_profile(PRESET)
+    assert profile.back_office_reasons_for({"billing"}) == {"billing_run"}
+    assert profile.back_office_reasons_for({"administrator"}) == set()
+    assert profile.back_office_reasons_for({"support", "privacy_officer"}) == {"privacy_request"}
+    assert set(BACK_OFFICE_REASONS.values()) <= set(profile.purposes_for({"system"}))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "problem"),
+    [
+        (
+            'billing = ["billing_run"]',
+            'billing = ["curiosity"]',
+            "billing",
+            "unknown reason 'curiosity'",
+        ),
+        ('legal = ["legal_request"]', 'legal = "legal_request"', "legal", "must be a list of text"),
+        (
+            "support = []\nadministrator",
+            'support = ["billing_run"]\nadministrator',
+            "support",
+            "reason 'billing_run' serves the purpose 'billing', which [roles] does not grant",
+        ),
+        (
+            "support = []\nadministrator",
+            'customer = ["billing_run"]\nadministrator',
+            "customer",
+            "must be a staff role of [roles]",
+        ),
+        (
+            "support = []\nadministrator",
+            'intern = ["privacy_request"]\nadministrator',
+            "intern",
+            "must be a staff role of [roles]",
+        ),
+    ],
+)
+def test_it_refuses_a_back_office_grant_naming_line_and_role(tmp_path, old, new, key, problem):
+    message, text = refusal(tmp_path, **{old: new})
+    line = back_office_line(text, f"{key} =")
+    assert f"line {line}, back_office.{key}: {problem}" in message
+
+
+def test_without_a_back_office_table_no_role_works_without_a_caller(tmp_path):
+    text = PRESET.read_text()
+    path = tmp_path / "policy.toml"
+    path.write_text(text.split("[back_office]", 1)[0])
+    assert load_profile(path).back_office == {}

@@ -195,6 +195,25 @@ def test_a_rotation_interrupted_before_its_commit_leaves_everything_readable(key
     assert reload(ada).name == "Ada"
 
 
+def test_a_rotation_whose_side_file_another_process_adopted_still_succeeds(key_file, monkeypatch):
+    old = write_ring(key_file, {1: crypto.new_key()})
+    ada = make_contact(name="Ada", email="ada@example.com")
+    rotate = vault.rotate_master_key
+
+    def rotate_then_another_process_starts(*args, **kwargs):
+        count = rotate(*args, **kwargs)  # committed
+        vault._finish_interrupted_rotation(key_file)  # another process adopts the side file
+        return count
+
+    monkeypatch.setattr(vault, "rotate_master_key", rotate_then_another_process_starts)
+    assert vault.rotate_key_file().version == 2
+    assert not vault.pending_keyring_path(key_file).exists()
+    ring = crypto.parse_keyring(key_file.read_text(), "test")
+    assert set(ring.keys) == {1, 2}
+    assert ring.keys[1] == old.keys[1]
+    assert reload(ada).name == "Ada"
+
+
 def test_a_side_file_that_does_not_extend_the_key_file_is_refused(key_file):
     write_ring(key_file, {1: crypto.new_key()})
     side = write_ring(

@@ -6,7 +6,9 @@ answer, or a one-time code sent to the e-mail or the telephone on record (never 
 address the caller gives). Codes are six digits, stored only as a SHA-256 digest bound to the
 check's id, valid 10 minutes, with at most 5 attempts. Every check, passed or failed, is an
 ``IdentityCheck`` row (its ``status`` moving along ``CHECK_TRANSITIONS``), an audit event and an
-entry in the account's client log.
+entry in the account's client log. A code read back after its ten minutes expires its check
+(not a failure of the caller's); a new code expires the staff member's earlier pending ones,
+each with an ``identity_check.expired`` audit event.
 
 Codes leave as queued jobs, in the transaction that starts the check: e-mail through
 :func:`~clientvault.accounts.mail.queue_email`, text messages through
@@ -20,6 +22,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import uuid
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -39,34 +43,26 @@ from clientvault.accounts.models import (
     SecurityQuestion,
     User,
 )
-from clientvault.accounts.services.clientlog import log_client_event
+
+# A contact detail as it can be used, or "" when missing, erased or restricted: the one test,
+# shared with auth.email_on_record.
+from clientvault.accounts.services.clientlog import log_client_event, on_record
 from clientvault.accounts.services.security import check_security_answer
 from clientvault.accounts.texts import queue_text, texts_available
-from clientvault.privacy import vault
 from clientvault.privacy.services.audit import record_event
 
 CHECK_VALID = timedelta(minutes=30)
 CODE_VALID = timedelta(minutes=10)
-MAX_ATTEMPTS = MAX_CHECK_ATTEMPTS
 MAX_UNPASSED_PER_HOUR = 5
-CHANNELS_NEEDING_CHECK = frozenset(CHECK_CHANNELS)
 CODE_METHODS = frozenset({CheckMethod.EMAIL_CODE, CheckMethod.PHONE_CODE})
 CODE_TEMPLATE = "accounts/staff/email/identity_code.txt"
-
-
-def on_record(value: object) -> str:
-    """A contact detail as it can be used, or "" when missing, erased or restricted (the test
-    :func:`~clientvault.accounts.services.auth.email_on_record` applies)."""
-    if not value or isinstance(value, vault.Erased | vault.Restricted):
-        return ""
-    return str(value)
 
 
 # -- what a staff member may do ---------------------------------------------------------------
 
 
 def needs_check(channel: str) -> bool:
-    return channel in CHANNELS_NEEDING_CHECK
+    return channel in CHECK_CHANNELS
 
 
 def has_passed_check(*, staff: User, person: Person) -> bool:
@@ -80,6 +76,17 @@ def passed_check(*, staff: User, person: Person) -> IdentityCheck | None:
     now = timezone.now()
     checks = IdentityCheck.objects.filter(staff=staff, person=person, status=CheckStatus.PASSED)
     return checks.filter(valid_until__gt=now).order_by("-valid_until").first()
+
+
+def passed_checks(*, staff: User, people: Iterable[Person]) -> dict[uuid.UUID, IdentityCheck]:
+    """Each person's passed check by ``staff`` valid the longest, by person id, in one query."""
+    checks = IdentityCheck.objects.filter(
+        staff=staff,
+        person__in=[p.pk for p in people],
+        status=CheckStatus.PASSED,
+        valid_until__gt=timezone.now(),
+    )
+    return {check.person_id: check for check in checks.order_by("valid_until")}
 
 
 def pending_check(*, staff: User, person: Person) -> IdentityCheck | None:
@@ -156,22 +163,27 @@ def _audit(check: IdentityCheck, action: str) -> None:
     )
 
 
-def _conclude(check: IdentityCheck, *, passed: bool) -> IdentityCheck:
-    """Record the outcome: row, audit event and client-log entry, in the caller's transaction."""
-    now, outcome = timezone.now(), (CheckStatus.PASSED if passed else CheckStatus.FAILED).value
+def _decide(check: IdentityCheck, outcome: str) -> None:
+    """Move the check to ``outcome`` along CHECK_TRANSITIONS, with its audit event."""
     if not check.may_become(outcome):
         raise _refuse("code", "This check is already decided. Start a new check.")
+    now, outcome = timezone.now(), CheckStatus(outcome).value
     check.status, check.decided_at = outcome, now
-    check.valid_until = now + CHECK_VALID if passed else now
+    check.valid_until = now + CHECK_VALID if outcome == CheckStatus.PASSED else now
     check.save(update_fields=["status", "decided_at", "valid_until", "attempts"])
     _audit(check, outcome)
+
+
+def _conclude(check: IdentityCheck, outcome: str) -> IdentityCheck:
+    """Record the outcome: row, audit event and client-log entry, in the caller's transaction."""
+    _decide(check, outcome)
     log_client_event(
         customer=check.person.customer,
         event=ClientLogEvent.IDENTITY_CHECKED,
         actor=check.staff,
         channel=check.channel,
         person=check.person,
-        detail=f"{outcome} ({check.get_method_display().lower()})",
+        detail=f"{check.status} ({check.get_method_display().lower()})",
     )
     return check
 
@@ -198,9 +210,10 @@ def verify_security_answer(
             staff=staff, person=person, channel=channel, method=CheckMethod.SECURITY_ANSWER
         )
         check.attempts = 1
-        user = User.objects.get(pk=person.user_id or 0)
+        user = person.user
+        assert user is not None  # answered_questions lists none for a person without a login
         matched = check_security_answer(user=user, question=question, answer=answer)
-        return _conclude(check, passed=matched)
+        return _conclude(check, CheckStatus.PASSED if matched else CheckStatus.FAILED)
 
 
 def code_digest(check: IdentityCheck, code: str) -> str:
@@ -224,11 +237,11 @@ def _send_code(check: IdentityCheck, code: str) -> None:
 
 
 def _supersede_pending(staff: User, person: Person) -> None:
-    """A new code makes any earlier one worthless: one live code per staff member and person."""
-    now = timezone.now()
-    IdentityCheck.objects.filter(staff=staff, person=person, status=CheckStatus.PENDING).update(
-        status=CheckStatus.EXPIRED, decided_at=now, valid_until=now
-    )
+    """A new code makes any earlier one worthless: one live code per staff member and person.
+    Each earlier pending check expires on its own, audited (in the caller's transaction)."""
+    pending = IdentityCheck.objects.select_for_update().select_related("person", "staff")
+    for check in pending.filter(staff=staff, person=person, status=CheckStatus.PENDING):
+        _decide(check, CheckStatus.EXPIRED)
 
 
 def start_identity_check(
@@ -260,9 +273,10 @@ def _locked(check: IdentityCheck) -> IdentityCheck:
 def decide_identity_check(*, check: IdentityCheck, staff: User, code: str) -> IdentityCheck:
     """Compare the code the caller read back. Wrong codes count; the fifth one fails the check.
 
-    Returns the check: ``status`` is passed, failed (expired or out of attempts), or still
-    pending (a wrong code with attempts left, see ``attempts``). A check already decided, or
-    cancelled by a newer code, is refused with a ValidationError.
+    Returns the check: ``status`` is passed, expired (the code was read back after its ten
+    minutes), failed (out of attempts), or still pending (a wrong code with attempts left, see
+    ``attempts``). A check already decided, or cancelled by a newer code, is refused with a
+    ValidationError.
     """
     if check.staff_id != staff.pk:
         raise _refuse("code", "This check was started by another staff member.")
@@ -271,12 +285,12 @@ def decide_identity_check(*, check: IdentityCheck, staff: User, code: str) -> Id
         if check.is_decided or check.method not in CODE_METHODS:
             raise _refuse("code", "This check is already decided. Start a new check.")
         if check.valid_until is None or check.valid_until <= timezone.now():
-            return _conclude(check, passed=False)
+            return _conclude(check, CheckStatus.EXPIRED)
         check.attempts += 1
         if hmac.compare_digest(check.code_digest, code_digest(check, code)):
-            return _conclude(check, passed=True)
-        if check.attempts >= MAX_ATTEMPTS:
-            return _conclude(check, passed=False)
+            return _conclude(check, CheckStatus.PASSED)
+        if check.attempts >= MAX_CHECK_ATTEMPTS:
+            return _conclude(check, CheckStatus.FAILED)
         check.save(update_fields=["attempts"])
         _audit(check, "wrong_code")
     return check

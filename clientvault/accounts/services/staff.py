@@ -5,8 +5,10 @@ data for comes from the policy profile's ``[roles]`` table, so the operator deci
 code. Every view of a customer's personal data goes to the access log (SEC-5), and on a
 telephone or ticket channel a person's details stay hidden until the staff member has recorded a
 passed identity check (CTL-6, :mod:`clientvault.accounts.services.identity`). Work without a
-caller (the back-office channel) needs a stated :class:`BackOfficeReason`, offered only to roles
-granted the reason's purpose, and recorded with its purpose in every access event.
+caller (the back-office channel) needs a stated :class:`BackOfficeReason`, offered only to the
+roles the policy profile's ``[back_office]`` table grants it (each reason by name, per role:
+never the union of a staff member's purposes), and recorded with its purpose in every access
+event.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from clientvault.accounts.services.identity import (
     decide_identity_check,
     has_passed_check,
     needs_check,
-    passed_check,
+    passed_checks,
     start_identity_check,
 )
 from clientvault.accounts.services.reset import send_password_reset
@@ -52,8 +54,8 @@ from clientvault.accounts.validation import clean_phone
 from clientvault.privacy.actors import Actor, actor_roles
 from clientvault.privacy.fields import lookup
 from clientvault.privacy.models import PolicyVersion
-from clientvault.privacy.profile import current_profile
-from clientvault.privacy.services.access import VIEW, record_access
+from clientvault.privacy.profile import BACK_OFFICE_REASONS, current_profile
+from clientvault.privacy.services.access import record_access
 from clientvault.privacy.services.audit import record_event
 from clientvault.privacy.services.subjects import create_subject
 from clientvault.privacy.taxonomy import Purpose
@@ -83,13 +85,10 @@ class BackOfficeReason(models.TextChoices):
     LEGAL_REQUEST = "legal_request", "Handling a legal request (court order, authority)"
 
 
-# The purpose each reason serves: offered only to roles the policy profile grants it. No reason
-# serves support or security, the purposes of the staff who take calls, so they always check.
-BACK_OFFICE_PURPOSES: dict[str, str] = {
-    BackOfficeReason.BILLING_RUN: Purpose.BILLING,
-    BackOfficeReason.PRIVACY_REQUEST: Purpose.LEGAL_OBLIGATION,
-    BackOfficeReason.LEGAL_REQUEST: Purpose.LEGAL_OBLIGATION,
-}
+# The purpose each reason serves, as the policy profile knows the reasons (it grants them per
+# role in [back_office]). No reason serves support or security, the purposes of the staff who
+# take calls.
+BACK_OFFICE_PURPOSES: dict[str, str] = BACK_OFFICE_REASONS
 
 
 # -- roles ------------------------------------------------------------------------------------
@@ -121,13 +120,12 @@ def require_purpose(*, staff: User, purpose: str) -> None:
 
 
 def back_office_reasons(staff: User) -> list[tuple[str, str]]:
-    """The back-office reasons this staff member's roles may give, as (value, label) choices."""
-    granted = staff_purposes(staff)
-    if CUSTOMER_PURPOSE not in granted:
+    """The back-office reasons one of this staff member's roles is granted by name in the
+    policy profile's ``[back_office]``, as (value, label) choices; none without customer search."""
+    if CUSTOMER_PURPOSE not in staff_purposes(staff):
         return []
-    return [
-        (v, label) for v, label in BackOfficeReason.choices if BACK_OFFICE_PURPOSES[v] in granted
-    ]
+    granted = current_profile().back_office_reasons_for(actor_roles(staff))
+    return [(value, label) for value, label in BackOfficeReason.choices if value in granted]
 
 
 def require_back_office_reason(*, staff: User, reason: str) -> str:
@@ -333,37 +331,56 @@ def view_customer(
         raise ValidationError({"channel": "Choose the telephone, a ticket or back-office work."})
     gated = needs_check(channel)
     purpose = CUSTOMER_PURPOSE if gated else require_back_office_reason(staff=staff, reason=reason)
-    people: list[PersonOnRecord] = []
+    people = list(
+        customer.people.select_related("user", "created_by").order_by("-role", "created_at")
+    )
+    checks = passed_checks(staff=staff, people=people) if gated else {}
+    shown: list[PersonOnRecord] = []
     with transaction.atomic():
-        for position, person in enumerate(customer.people.order_by("-role", "created_at")):
-            check = passed_check(staff=staff, person=person) if gated else None
+        for position, person in enumerate(people):
+            check = checks.get(person.pk)
             revealed = not gated or check is not None
             if revealed:
                 _log_view(staff, person, channel, purpose, "" if gated else reason)
-            people.append(PersonOnRecord(person, revealed, check, _label(person, position)))
-    return CustomerRecord(customer, channel, gated, people)
+            shown.append(PersonOnRecord(person, revealed, check, _label(person, position)))
+    return CustomerRecord(customer, channel, gated, shown)
 
 
 def _log_view(staff: User, person: Person, channel: str, purpose: str, reason: str) -> None:
-    details = {"what": f"customer.person:{channel}"} | ({"reason": reason} if reason else {})
-    record_event(
-        action=VIEW, actor=staff, subject_id=person.subject_id, purpose=purpose, details=details
+    record_access(
+        actor=staff,
+        subject_id=person.subject_id,
+        purpose=purpose,
+        what=f"customer.person:{channel}",
+        details={"reason": reason} if reason else None,
     )
 
 
 def actor_names(refs: Iterable[str]) -> dict[str, str]:
     """Readable names for audit actor refs: staff by username, customers as "customer"."""
-    pks = {int(r.split(":", 1)[1]) for r in refs if r.startswith("user:")}
-    staff = dict(User.objects.filter(pk__in=pks, is_staff=True).values_list("pk", "username"))
+    staff = _staff_usernames({r.split(":", 1)[1] for r in refs if r.startswith("user:")})
     names: dict[str, str] = {}
     for ref in refs:
         kind, _, rest = ref.partition(":")
         if kind == "user":
-            pk = int(rest)
-            names[ref] = f"staff: {staff[pk]}" if pk in staff else "customer"
+            names[ref] = f"staff: {staff[rest]}" if rest in staff else "customer"
         else:
             names[ref] = "system" if kind == "system" else "—"
     return names
+
+
+def _staff_usernames(ids: set[str]) -> dict[str, str]:
+    """Usernames of the staff logins among ``ids`` (primary keys as text), by that text."""
+    pk_field = User._meta.pk
+    assert pk_field is not None
+    pks = []
+    for text in ids:
+        try:
+            pks.append(pk_field.to_python(text))
+        except ValidationError:  # not a key of this model (an id from an older scheme)
+            continue
+    rows = User.objects.filter(pk__in=pks, is_staff=True).values_list("pk", "username")
+    return {str(pk): username for pk, username in rows}
 
 
 # -- telephone intake (COL-2) -----------------------------------------------------------------
@@ -448,7 +465,9 @@ def view_person_for_update(*, staff: User, person: Person) -> Person:
 def reset_password_by_ticket(*, staff: User, person: Person) -> None:
     """A support ticket asked for a reset: the link goes only to the e-mail on record (CTL-2)."""
     require_purpose(staff=staff, purpose=CUSTOMER_PURPOSE)
-    user = User.objects.filter(pk=person.user_id or 0, is_active=True).first()
+    user = (
+        User.objects.filter(pk=person.user_id, is_active=True).first() if person.user_id else None
+    )
     if user is None:
         raise ValidationError({"person": "This person has no active login to reset."})
     send_password_reset(user=user, actor=staff, channel=Channel.TICKET)

@@ -41,6 +41,7 @@ from clientvault.accounts.forms.staff import (
     person_initial,
 )
 from clientvault.accounts.models import (
+    MAX_CHECK_ATTEMPTS,
     Channel,
     CheckMethod,
     CheckStatus,
@@ -137,13 +138,14 @@ def staff_user(request: HttpRequest) -> User:
 
 
 def choose_channel(request: HttpRequest, staff: User) -> ChannelForm:
-    """The channel form; a valid ``?channel=`` (and back-office ``&reason=``) is kept in the
-    session, an invalid one leaves the session as it was and shows why."""
+    """The channel form. Posted (CSRF-checked), a valid channel, and for back-office work its
+    reason, is kept in the session; an invalid one leaves the session as it was and shows why.
+    A query string changes nothing, so a link in a ticket cannot state a reason for anyone."""
     reasons = back_office_reasons(staff)
-    if "channel" not in request.GET:
+    if request.method != "POST":
         channel, reason = current_work(request)
         return ChannelForm(initial={"channel": channel, "reason": reason}, reasons=reasons)
-    form = ChannelForm(request.GET, reasons=reasons)
+    form = ChannelForm(request.POST, reasons=reasons)
     if form.is_valid():
         request.session[CHANNEL_KEY] = form.cleaned_data["channel"]
         request.session[REASON_KEY] = form.cleaned_data.get("reason", "")
@@ -239,7 +241,6 @@ def _work_page(request: HttpRequest, staff: User) -> HttpResponse:
     context = {
         "pages": [page for page in pages_for(staff) if page.purpose],
         "search_purpose": Purpose(CUSTOMER_PURPOSE).label,
-        "may_change_status": may_change_status(staff),
     }
     return render(request, "accounts/staff/work.html", context)
 
@@ -248,11 +249,14 @@ def _work_page(request: HttpRequest, staff: User) -> HttpResponse:
 
 
 @staff_page(purpose=CUSTOMER_PURPOSE)
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def customer(request: HttpRequest, number: str) -> HttpResponse:
+    """The record; a POST switches the channel (and reason) the staff member works on."""
     account = get_object_or_404(Customer, number=number)
     staff = staff_user(request)
     channel_form = choose_channel(request, staff)
+    if channel_form.is_bound and channel_form.is_valid():
+        return redirect("accounts:staff_customer", number=account.number)
     channel, reason = current_work(request)
     context = {
         "record": view_customer(staff=staff, customer=account, channel=channel, reason=reason),
@@ -311,7 +315,7 @@ def _check_context(staff: User, person: Person, channel: str) -> dict[str, Any]:
         "methods": identity.available_methods(person),
         "passed": identity.passed_check(staff=staff, person=person),
         "pending": identity.pending_check(staff=staff, person=person),
-        "max_attempts": identity.MAX_ATTEMPTS,
+        "max_attempts": MAX_CHECK_ATTEMPTS,
     }
 
 
@@ -393,9 +397,15 @@ def _check_code(
         messages.error(request, " ".join(error.messages))
         return redirect("accounts:staff_identity_check", pk=person.pk)
     if check.status == CheckStatus.PENDING:
-        left = identity.MAX_ATTEMPTS - check.attempts
+        left = MAX_CHECK_ATTEMPTS - check.attempts
         form.add_error("code", f"That code is not right. {left} attempt(s) left.")
         return None
+    if check.status == CheckStatus.EXPIRED:
+        minutes = identity.CODE_VALID.seconds // 60
+        messages.error(
+            request, f"That code expired (codes are valid {minutes} minutes): send a new code."
+        )
+        return redirect("accounts:staff_identity_check", pk=person.pk)
     return (
         _passed(request, person) if check.status == CheckStatus.PASSED else _failed(request, person)
     )
