@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
+# pytest workers: one per core, at most four (each runs its own browser for the e2e tests).
+WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
 
 .PHONY: install run test lint typecheck migrate clean
 
@@ -35,7 +37,7 @@ typecheck: install
 
 test: lint typecheck
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(WORKERS)
 
 clean:
 	rm -rf $(VENV) var

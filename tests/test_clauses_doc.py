@@ -53,4 +53,6 @@ def test_every_file_and_test_it_names_exists():
                 assert (ROOT / path).exists(), f"{clause}: {path} does not exist"
                 text = (ROOT / path).read_text()
                 for name in re.findall(r"`(\w+)`", names):
-                    assert re.search(rf"\b(def|class) {name}\b", text), f"{clause}: {path} {name}"
+                    # a function, a class, or a module-level constant
+                    defined = rf"\b(def|class) {name}\b|^{name}\s*[:=]"
+                    assert re.search(defined, text, re.MULTILINE), f"{clause}: {path} {name}"

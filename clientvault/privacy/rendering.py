@@ -168,7 +168,7 @@ def policy_context(profile: Profile, registry: Registry) -> dict[str, Any]:
         "retention_rows": _retention_rows(profile),
         "holds_sensitive": any(c.startswith(SENSITIVE_PREFIX) for c in categories),
         "aggregates": any(d.retention and d.retention.aggregator for d in registry),
-        "cookies": sorted({settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME}),
+        "cookies": sorted(settings.CLIENTVAULT_NECESSARY_COOKIES.items()),
     }
 
 

@@ -116,8 +116,9 @@ def test_rotate_refuses_without_a_new_key_file_outside_development(key_text, peo
         (None, "cannot be read"),
         ("", "is empty"),
         ("v2:short", "entry 1 is not a base64-encoded 32-byte key"),
-        (crypto.format_entry(1, crypto.new_key()), "must be newer than version 1"),
+        (crypto.format_entry(1, bytes(range(32))), "must be newer than version 1"),
     ],
+    ids=["unreadable", "empty", "not a key", "not newer"],
 )
 def test_rotate_refuses_a_bad_new_key_file_and_changes_nothing(
     key_file, people, tmp_path, content, problem

@@ -53,6 +53,13 @@ def test_it_lists_what_the_inventory_declares_with_purposes_and_retention(client
     assert "1 year in your sign-in history" in ip_row.group(0)
 
 
+def test_it_lists_every_cookie_set_without_asking_and_what_it_is_for(client, settings):
+    html = page(client)
+    for name, purpose in settings.CLIENTVAULT_NECESSARY_COOKIES.items():
+        assert f"<li><code>{name}</code> {purpose}.</li>" in html
+    assert "<code>cv_device</code>" in html
+
+
 def test_it_states_the_promises_every_profile_keeps(client):
     html = page(client)
     assert "We never sell, lease or rent your personal data" in html
