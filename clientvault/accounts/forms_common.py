@@ -13,14 +13,23 @@ from clientvault.privacy.models import PolicyVersion
 
 
 def apply_activity(form: forms.BaseForm, activity: Activity) -> None:
-    """Mark each field mandatory or voluntary as the activity declares; label it."""
+    """Mark each field required or not as the activity says for the form's data; label it.
+
+    A bound form's data counts (a postal code is not required for a country that needs none,
+    as the service will judge); an unbound form shows every mandatory field as required.
+    """
+    data = _bound_data(form)
     for name, field in form.fields.items():
-        if name in activity.mandatory:
-            field.required = True
-        elif name in activity.voluntary:
-            field.required = False
+        if name in activity.mandatory or name in activity.voluntary:
+            field.required = activity.required(name, data)
         if name in LABELS:
             field.label = LABELS[name]
+
+
+def _bound_data(form: forms.BaseForm) -> dict[str, Any]:
+    if not form.is_bound:
+        return {}
+    return {name: form.data.get(form.add_prefix(name)) for name in form.fields}
 
 
 class PolicyAcceptanceFields(forms.Form):

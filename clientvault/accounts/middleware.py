@@ -5,6 +5,9 @@
   sign-in page with a message saying why.
 - A session that passed the password but still owes its second factor (or, when one is
   mandatory, its enrolment) reaches only the sign-in pages; everything else redirects there.
+  Enrolling an authenticator is one of them only for a login that owes enrolment (it has no
+  device yet): a login that has one, recovery codes included, must give a code first, so a
+  password alone is never enough to put a new authenticator on it.
 """
 
 from __future__ import annotations
@@ -36,7 +39,6 @@ OPEN_VIEWS = frozenset(
         "login",
         "logout",
         "two_factor",
-        "two_factor_setup",
         "recovery_codes",
         "reauth",
         "password_reset",
@@ -44,6 +46,8 @@ OPEN_VIEWS = frozenset(
         "password_reset_confirm",
     )
 ) | frozenset({"privacy:policy", "privacy:versions", "privacy:version", "healthz"})
+# Where a login that owes enrolment enrols; open to such a login only.
+ENROL_VIEW = "accounts:two_factor_setup"
 
 EXPIRY_MESSAGES = {
     Expiry.IDLE: "You were signed out after {minutes} minutes without activity. "
@@ -92,12 +96,13 @@ class SessionSecurityMiddleware:
         if user is None or _is_verified(user):
             return None
         match = request.resolver_match
-        if match is not None and match.view_name in OPEN_VIEWS:
+        name = match.view_name if match is not None else ""
+        if name in OPEN_VIEWS:
             return None
         step = second_factor_step(user)
-        if step is Step.NONE:
+        if step is Step.NONE or (step is Step.ENROL and name == ENROL_VIEW):
             return None
-        target = "accounts:two_factor" if step is Step.VERIFY else "accounts:two_factor_setup"
+        target = "accounts:two_factor" if step is Step.VERIFY else ENROL_VIEW
         return _login_redirect(request, target)
 
 

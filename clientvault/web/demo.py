@@ -38,11 +38,8 @@ from clientvault.accounts.models import (
     StaffRole,
     User,
 )
-from clientvault.accounts.services.auth import (
-    log_for_user,
-    record_failure,
-    record_login_event,
-)
+from clientvault.accounts.services.auth import record_failure, record_login_event
+from clientvault.accounts.services.clientlog import log_for_user
 from clientvault.accounts.services.customers import (
     find_person_by_email,
     open_account,
@@ -217,7 +214,7 @@ def _sign_in_history(user: User) -> None:
         request = _request(ip_address, user_agent)
         if succeeded:
             record_login_event(request=request, user=user, outcome=LoginOutcome.SUCCESS)
-            log_for_user(user, ClientLogEvent.LOGGED_IN, user)
+            log_for_user(user=user, event=ClientLogEvent.LOGGED_IN, actor=user)
         else:
             record_failure(request=request, user=user)
 

@@ -11,7 +11,8 @@ COLUMNS = ("first_name", "last_name", "email", "email_index")
 
 def stored_columns(user: User) -> dict[str, str | None]:
     """What the database holds for the login's name, e-mail and e-mail index."""
+    pk = User._meta.pk.get_db_prep_value(user.pk, connection)  # SQLite keeps UUIDs as hex
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(COLUMNS)} FROM accounts_user WHERE id = %s", [user.pk])
+        cursor.execute(f"SELECT {', '.join(COLUMNS)} FROM accounts_user WHERE id = %s", [pk])
         row = cursor.fetchone()
     return dict(zip(COLUMNS, row, strict=True))

@@ -34,7 +34,7 @@ def test_a_token_opens_me_and_shows_nothing_else_personal(client, user):
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
     assert set(body) == {"id", "username", "is_staff", "token_expires_at"}
-    assert (body["id"], body["username"], body["is_staff"]) == (user.pk, "ada", False)
+    assert (body["id"], body["username"], body["is_staff"]) == (str(user.pk), "ada", False)
     assert body["token_expires_at"].startswith(token.expires_at.date().isoformat())
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from clientvault.accounts.models import ClientLogEntry, UserSession
 from clientvault.accounts.services import create_api_token
+from clientvault.privacy.models import AuditEvent
 from tests.accounts.personas import customer, outsider, staff, teammate  # noqa: F401
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
@@ -101,13 +102,35 @@ def test_it_ends_every_session_of_the_user_and_nobody_elses(client, customer, te
     auth = _auth(customer)
     response = client.post(END_ALL, **auth)
     assert response.status_code == 200
-    assert response.json() == {"ended": 2}
+    assert response.json() == {"ended": 2, "tokens_revoked": 0}
     assert list(UserSession.objects.all()) == [theirs]
     assert not any(SessionStore().exists(s.session_key) for s in mine)
     assert ClientLogEntry.objects.filter(
         customer=customer.customer, event="logged_out_everywhere"
     ).exists()
     assert client.get("/api/v1/me", **auth).status_code == 200  # the token itself still works
+
+
+def test_it_revokes_every_other_token_of_the_login_and_keeps_the_callers(
+    client,
+    customer,  # noqa: F811
+    teammate,  # noqa: F811
+):
+    laptop, phone, teammates = _auth(customer), _auth(customer), _auth(teammate)
+    caller = _auth(customer)
+    response = client.post(END_ALL, **caller)
+    assert response.json() == {"ended": 0, "tokens_revoked": 2}
+    assert client.get("/api/v1/me", **caller).status_code == 200
+    assert client.get("/api/v1/me", **laptop).status_code == 401
+    assert client.get("/api/v1/me", **phone).status_code == 401
+    assert client.get("/api/v1/me", **teammates).status_code == 200
+    assert AuditEvent.objects.filter(action="api_token.revoked").count() == 2
+
+
+def test_its_schema_says_the_other_tokens_are_revoked(client):
+    operation = client.get("/api/v1/openapi.json").json()["paths"][END_ALL]["post"]
+    assert "revokes every other API token" in operation["description"]
+    assert "The token making this call stays valid" in operation["description"]
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clientvault.accounts.models import ApiToken, User
@@ -178,3 +180,31 @@ def test_a_closed_accounts_tokens_stop_working():
     assert authenticate_api_token(raw) == person.user
     change_status(customer=person.customer, to="closed", actor=None)
     assert authenticate_api_token(raw) is None
+
+
+def _token_selects(queries):
+    return [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith("SELECT") and "accounts_apitoken" in q["sql"]
+    ]
+
+
+def test_revoking_them_all_locks_them_in_one_query_and_audits_each(user):
+    made = [create_api_token(user=user, name=f"t{n}")[0] for n in range(3)]
+    with CaptureQueriesContext(connection) as queries:
+        count = services.revoke_all_api_tokens(user=user, actor=user, reason="test")
+    assert count == 3
+    selects = _token_selects(queries.captured_queries)
+    assert len(selects) == 1
+    if connection.vendor == "postgresql":
+        assert "FOR UPDATE" in selects[0]
+    assert set(ApiToken.objects.filter(revoked_at__isnull=False)) == set(made)
+    assert AuditEvent.objects.filter(action="api_token.revoked").count() == 3
+
+
+def test_revoking_them_all_can_spare_one(user):
+    kept, _ = create_api_token(user=user, name="the caller")
+    create_api_token(user=user, name="other")
+    assert services.revoke_all_api_tokens(user=user, actor=user, reason="test", keep=kept) == 1
+    assert ApiToken.objects.get(pk=kept.pk).revoked_at is None

@@ -5,7 +5,15 @@ from django.test import Client
 from django.urls import reverse
 
 from clientvault.accounts.models import ClientLogEntry, ClientLogEvent
-from clientvault.accounts.services.clientlog import log_client_event
+from clientvault.accounts.services.clientlog import (
+    log_client_event,
+    log_for_user,
+    on_record,
+    person_of,
+    plural,
+    user_pk,
+)
+from clientvault.privacy import vault
 from tests.accounts import personas
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
@@ -74,3 +82,35 @@ def test_another_account_sees_none_of_it(customer, outsider):
     log_client_event(customer=customer.customer, event=ClientLogEvent.USER_INVITED, actor=None)
     assert ">Authorised user invited</td>" not in log_of(outsider)
     assert ClientLogEntry.objects.filter(customer=outsider.customer).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("count", "text"), [(0, "0 sessions"), (1, "1 session"), (2, "2 sessions")]
+)
+def test_it_counts_in_words(count, text):
+    assert plural(count, "session") == text
+
+
+def test_a_vault_value_is_on_record_only_when_it_is_really_there():
+    assert on_record("ada@example.com") == "ada@example.com"
+    assert on_record(vault.ERASED) == on_record(vault.RESTRICTED) == on_record(None) == ""
+
+
+def test_it_reads_the_login_id_of_an_actor_reference(customer):
+    assert user_pk(f"user:{customer.user_id}") == customer.user_id
+    assert user_pk("user:12") is None  # not a login id
+    assert user_pk("system:retention") is None
+
+
+def test_it_logs_a_logins_event_on_its_account_staff_or_online(customer):
+    staff = personas.make_staff("support")
+    log_for_user(user=customer.user, event=ClientLogEvent.LOGGED_IN, actor=customer.user)
+    log_for_user(user=customer.user, event=ClientLogEvent.PASSWORD_RESET_REQUESTED, actor=staff)
+    log_for_user(user=staff, event=ClientLogEvent.LOGGED_IN, actor=staff)  # staff: no account
+    entries = ClientLogEntry.objects.filter(event__in=["logged_in", "password_reset_requested"])
+    assert sorted(entries.values_list("event", "channel")) == [
+        ("logged_in", "online"),
+        ("password_reset_requested", "staff"),
+    ]
+    assert person_of(staff) is None
+    assert person_of(customer.user) == customer

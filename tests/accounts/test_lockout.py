@@ -1,4 +1,6 @@
-"""Lockout at sign-in (django-axes) and the address-wide throttle: the same answer for all."""
+"""Lockout at sign-in (django-axes), the address-wide and per-name throttles, and the
+known-device cookie that keeps the owner out of others' lockouts: the same answer for all
+browsers without one."""
 
 import re
 from datetime import timedelta
@@ -12,11 +14,13 @@ from django.utils import timezone
 from clientvault.accounts import throttle
 from clientvault.accounts.models import LoginEvent
 from tests.accounts import personas
+from tests.accounts.parallel import in_parallel, needs_postgresql
 from tests.accounts.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 
 customer = personas.customer
+outsider = personas.outsider
 
 LOGIN = reverse("accounts:login")
 LIMIT = 5  # settings.AXES_FAILURE_LIMIT
@@ -98,14 +102,28 @@ def test_it_throttles_one_address_trying_many_usernames(customer, monkeypatch):
     assert attempt(Client(REMOTE_ADDR="198.51.100.2"), "ada", PASSWORD).status_code == 302
 
 
+def exhaust_identifier(name, limit=3):
+    """``limit`` wrong passwords for ``name``, each from its own address (axes never locks)."""
+    for n in range(limit):
+        assert attempt(Client(REMOTE_ADDR=f"203.0.113.{n + 1}"), name).status_code == 200
+
+
+def known_browser(username="ada"):
+    """A browser that completed a sign-in as ``username`` (so it has the device cookie)."""
+    browser = Client(REMOTE_ADDR="198.51.100.20")
+    assert attempt(browser, username, PASSWORD).status_code == 302
+    assert browser.cookies["cv_device"].value
+    browser.post(reverse("accounts:logout"))
+    return browser
+
+
 def test_it_limits_one_username_tried_from_many_addresses_the_same_for_unknown_names(
     customer, monkeypatch
 ):
     monkeypatch.setattr(throttle, "LOGIN_IDENTIFIER", throttle.Rule("login-id", 3))
     refusals = {}
     for name in ("ada", "nobody-at-all"):
-        for n in range(3):  # each from its own address: axes' pair lockout never triggers
-            assert attempt(Client(REMOTE_ADDR=f"203.0.113.{n + 1}"), name).status_code == 200
+        exhaust_identifier(name)
         refused = attempt(Client(REMOTE_ADDR="198.51.100.77"), name.upper(), PASSWORD)
         assert refused.status_code == 429
         assert "Too many attempts. Please try again in" in refused.content.decode()
@@ -114,3 +132,64 @@ def test_it_limits_one_username_tried_from_many_addresses_the_same_for_unknown_n
     assert not LoginEvent.objects.filter(user=customer.user, outcome="success").exists()
     personas.open_test_account(username="otto", details=personas.OUTSIDER_DETAILS)
     assert attempt(Client(REMOTE_ADDR="203.0.113.1"), "otto", PASSWORD).status_code == 302
+
+
+def test_the_owner_with_a_device_cookie_gets_in_while_the_name_is_limited(customer, monkeypatch):
+    owner = known_browser()
+    monkeypatch.setattr(throttle, "LOGIN_IDENTIFIER", throttle.Rule("login-id", 3))
+    exhaust_identifier("ada")
+    assert attempt(Client(REMOTE_ADDR="198.51.100.20"), "ada", PASSWORD).status_code == 429
+    assert attempt(owner, "ADA", PASSWORD).status_code == 302  # any case: the same login
+    assert attempt(Client(REMOTE_ADDR="198.51.100.21"), "ada", PASSWORD).status_code == 429
+
+
+def test_a_device_cookie_does_not_count_against_the_name(customer, monkeypatch):
+    owner = known_browser()
+    monkeypatch.setattr(throttle, "LOGIN_IDENTIFIER", throttle.Rule("login-id", 2))
+    assert attempt(owner, "ada").status_code == 200  # the owner mistypes, with the cookie
+    exhaust_identifier("ada", limit=2)  # the name's count is the guesser's alone
+    assert attempt(Client(), "ada").status_code == 429
+
+
+def test_a_device_cookie_only_helps_the_login_it_names(customer, outsider, monkeypatch):
+    otto = known_browser("otto")
+    monkeypatch.setattr(throttle, "LOGIN_IDENTIFIER", throttle.Rule("login-id", 3))
+    exhaust_identifier("ada")
+    assert attempt(otto, "ada", PASSWORD).status_code == 429
+
+
+def test_a_forged_or_altered_device_cookie_is_ignored(customer, monkeypatch):
+    owner = known_browser()
+    monkeypatch.setattr(throttle, "LOGIN_IDENTIFIER", throttle.Rule("login-id", 3))
+    exhaust_identifier("ada")
+    value = owner.cookies["cv_device"].value
+    owner.cookies["cv_device"] = value[:-2] + ("AA" if not value.endswith("AA") else "BB")
+    assert attempt(owner, "ada", PASSWORD).status_code == 429
+
+
+def test_a_device_cookie_is_limited_on_its_own(customer, monkeypatch):
+    owner = known_browser()
+    monkeypatch.setattr(throttle, "LOGIN_DEVICE", throttle.Rule("login-device", 2))
+    for n in range(2):  # a stolen cookie, tried from many addresses
+        owner.defaults["REMOTE_ADDR"] = f"203.0.113.{n + 1}"
+        assert attempt(owner, "ada").status_code == 200
+    owner.defaults["REMOTE_ADDR"] = "203.0.113.9"
+    assert attempt(owner, "ada", PASSWORD).status_code == 429
+    assert attempt(Client(), "ada", PASSWORD).status_code == 302  # the name itself is not used up
+
+
+def test_axes_still_locks_a_browser_with_a_device_cookie_from_one_address(customer):
+    owner = known_browser()
+    locked = fail_until_locked(owner, "ada")
+    assert "Too many attempts" in locked.content.decode()
+    assert attempt(owner, "ada", PASSWORD).status_code == 429
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "keys"])
+def test_parallel_guesses_at_one_name_get_exactly_the_limit(monkeypatch):
+    needs_postgresql()
+    personas.open_test_account(username="ada", details=personas.OWNER_DETAILS)
+    monkeypatch.setattr(throttle, "LOGIN_IDENTIFIER", throttle.Rule("login-id", 3))
+    statuses = in_parallel(10, lambda n: attempt(Client(REMOTE_ADDR=f"203.0.113.{n + 1}"), "ada"))
+    assert sorted(r.status_code for r in statuses) == [200] * 3 + [429] * 7
+    assert LoginEvent.objects.filter(outcome="failure").count() == 3

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tasks_db.models import DBTaskResult
 
+from clientvault.accounts import throttle
 from clientvault.accounts.models import ApiToken, Channel, ClientLogEntry, UserSession
 from clientvault.accounts.services import authenticate_api_token, create_api_token
 from clientvault.accounts.services.customers import update_person
@@ -33,6 +35,12 @@ NEW_PASSWORD = "a-brand-new-and-long-passphrase"
 
 def ask(client, identifier):
     return client.post(REQUEST, {"identifier": identifier})
+
+
+def page_text(response):
+    """The page without its per-request parts (the CSRF token, the identifier typed back)."""
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+    return re.sub(r'name="identifier"[^>]*>', "", page)
 
 
 def set_password(client, link, password=NEW_PASSWORD):
@@ -155,13 +163,26 @@ def test_it_refuses_a_weak_new_password_naming_the_field(customer):
     assert "New password: This password is too short" in response.content.decode()
 
 
-def test_it_throttles_requests_for_one_identifier_the_same_for_everyone(customer):
+def test_it_stops_sending_for_one_identifier_without_changing_the_answer(customer):
+    answers = {}
     for identifier in ("ada", "nobody-here"):
         client = Client(REMOTE_ADDR="198.51.100.3" if identifier == "ada" else "198.51.100.4")
-        statuses = [ask(client, identifier).status_code for _ in range(4)]
-        assert statuses == [302, 302, 302, 429]
-    refusal = ask(Client(REMOTE_ADDR="192.0.2.1"), "ada").content.decode()
-    assert "Too many attempts. Please try again in" in refusal
+        answers[identifier] = [ask(client, identifier) for _ in range(4)]
+        assert [(r.status_code, r["Location"]) for r in answers[identifier]] == [(302, DONE)] * 4
+    assert queued_mail() == 3  # the fourth request for "ada" sent nothing
+    owner = ask(Client(REMOTE_ADDR="192.0.2.1"), "ADA")
+    assert (owner.status_code, owner["Location"]) == (302, DONE)  # not refused, only silent
+    assert queued_mail() == 3
+
+
+def test_it_refuses_many_requests_from_one_address_the_same_for_everyone(customer, monkeypatch):
+    monkeypatch.setattr(throttle, "RESET_REQUEST_IP", throttle.Rule("reset-request-ip", 2))
+    client = Client(REMOTE_ADDR="203.0.113.8")
+    assert [ask(client, name).status_code for name in ("ada", "nobody-here")] == [302, 302]
+    refusals = [ask(client, name) for name in ("ada", "nobody-here")]
+    assert [r.status_code for r in refusals] == [429, 429]
+    assert page_text(refusals[0]) == page_text(refusals[1])
+    assert "Too many attempts. Please try again in" in refusals[0].content.decode()
 
 
 def test_it_throttles_guessing_reset_links():

@@ -6,10 +6,13 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clientvault.accounts.models import (
     ApiToken,
+    ClientLogEntry,
     Invitation,
     Person,
     PersonRole,
@@ -24,9 +27,11 @@ from clientvault.accounts.services.people import (
     create_invitation,
     find_invitation,
     invite_user,
+    pending_invitations,
     remove_person,
     revoke_invitation,
     set_permissions,
+    withdraw_invitations_sent_by,
 )
 from clientvault.privacy.actors import SYSTEM
 from clientvault.privacy.models import AuditEvent
@@ -206,6 +211,11 @@ def test_removing_ends_sessions_closes_the_login_and_frees_the_address(customer,
     assert person not in account_people(customer=customer.customer)
     event = AuditEvent.objects.get(action="person.removed")
     assert event.details == {"sessions_ended": 1, "tokens_revoked": 1}
+    revoked = AuditEvent.objects.get(action="api_token.revoked")
+    assert (revoked.object_id, revoked.subject_id) == (str(token.pk), teammate.subject_id)
+    assert ClientLogEntry.objects.filter(
+        event="api_token_revoked", detail="1 token revoked: removed from the account"
+    ).exists()
     with pytest.raises(ValidationError, match="no longer on the account"):
         set_permissions(person=person, permissions=[], actor=customer.user)
 
@@ -217,3 +227,18 @@ def test_create_invitation_returns_the_token_once_and_sends_nothing(customer):
     assert queued_mail() == 0
     assert find_invitation(token=token) == invitation
     assert join(token).permissions == []
+
+
+def test_withdrawing_a_logins_invitations_locks_them_in_one_query(customer):
+    for n in range(3):
+        invite(customer, email=f"kj{n}@example.org")
+    with CaptureQueriesContext(connection) as queries:
+        assert withdraw_invitations_sent_by(user=customer.user, actor=customer.user) == 3
+    selects = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and 'FROM "accounts_invitation"' in q["sql"]
+    ]
+    assert len(selects) == 1
+    assert not pending_invitations(customer=customer.customer).exists()
+    assert AuditEvent.objects.filter(action="person.invitation_revoked").count() == 3

@@ -16,6 +16,7 @@ from clientvault.accounts.services.sessions import (
     SEEN_AT,
     end_all_sessions,
     end_session,
+    sign_out_everywhere,
 )
 from clientvault.privacy.models import AuditEvent
 from tests.accounts import personas
@@ -147,3 +148,15 @@ def test_it_revokes_every_api_token_when_signing_out_everywhere(customer):
     entry = ClientLogEntry.objects.get(customer=customer.customer, event="api_token_revoked")
     assert entry.detail == "1 token revoked: signed out everywhere"
     assert AuditEvent.objects.filter(action="api_token.revoked").count() == 1
+
+
+def test_signing_out_everywhere_can_keep_one_session_and_still_revokes_the_tokens(customer):
+    _, raw = create_api_token(user=customer.user, name="laptop")
+    phone, laptop = signed_in(), signed_in()
+    kept = laptop.session.session_key
+    secured = sign_out_everywhere(user=customer.user, actor=customer.user, reason="test", keep=kept)
+    assert (secured.sessions_ended, secured.tokens_revoked) == (1, 1)
+    assert list(UserSession.objects.values_list("session_key", flat=True)) == [kept]
+    assert laptop.get(SECURITY).status_code == 200
+    assert phone.get(SECURITY).status_code == 302
+    assert authenticate_api_token(raw) is None

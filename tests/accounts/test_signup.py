@@ -13,11 +13,13 @@ from clientvault.accounts.models import (
     CustomerKind,
     Person,
     SecurityAnswer,
+    ThrottleBucket,
     User,
     UserSession,
 )
 from clientvault.accounts.services.security import check_security_answer
-from clientvault.privacy.models import AuditEvent, ConsentRecord, PolicyVersion
+from clientvault.privacy.models import AuditEvent, ConsentRecord, PolicyVersion, Subject
+from clientvault.privacy.models.keystore import SubjectKey
 from clientvault.privacy.services.policy import accepted_version, publish_policy
 from tests.accounts import mailutil, personas
 from tests.accounts.mailutil import deliver_mail
@@ -299,6 +301,7 @@ def test_it_refuses_a_half_chosen_or_repeated_question_naming_the_field(policy):
 
 
 def test_it_opens_nothing_when_an_answer_is_too_short(policy):
+    subjects, keys = Subject.objects.count(), SubjectKey.objects.count()
     response = post(Client(), {**FORM, "question_1": "first_pet", "answer_1": "?!"})
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
@@ -306,6 +309,29 @@ def test_it_opens_nothing_when_an_answer_is_too_short(policy):
     ]
     assert not Customer.objects.exists()
     assert not User.objects.exists()
+    assert (Subject.objects.count(), SubjectKey.objects.count()) == (subjects, keys)  # no orphan
+
+
+def test_it_shows_a_bad_answer_with_every_other_problem_at_once(policy):
+    data = {**FORM, "question_1": "first_pet", "answer_1": "?!", "phone": "12", "username": "a b"}
+    errors = errors_of(post(Client(), data))
+    assert set(errors) == {"__all__", "phone", "username"}
+    assert not SubjectKey.objects.exists()
+
+
+def test_it_tells_the_holder_of_an_address_at_most_once_a_day(policy, customer, smtp_server):
+    answers = [
+        post(Client(REMOTE_ADDR=f"198.51.100.{n}"), {**FORM, "email": "ada@example.com"})
+        for n in range(3)
+    ]
+    assert {(r.status_code, r.url) for r in answers} == {(302, reverse("accounts:login"))}
+    assert deliver_mail() == 1
+    assert len(smtp_server.to("ada@example.com")) == 1
+    probes = AuditEvent.objects.filter(action="signup.address_in_use")
+    assert [e.details["mailed"] for e in probes.order_by("seq")] == [True, False, False]
+    ThrottleBucket.objects.filter(scope="signup-holder-notice").delete()  # as a day later
+    post(Client(), {**FORM, "email": "ada@example.com"})
+    assert deliver_mail() == 1
 
 
 def test_it_ties_the_marketing_help_to_its_checkbox(policy):

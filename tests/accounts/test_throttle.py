@@ -1,5 +1,6 @@
-"""The database throttle: fixed windows, keyed hashes, a clear wait."""
+"""The database throttle: counted before the attempt, fixed windows, keyed hashes, a clear wait."""
 
+import datetime as dt
 import hashlib
 from datetime import timedelta
 
@@ -12,6 +13,7 @@ from clientvault.accounts import throttle
 from clientvault.accounts.models import LoginEvent, ThrottleBucket, UserSession
 from clientvault.settings import client_address_settings
 from tests.accounts import personas
+from tests.accounts.parallel import in_parallel, needs_postgresql
 from tests.accounts.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
@@ -37,49 +39,77 @@ def address_of(remote_addr: str, forwarded_for: str | None = None) -> str:
     return throttle.client_ip(RequestFactory().get("/", REMOTE_ADDR=remote_addr, **headers))
 
 
+def count_of(rule):
+    """What the rule's buckets hold together (each test here uses one key per rule)."""
+    return sum(ThrottleBucket.objects.filter(scope=rule.scope).values_list("count", flat=True))
+
+
 def test_it_allows_up_to_the_limit_then_refuses_naming_the_wait():
-    for expected in (1, 2, 3):
-        assert throttle.check(RULE, "198.51.100.1").allowed
-        assert throttle.hit(RULE, "198.51.100.1") == expected
-    verdict = throttle.check(RULE, "198.51.100.1")
-    assert not verdict.allowed
-    assert 0 < verdict.retry_after <= 600
-    assert verdict.message.startswith("Too many attempts. Please try again in ")
-    assert throttle.check(RULE, "198.51.100.2").allowed  # another key is its own count
+    verdicts = [throttle.reserve((RULE, "198.51.100.1")) for _ in range(4)]
+    assert [v.allowed for v in verdicts] == [True, True, True, False]
+    refused = verdicts[-1]
+    assert 0 < refused.retry_after <= 600
+    assert refused.message.startswith("Too many attempts. Please try again in ")
+    assert throttle.reserve((RULE, "198.51.100.2")).allowed  # another key is its own count
 
 
 def test_it_stores_only_a_keyed_hash_of_the_key():
-    throttle.hit(RULE, "ada@example.com")
+    throttle.reserve((RULE, "ada@example.com"))
     bucket = ThrottleBucket.objects.get()
     assert len(bucket.key_digest) == 64
     assert bucket.key_digest != hashlib.sha256(b"ada@example.com").hexdigest()  # keyed
     assert bucket.window_start.timestamp() % 600 == 0
+    assert bucket.count == 1
 
 
-def test_a_new_window_starts_a_new_count():
-    for _ in range(3):
-        throttle.hit(RULE, "k")
-    ThrottleBucket.objects.update(
-        window_start=ThrottleBucket.objects.get().window_start - timedelta(seconds=600)
-    )
-    assert throttle.check(RULE, "k").allowed
+def test_a_new_window_starts_a_new_count(monkeypatch):
+    clock = {"now": dt.datetime(2026, 1, 5, 9, 5, tzinfo=dt.UTC)}  # mid-window: no edge nearby
+    monkeypatch.setattr(throttle.timezone, "now", lambda: clock["now"])
+    assert [throttle.reserve((RULE, "k")).allowed for _ in range(4)] == [True] * 3 + [False]
+    clock["now"] += timedelta(seconds=600)
+    assert throttle.reserve((RULE, "k")).allowed
+    assert ThrottleBucket.objects.count() == 2
 
 
-def test_blocked_gives_the_longest_wait_of_the_refusals():
+def test_it_gives_the_longest_wait_of_the_refusals():
     short = throttle.Rule("short", limit=1, window=60)
-    throttle.hit(short, "k")
-    throttle.hit(RULE, "k")
-    assert throttle.blocked((RULE, "k")).allowed
-    verdict = throttle.blocked((short, "k"), (RULE, "k"))
+    throttle.reserve((short, "k"))
+    throttle.reserve((RULE, "k"))
+    verdict = throttle.reserve((short, "k"), (RULE, "k"))
     assert not verdict.allowed
     assert verdict.retry_after <= 60
+    assert count_of(RULE) == 2  # every pair is counted, the refused attempt too
+
+
+def test_a_success_gives_its_slot_back():
+    for _ in range(3):
+        assert throttle.reserve((RULE, "k")).allowed
+        throttle.release((RULE, "k"))
+    assert count_of(RULE) == 0
+    assert [throttle.reserve((RULE, "k")).allowed for _ in range(4)] == [True] * 3 + [False]
+
+
+def test_release_never_counts_below_zero():
+    throttle.release((RULE, "k"))
+    throttle.reserve((RULE, "k"))
+    throttle.release((RULE, "k"))
+    throttle.release((RULE, "k"))
+    assert count_of(RULE) == 0
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "keys"])
+def test_parallel_reservations_allow_exactly_the_limit():
+    needs_postgresql()
+    verdicts = in_parallel(12, lambda _: throttle.reserve((RULE, "198.51.100.1")))
+    assert sum(v.allowed for v in verdicts) == RULE.limit
+    assert count_of(RULE) == 12
 
 
 def test_clear_forgets_a_key():
-    for _ in range(3):
-        throttle.hit(RULE, "k")
+    for _ in range(4):
+        throttle.reserve((RULE, "k"))
     throttle.clear(RULE, "k")
-    assert throttle.check(RULE, "k").allowed
+    assert throttle.reserve((RULE, "k")).allowed
 
 
 @pytest.mark.parametrize(("seconds", "words"), [(30, "1 minute"), (61, "2 minutes")])

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from clientvault.accounts.models import User
+from clientvault.accounts.services.staff import create_staff_login
 from clientvault.privacy import vault
 from clientvault.privacy.fields import lookup
 from clientvault.privacy.services.erasure import shred_subject
@@ -61,9 +66,40 @@ def test_it_keeps_the_subject_it_is_given():
 
 
 def test_it_refuses_a_name_without_a_subject_and_writes_nothing():
-    with pytest.raises(vault.CorruptValue, match="needs a subject first"):
+    with pytest.raises(vault.CorruptValue, match="no subject to seal for"), transaction.atomic():
         User(username="nobody", first_name="No", last_name="Body").save()
     assert not User.objects.filter(username="nobody").exists()
+
+
+def test_it_has_a_uuid_before_it_is_saved_and_seals_on_the_insert(django_assert_num_queries):
+    subject = create_subject(actor=None)
+    user = User(username="grace", subject=subject, **NAME)
+    assert isinstance(user.pk, uuid.UUID)
+    with django_assert_num_queries(1):  # one INSERT, no UPDATE after it
+        user.save()
+    assert str(stored_columns(user)["email"]).startswith(vault.TOKEN_PREFIX)
+    assert User.objects.get(pk=user.pk).email == "Grace@Staff.Example"
+
+
+def test_no_two_logins_share_an_email_address():
+    User.objects.create_user(username="grace", **NAME)
+    with pytest.raises(ValidationError) as refused:
+        User.objects.create_user(username="grace2", email="GRACE@staff.example")
+    assert refused.value.message_dict == {
+        "email": ["E-mail address: another login already has this address."]
+    }
+    twin = User(username="grace3", email="grace@STAFF.example", subject=create_subject(actor=None))
+    with pytest.raises(ValidationError, match="another login already has this address"):
+        twin.full_clean(exclude=["password", "subject"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        twin.save()  # past the friendly check, the database refuses it too
+    assert User.objects.filter(username__startswith="grace").count() == 1
+
+
+def test_logins_without_an_email_address_are_not_one_address():
+    User.objects.create_user(username="anon1")
+    User.objects.create_user(username="anon2", first_name="Anon")
+    assert User.objects.filter(email_index__isnull=True).count() == 2
 
 
 def test_it_seals_a_name_given_to_an_existing_login():
@@ -78,3 +114,13 @@ def test_it_seals_a_name_given_to_an_existing_login():
 def test_it_refuses_filtering_by_the_plaintext_email():
     with pytest.raises(vault.CorruptValue):
         list(User.objects.filter(email="grace@staff.example"))
+
+
+def test_a_new_staff_login_with_an_address_in_use_is_refused_naming_the_field():
+    create_staff_login(username="grace", email="grace@staff.example", actor=None)
+    with pytest.raises(ValidationError) as refused:
+        create_staff_login(username="hopper", email="Grace@Staff.Example", actor=None)
+    assert refused.value.message_dict["email"] == [
+        "E-mail address: another login already has this address."
+    ]
+    assert not User.objects.filter(username="hopper").exists()

@@ -59,6 +59,10 @@ def test_it_asks_for_a_postal_code_only_where_the_country_needs_one():
     address = {"address_line1": "1 Main Street", "city": "Dublin", "postal_code": ""}
     assert "postal_code" not in PROFILE.missing({**address, "country": "IE"})
     assert "postal_code" in PROFILE.missing({**address, "country": "DE"})
+    assert not PROFILE.required("postal_code", {**address, "country": "IE"})
+    assert PROFILE.required("postal_code", {**address, "country": "DE"})
+    assert PROFILE.required("postal_code", address)  # no country yet: asked for
+    assert not PROFILE.required("address_line2", address)  # voluntary
 
 
 def test_it_checks_only_the_shape_without_a_country():

@@ -27,7 +27,7 @@ from clientvault.accounts.forms_common import PolicyAcceptanceFields, apply_acti
 from clientvault.accounts.models import ClientLogEvent, CustomerKind, Person
 from clientvault.accounts.services.customers import PERSON_FIELDS
 from clientvault.accounts.services.tokens import MAX_EXPIRY_DAYS, NAME_MAX_LENGTH
-from clientvault.accounts.validation import country_choices, postal_code_required
+from clientvault.accounts.validation import country_choices
 from clientvault.privacy.models import PolicyVersion
 
 TEXT_MAX_LENGTH = 200
@@ -122,12 +122,6 @@ class PersonFields(AreaForm):
     def person_data(self) -> dict[str, str]:
         return {n: self.cleaned_data[n] for n in PERSON_FIELDS if n in self.cleaned_data}
 
-    def relax_postal_code(self) -> None:
-        """After ``apply``: no postal code is required for a country whose addresses need none."""
-        country = str(self.data.get(self.add_prefix("country")) or "") if self.is_bound else ""
-        if "postal_code" in self.fields and country and not postal_code_required(country):
-            self.fields["postal_code"].required = False
-
 
 class NewLoginFields(AreaForm, PolicyAcceptanceFields):
     """A new login and the privacy policy version its holder accepts (POL-2)."""
@@ -199,7 +193,6 @@ class SignupForm(PersonFields, NewLoginFields, SecurityAnswerFields):
         first = "organisation_name" if organisation else "given_name"
         self.fields[first].widget.attrs["autofocus"] = True
         self.apply(SIGNUP_ORGANISATION if organisation else SIGNUP)
-        self.relax_postal_code()
 
 
 class ProfileForm(PersonFields):
@@ -219,7 +212,6 @@ class ProfileForm(PersonFields):
             if not organisation and not initial[name]:
                 del self.fields[name]
         self.apply(PROFILE if person.is_owner else AUTHORISED_PROFILE)
-        self.relax_postal_code()
 
     def changes(self) -> dict[str, str]:
         return self.person_data()

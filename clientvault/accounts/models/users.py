@@ -1,22 +1,21 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import models, router, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clientvault.privacy import vault
 from clientvault.privacy.actors import SYSTEM
-from clientvault.privacy.fields import BlindIndexField, Sealed, VaultField
+from clientvault.privacy.fields import BlindIndexField, VaultField, lookup
 from clientvault.privacy.models import Subject
 from clientvault.privacy.services.subjects import create_subject
-
-# A login's name and e-mail, sealed in the vault for its subject.
-VAULT_FIELDS = ("first_name", "last_name", "email")
+from clientvault.privacy.vault import Erased, Restricted
 
 
 class StaffRole(models.TextChoices):
@@ -43,6 +42,7 @@ class UserManager(DjangoUserManager["User"]):
         password: str | None = None,
         **extra_fields: Any,
     ) -> User:
+        check_email_free(email)
         with transaction.atomic(using=self.db):
             extra = _with_subject(email, extra_fields)
             return super().create_user(username, email, password, **extra)
@@ -54,6 +54,7 @@ class UserManager(DjangoUserManager["User"]):
         password: str | None = None,
         **extra_fields: Any,
     ) -> User:
+        check_email_free(email)
         with transaction.atomic(using=self.db):
             extra = _with_subject(email, extra_fields)
             return super().create_superuser(username, email, password, **extra)
@@ -71,11 +72,14 @@ class User(AbstractUser):
     """A login. A customer's login is tied to the subject whose data it holds.
 
     The name and e-mail address are sealed in the vault for ``subject`` (customers' own are on
-    their Person; these are a staff login's), so a login with any of them needs a subject; a
-    staff login is found by e-mail through ``email_index``. ``username`` stays a plain column: it
-    is the unique sign-in name Django's authentication, admin and ``createsuperuser`` query.
+    their Person; these are a staff login's), so a login with any of them needs a subject; the
+    primary key is a UUID, given before the first save, so they are sealed on insert. A staff
+    login is found by e-mail through ``email_index``, which no two logins share. ``username``
+    stays a plain column: it is the unique sign-in name Django's authentication, admin and
+    ``createsuperuser`` query.
     """
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     first_name = VaultField(_("first name"))
     last_name = VaultField(_("last name"))
     email = VaultField(_("email address"), validators=[validate_email])
@@ -86,38 +90,33 @@ class User(AbstractUser):
 
     objects = UserManager()  # type: ignore[misc]
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        """Save; a new login's name and e-mail are sealed once the row has its primary key.
-
-        They are bound to ``accounts.User.<field>:<pk>`` and the database gives the id only on
-        insert, so a new login is inserted without them and updated with them, in one
-        transaction. A name or e-mail without a subject is refused before anything is written.
-        """
-        unsealed = [n for n in VAULT_FIELDS if _is_plaintext(self.__dict__.get(n))]
-        if unsealed and self.subject_id is None:
-            raise vault.CorruptValue(
-                f"accounts.User.{unsealed[0]}: a login with a name or e-mail needs a subject "
-                "first (User.objects.create_user and create_staff_login give it one)"
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email_index"],
+                condition=models.Q(email_index__isnull=False),
+                name="user_email_once",
             )
-        if not unsealed or self.pk is not None:
-            super().save(*args, **kwargs)
-            return
-        using = kwargs.get("using") or router.db_for_write(User, instance=self)
-        with transaction.atomic(using=using):
-            self._insert_then_seal(unsealed, *args, **kwargs)
+        ]
 
-    def _insert_then_seal(self, names: list[str], *args: Any, **kwargs: Any) -> None:
-        held = {name: self.__dict__[name] for name in names}
-        self.__dict__.update(dict.fromkeys(names, ""))
-        try:
-            super().save(*args, **kwargs)
-        finally:
-            self.__dict__.update(held)
-        super().save(using=self._state.db, update_fields=[*names, "email_index"])
+    def clean(self) -> None:
+        """Django's checks, and no two logins with one e-mail address (it signs staff in)."""
+        super().clean()
+        check_email_free(self.email, exclude=self)
 
 
-def _is_plaintext(value: Any) -> bool:
-    return value not in (None, "") and not isinstance(value, Sealed)
+def check_email_free(email: object, *, exclude: User | None = None) -> None:
+    """Refuse an address another login already has, naming the field (before the database
+    constraint ``user_email_once`` would)."""
+    if not isinstance(email, str) or isinstance(email, Erased | Restricted) or not email.strip():
+        return
+    others = User.objects.filter(**lookup(User, "email_index", email))
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    if others.exists():
+        raise ValidationError({"email": "E-mail address: another login already has this address."})
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):

@@ -19,22 +19,18 @@ from django.utils import timezone
 from ua_parser import parse_os, parse_user_agent
 
 from clientvault.accounts.models import (
-    Channel,
     ClientLogEvent,
     CustomerStatus,
     LoginEvent,
     LoginOutcome,
-    Person,
     User,
     UserSession,
 )
-from clientvault.accounts.services.clientlog import log_client_event
+from clientvault.accounts.services.clientlog import log_for_user, on_record, person_of
 from clientvault.accounts.services.customers import find_person_by_email
 from clientvault.accounts.services.sessions import mark_signed_in, start_session
 from clientvault.accounts.services.twofactor import Step, second_factor_step
 from clientvault.accounts.throttle import client_ip
-from clientvault.privacy import vault
-from clientvault.privacy.actors import Actor
 from clientvault.privacy.fields import lookup
 from clientvault.privacy.models import Subject
 from clientvault.privacy.services.audit import record_event
@@ -87,14 +83,7 @@ def _by_email(text: str) -> User | None:
     person = find_person_by_email(text)
     if person is not None:
         return person.user
-    staff = list(User.objects.filter(is_staff=True, **lookup(User, "email_index", text))[:2])
-    return staff[0] if len(staff) == 1 else None
-
-
-def person_of(user: User) -> Person | None:
-    if user.is_staff:
-        return None
-    return Person.objects.select_related("customer").filter(user=user).first()
+    return User.objects.filter(is_staff=True, **lookup(User, "email_index", text)).first()
 
 
 def may_sign_in(user: User) -> bool:
@@ -106,10 +95,7 @@ def may_sign_in(user: User) -> bool:
 def email_on_record(user: User) -> str:
     """The address a login's mail goes to: the person's e-mail, or a staff login's own."""
     person = person_of(user)
-    address = person.email if person is not None else user.email
-    if not address or isinstance(address, vault.Erased | vault.Restricted):
-        return ""
-    return str(address)
+    return on_record(person.email if person is not None else user.email)
 
 
 def ensure_subject(user: User) -> Subject:
@@ -133,24 +119,6 @@ def browser_summary(user_agent: str) -> str:
 
 def _request_device(request: HttpRequest) -> tuple[str, str]:
     return client_ip(request), browser_summary(request.META.get("HTTP_USER_AGENT", ""))
-
-
-def log_for_user(
-    user: User, event: str, actor: Actor | None, *, detail: str = "", channel: str = ""
-) -> None:
-    """A client-log entry on the user's account, if the user is a customer."""
-    person = person_of(user)
-    if person is not None:
-        staff = actor is not None and actor.is_staff
-        channel = channel or (Channel.STAFF if staff else Channel.ONLINE)
-        log_client_event(
-            customer=person.customer,
-            person=person,
-            event=event,
-            actor=actor,
-            channel=channel,
-            detail=detail,
-        )
 
 
 # --- signing in -------------------------------------------------------------------------------
@@ -212,7 +180,7 @@ def complete_sign_in(*, request: HttpRequest, user: User) -> None:
 
 def _record_success(request: HttpRequest, user: User, *, second_factor: bool) -> None:
     record_login_event(request=request, user=user, outcome=LoginOutcome.SUCCESS)
-    log_for_user(user, ClientLogEvent.LOGGED_IN, user)
+    log_for_user(user=user, event=ClientLogEvent.LOGGED_IN, actor=user)
     record_event(
         action="auth.signed_in",
         actor=user,
@@ -238,7 +206,7 @@ def record_failure(
     """A wrong password, code or locked-out attempt for a known login, in its history."""
     with transaction.atomic():
         record_login_event(request=request, user=user, outcome=outcome)
-        log_for_user(user, ClientLogEvent.LOGIN_FAILED, None)
+        log_for_user(user=user, event=ClientLogEvent.LOGIN_FAILED, actor=None)
         record_event(
             action="auth.sign_in_failed",
             actor=None,

@@ -1,12 +1,18 @@
-"""The client log (COL-7): what happened on an account, shown to the customer and to staff."""
+"""The client log (COL-7): what happened on an account, shown to the customer and to staff.
+
+Also the small helpers every account service needs without importing another service (which
+would make a cycle): the person behind a login, a vault value as it can be used, a plural.
+"""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
 from django.utils import timezone
 
 from clientvault.accounts.models import Channel, ClientLogEntry, Customer, Person, User
+from clientvault.privacy import vault
 from clientvault.privacy.actors import Actor, SystemActor, primary_role
 
 SYSTEM_LABEL = "system"
@@ -35,9 +41,15 @@ def _person_label(person: Person) -> str:
     return "the account owner" if person.is_owner else "an authorised user"
 
 
-def _user_pk(ref: str) -> int | None:
+def user_pk(ref: str) -> uuid.UUID | None:
+    """The login id in a stored actor reference (``user:<uuid>``), or None for any other."""
     kind, _, value = ref.partition(":")
-    return int(value) if kind == "user" and value.isdigit() else None
+    if kind != "user":
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
 
 
 def labels_for_actor_ids(actor_ids: Iterable[str], *, viewer: Person) -> dict[str, str]:
@@ -46,7 +58,7 @@ def labels_for_actor_ids(actor_ids: Iterable[str], *, viewer: Person) -> dict[st
     The viewer's own reference reads "you"; one query for the people and one for the staff.
     """
     refs = set(actor_ids)
-    pks = {pk for pk in map(_user_pk, refs) if pk is not None}
+    pks = {pk for pk in map(user_pk, refs) if pk is not None}
     known = {
         p.user_id: _person_label(p)
         for p in Person.objects.filter(customer_id=viewer.customer_id, user_id__in=pks)
@@ -56,7 +68,7 @@ def labels_for_actor_ids(actor_ids: Iterable[str], *, viewer: Person) -> dict[st
         known[viewer.user_id] = "you"
     labels = {}
     for ref in refs:
-        pk = _user_pk(ref)
+        pk = user_pk(ref)
         labels[ref] = SYSTEM_LABEL if pk is None else known.get(pk, OUTSIDER_LABEL)
     return labels
 
@@ -79,3 +91,40 @@ def log_client_event(
         channel=channel,
         at=timezone.now(),
     )
+
+
+def person_of(user: User) -> Person | None:
+    """The person a customer's login belongs to (with the account), or None (staff)."""
+    if user.is_staff:
+        return None
+    return Person.objects.select_related("customer").filter(user=user).first()
+
+
+def log_for_user(
+    *, user: User, event: str, actor: Actor | None, detail: str = "", channel: str = ""
+) -> None:
+    """A client-log entry on the login's account, if it is a customer's; staff or online."""
+    person = person_of(user)
+    if person is None:
+        return
+    staff = actor is not None and actor.is_staff
+    log_client_event(
+        customer=person.customer,
+        person=person,
+        event=event,
+        actor=actor,
+        channel=channel or (Channel.STAFF if staff else Channel.ONLINE),
+        detail=detail,
+    )
+
+
+def on_record(value: object) -> str:
+    """A vault value as it can be used, or "" when it is missing, erased or restricted."""
+    if not value or isinstance(value, vault.Erased | vault.Restricted):
+        return ""
+    return str(value)
+
+
+def plural(count: int, noun: str) -> str:
+    """ "1 session", "2 sessions": the count and the noun, with an "s" unless it is one."""
+    return f"{count} {noun}{'s' if count != 1 else ''}"

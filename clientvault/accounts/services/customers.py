@@ -33,7 +33,7 @@ from clientvault.accounts.models import (
     ProfileChange,
     User,
 )
-from clientvault.accounts.services.clientlog import log_client_event
+from clientvault.accounts.services.clientlog import log_client_event, on_record
 from clientvault.accounts.validation import (
     clean_country,
     clean_email,
@@ -170,13 +170,16 @@ def open_account(
     policy_version: PolicyVersion | None = None,
     activity: Activity | None = None,
     marketing: bool | None = None,
+    security_answers: Mapping[str, str] | None = None,
 ) -> Customer:
     """Open an account with its owner: subject, login, customer, person, history, log.
 
     ``activity`` replaces the signup's field rules, e.g. PHONE_INTAKE for staff intake (COL-2).
     ``policy_version`` is the privacy policy version the person accepted (POL-2);
-    ``marketing``, when given, is their answer to the marketing question, recorded as consent.
-    Online, with no ``actor``, the person opening the account is the actor.
+    ``marketing``, when given, is their answer to the marketing question, recorded as consent;
+    ``security_answers`` (question code -> answer), when given, are the login's first (SEC-2).
+    Online, with no ``actor``, the person opening the account is the actor. Everything is
+    checked, and every problem raised at once, before anything is written.
     """
     activity = activity or _activity(kind)
     required = {
@@ -189,6 +192,8 @@ def open_account(
     gather(errors, lambda: activity.require(required))
     clean = gather(errors, lambda: clean_person_data(details))
     gather(errors, lambda: check_login(username.strip(), password))
+    if security_answers:
+        gather(errors, lambda: _clean_answers(security_answers))
     if errors or clean is None:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -219,7 +224,24 @@ def open_account(
         _record_opening(customer, person, channel, actor, policy_version)
         if marketing is not None:
             _record_marketing(person, marketing, channel, actor)
+        if security_answers:
+            _store_answers(user, security_answers, actor or user)
     return customer
+
+
+# services.security imports this module, so these two import it when called.
+
+
+def _clean_answers(answers: Mapping[str, str]) -> dict[str, str]:
+    from clientvault.accounts.services.security import clean_security_answers
+
+    return clean_security_answers(answers)
+
+
+def _store_answers(user: User, answers: Mapping[str, str], actor: Actor) -> None:
+    from clientvault.accounts.services.security import set_security_answers
+
+    set_security_answers(user=user, answers=dict(answers), actor=actor)
 
 
 def _record_marketing(person: Person, granted: bool, channel: str, actor: Actor | None) -> None:
@@ -283,6 +305,7 @@ def update_person(
 ) -> list[str]:
     """Correct, update or remove a person's data; every change kept as old -> new (CTL-1)."""
     current = {name: str(getattr(person, name) or "") for name in PERSON_FIELDS}
+    old_address = on_record(person.email)
     merged = {**current, **_strip(changes)}
     (activity or (PROFILE if person.is_owner else AUTHORISED_PROFILE)).require(merged)
     clean = clean_person_data(merged, exclude=person)
@@ -291,8 +314,8 @@ def update_person(
         return []
     with transaction.atomic():
         _apply_changes(person, clean, changed, current, actor, channel)
-        if "email" in changed and "@" in current["email"]:
-            _notify_old_address(current["email"])
+        if "email" in changed and old_address:
+            _notify_old_address(old_address)
     return changed
 
 

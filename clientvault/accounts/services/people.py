@@ -50,7 +50,11 @@ from clientvault.accounts.services.customers import (
     gather,
 )
 from clientvault.accounts.services.sessions import end_all_sessions
-from clientvault.accounts.services.tokens import create_api_token, revoke_api_token
+from clientvault.accounts.services.tokens import (
+    create_api_token,
+    revoke_all_api_tokens,
+    revoke_api_token,
+)
 from clientvault.accounts.validation import clean_email
 from clientvault.privacy.actors import Actor, SystemActor
 from clientvault.privacy.models import PolicyVersion
@@ -237,7 +241,11 @@ def revoke_invitation(*, invitation: Invitation, actor: Actor) -> Invitation:
 
 
 def _withdraw(invitation: Invitation, actor: Actor) -> Invitation:
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    return _withdraw_locked(Invitation.objects.select_for_update().get(pk=invitation.pk), actor)
+
+
+def _withdraw_locked(invitation: Invitation, actor: Actor) -> Invitation:
+    """Withdraw an invitation whose row this transaction holds locked (audited, logged)."""
     if invitation.accepted_at is not None or invitation.revoked_at is not None:
         return invitation
     invitation.revoked_at = timezone.now()
@@ -260,15 +268,21 @@ def withdraw_invitations_sent_by(*, user: User, actor: Actor) -> int:
     """Withdraw every unanswered invitation ``user`` sent (the login may be compromised).
 
     No permission check: securing one's own login is always allowed. How many were withdrawn.
+    The rows are locked in one query, then withdrawn one by one.
     """
+    waiting = Invitation.objects.filter(
+        invited_by=user,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
     with transaction.atomic():
-        waiting = Invitation.objects.filter(
-            invited_by=user,
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
+        locked = list(
+            waiting.select_for_update(of=("self",)).select_related("customer").order_by("pk")
         )
-        return len([_withdraw(invitation, actor) for invitation in list(waiting)])
+        for invitation in locked:
+            _withdraw_locked(invitation, actor)
+    return len(locked)
 
 
 # --- accepting ----------------------------------------------------------------------------
@@ -413,7 +427,7 @@ def remove_person(*, person: Person, actor: Actor) -> None:
     user = person.user
     with transaction.atomic():
         ended = end_all_sessions(user=user, actor=actor) if user is not None else 0
-        revoked = _close_login(user) if user is not None else 0
+        revoked = _close_login(user, actor) if user is not None else 0
         Person.objects.filter(pk=person.pk).update(
             user=None, permissions=[], **dict.fromkeys(BLIND_INDEXES)
         )
@@ -428,16 +442,15 @@ def remove_person(*, person: Person, actor: Actor) -> None:
     person.refresh_from_db()
 
 
-def _close_login(user: User) -> int:
+def _close_login(user: User, actor: Actor) -> int:
     """No more sign-ins or API calls; a session still open fails Django's password-hash check.
 
-    Returns how many API tokens were revoked.
+    Returns how many API tokens were revoked (each audited).
     """
     user.is_active = False
     user.set_unusable_password()
     user.save(update_fields=["is_active", "password"])
-    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
-    return tokens.update(revoked_at=timezone.now())
+    return revoke_all_api_tokens(user=user, actor=actor, reason="removed from the account")
 
 
 # --- the person's own API tokens ----------------------------------------------------------

@@ -11,6 +11,8 @@ only to the address on record, never to one given in the request.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -22,12 +24,8 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from clientvault.accounts.mail import queue_email
 from clientvault.accounts.models import Channel, ClientLogEvent, User
-from clientvault.accounts.services.auth import (
-    email_on_record,
-    find_login_user,
-    log_for_user,
-    may_sign_in,
-)
+from clientvault.accounts.services.auth import email_on_record, find_login_user, may_sign_in
+from clientvault.accounts.services.clientlog import log_for_user
 from clientvault.accounts.services.sessions import Secured, sign_out_everywhere
 from clientvault.privacy.actors import SYSTEM, Actor
 from clientvault.privacy.services.audit import record_event
@@ -75,7 +73,9 @@ def send_password_reset(*, user: User, actor: Actor | None, channel: str) -> Non
             template=RESET_TEMPLATE,
             context={"link": reset_link(user), "minutes": str(minutes)},
         )
-        log_for_user(user, ClientLogEvent.PASSWORD_RESET_REQUESTED, actor, channel=channel)
+        log_for_user(
+            user=user, event=ClientLogEvent.PASSWORD_RESET_REQUESTED, actor=actor, channel=channel
+        )
         record_event(
             action="password_reset.sent",
             actor=actor,
@@ -101,8 +101,8 @@ def request_password_reset(*, identifier: str) -> None:
 def user_from_link(uidb64: str, token: str) -> User | None:
     """The login a reset link is for, if the link is genuine, unused and not expired."""
     try:
-        pk = int(force_str(urlsafe_base64_decode(uidb64)))
-    except (ValueError, TypeError, OverflowError):
+        pk = uuid.UUID(force_str(urlsafe_base64_decode(uidb64)))
+    except (ValueError, TypeError):
         return None
     user = User.objects.filter(pk=pk, is_active=True).first()
     if user is None or not reset_tokens.check_token(user, token):
@@ -120,7 +120,7 @@ def reset_password(*, user: User, password: str) -> Secured:
         user.set_password(password)
         user.save(update_fields=["password"])
         secured = sign_out_everywhere(user=user, actor=user, reason="password reset")
-        log_for_user(user, ClientLogEvent.PASSWORD_RESET, user)
+        log_for_user(user=user, event=ClientLogEvent.PASSWORD_RESET, actor=user)
         record_event(
             action="password.reset",
             actor=user,

@@ -30,12 +30,11 @@ from clientvault.accounts.models import (
     User,
     UserSession,
 )
-from clientvault.accounts.services.auth import email_on_record, log_for_user
-from clientvault.accounts.services.clientlog import log_client_event
+from clientvault.accounts.services.auth import email_on_record
+from clientvault.accounts.services.clientlog import log_client_event, log_for_user
 from clientvault.accounts.services.people import withdraw_invitations_sent_by
 from clientvault.accounts.services.reset import notify_password_changed, send_password_reset
-from clientvault.accounts.services.sessions import Secured, end_all_sessions, sign_out_everywhere
-from clientvault.accounts.services.tokens import revoke_all_api_tokens
+from clientvault.accounts.services.sessions import Secured, sign_out_everywhere
 from clientvault.privacy.actors import Actor
 from clientvault.privacy.services.audit import record_event
 
@@ -57,23 +56,27 @@ def change_password(*, request: HttpRequest, user: User, password: str) -> Secur
         user.set_password(password)
         user.save(update_fields=["password"])
         old_key = request.session.session_key
-        ended = end_all_sessions(user=user, actor=user, keep=old_key)
+        secured = sign_out_everywhere(
+            user=user, actor=user, reason="password changed", keep=old_key
+        )
         update_session_auth_hash(request, user)  # a new session key for this session
         UserSession.objects.filter(session_key=old_key).update(
             session_key=request.session.session_key
         )
-        revoked = revoke_all_api_tokens(user=user, actor=user, reason="password changed")
-        log_for_user(user, ClientLogEvent.PASSWORD_CHANGED, user)
+        log_for_user(user=user, event=ClientLogEvent.PASSWORD_CHANGED, actor=user)
         record_event(
             action="password.changed",
             actor=user,
             subject_id=user.subject_id,
             purpose="security",
             obj=user,
-            details={"sessions_ended": ended, "tokens_revoked": revoked},
+            details={
+                "sessions_ended": secured.sessions_ended,
+                "tokens_revoked": secured.tokens_revoked,
+            },
         )
         notify_password_changed(user)
-    return Secured(sessions_ended=ended, tokens_revoked=revoked)
+    return secured
 
 
 # --- security answers -------------------------------------------------------------------------
@@ -116,7 +119,7 @@ def set_security_answers(*, user: User, answers: dict[str, str], actor: Actor) -
             SecurityAnswer(user=user, question=q, answer_hash=make_password(a))
             for q, a in clean.items()
         )
-        log_for_user(user, ClientLogEvent.SECURITY_ANSWERS_CHANGED, actor)
+        log_for_user(user=user, event=ClientLogEvent.SECURITY_ANSWERS_CHANGED, actor=actor)
         record_event(
             action="security_answers.set",
             actor=actor,

@@ -21,14 +21,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from clientvault.accounts.models import (
-    Channel,
-    ClientLogEvent,
-    Person,
-    User,
-    UserSession,
-)
-from clientvault.accounts.services.clientlog import log_client_event
+from clientvault.accounts.models import ApiToken, ClientLogEvent, User, UserSession
+from clientvault.accounts.services.clientlog import log_for_user, plural
 from clientvault.accounts.services.tokens import revoke_all_api_tokens
 from clientvault.privacy.actors import Actor
 from clientvault.privacy.services.audit import record_event
@@ -168,7 +162,12 @@ def end_all_sessions(*, user: User, actor: Actor, keep: str | None = None) -> in
             details={"count": count, "kept_current": bool(keep)},
         )
         if not keep:
-            _client_log(user, actor, count)
+            log_for_user(
+                user=user,
+                event=ClientLogEvent.LOGGED_OUT_EVERYWHERE,
+                actor=actor,
+                detail=f"{plural(count, 'session')} ended",
+            )
     return count
 
 
@@ -180,26 +179,22 @@ class Secured:
     tokens_revoked: int
 
 
-def sign_out_everywhere(*, user: User, actor: Actor, reason: str) -> Secured:
+def sign_out_everywhere(
+    *,
+    user: User,
+    actor: Actor,
+    reason: str,
+    keep: str | None = None,
+    keep_token: ApiToken | None = None,
+) -> Secured:
     """End every session of ``user`` and revoke every usable API token of the login.
 
     A token is as good as a session for the API, so whatever ends every session (signing out
-    everywhere, a password reset, a report of unauthorised use) revokes the tokens too.
+    everywhere, a password reset or change, a report of unauthorised use) revokes the tokens
+    too. ``keep`` (a session key) and ``keep_token`` are spared: the session changing the
+    password, the token asking the API to sign out everywhere.
     """
     with transaction.atomic():
-        ended = end_all_sessions(user=user, actor=actor)
-        revoked = revoke_all_api_tokens(user=user, actor=actor, reason=reason)
+        ended = end_all_sessions(user=user, actor=actor, keep=keep)
+        revoked = revoke_all_api_tokens(user=user, actor=actor, reason=reason, keep=keep_token)
     return Secured(sessions_ended=ended, tokens_revoked=revoked)
-
-
-def _client_log(user: User, actor: Actor, count: int) -> None:
-    person = Person.objects.select_related("customer").filter(user=user).first()
-    if person is not None:
-        log_client_event(
-            customer=person.customer,
-            person=person,
-            event=ClientLogEvent.LOGGED_OUT_EVERYWHERE,
-            actor=actor,
-            channel=Channel.STAFF if actor.is_staff else Channel.ONLINE,
-            detail=f"{count} session{'s' if count != 1 else ''} ended",
-        )

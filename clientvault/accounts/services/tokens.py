@@ -17,8 +17,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from clientvault.accounts.models import ApiToken, Channel, ClientLogEvent, Person, User
-from clientvault.accounts.services.clientlog import log_client_event
+from clientvault.accounts.models import ApiToken, ClientLogEvent, User
+from clientvault.accounts.services.clientlog import log_for_user, plural
 from clientvault.privacy.actors import Actor, SystemActor, actor_roles
 from clientvault.privacy.services.audit import record_event
 
@@ -84,6 +84,11 @@ def revoke_api_token(*, token: ApiToken, actor: Actor) -> ApiToken:
 
 def _revoke(token: ApiToken, actor: Actor) -> ApiToken:
     token = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
+    return _revoke_locked(token, actor)
+
+
+def _revoke_locked(token: ApiToken, actor: Actor) -> ApiToken:
+    """Revoke a token whose row this transaction holds locked (and audit it)."""
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -91,36 +96,32 @@ def _revoke(token: ApiToken, actor: Actor) -> ApiToken:
     return token
 
 
-def revoke_all_api_tokens(*, user: User, actor: Actor, reason: str) -> int:
-    """Revoke every usable token of ``user`` (each audited, one client-log entry); how many.
+def revoke_all_api_tokens(
+    *, user: User, actor: Actor, reason: str, keep: ApiToken | None = None
+) -> int:
+    """Revoke every usable token of ``user`` but ``keep`` (each audited, one client-log entry).
 
     For when the login may be in someone else's hands (a report of unauthorised use, a password
     reset or change, signing out everywhere): a token made from a stolen session must not
-    outlive it. ``reason`` ends the client-log line, e.g. "password reset".
+    outlive it. ``reason`` ends the client-log line, e.g. "password reset". How many were
+    revoked. The rows are locked in one query, then revoked one by one.
     """
     open_tokens = ApiToken.objects.filter(
         user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
     )
+    if keep is not None:
+        open_tokens = open_tokens.exclude(pk=keep.pk)
     with transaction.atomic():
-        revoked = [_revoke(token, actor) for token in list(open_tokens)]
-        if revoked:
-            _log_revoked(user, actor, revoked, reason)
-    return len(revoked)
-
-
-def _log_revoked(user: User, actor: Actor, revoked: list[ApiToken], reason: str) -> None:
-    person = Person.objects.select_related("customer").filter(user=user).first()
-    if person is None:
-        return
-    count = len(revoked)
-    log_client_event(
-        customer=person.customer,
-        person=person,
-        event=ClientLogEvent.API_TOKEN_REVOKED,
-        actor=actor,
-        channel=Channel.STAFF if actor.is_staff else Channel.ONLINE,
-        detail=f"{count} token{'s' if count != 1 else ''} revoked: {reason}"[:200],
-    )
+        locked = list(open_tokens.select_for_update().order_by("pk"))
+        for token in locked:
+            token.user = user
+            _revoke_locked(token, actor)
+        if locked:
+            detail = f"{plural(len(locked), 'token')} revoked: {reason}"
+            log_for_user(
+                user=user, event=ClientLogEvent.API_TOKEN_REVOKED, actor=actor, detail=detail
+            )
+    return len(locked)
 
 
 def _may_revoke(token: ApiToken, actor: Actor) -> bool:

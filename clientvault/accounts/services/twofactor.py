@@ -22,8 +22,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from clientvault.accounts.models import ClientLogEvent, Person, User
-from clientvault.accounts.services.clientlog import log_client_event
+from clientvault.accounts.models import ClientLogEvent, User
+from clientvault.accounts.services.clientlog import log_for_user
 from clientvault.privacy.actors import Actor
 from clientvault.privacy.profile import current_profile
 from clientvault.privacy.services.audit import record_event
@@ -49,15 +49,6 @@ def two_factor_required(user: User) -> bool:
 def has_two_factor(user: User) -> bool:
     """Whether an authenticator app is enrolled (recovery codes alone do not count here)."""
     return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
-
-
-def owes_second_factor(user: User, *, verified: bool) -> bool:
-    """Whether a session of ``user`` must give a code before anything else, enrolling included.
-
-    Any confirmed device counts, recovery codes too: whoever has one signs in with it, and
-    only a verified session may replace it with a new authenticator.
-    """
-    return not verified and second_factor_step(user) is Step.VERIFY
 
 
 def second_factor_step(user: User) -> Step:
@@ -189,6 +180,4 @@ def _audit_and_log(user: User, actor: Actor, action: str, event: str) -> None:
     record_event(
         action=action, actor=actor, subject_id=user.subject_id, purpose="security", obj=user
     )
-    person = Person.objects.select_related("customer").filter(user=user).first()
-    if person is not None:
-        log_client_event(customer=person.customer, person=person, event=event, actor=actor)
+    log_for_user(user=user, event=event, actor=actor)

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from clientvault.accounts import throttle
 from clientvault.accounts.access import person_required
 from clientvault.accounts.activities import LABELS
+from clientvault.accounts.devices import remember_device
 from clientvault.accounts.forms.area import (
     ClientLogFilter,
     EmailForm,
@@ -96,14 +97,11 @@ def signup(request: HttpRequest) -> HttpResponse:
     kind, policy = _kind(request), publish_policy()
     form = SignupForm(request.POST or None, kind=kind, policy=policy)
     context = {"form": form, "kind": kind, "policy": policy, "kinds": CustomerKind}
-    if request.method == "POST":
-        checks = _signup_checks(request)
-        verdict = throttle.blocked(*checks)
+    if request.method == "POST" and form.is_valid():
+        verdict = throttle.reserve(*_signup_checks(request))
         if not verdict.allowed:
             return throttled_page(request, "accounts/area/signup.html", context, verdict)
-        if form.is_valid():
-            throttle.hit_all(*checks)
-            return _sign_up(request, form) or render(request, "accounts/area/signup.html", context)
+        return _sign_up(request, form) or render(request, "accounts/area/signup.html", context)
     return render(request, "accounts/area/signup.html", context)
 
 
@@ -143,7 +141,7 @@ def sign_in_new_login(request: HttpRequest, *, username: str, password: str) -> 
     messages.success(request, "Welcome! Your account is ready.")
     if step is Step.ENROL:
         return redirect("accounts:two_factor_setup")
-    return redirect("accounts:dashboard")
+    return remember_device(redirect("accounts:dashboard"), user)  # the sign-in is complete
 
 
 # --- dashboard ----------------------------------------------------------------------------

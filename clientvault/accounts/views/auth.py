@@ -1,9 +1,11 @@
 """Sign-in pages: sign in and out, the second factor, password reset, confirming the password.
 
 Every route that takes a secret is limited: sign-in by django-axes (a username from one address),
-an address-wide throttle and a per-username one across addresses, the others by
-:mod:`clientvault.accounts.throttle`. A refusal
-is the same page with the same message and status (429) whether or not an account matches.
+an address-wide throttle and a per-username one across addresses (which a browser known for the
+login, :mod:`clientvault.accounts.devices`, is spared), the others by
+:mod:`clientvault.accounts.throttle`. A refusal is the same page with the same message and
+status (429) whether or not an account matches; past the per-identifier limit of reset requests
+the usual answer is given and nothing is sent.
 """
 
 from __future__ import annotations
@@ -27,9 +29,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from clientvault.accounts import throttle
+from clientvault.accounts import devices, throttle
 from clientvault.accounts.forms.auth import (
     LOGIN_FAILED,
     CodeForm,
@@ -48,6 +51,7 @@ from clientvault.accounts.services.auth import (
     sign_in,
     sign_out,
 )
+from clientvault.accounts.services.clientlog import plural
 from clientvault.accounts.services.reset import (
     request_password_reset,
     reset_password,
@@ -65,7 +69,6 @@ from clientvault.accounts.services.twofactor import (
     has_two_factor,
     new_totp_key,
     otpauth_uri,
-    owes_second_factor,
     qr_svg,
     recovery_codes_left,
     regenerate_recovery_codes,
@@ -126,17 +129,13 @@ def throttled_page(
     return response
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'s' if count != 1 else ''}"
-
-
 def secured_text(secured: Secured) -> str:
     """What securing the login ended, as sentences: " 2 sessions signed out." and so on."""
     parts = []
     if secured.sessions_ended:
-        parts.append(f" {_plural(secured.sessions_ended, 'session')} signed out.")
+        parts.append(f" {plural(secured.sessions_ended, 'session')} signed out.")
     if secured.tokens_revoked:
-        parts.append(f" {_plural(secured.tokens_revoked, 'API token')} revoked.")
+        parts.append(f" {plural(secured.tokens_revoked, 'API token')} revoked.")
     return "".join(parts)
 
 
@@ -191,13 +190,14 @@ def reauth(request: HttpRequest) -> HttpResponse:
     next_url = _next(request, user)
     context = {"form": form, "next": next_url}
     if request.method == "POST":
-        verdict = throttle.check(throttle.REAUTH_USER, str(user.pk))
+        checks = ((throttle.REAUTH_USER, str(user.pk)),)
+        verdict = throttle.reserve(*checks)
         if not verdict.allowed:
             return throttled_page(request, "accounts/auth/reauth.html", context, verdict)
         if form.is_valid():
+            throttle.release(*checks)
             mark_reauthenticated(request.session)
             return redirect(next_url)
-        throttle.hit(throttle.REAUTH_USER, str(user.pk))
         record_failure(request=request, user=user)
     return render(request, "accounts/auth/reauth.html", context)
 
@@ -212,7 +212,15 @@ def _after_password(request: HttpRequest, user: User, step: Step) -> HttpRespons
     if step is Step.ENROL:
         messages.info(request, "Your account needs two-step sign-in. Please set it up now.")
         return redirect(_with_next("accounts:two_factor_setup", next_url))
-    return redirect(next_url)
+    return devices.remember_device(redirect(next_url), user)  # the sign-in is complete
+
+
+def _login_checks(request: HttpRequest) -> tuple[tuple[throttle.Rule, str], ...]:
+    """The sign-in's throttles: the address, and the identifier or this browser's device cookie."""
+    typed = throttle.normalise_identifier(str(request.POST.get("username", "")))
+    device = devices.known_device(request, typed)
+    who = (throttle.LOGIN_DEVICE, device) if device else (throttle.LOGIN_IDENTIFIER, typed)
+    return (throttle.LOGIN_IP, throttle.client_ip(request)), who
 
 
 @sensitive_post_parameters("password")
@@ -224,20 +232,21 @@ def login_view(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
     if request.method != "POST":
         return render(request, "accounts/auth/login.html", context)
-    typed = throttle.normalise_identifier(str(request.POST.get("username", "")))
-    checks = ((throttle.LOGIN_IP, throttle.client_ip(request)), (throttle.LOGIN_IDENTIFIER, typed))
-    verdict = throttle.blocked(*checks)
+    checks = _login_checks(request)
+    verdict = throttle.reserve(*checks)
     if not verdict.allowed:
         return throttled_page(request, "accounts/auth/login.html", context, verdict)
-    if form.is_valid():
-        identifier, password = form.cleaned_data["username"], form.cleaned_data["password"]
-        user = authenticate(request, username=identifier, password=password)
-        if isinstance(user, User):
-            return _after_password(request, user, sign_in(request=request, user=user).step)
-        throttle.hit_all(*checks)
-        locked = bool(getattr(request, "axes_locked_out", False))
-        record_failed_sign_in(request=request, identifier=identifier, locked=locked)
-        form.add_error(None, LOGIN_FAILED)
+    if not form.is_valid():
+        throttle.release(*checks)  # no password was tried
+        return render(request, "accounts/auth/login.html", context)
+    identifier, password = form.cleaned_data["username"], form.cleaned_data["password"]
+    user = authenticate(request, username=identifier, password=password)
+    if isinstance(user, User):
+        throttle.release(*checks)
+        return _after_password(request, user, sign_in(request=request, user=user).step)
+    locked = bool(getattr(request, "axes_locked_out", False))
+    record_failed_sign_in(request=request, identifier=identifier, locked=locked)
+    form.add_error(None, LOGIN_FAILED)
     return render(request, "accounts/auth/login.html", context)
 
 
@@ -298,21 +307,28 @@ def _verify_code(
         (throttle.TWO_FACTOR_USER, str(user.pk)),
         (throttle.TWO_FACTOR_IP, throttle.client_ip(request)),
     )
-    verdict = throttle.blocked(*checks)
+    verdict = throttle.reserve(*checks)
     if not verdict.allowed:
         return throttled_page(request, "accounts/auth/two_factor.html", context, verdict)
-    if form.is_valid():
-        device = verify_second_factor(user=user, code=form.cleaned_data["code"])
-        if device is not None:
-            otp_login(request, device)
-            complete_sign_in(request=request, user=user)
-            throttle.clear(throttle.TWO_FACTOR_USER, str(user.pk))
-            _warn_about_recovery_codes(request, user, used=isinstance(device, StaticDevice))
-            return redirect(context["next"])
-        throttle.hit_all(*checks)
+    if not form.is_valid():
+        throttle.release(*checks)  # no code was tried
+        return render(request, "accounts/auth/two_factor.html", context)
+    device = verify_second_factor(user=user, code=form.cleaned_data["code"])
+    if device is None:
         record_failure(request=request, user=user)
         form.add_error("code", "Code: that code is not right, or it has been used already.")
-    return render(request, "accounts/auth/two_factor.html", context)
+        return render(request, "accounts/auth/two_factor.html", context)
+    throttle.release(*checks)
+    throttle.clear(throttle.TWO_FACTOR_USER, str(user.pk))  # its earlier failures too
+    return _code_accepted(request, user, device, context["next"])
+
+
+def _code_accepted(request: HttpRequest, user: User, device: Device, next_url: str) -> HttpResponse:
+    """The sign-in is complete: a new session key, and this browser known for the login."""
+    otp_login(request, device)
+    complete_sign_in(request=request, user=user)
+    _warn_about_recovery_codes(request, user, used=isinstance(device, StaticDevice))
+    return devices.remember_device(redirect(next_url), user)
 
 
 def _warn_about_recovery_codes(request: HttpRequest, user: User, *, used: bool) -> None:
@@ -333,12 +349,10 @@ def _warn_about_recovery_codes(request: HttpRequest, user: User, *, used: bool) 
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator app: scan or type the secret, then confirm with a code.
 
-    A session that still owes its second factor (any confirmed device, recovery codes too) is
-    sent to give it first: a password alone must never be enough to enrol a new authenticator.
+    A session that still owes its second factor (any confirmed device, recovery codes too) never
+    gets here: the session middleware sends it to give the code first.
     """
     user = _user(request)
-    if owes_second_factor(user, verified=_is_verified(user)):
-        return redirect(_with_next("accounts:two_factor", _next(request, user)))
     if has_two_factor(user):
         messages.info(request, "Two-step sign-in is already on.")
         return redirect("accounts:security")
@@ -371,7 +385,8 @@ def _enrolled(request: HttpRequest, user: User, codes: list[str], *, pending: bo
         complete_sign_in(request=request, user=user)
     request.session[NEW_CODES] = codes
     messages.success(request, "Two-step sign-in is on.")
-    return redirect(_with_next("accounts:recovery_codes", _next(request, user)))
+    response = redirect(_with_next("accounts:recovery_codes", _next(request, user)))
+    return devices.remember_device(response, user) if pending else response
 
 
 @never_cache
@@ -432,22 +447,23 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def password_reset(request: HttpRequest) -> HttpResponse:
-    """Ask for a reset link; the answer is the same whether or not an account matches."""
+    """Ask for a reset link; the answer is the same whether or not an account matches.
+
+    Too many requests from one address are refused (429). Too many for one identifier are not:
+    the page answers as usual and nothing is sent, so whoever uses up an identifier's requests
+    neither blocks its owner's page nor learns whether the identifier has an account.
+    """
     form = PasswordResetRequestForm(request.POST or None)
     context = {"form": form}
-    if request.method == "POST":
-        typed = throttle.normalise_identifier(str(request.POST.get("identifier", "")))
-        checks = (
-            (throttle.RESET_REQUEST_IP, throttle.client_ip(request)),
-            (throttle.RESET_REQUEST_IDENTIFIER, typed),
-        )
-        verdict = throttle.blocked(*checks)
+    if request.method == "POST" and form.is_valid():
+        verdict = throttle.reserve((throttle.RESET_REQUEST_IP, throttle.client_ip(request)))
         if not verdict.allowed:
             return throttled_page(request, "accounts/auth/password_reset.html", context, verdict)
-        if form.is_valid():
-            throttle.hit_all(*checks)
-            request_password_reset(identifier=form.cleaned_data["identifier"])
-            return redirect("accounts:password_reset_done")
+        identifier = form.cleaned_data["identifier"]
+        typed = throttle.normalise_identifier(identifier)
+        if throttle.reserve((throttle.RESET_REQUEST_IDENTIFIER, typed)).allowed:
+            request_password_reset(identifier=identifier)
+        return redirect("accounts:password_reset_done")
     return render(request, "accounts/auth/password_reset.html", context)
 
 
@@ -460,25 +476,23 @@ def password_reset_done(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    """Open a reset link: the token moves into the session, then the new password is set."""
-    address = throttle.client_ip(request)
-    verdict = throttle.check(throttle.RESET_CONFIRM_IP, address)
+    """Open a reset link: the token moves into the session, then the new password is set.
+
+    Only links that do not work count against the address: a working one gives its slot back.
+    """
+    checks = ((throttle.RESET_CONFIRM_IP, throttle.client_ip(request)),)
+    verdict = throttle.reserve(*checks)
     if not verdict.allowed:
         return throttled_page(request, "accounts/auth/password_reset_invalid.html", {}, verdict)
-    if token != RESET_SET_PASSWORD:
-        if user_from_link(uidb64, token) is None:
-            return _invalid_link(request, address)
+    opening = token != RESET_SET_PASSWORD
+    user = user_from_link(uidb64, token if opening else str(request.session.get(RESET_TOKEN, "")))
+    if user is None:
+        return render(request, "accounts/auth/password_reset_invalid.html", {})
+    throttle.release(*checks)
+    if opening:
         request.session[RESET_TOKEN] = token
         return redirect("accounts:password_reset_confirm", uidb64, RESET_SET_PASSWORD)
-    user = user_from_link(uidb64, str(request.session.get(RESET_TOKEN, "")))
-    if user is None:
-        return _invalid_link(request, address)
     return _set_password(request, user)
-
-
-def _invalid_link(request: HttpRequest, address: str) -> HttpResponse:
-    throttle.hit(throttle.RESET_CONFIRM_IP, address)
-    return render(request, "accounts/auth/password_reset_invalid.html", {})
 
 
 @sensitive_variables("password")

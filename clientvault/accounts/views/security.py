@@ -20,7 +20,7 @@ from clientvault.accounts.access import person_required
 from clientvault.accounts.forms.auth import SetPasswordForm, add_service_errors
 from clientvault.accounts.forms.security import ReportForm, SecurityAnswersForm
 from clientvault.accounts.models import LoginEvent, Person, User, UserSession
-from clientvault.accounts.services.auth import person_of
+from clientvault.accounts.services.clientlog import person_of
 from clientvault.accounts.services.security import (
     answered_questions,
     change_password,
