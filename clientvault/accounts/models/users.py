@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
@@ -42,10 +43,7 @@ class UserManager(DjangoUserManager["User"]):
         password: str | None = None,
         **extra_fields: Any,
     ) -> User:
-        check_email_free(email)
-        with transaction.atomic(using=self.db):
-            extra = _with_subject(email, extra_fields)
-            return super().create_user(username, email, password, **extra)
+        return self._create(DjangoUserManager.create_user, username, email, password, extra_fields)
 
     def create_superuser(
         self,
@@ -54,10 +52,20 @@ class UserManager(DjangoUserManager["User"]):
         password: str | None = None,
         **extra_fields: Any,
     ) -> User:
+        make = DjangoUserManager.create_superuser
+        return self._create(make, username, email, password, extra_fields)
+
+    def _create(
+        self,
+        make: Callable[..., User],
+        username: str,
+        email: str | None,
+        password: str | None,
+        extra: dict[str, Any],
+    ) -> User:
         check_email_free(email)
         with transaction.atomic(using=self.db):
-            extra = _with_subject(email, extra_fields)
-            return super().create_superuser(username, email, password, **extra)
+            return make(self, username, email, password, **_with_subject(email, extra))
 
 
 def _with_subject(email: str | None, extra: dict[str, Any]) -> dict[str, Any]:
