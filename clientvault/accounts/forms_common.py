@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
 from clientvault.accounts.activities import LABELS, Activity
@@ -30,6 +31,15 @@ def _bound_data(form: forms.BaseForm) -> dict[str, Any]:
     if not form.is_bound:
         return {}
     return {name: form.data.get(form.add_prefix(name)) for name in form.fields}
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """A service's ValidationError on the form: on the field it names, else above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
 
 
 class PolicyAcceptanceFields(forms.Form):

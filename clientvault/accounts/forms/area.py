@@ -3,7 +3,7 @@
 Which fields are mandatory comes from the activity (COL-6) through ``apply_activity``; the forms
 check shape only (lengths, choices, matching passwords) and the services check the rest (per
 country, uniqueness), so a service's ValidationError is put back on the form by
-``add_service_errors``. Every error message names its field.
+``forms_common.add_service_errors``. Every error message names its field.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_texts
-from django.core.exceptions import ValidationError
 
 from clientvault.accounts.activities import (
     AUTHORISED_PROFILE,
@@ -39,15 +38,6 @@ EXPIRY_CHOICES = [
     (180, "180 days"),
     (365, "1 year"),
 ]
-
-
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """A service's ValidationError on the form: on the field it names, else above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 class AreaForm(forms.Form):

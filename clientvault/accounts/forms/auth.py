@@ -18,15 +18,6 @@ PASSWORD_HELP = (
 )
 
 
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """A service's ValidationError on the form: on the named field, else above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 def password_field(label: str, autocomplete: str, **kwargs: Any) -> forms.CharField:
     return forms.CharField(
         label=label,

@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.urls import reverse
 
@@ -34,15 +33,6 @@ CHANNEL_CHOICES = [
 ]
 CALLER_CHANNELS = CHANNEL_CHOICES[:2]
 WORK_FIELDS = ("employer", "job_title", "department", "business_phone")
-
-
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """A service's ValidationError on the form: on the named field, else above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 class SearchForm(forms.Form):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import login, logout
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -96,6 +97,19 @@ def email_on_record(user: User) -> str:
     """The address a login's mail goes to: the person's e-mail, or a staff login's own."""
     person = person_of(user)
     return on_record(person.email if person is not None else user.email)
+
+
+def set_new_password(user: User, password: str) -> None:
+    """Validate ``password`` for ``user`` (errors on ``new_password1``) and store its hash.
+
+    The caller's transaction also ends the sessions and tokens the old password opened.
+    """
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"new_password1": error.messages}) from None
+    user.set_password(password)
+    user.save(update_fields=["password"])
 
 
 def ensure_subject(user: User) -> Subject:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,7 +23,12 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from clientvault.accounts.mail import queue_email
 from clientvault.accounts.models import Channel, ClientLogEvent, User
-from clientvault.accounts.services.auth import email_on_record, find_login_user, may_sign_in
+from clientvault.accounts.services.auth import (
+    email_on_record,
+    find_login_user,
+    may_sign_in,
+    set_new_password,
+)
 from clientvault.accounts.services.clientlog import log_for_user
 from clientvault.accounts.services.sessions import Secured, sign_out_everywhere
 from clientvault.privacy.actors import SYSTEM, Actor
@@ -112,13 +116,8 @@ def user_from_link(uidb64: str, token: str) -> User | None:
 
 def reset_password(*, user: User, password: str) -> Secured:
     """Set a new password from a reset link; every session ends, every API token is revoked."""
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise ValidationError({"new_password1": error.messages}) from None
     with transaction.atomic():
-        user.set_password(password)
-        user.save(update_fields=["password"])
+        set_new_password(user, password)
         secured = sign_out_everywhere(user=user, actor=user, reason="password reset")
         log_for_user(user=user, event=ClientLogEvent.PASSWORD_RESET, actor=user)
         record_event(

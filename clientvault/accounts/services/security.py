@@ -14,7 +14,6 @@ from collections.abc import Mapping
 
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.hashers import check_password, make_password
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -30,7 +29,7 @@ from clientvault.accounts.models import (
     User,
     UserSession,
 )
-from clientvault.accounts.services.auth import email_on_record
+from clientvault.accounts.services.auth import email_on_record, set_new_password
 from clientvault.accounts.services.clientlog import log_client_event, log_for_user
 from clientvault.accounts.services.people import withdraw_invitations_sent_by
 from clientvault.accounts.services.reset import notify_password_changed, send_password_reset
@@ -48,13 +47,8 @@ DESCRIPTION_MAX_LENGTH = 2000
 def change_password(*, request: HttpRequest, user: User, password: str) -> Secured:
     """Set a new password; this session stays signed in, every other one ends, and every API
     token is revoked (a token made by whoever knew the old password must not outlive it)."""
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise ValidationError({"new_password1": error.messages}) from None
     with transaction.atomic():
-        user.set_password(password)
-        user.save(update_fields=["password"])
+        set_new_password(user, password)
         old_key = request.session.session_key
         secured = sign_out_everywhere(
             user=user, actor=user, reason="password changed", keep=old_key

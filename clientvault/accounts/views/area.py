@@ -30,8 +30,8 @@ from clientvault.accounts.forms.area import (
     EmailForm,
     ProfileForm,
     SignupForm,
-    add_service_errors,
 )
+from clientvault.accounts.forms_common import add_service_errors
 from clientvault.accounts.models import (
     Channel,
     ClientLogEntry,

@@ -41,8 +41,8 @@ from clientvault.accounts.forms.auth import (
     PasswordResetRequestForm,
     ReauthForm,
     SetPasswordForm,
-    add_service_errors,
 )
+from clientvault.accounts.forms_common import add_service_errors
 from clientvault.accounts.models import User
 from clientvault.accounts.services.auth import (
     complete_sign_in,

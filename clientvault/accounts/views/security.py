@@ -17,8 +17,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clientvault.accounts.access import person_required
-from clientvault.accounts.forms.auth import SetPasswordForm, add_service_errors
+from clientvault.accounts.forms.auth import SetPasswordForm
 from clientvault.accounts.forms.security import ReportForm, SecurityAnswersForm
+from clientvault.accounts.forms_common import add_service_errors
 from clientvault.accounts.models import LoginEvent, Person, User, UserSession
 from clientvault.accounts.services.clientlog import person_of
 from clientvault.accounts.services.security import (

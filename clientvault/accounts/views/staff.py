@@ -37,9 +37,9 @@ from clientvault.accounts.forms.staff import (
     SecurityAnswerForm,
     SendCodeForm,
     StatusForm,
-    add_service_errors,
     person_initial,
 )
+from clientvault.accounts.forms_common import add_service_errors
 from clientvault.accounts.models import (
     MAX_CHECK_ATTEMPTS,
     Channel,

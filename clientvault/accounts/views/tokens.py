@@ -17,7 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clientvault.accounts.access import person_required
-from clientvault.accounts.forms.area import ApiTokenForm, add_service_errors
+from clientvault.accounts.forms.area import ApiTokenForm
+from clientvault.accounts.forms_common import add_service_errors
 from clientvault.accounts.models import ApiToken, Person, User
 from clientvault.accounts.reauth import reauth_before_post
 from clientvault.accounts.services.people import create_person_token, revoke_person_token

@@ -16,8 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clientvault.accounts.access import owned, person_required
-from clientvault.accounts.forms.area import add_service_errors
 from clientvault.accounts.forms.users import AcceptInvitationForm, InviteForm, PermissionsForm
+from clientvault.accounts.forms_common import add_service_errors
 from clientvault.accounts.models import Invitation, Permission, Person, PersonRole
 from clientvault.accounts.services.people import (
     accept_invitation,
