@@ -17,7 +17,7 @@ LINT = Path(sys.executable).with_name("lint-imports")
 
 def _kernel_contract() -> dict[str, list[str]]:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
-    kernel = [c for c in config["contracts"] if c["source_modules"] == [KERNEL]]
+    kernel = [c for c in config["contracts"] if c.get("source_modules") == [KERNEL]]
     assert len(kernel) == 1
     return kernel[0]
 
@@ -71,3 +71,33 @@ def test_the_import_contracts_hold():
     result = _lint(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
+
+
+def _copy_project(tmp_path: Path) -> Path:
+    shutil.copytree(
+        ROOT / "clientvault",
+        tmp_path / "clientvault",
+        ignore=shutil.ignore_patterns("__pycache__", "templates", "static", "presets"),
+    )
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path / "clientvault"
+
+
+def test_the_layers_contract_refuses_an_upward_import(tmp_path):
+    package = _copy_project(tmp_path)
+    (package / "accounts" / "probe.py").write_text("from clientvault.web import views\n")
+    result = _lint(tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Apps import only from the layers below them BROKEN" in result.stdout
+    assert "clientvault.accounts.probe -> clientvault.web.views" in result.stdout
+
+
+def test_the_layers_contract_covers_apps_added_later(tmp_path):
+    package = _copy_project(tmp_path)
+    for app in ("billing", "hosting"):
+        (package / app).mkdir()
+        (package / app / "__init__.py").write_text("")
+    (package / "billing" / "probe.py").write_text("from clientvault import hosting\n")
+    result = _lint(tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "clientvault.billing.probe -> clientvault.hosting" in result.stdout
