@@ -39,6 +39,16 @@ def _lint(cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _copy_project(tmp_path: Path) -> Path:
+    shutil.copytree(
+        ROOT / "clientvault",
+        tmp_path / "clientvault",
+        ignore=shutil.ignore_patterns("__pycache__", "templates", "static", "presets"),
+    )
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path / "clientvault"
+
+
 def test_the_kernel_contract_forbids_every_other_top_level_module():
     graph = grimp.build_graph("clientvault")
     forbidden: set[str] = set()
@@ -50,17 +60,10 @@ def test_the_kernel_contract_forbids_every_other_top_level_module():
 
 
 def test_the_kernel_contract_covers_an_app_added_later(tmp_path):
-    shutil.copytree(
-        ROOT / "clientvault",
-        tmp_path / "clientvault",
-        ignore=shutil.ignore_patterns("__pycache__", "templates", "static", "presets"),
-    )
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    (tmp_path / "clientvault" / "billing").mkdir()
-    (tmp_path / "clientvault" / "billing" / "__init__.py").write_text("")
-    (tmp_path / "clientvault" / "privacy" / "probe.py").write_text(
-        "from clientvault import billing\n"
-    )
+    package = _copy_project(tmp_path)
+    (package / "billing").mkdir()
+    (package / "billing" / "__init__.py").write_text("")
+    (package / "privacy" / "probe.py").write_text("from clientvault import billing\n")
     result = _lint(tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "The privacy kernel imports no other clientvault app BROKEN" in result.stdout
@@ -71,16 +74,6 @@ def test_the_import_contracts_hold():
     result = _lint(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
-
-
-def _copy_project(tmp_path: Path) -> Path:
-    shutil.copytree(
-        ROOT / "clientvault",
-        tmp_path / "clientvault",
-        ignore=shutil.ignore_patterns("__pycache__", "templates", "static", "presets"),
-    )
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    return tmp_path / "clientvault"
 
 
 def test_the_layers_contract_refuses_an_upward_import(tmp_path):
