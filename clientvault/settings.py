@@ -82,13 +82,10 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
-    "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "django_otp",  # its devices are clientvault.accounts' own (models/twofactor.py)
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -225,6 +222,9 @@ TASKS = {
 }
 
 # Sessions: new key at login (Django), idle timeout refreshed on each request, absolute cap.
+# The engine stores a digest of each key and seals the data under the key (so django.contrib.
+# sessions, whose table would hold the keys themselves, is not installed).
+SESSION_ENGINE = "clientvault.accounts.sessionstore"
 SESSION_COOKIE_AGE = env_int("CLIENTVAULT_SESSION_ABSOLUTE_SECONDS", 12 * 3600)
 SESSION_COOKIE_NAME = "sessionid"
 CSRF_COOKIE_NAME = "csrftoken"

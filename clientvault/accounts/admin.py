@@ -5,7 +5,6 @@ and a customer's own data in their client log. So /admin/ registers no customer 
 admin pages that third-party apps register are taken away here (this app comes after them in
 ``INSTALLED_APPS``, so they are registered by the time this module is imported):
 
-- django-otp's device pages show each staff member's TOTP key and recovery codes;
 - django-tasks-db's job page shows job tracebacks, declared personal in the inventory;
 - django-axes' sign-in attempts (usernames and IP addresses) are kept off with
   ``AXES_ENABLE_ADMIN = False`` in settings.
@@ -19,11 +18,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db.models import Model
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
-NOT_IN_ADMIN: tuple[type[Model], ...] = (TOTPDevice, StaticDevice, DBTaskResult)
+NOT_IN_ADMIN: tuple[type[Model], ...] = (DBTaskResult,)
 
 for _model in NOT_IN_ADMIN:
     if admin.site.is_registered(_model):

@@ -247,22 +247,98 @@ inv.declare(
     },
 )
 
+SESSIONS_NOT_IN_BACKUPS = (
+    "live sign-in sessions: a backup holds nothing that signs anyone in, and a restore signs "
+    "everyone out"
+)
+
 inv.declare(
     "accounts.UserSession",
     subject="subject",
     retention=inv.RowRetention(period="sessions", age_field="last_seen_at"),
-    description="Signed-in sessions, so a person can see and end them",
+    description="Signed-in sessions, so a person can see and end them; named by the digest of "
+    "the session key, never the key",
+    not_in_backups=SESSIONS_NOT_IN_BACKUPS,
     fields={
         "id": inv.not_personal("row id"),
         "user": inv.not_personal("link to the login"),
         "subject": inv.not_personal("link to the subject"),
-        "session_key": inv.not_personal("random session id"),
+        "key_digest": inv.not_personal(
+            "SHA-256 of a random session key: names the session, cannot be used to sign in"
+        ),
         "ip_address": inv.personal(
             "user.device.ip_address", purposes=["security"], erasure="shred"
         ),
         "browser": inv.personal("user.device.browser", purposes=["security"], erasure="shred"),
         "created_at": inv.not_personal("when"),
         "last_seen_at": inv.not_personal("when"),
+    },
+)
+
+inv.declare(
+    "accounts.StoredSession",
+    subject=None,
+    retention=inv.RowRetention(period="sessions", age_field="expire_date"),
+    description="Sessions (accounts.sessionstore): named by the digest of the cookie's key, their "
+    "data sealed under that key; rows expire after the session does",
+    not_in_backups=SESSIONS_NOT_IN_BACKUPS,
+    fields={
+        "key_digest": inv.not_personal(
+            "SHA-256 of a random session key: names the session, cannot be used to sign in"
+        ),
+        "session_data": inv.personal(
+            "user.authorization.credentials",
+            purposes=["service", "security"],
+            erasure="delete",
+        ),
+        "expire_date": inv.not_personal("when the session expires"),
+    },
+)
+
+# --- second factor ----------------------------------------------------------------------------
+
+_DEVICE_FIELDS: dict[str, inv.FieldSpec] = {
+    "id": inv.not_personal("row id"),
+    "user": inv.not_personal("link to the login"),
+    "name": inv.not_personal("the device's kind: authenticator app or recovery codes"),
+    "confirmed": inv.not_personal("whether the device was confirmed"),
+    "created_at": inv.not_personal("when"),
+}
+
+inv.declare(
+    "accounts.AuthenticatorDevice",
+    subject="subject",
+    description="Authenticator apps (second factor, SEC-2): the secret sealed in the vault; "
+    "deleted when turned off",
+    fields={
+        **_DEVICE_FIELDS,
+        "subject": inv.not_personal("link to the login's subject"),
+        "key": inv.personal(
+            "user.authorization.credentials", purposes=["security"], erasure="shred"
+        ),
+        "drift": inv.not_personal("TOTP clock offset"),
+        "last_t": inv.not_personal("TOTP time step of the last code accepted"),
+        "last_used_at": inv.personal("user.behavior", purposes=["security"], erasure="delete"),
+    },
+)
+
+inv.declare(
+    "accounts.RecoveryCodeDevice",
+    subject="user__subject",
+    description="A login's set of recovery codes (second factor); deleted when turned off",
+    fields=_DEVICE_FIELDS,
+)
+
+inv.declare(
+    "accounts.RecoveryCode",
+    subject="device__user__subject",
+    description="One unused recovery code, kept only as a keyed hash; deleted once used",
+    fields={
+        "id": inv.not_personal("row id"),
+        "device": inv.not_personal("link to the set"),
+        "digest": inv.personal(
+            "user.authorization.credentials", purposes=["security"], erasure="delete"
+        ),
     },
 )
 

@@ -7,9 +7,11 @@ A backup is a gzip file of JSON lines. The first line is the header::
      "migrations": ["accounts.0001_initial", ...]}
 
 Every further line is one row as Django's ``jsonl`` serialiser writes it, for every model of the
-data database (alias ``default``); the checksum covers those lines exactly as stored. Vault
-fields are written as ciphertext, and the key store, another database, is never in a backup:
-once a subject's key is destroyed, their values in every backup read as erased.
+data database (alias ``default``) but those whose inventory declaration says ``not_in_backups``
+(signed-in sessions: a backup holds nothing that signs anyone in, and a restore signs everyone
+out); the checksum covers those lines exactly as stored. Vault fields are written as
+ciphertext, and the key store, another database, is never in a backup: once a subject's key is
+destroyed, their values in every backup read as erased.
 
 A restore checks the whole file (header, checksum, row count, schema) before it writes anything,
 goes only into a freshly migrated data database, loads everything in one transaction, and then
@@ -45,6 +47,7 @@ from django.utils import timezone
 
 from clientvault.privacy import fields
 from clientvault.privacy.actors import Actor
+from clientvault.privacy.inventory import registry
 from clientvault.privacy.models import Subject, SubjectKey
 from clientvault.privacy.services.audit import record_event
 from clientvault.privacy.services.erasure import reapply_shredding
@@ -83,12 +86,18 @@ class Restored:
 
 
 def data_models(*, include_auto_created: bool = False) -> list[type[models.Model]]:
-    """The models whose rows live in the data database (never the key store's)."""
+    """The models a backup holds: the data database's (never the key store's), except those
+    declared ``not_in_backups``."""
     return [
         model
         for model in apps.get_models(include_auto_created=include_auto_created)
-        if router.allow_migrate_model(DATA_ALIAS, model)
+        if router.allow_migrate_model(DATA_ALIAS, model) and not _left_out(model)
     ]
+
+
+def _left_out(model: type[models.Model]) -> bool:
+    declaration = registry.for_model(model)
+    return declaration is not None and bool(declaration.not_in_backups)
 
 
 def _applied_migrations() -> list[str]:

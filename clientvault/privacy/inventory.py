@@ -83,6 +83,7 @@ class Declaration:
     retention: RowRetention | None = None
     description: str = ""
     storage: str = "data database"
+    not_in_backups: str = ""  # why backups leave the rows out; "" when backups hold them
 
     @property
     def model(self) -> type[models.Model]:
@@ -152,10 +153,15 @@ def declare(
     retention: RowRetention | None = None,
     description: str = "",
     storage: str = "data database",
+    not_in_backups: str = "",
 ) -> Declaration:
+    """Declare a model. ``not_in_backups`` (the reason) leaves its rows out of every backup:
+    for rows that would sign someone in, such as sessions, which a restore does without."""
     if label in registry.declarations:
         raise ValueError(f"{label} is declared twice")
-    declaration = Declaration(label, subject, fields, retention, description, storage)
+    declaration = Declaration(
+        label, subject, fields, retention, description, storage, not_in_backups
+    )
     registry.declarations[label] = declaration
     return declaration
 

@@ -20,7 +20,7 @@ from clientvault.privacy.inventory import Erasure, registry
 from clientvault.privacy.profile import Profile
 from clientvault.privacy.routers import KEYSTORE_ALIAS
 
-TOTP_APP = "django_otp.plugins.otp_totp"
+TOTP_APP = "django_otp"  # the second factor's framework (its devices are the apps' own)
 
 
 class Measure(TypedDict):

@@ -283,22 +283,6 @@ inv.declare(
     },
 )
 
-inv.declare(
-    "sessions.Session",
-    subject=None,
-    retention=inv.RowRetention(period="sessions", age_field="expire_date"),
-    description="Sign-in sessions; rows expire after the session does",
-    fields={
-        "session_key": inv.personal(
-            "user.authorization.credentials", purposes=["service", "security"], erasure="delete"
-        ),
-        "session_data": inv.personal(
-            "user.unique_id", purposes=["service", "security"], erasure="delete"
-        ),
-        "expire_date": inv.not_personal("when the session expires"),
-    },
-)
-
 # ------------------------------------------------------------------- login throttling (axes)
 
 
@@ -357,52 +341,6 @@ inv.declare(
         "access_attempt": inv.not_personal("link to the attempt (also its primary key)"),
         "expires_at": inv.not_personal("when the counter lapses"),
     },
-)
-
-# ------------------------------------------------------------------ second factor (django-otp)
-
-
-def _device_fields() -> dict[str, inv.FieldSpec]:
-    return {
-        "id": ROW_ID,
-        "user": LINK,
-        "name": inv.personal("user.device.browser", purposes=["security"], erasure="delete"),
-        "confirmed": inv.not_personal("whether the device was confirmed"),
-        "throttling_failure_timestamp": inv.not_personal("throttling state"),
-        "throttling_failure_count": inv.not_personal("throttling state"),
-        "created_at": WHEN,
-        "last_used_at": inv.personal("user.behavior", purposes=["security"], erasure="delete"),
-    }
-
-
-def _secret() -> inv.Personal:
-    return inv.personal("user.authorization.credentials", purposes=["security"], erasure="delete")
-
-
-inv.declare(
-    "otp_totp.TOTPDevice",
-    subject="user__subject",
-    description="Authenticator apps (second factor); deleted with the login",
-    fields=_device_fields()
-    | {
-        "key": _secret(),
-        **{
-            name: inv.not_personal("TOTP parameter")
-            for name in ("step", "t0", "digits", "tolerance", "drift", "last_t")
-        },
-    },
-)
-inv.declare(
-    "otp_static.StaticDevice",
-    subject="user__subject",
-    description="Backup codes (second factor); deleted with the login",
-    fields=_device_fields(),
-)
-inv.declare(
-    "otp_static.StaticToken",
-    subject="device__user__subject",
-    description="One backup code",
-    fields={"id": ROW_ID, "device": LINK, "token": _secret()},
 )
 
 # ------------------------------------------------------------- background jobs (django-tasks)

@@ -10,11 +10,15 @@ account staff opened by telephone), so running it twice changes nothing.
 
 Demo only: staff must give a second factor, so ``login_lines`` prints each staff login's TOTP
 secret and an unused recovery code (the command refuses with DEBUG=0 unless forced); real staff
-enrol their own authenticator at first sign-in. The sign-in address is CLIENTVAULT_SITE_URL.
+enrol their own authenticator at first sign-in. Recovery codes are stored only as keyed hashes,
+so the demo's are derived from the demo secret (:func:`demo_recovery_codes`) and the first one
+whose hash is still stored is printed. The sign-in address is CLIENTVAULT_SITE_URL.
 """
 
 from __future__ import annotations
 
+import base64
+import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -23,12 +27,11 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
 from clientvault.accounts.mail import open_message
 from clientvault.accounts.models import (
+    AuthenticatorDevice,
     Channel,
     ClientLogEvent,
     CustomerKind,
@@ -56,7 +59,13 @@ from clientvault.accounts.services.staff import (
     grant_staff_role,
     open_account_by_telephone,
 )
-from clientvault.accounts.services.twofactor import confirm_totp, new_totp_key, secret_text
+from clientvault.accounts.services.twofactor import (
+    RECOVERY_CODE_COUNT,
+    confirm_totp,
+    new_totp_key,
+    recovery_code_unused,
+    secret_text,
+)
 from clientvault.accounts.tasks import send_email
 from clientvault.privacy.actors import SystemActor
 from clientvault.privacy.models import DisclosureGround, PolicyVersion, RecipientKind
@@ -191,7 +200,8 @@ def _staff_login(login: DemoLogin) -> User:
     # Confirmed with the previous step's code (within the allowed drift): a confirming code
     # cannot be used again, and the demo user's first sign-in should not have to wait 30 s.
     code = f"{TOTP(bytes.fromhex(key), step=30, digits=6, drift=-1).token():06d}"
-    confirm_totp(user=user, key=key, code=code, actor=DEMO)
+    codes = demo_recovery_codes(key)
+    confirm_totp(user=user, key=key, code=code, actor=DEMO, recovery_codes=codes)
     return User.objects.get(pk=user.pk)  # afresh: roles are cached on the instance
 
 
@@ -335,13 +345,22 @@ def _account_label(login: DemoLogin) -> str:
     return f"{login.name}, {account} {customer.number}"
 
 
+def demo_recovery_codes(key: str) -> list[str]:
+    """A demo login's recovery codes, derived from its TOTP secret (DEMO ONLY: real ones are
+    random), so that ``demo --logins`` can find the next unused one again by its hash."""
+    codes = []
+    for number in range(RECOVERY_CODE_COUNT):
+        digest = hmac.new(bytes.fromhex(key), f"demo recovery code {number}".encode(), "sha256")
+        codes.append(base64.b32encode(digest.digest()[:5]).decode().lower())
+    return codes
+
+
 def _second_factor(username: str) -> str:
-    device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+    device = AuthenticatorDevice.objects.filter(user__username=username, confirmed=True).first()
     if device is None:
         return "(not loaded yet: run `clientvault demo`)"
-    spare = StaticToken.objects.filter(device__user=device.user).order_by("id").first()
-    recovery = spare.token if spare is not None else "none left"
-    return f"TOTP secret {secret_text(device.key)} | recovery code {recovery}"
+    unused = (c for c in demo_recovery_codes(device.key) if recovery_code_unused(device.user, c))
+    return f"TOTP secret {secret_text(device.key)} | recovery code {next(unused, 'none left')}"
 
 
 def login_lines() -> list[str]:

@@ -72,7 +72,7 @@ def world(customer: Person) -> World:
     session = UserSession.objects.create(
         user=customer.user,
         subject=customer.subject,
-        session_key="walk" + "0" * 28,
+        key_digest="walk" + "0" * 60,
         ip_address="192.0.2.10",
         browser="Firefox 128 on Linux",
         created_at=now,

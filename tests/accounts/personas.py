@@ -8,7 +8,7 @@ Import the fixtures a test module uses (pytest finds fixtures imported into a te
 - ``teammate``: an authorised user of the same account, with billing and support permissions.
 - ``outsider``: the owner of another account.
 - ``staff``: a factory, ``staff("support")`` gives a staff user of that role (a group) with a
-  confirmed TOTP device; ``staff_users`` gives one per StaffRole.
+  confirmed authenticator (``add_authenticator``); ``staff_users`` gives one per StaffRole.
 - ``*_client``: Django test clients already signed in as that persona; staff clients have
   passed their second factor (the session holds the device, as ``django_otp.login`` does).
 
@@ -24,9 +24,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clientvault.accounts.models import (
+    AuthenticatorDevice,
     Channel,
     CustomerKind,
     Permission,
@@ -36,6 +36,8 @@ from clientvault.accounts.models import (
     User,
 )
 from clientvault.accounts.services.customers import open_account
+from clientvault.accounts.services.subjects import ensure_subject
+from clientvault.accounts.services.twofactor import new_totp_key
 from clientvault.privacy.services.policy import publish_policy
 from clientvault.privacy.services.subjects import create_subject
 
@@ -114,8 +116,15 @@ def make_staff(role: str, *, username: str | None = None) -> User:
     user.set_password(PASSWORD)
     user.save()
     user.groups.add(Group.objects.get_or_create(name=role)[0])
-    TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    add_authenticator(user)
     return user
+
+
+def add_authenticator(user: User) -> AuthenticatorDevice:
+    """A confirmed authenticator with a random secret (sealed for the login's subject)."""
+    return AuthenticatorDevice.objects.create(
+        user=user, subject=ensure_subject(user), key=new_totp_key(), name="authenticator"
+    )
 
 
 def sign_in(client: Client, user: User) -> Client:
@@ -126,7 +135,7 @@ def sign_in(client: Client, user: User) -> Client:
 def sign_in_staff(client: Client, user: User) -> Client:
     """Signed in, and past the second factor with the user's confirmed TOTP device."""
     client.force_login(user)
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    device = AuthenticatorDevice.objects.get(user=user, confirmed=True)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()

@@ -16,10 +16,18 @@ pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 
 HIDDEN = {
     "axes": ("accessattempt", "accesslog", "accessfailurelog"),
-    "otp_totp": ("totpdevice",),
-    "otp_static": ("staticdevice",),
     "django_tasks_database": ("dbtaskresult",),
-    "accounts": ("apitoken", "user", "person", "customer", "identitycheck", "delivery"),
+    "accounts": (
+        "apitoken",
+        "user",
+        "person",
+        "customer",
+        "identitycheck",
+        "delivery",
+        "authenticatordevice",
+        "recoverycodedevice",
+        "storedsession",
+    ),
 }
 
 

@@ -3,11 +3,16 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
-from clientvault.accounts.models import ClientLogEntry, UserSession
+from clientvault.accounts.models import (
+    ClientLogEntry,
+    StoredSession,
+    UserSession,
+    session_key_digest,
+)
 from clientvault.accounts.services import create_api_token
+from clientvault.accounts.sessionstore import SessionStore
 from clientvault.privacy.models import AuditEvent
 from tests.accounts.personas import customer, outsider, staff, teammate  # noqa: F401
 
@@ -30,7 +35,7 @@ def _session(user, *, minutes_ago=0, browser="Firefox on Linux", ip="192.0.2.10"
     return UserSession.objects.create(
         user=user,
         subject=user.subject,
-        session_key=store.session_key,
+        key_digest=session_key_digest(store.session_key),
         ip_address=ip,
         browser=browser,
         created_at=at - timedelta(hours=1),
@@ -73,8 +78,8 @@ def test_it_ends_one_session_and_its_django_session(client, customer):  # noqa: 
     assert response.status_code == 204
     assert response.content == b""
     assert list(UserSession.objects.filter(user=customer.user)) == [kept]
-    assert not SessionStore().exists(ended.session_key)
-    assert SessionStore().exists(kept.session_key)
+    assert not StoredSession.objects.filter(key_digest=ended.key_digest).exists()
+    assert StoredSession.objects.filter(key_digest=kept.key_digest).exists()
 
 
 @pytest.mark.parametrize("owner_of_session", ["outsider", "teammate"])
@@ -104,7 +109,7 @@ def test_it_ends_every_session_of_the_user_and_nobody_elses(client, customer, te
     assert response.status_code == 200
     assert response.json() == {"ended": 2, "tokens_revoked": 0}
     assert list(UserSession.objects.all()) == [theirs]
-    assert not any(SessionStore().exists(s.session_key) for s in mine)
+    assert not StoredSession.objects.filter(key_digest__in=[s.key_digest for s in mine]).exists()
     assert ClientLogEntry.objects.filter(
         customer=customer.customer, event="logged_out_everywhere"
     ).exists()

@@ -12,6 +12,7 @@ from clientvault.accounts.models import (
     LoginEvent,
     User,
     UserSession,
+    session_key_digest,
 )
 from clientvault.accounts.services.sessions import LOGIN_AT
 from clientvault.privacy.fields import sealed_values
@@ -70,7 +71,7 @@ def test_it_gives_a_new_session_key_at_sign_in(customer):
     assert after
     assert after != before
     assert client.session.get("before") == "yes"  # rotated, not emptied
-    assert UserSession.objects.get(user=customer.user).session_key == after
+    assert UserSession.objects.get(user=customer.user).key_digest == session_key_digest(after)
 
 
 def test_it_records_the_sign_in_with_sealed_ip_and_browser(customer):

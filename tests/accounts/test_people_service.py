@@ -192,7 +192,7 @@ def test_removing_ends_sessions_closes_the_login_and_frees_the_address(customer,
     UserSession.objects.create(
         user=teammate.user,
         subject=teammate.subject,
-        session_key="k" * 32,
+        key_digest="k" * 64,
         created_at=now,
         last_seen_at=now,
     )

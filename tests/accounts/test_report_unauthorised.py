@@ -6,10 +6,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clientvault.accounts.models import (
     ApiToken,
+    AuthenticatorDevice,
     ClientLogEntry,
     Invitation,
     Permission,
@@ -76,7 +76,7 @@ def test_staff_have_no_report_page():
     client = Client()
     client.force_login(staff)
     session = client.session
-    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=staff).persistent_id
+    session[DEVICE_ID_SESSION_KEY] = AuthenticatorDevice.objects.get(user=staff).persistent_id
     session.save()
     assert client.get(REPORT).status_code == 404
 

@@ -7,9 +7,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clientvault.accounts.models import ClientLogEntry, LoginEvent, UserSession
+from clientvault.accounts.models import (
+    AuthenticatorDevice,
+    ClientLogEntry,
+    LoginEvent,
+    UserSession,
+    session_key_digest,
+)
 from clientvault.accounts.services import authenticate_api_token, create_api_token
 from clientvault.accounts.services.sessions import REAUTH_AT
 from tests.accounts import mailutil, personas
@@ -87,7 +92,7 @@ def test_staff_have_a_security_page_in_the_back_office():
     client = Client()
     client.force_login(staff)
     session = client.session
-    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=staff).persistent_id
+    session[DEVICE_ID_SESSION_KEY] = AuthenticatorDevice.objects.get(user=staff).persistent_id
     session.save()
     page = client.get(SECURITY).content.decode()
     assert "Back office" in page
@@ -110,7 +115,7 @@ def test_it_changes_the_password_and_signs_out_other_sessions(customer, smtp_ser
     assert response["Location"] == SECURITY
     assert client.get(SECURITY).status_code == 200  # still signed in, under a new key
     tracked = UserSession.objects.get(user=customer.user)
-    assert tracked.session_key == client.session.session_key
+    assert tracked.key_digest == session_key_digest(client.session.session_key)
     assert other.get(SECURITY).status_code == 302
     assert ClientLogEntry.objects.filter(customer=customer.customer, event="password_changed")
     deliver_mail()

@@ -4,12 +4,16 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from clientvault.accounts.models import ClientLogEntry, UserSession
+from clientvault.accounts.models import (
+    ClientLogEntry,
+    StoredSession,
+    UserSession,
+    session_key_digest,
+)
 from clientvault.accounts.services import authenticate_api_token, create_api_token
 from clientvault.accounts.services.sessions import (
     LOGIN_AT,
@@ -37,6 +41,11 @@ def signed_in(username="ada", **client_kwargs):
     return client
 
 
+def digest(client):
+    """How the database names the client's session."""
+    return session_key_digest(client.session.session_key)
+
+
 def shift(client, key, seconds):
     """Move a time kept in the session ``seconds`` into the past."""
     session = client.session
@@ -58,7 +67,7 @@ def test_it_signs_out_an_idle_session_and_says_why(customer):
     assert response.status_code == 302
     assert response["Location"] == f"{LOGIN}?next=%2Fsecurity"
     assert "_auth_user_id" not in client.session
-    assert not UserSession.objects.filter(session_key=key).exists()
+    assert not UserSession.objects.filter(key_digest=session_key_digest(key)).exists()
     page = client.get(response["Location"]).content.decode()
     assert "signed out after 30 minutes without activity" in page
     assert AuditEvent.objects.filter(action="session.expired", details__reason="idle")
@@ -92,17 +101,17 @@ def test_it_notes_activity_at_most_once_a_minute(customer):
 
 def test_ending_one_session_signs_that_browser_out(customer):
     phone, laptop = signed_in(), signed_in()
-    phone_session = UserSession.objects.get(session_key=phone.session.session_key)
+    phone_session = UserSession.objects.get(key_digest=digest(phone))
     response = laptop.post(reverse("accounts:sessions_end", args=[phone_session.pk]))
     assert response["Location"] == SECURITY
-    assert not Session.objects.filter(session_key=phone_session.session_key).exists()
+    assert not StoredSession.objects.filter(key_digest=phone_session.key_digest).exists()
     assert phone.get(SECURITY).status_code == 302  # signed out
     assert laptop.get(SECURITY).status_code == 200
 
 
 def test_nobody_ends_another_persons_session(customer):
     phone = signed_in()
-    other = UserSession.objects.get(session_key=phone.session.session_key)
+    other = UserSession.objects.get(key_digest=digest(phone))
     open_test_account(username="otto", details=OUTSIDER_DETAILS)
     otto = signed_in("otto")
     response = otto.post(reverse("accounts:sessions_end", args=[other.pk]))
@@ -123,11 +132,11 @@ def test_log_out_everywhere_ends_every_session_and_logs_it(customer):
 
 def test_the_services_delete_the_django_sessions_too(customer):
     clients = [signed_in() for _ in range(3)]
-    keys = [c.session.session_key for c in clients]
-    end_session(user_session=UserSession.objects.get(session_key=keys[0]), actor=customer.user)
-    assert not Session.objects.filter(session_key=keys[0]).exists()
+    digests = [digest(c) for c in clients]
+    end_session(user_session=UserSession.objects.get(key_digest=digests[0]), actor=customer.user)
+    assert not StoredSession.objects.filter(key_digest=digests[0]).exists()
     assert end_all_sessions(user=customer.user, actor=customer.user) == 2
-    assert not Session.objects.filter(session_key__in=keys).exists()
+    assert not StoredSession.objects.filter(key_digest__in=digests).exists()
     assert AuditEvent.objects.filter(action="session.ended_all", details__count=2).exists()
 
 
@@ -156,7 +165,7 @@ def test_signing_out_everywhere_can_keep_one_session_and_still_revokes_the_token
     kept = laptop.session.session_key
     secured = sign_out_everywhere(user=customer.user, actor=customer.user, reason="test", keep=kept)
     assert (secured.sessions_ended, secured.tokens_revoked) == (1, 1)
-    assert list(UserSession.objects.values_list("session_key", flat=True)) == [kept]
+    assert list(UserSession.objects.values_list("key_digest", flat=True)) == [digest(laptop)]
     assert laptop.get(SECURITY).status_code == 200
     assert phone.get(SECURITY).status_code == 302
     assert authenticate_api_token(raw) is None

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clientvault.accounts.models import StaffRole, User
 from clientvault.accounts.services.security import report_unauthorised_use
 from tests.accounts.personas import (  # noqa: F401
+    add_authenticator,
     customer,
     customer_client,
     sign_in_staff,
@@ -68,7 +68,7 @@ def test_a_customer_gets_404_on_every_staff_page(urls, customer_client):
 
 def test_staff_without_a_role_get_403(urls):
     user = User.objects.create(username="no-role", is_staff=True)
-    TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    add_authenticator(user)
     client = sign_in_staff(Client(), user)
     for url in urls.values():
         assert client.get(url).status_code == 403, url

@@ -8,10 +8,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clientvault.accounts.models import ClientLogEntry, LoginEvent
+from clientvault.accounts.models import (
+    AuthenticatorDevice,
+    ClientLogEntry,
+    LoginEvent,
+    RecoveryCode,
+    recovery_code_digest,
+)
 from clientvault.accounts.services.sessions import REAUTH_AT
 from clientvault.accounts.services.twofactor import confirm_totp, new_totp_key
 from clientvault.privacy.profile import current_profile
@@ -48,7 +52,7 @@ def enrolled(user):
 def recovery_codes_only(user):
     """A login whose only confirmed device is its recovery codes (the app was removed)."""
     _, codes = enrolled(user)
-    TOTPDevice.objects.filter(user=user).delete()
+    AuthenticatorDevice.objects.filter(user=user).delete()
     return codes
 
 
@@ -84,7 +88,7 @@ def test_a_customer_enrols_an_app_and_sees_recovery_codes_once(customer):
     again = client.get(reverse("accounts:recovery_codes")).content.decode()
     assert not re.findall(r"<li><code>", again)
     assert "10 unused recovery codes" in again
-    assert TOTPDevice.objects.get(user=customer.user).confirmed
+    assert AuthenticatorDevice.objects.get(user=customer.user).confirmed
     assert ClientLogEntry.objects.filter(customer=customer.customer, event="two_factor_enabled")
 
 
@@ -95,7 +99,7 @@ def test_it_refuses_a_wrong_code_at_enrolment(customer):
     response = client.post(SETUP, {"code": "000000"})
     assert response.status_code == 200
     assert "that is not the current code from your app" in response.content.decode()
-    assert not TOTPDevice.objects.filter(user=customer.user).exists()
+    assert not AuthenticatorDevice.objects.filter(user=customer.user).exists()
 
 
 def test_sign_in_asks_for_the_code_and_rotates_the_session_again(customer):
@@ -130,7 +134,7 @@ def test_a_recovery_code_works_once(customer):
     sign_in(first)
     response = first.post(VERIFY, {"code": codes[0].upper()})
     assert response.status_code == 302
-    assert StaticToken.objects.filter(device__user=customer.user).count() == 9
+    assert RecoveryCode.objects.filter(device__user=customer.user).count() == 9
     second = Client()
     sign_in(second)
     assert "that code is not right" in second.post(VERIFY, {"code": codes[0]}).content.decode()
@@ -149,7 +153,7 @@ def test_it_throttles_codes_after_five_failures(customer):
 
 def test_staff_enrol_at_their_first_sign_in():
     staff = make_staff("support")
-    TOTPDevice.objects.filter(user=staff).delete()
+    AuthenticatorDevice.objects.filter(user=staff).delete()
     client = Client()
     response = sign_in(client, staff.username)
     assert response["Location"].startswith(SETUP)
@@ -172,13 +176,13 @@ def test_staff_with_an_app_give_a_code_at_each_sign_in():
 
 def test_staff_cannot_turn_the_second_factor_off():
     staff = make_staff("support")
-    key = TOTPDevice.objects.get(user=staff).key
+    key = AuthenticatorDevice.objects.get(user=staff).key
     client = Client()
     sign_in(client, staff.username)
     client.post(VERIFY, {"code": code_for(key)})
     response = client.post(reverse("accounts:two_factor_disable"))
     assert response["Location"] == SECURITY
-    assert TOTPDevice.objects.filter(user=staff).exists()
+    assert AuthenticatorDevice.objects.filter(user=staff).exists()
 
 
 def test_the_policy_profile_can_make_it_mandatory_for_customers(customer, mandatory_for_customers):
@@ -198,13 +202,13 @@ def test_turning_it_off_asks_for_the_password_again(customer):
     disable = reverse("accounts:two_factor_disable")
     response = client.post(disable)
     assert response["Location"].startswith(reverse("accounts:reauth"))
-    assert TOTPDevice.objects.filter(user=customer.user).exists()
+    assert AuthenticatorDevice.objects.filter(user=customer.user).exists()
     wrong = client.post(reverse("accounts:reauth"), {"password": "nope", "next": disable})
     assert "not your current password" in wrong.content.decode()
     response = client.post(reverse("accounts:reauth"), {"password": PASSWORD, "next": disable})
     assert response["Location"] == disable
     client.post(disable)
-    assert not TOTPDevice.objects.filter(user=customer.user).exists()
+    assert not AuthenticatorDevice.objects.filter(user=customer.user).exists()
     assert ClientLogEntry.objects.filter(customer=customer.customer, event="two_factor_disabled")
 
 
@@ -219,7 +223,7 @@ def test_new_recovery_codes_replace_the_old(customer):
     new = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", page)
     assert len(new) == 10
     assert not set(new) & set(old)
-    assert not StaticToken.objects.filter(token__in=old).exists()
+    assert not RecoveryCode.objects.filter(digest__in=map(recovery_code_digest, old)).exists()
 
 
 def test_the_gate_lets_an_unverified_session_only_reach_the_sign_in_pages(customer):
@@ -244,14 +248,14 @@ def test_it_asks_for_recovery_codes_before_enrolling_a_new_app(who, customer):
     assert refused["Location"].startswith(VERIFY)
     attacker_key = new_totp_key()
     assert client.post(SETUP, {"code": code_for(attacker_key)})["Location"].startswith(VERIFY)
-    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not AuthenticatorDevice.objects.filter(user=user).exists()
     assert client.get(home)["Location"].startswith(VERIFY)
     assert client.post(VERIFY, {"code": codes[0]}).status_code == 302  # the factor, given
     assert client.get(home).status_code == 200
     client.get(SETUP)
     key = client.session["cv_totp_setup_key"]
     assert client.post(SETUP, {"code": code_for(key)}).status_code == 302
-    assert TOTPDevice.objects.get(user=user).confirmed
+    assert AuthenticatorDevice.objects.get(user=user).confirmed
 
 
 def test_it_refuses_the_enrolment_code_again_at_sign_in(customer):
@@ -265,4 +269,16 @@ def test_it_refuses_the_enrolment_code_again_at_sign_in(customer):
     replayed = client.post(VERIFY, {"code": code})
     assert "that code is not right, or it has been used already" in replayed.content.decode()
     assert client.get(SECURITY)["Location"].startswith(VERIFY)
-    assert TOTPDevice.objects.get(user=customer.user).last_t == step
+    assert AuthenticatorDevice.objects.get(user=customer.user).last_t == step
+
+
+def test_a_correct_code_right_after_wrong_ones_is_accepted(customer):
+    key, _ = enrolled(customer.user)
+    client = Client()
+    sign_in(client)
+    for _ in range(2):
+        assert "that code is not right" in client.post(VERIFY, {"code": "111111"}).content.decode()
+    response = client.post(VERIFY, {"code": code_for(key), "next": "/security"})
+    assert response.status_code == 302
+    assert response["Location"] == "/security"
+    assert client.get(SECURITY).status_code == 200

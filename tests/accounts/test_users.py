@@ -104,7 +104,7 @@ def test_removing_asks_first_then_signs_the_user_out_everywhere(customer, teamma
     UserSession.objects.create(
         user=teammate.user,
         subject=teammate.subject,
-        session_key="s" * 32,
+        key_digest="s" * 64,
         created_at=now,
         last_seen_at=now,
     )

@@ -24,7 +24,7 @@ def totp_code(secret: str) -> str:
 
 
 def device_code(device: Any) -> str:
-    """The current code of a django_otp TOTPDevice (its key is hex)."""
+    """The current code of a django_otp AuthenticatorDevice (its key is hex)."""
     return _totp(bytes.fromhex(device.key))
 
 

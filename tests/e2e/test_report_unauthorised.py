@@ -3,9 +3,9 @@ staff see the report."""
 
 import pytest
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clientvault.accounts.models import (
+    AuthenticatorDevice,
     ReportStatus,
     StaffRole,
     UnauthorisedUseReport,
@@ -58,7 +58,9 @@ def test_support_staff_see_the_report_after_their_second_factor(page, customer, 
     agent = staff(StaffRole.SUPPORT)
     sign_in_with_browser(page, agent.username, PASSWORD)
     page.wait_for_url(f"**{reverse('accounts:two_factor')}*")
-    page.get_by_label("Code", exact=True).fill(device_code(TOTPDevice.objects.get(user=agent)))
+    page.get_by_label("Code", exact=True).fill(
+        device_code(AuthenticatorDevice.objects.get(user=agent))
+    )
     submit(page)
     page.wait_for_load_state()
     page.goto(reverse("accounts:staff_reports"))

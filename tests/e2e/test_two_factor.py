@@ -7,8 +7,8 @@ from base64 import b32decode
 import pytest
 from django.urls import reverse
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from clientvault.accounts.models import AuthenticatorDevice
 from tests.accounts.personas import PASSWORD
 from tests.e2e.support import (
     error_for,
@@ -60,7 +60,7 @@ def test_a_customer_enrols_an_authenticator_and_signs_in_with_it(page, customer,
     page.get_by_label("Code from your app", exact=True).fill(totp_code(secret))
     submit(page)
     page.wait_for_load_state()
-    assert TOTPDevice.objects.filter(user=customer.user, confirmed=True).count() == 1
+    assert AuthenticatorDevice.objects.filter(user=customer.user, confirmed=True).count() == 1
     codes = re.findall(r"\b[a-z0-9]{8}\b", page.locator("main ul").inner_text())
     assert len(codes) == 10, "the recovery codes are not shown once enrolled"
     assert overflow_on_phone(page) == []

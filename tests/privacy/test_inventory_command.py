@@ -102,7 +102,7 @@ def test_json_gives_retention_days_from_the_profile():
     assert (attempt["period"], attempt["days"]) == ("login_attempts", 90)
     assert attempt["text"] == "deleted after 90 days (counted from attempt time)"
     session = held_in(
-        category(data, "user.authorization.credentials"), "sessions.Session.session_key"
+        category(data, "user.authorization.credentials"), "accounts.StoredSession.session_data"
     )
     assert session["retention"]["days"] == 14
     consent = held_in(category(data, "user.consent"), "privacy.ConsentRecord.granted")

@@ -2,8 +2,8 @@ import dataclasses
 from datetime import timedelta
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from clientvault.privacy import inventory as inv
 from clientvault.privacy import vault
@@ -55,6 +55,20 @@ def only(lines, model, action="delete"):
     found = [ln for ln in lines if ln.model == model and ln.action == action]
     assert found, f"no {action} line for {model}"
     return found
+
+
+def job(now, days_ago):
+    """A background job's row (a third-party model), enqueued ``days_ago`` days before now."""
+    row = DBTaskResult.objects.create(
+        args_kwargs={},
+        task_path="tests.privacy.job",
+        backend_name="default",
+        run_after=now,
+        exception_class_path="",
+        traceback="",
+    )
+    DBTaskResult.objects.filter(pk=row.pk).update(enqueued_at=now - timedelta(days_ago))
+    return row
 
 
 def redeclare(monkeypatch, label, **changes):
@@ -149,14 +163,15 @@ def test_it_deletes_in_batches(monkeypatch, subject, now):
 
 
 def test_it_reaches_third_party_models_through_their_manager(monkeypatch, now):
-    redeclare(monkeypatch, "sessions.Session")  # as declared, whoever declared it
-    days = retention.current_profile().retention["sessions"]
-    Session.objects.create(session_key="old", session_data="x", expire_date=now - timedelta(400))
-    Session.objects.create(session_key="new", session_data="x", expire_date=now)
+    label = "django_tasks_database.DBTaskResult"
+    redeclare(monkeypatch, label)  # as declared, whoever declared it
+    days = retention.current_profile().retention["task_results"]
+    job(now, 400)
+    new = job(now, 0)
     lines = sweep_retention(dry_run=False, now=now, actor=ACTOR)
-    assert {ln.count for ln in only(lines, "sessions.Session")} == {1}
-    assert {ln.days for ln in only(lines, "sessions.Session")} == {days}
-    assert list(Session.objects.values_list("session_key", flat=True)) == ["new"]
+    assert {ln.count for ln in only(lines, label)} == {1}
+    assert {ln.days for ln in only(lines, label)} == {days}
+    assert list(DBTaskResult.objects.values_list("pk", flat=True)) == [new.pk]
 
 
 def contact_rules(monkeypatch, period="sessions"):
@@ -238,8 +253,9 @@ def test_it_refuses_a_period_missing_from_the_profile_before_changing_anything(
     monkeypatch, subject, now
 ):
     visits(subject, now, 400)
-    redeclare(monkeypatch, "sessions.Session", retention=inv.RowRetention("forever", "expire_date"))
-    with pytest.raises(RetentionError, match=r"sessions\.Session: retention period 'forever'"):
+    label = "django_tasks_database.DBTaskResult"
+    redeclare(monkeypatch, label, retention=inv.RowRetention("forever", "enqueued_at"))
+    with pytest.raises(RetentionError, match=rf"{label}: retention period 'forever'"):
         sweep_retention(dry_run=False, now=now, actor=ACTOR)
     assert Visit.objects.count() == 1
     assert not RetentionRun.objects.exists()
@@ -280,16 +296,14 @@ def broken_aggregator(queryset) -> int:
 
 
 def test_it_changes_nothing_when_a_rule_fails_part_way(monkeypatch, subject, now):
-    """kernelapp.Visit is swept before sessions.Session fails: its deletions roll back too."""
-    rule = inv.RowRetention(
-        "sessions", "expire_date", "tests.privacy.test_retention.broken_aggregator"
-    )
-    redeclare(monkeypatch, "sessions.Session", retention=rule)
-    Session.objects.create(session_key="old", session_data="x", expire_date=now - timedelta(400))
+    """Background jobs are swept before kernelapp.Visit fails: their deletions roll back too."""
+    rule = inv.RowRetention("login_history", "at", "tests.privacy.test_retention.broken_aggregator")
+    redeclare(monkeypatch, "kernelapp.Visit", retention=rule)
+    job(now, 400)
     visits(subject, now, 400)
     with pytest.raises(RuntimeError, match="the aggregator broke"):
         sweep_retention(dry_run=False, now=now, actor=ACTOR)
     assert Visit.objects.count() == 1
-    assert Session.objects.count() == 1
+    assert DBTaskResult.objects.count() == 1
     assert not RetentionRun.objects.exists()
     assert not AuditEvent.objects.exists()

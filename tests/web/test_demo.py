@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clientvault.accounts.models import (
+    AuthenticatorDevice,
     Channel,
     ClientLogEntry,
     CustomerKind,
@@ -66,7 +66,7 @@ def test_it_loads_one_login_per_staff_role_with_a_second_factor(loaded):
         assert user.subject is not None
         assert list(user.groups.values_list("name", flat=True)) == [login.role]
         assert user.check_password(PASSWORD)
-        assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
+        assert AuthenticatorDevice.objects.filter(user=user, confirmed=True).count() == 1
 
 
 def test_it_loads_customers_with_their_history(loaded):
@@ -148,7 +148,7 @@ def test_the_printed_staff_secrets_and_recovery_codes_pass_the_second_factor(loa
         line = next(line for line in printed.splitlines() if f" {login.username} " in line)
         secret, recovery = SECRET.search(line).groups()
         user = User.objects.get(username=login.username)
-        key = bytes.fromhex(TOTPDevice.objects.get(user=user).key)
+        key = bytes.fromhex(AuthenticatorDevice.objects.get(user=user).key)
         assert secret.replace(" ", "") == base64.b32encode(key).decode().rstrip("=")
         assert verify_second_factor(user=user, code=f"{TOTP(key).token():06d}") is not None
         assert verify_second_factor(user=user, code=recovery) is not None

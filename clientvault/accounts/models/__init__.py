@@ -31,6 +31,13 @@ from clientvault.accounts.models.security import (
     UnauthorisedUseReport,
     UserSession,
 )
+from clientvault.accounts.models.sessions import StoredSession, session_key_digest
+from clientvault.accounts.models.twofactor import (
+    AuthenticatorDevice,
+    RecoveryCode,
+    RecoveryCodeDevice,
+    recovery_code_digest,
+)
 from clientvault.accounts.models.users import ApiToken, ApiTokenQuerySet, StaffRole, User
 
 __all__ = [
@@ -41,6 +48,7 @@ __all__ = [
     "REPORT_TRANSITIONS",
     "ApiToken",
     "ApiTokenQuerySet",
+    "AuthenticatorDevice",
     "Channel",
     "CheckMethod",
     "CheckStatus",
@@ -60,12 +68,17 @@ __all__ = [
     "Person",
     "PersonRole",
     "ProfileChange",
+    "RecoveryCode",
+    "RecoveryCodeDevice",
     "ReportStatus",
     "SecurityAnswer",
     "SecurityQuestion",
     "StaffRole",
+    "StoredSession",
     "ThrottleBucket",
     "UnauthorisedUseReport",
     "User",
     "UserSession",
+    "recovery_code_digest",
+    "session_key_digest",
 ]

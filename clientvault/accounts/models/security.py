@@ -61,14 +61,18 @@ class LoginEvent(models.Model):
 
 
 class UserSession(models.Model):
-    """A signed-in session, so a person can see and end their sessions."""
+    """A signed-in session, so a person can see and end their sessions.
+
+    It names its session as the session store does, by the digest of the session key
+    (``StoredSession.key_digest``), never by the key.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tracked_sessions"
     )
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="+")
-    session_key = models.CharField(max_length=40, unique=True)
+    key_digest = models.CharField(max_length=64, unique=True)
     ip_address = VaultField()
     browser = VaultField()
     created_at = models.DateTimeField()

@@ -29,13 +29,17 @@ from clientvault.accounts.models import (
 )
 from clientvault.accounts.services.clientlog import log_for_user, on_record, person_of
 from clientvault.accounts.services.customers import find_person_by_email
-from clientvault.accounts.services.sessions import mark_signed_in, start_session
+from clientvault.accounts.services.sessions import (
+    mark_signed_in,
+    session_digest,
+    start_session,
+    track_new_key,
+)
+from clientvault.accounts.services.subjects import ensure_subject
 from clientvault.accounts.services.twofactor import Step, second_factor_step
 from clientvault.accounts.throttle import client_ip
 from clientvault.privacy.fields import lookup
-from clientvault.privacy.models import Subject
 from clientvault.privacy.services.audit import record_event
-from clientvault.privacy.services.subjects import create_subject
 
 PASSWORD_MAX_LENGTH = 256
 IDENTIFIER_MAX_LENGTH = 254
@@ -112,17 +116,6 @@ def set_new_password(user: User, password: str) -> None:
     user.save(update_fields=["password"])
 
 
-def ensure_subject(user: User) -> Subject:
-    """The login's subject, created (and linked) if the login has none yet (e.g. staff)."""
-    if user.subject_id is not None and user.subject is not None:
-        return user.subject
-    with transaction.atomic():
-        subject = create_subject(actor=user)
-        user.subject = subject
-        user.save(update_fields=["subject"])
-    return subject
-
-
 def browser_summary(user_agent: str) -> str:
     """ "Firefox 128 on Linux" from a User-Agent header; "Unknown browser" when unrecognised."""
     text = user_agent[:USER_AGENT_MAX_LENGTH]
@@ -186,9 +179,7 @@ def complete_sign_in(*, request: HttpRequest, user: User) -> None:
     old_key = request.session.session_key
     with transaction.atomic():
         request.session.cycle_key()
-        UserSession.objects.filter(session_key=old_key).update(
-            session_key=request.session.session_key
-        )
+        track_new_key(old_key=old_key, session=request.session)
         _record_success(request, user, second_factor=True)
 
 
@@ -234,10 +225,10 @@ def record_failure(
 def sign_out(*, request: HttpRequest) -> None:
     """End the request's session (its row too) and log out."""
     user = request.user
-    key = request.session.session_key
+    digest = session_digest(request.session)
     with transaction.atomic():
-        if key:
-            UserSession.objects.filter(session_key=key).delete()
+        if digest:
+            UserSession.objects.filter(key_digest=digest).delete()
         if isinstance(user, User):
             record_event(action="auth.signed_out", actor=user, subject_id=user.subject_id, obj=user)
     logout(request)

@@ -27,13 +27,12 @@ from clientvault.accounts.models import (
     SecurityQuestion,
     UnauthorisedUseReport,
     User,
-    UserSession,
 )
 from clientvault.accounts.services.auth import email_on_record, set_new_password
 from clientvault.accounts.services.clientlog import log_client_event, log_for_user
 from clientvault.accounts.services.people import withdraw_invitations_sent_by
 from clientvault.accounts.services.reset import notify_password_changed, send_password_reset
-from clientvault.accounts.services.sessions import Secured, sign_out_everywhere
+from clientvault.accounts.services.sessions import Secured, sign_out_everywhere, track_new_key
 from clientvault.privacy.actors import Actor
 from clientvault.privacy.services.audit import record_event
 
@@ -54,9 +53,7 @@ def change_password(*, request: HttpRequest, user: User, password: str) -> Secur
             user=user, actor=user, reason="password changed", keep=old_key
         )
         update_session_auth_hash(request, user)  # a new session key for this session
-        UserSession.objects.filter(session_key=old_key).update(
-            session_key=request.session.session_key
-        )
+        track_new_key(old_key=old_key, session=request.session)
         log_for_user(user=user, event=ClientLogEvent.PASSWORD_CHANGED, actor=user)
         record_event(
             action="password.changed",

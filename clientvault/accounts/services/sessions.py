@@ -1,18 +1,19 @@
 """Signed-in sessions: tracked so a person can see and end them; idle and absolute timeouts.
 
-The session itself (Django's, in the database) holds three times, as Unix seconds:
+The session itself (``accounts.sessionstore``: in the database, named by a digest of its key
+and sealed under the key) holds three times, as Unix seconds:
 ``LOGIN_AT`` (when the password was accepted: the absolute cap ``SESSION_COOKIE_AGE`` counts
 from it), ``SEEN_AT`` (last activity, written at most once a minute: the idle limit
 ``SESSION_IDLE_SECONDS`` counts from it) and ``REAUTH_AT`` (when the password was last typed:
 sensitive changes ask for it again after five minutes). A ``UserSession`` row mirrors each
-session for the security page; ending it deletes the Django session too.
+session for the security page, named by the same digest (never the key, which only the
+browser's cookie holds); ending it deletes the stored session too.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from importlib import import_module
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +22,14 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from clientvault.accounts.models import ApiToken, ClientLogEvent, User, UserSession
+from clientvault.accounts.models import (
+    ApiToken,
+    ClientLogEvent,
+    StoredSession,
+    User,
+    UserSession,
+    session_key_digest,
+)
 from clientvault.accounts.services.clientlog import log_for_user, plural
 from clientvault.accounts.services.tokens import revoke_all_api_tokens
 from clientvault.privacy.actors import Actor
@@ -43,10 +51,17 @@ def now_seconds() -> float:
     return time.time()
 
 
-def session_store(session_key: str | None = None) -> SessionBase:
-    engine = import_module(settings.SESSION_ENGINE)
-    store: SessionBase = engine.SessionStore(session_key=session_key)
-    return store
+def session_digest(session: SessionBase) -> str | None:
+    """How the database names this session (the digest of its key), or None before it is saved."""
+    key = session.session_key
+    return session_key_digest(key) if key else None
+
+
+def track_new_key(*, old_key: str | None, session: SessionBase) -> None:
+    """The session's key was just rotated (``cycle_key``): its ``UserSession`` row follows."""
+    new = session_digest(session)
+    if old_key and new:
+        UserSession.objects.filter(key_digest=session_key_digest(old_key)).update(key_digest=new)
 
 
 def mark_signed_in(session: SessionBase) -> None:
@@ -66,12 +81,10 @@ def recently_authenticated(session: SessionBase) -> bool:
 def start_session(*, request: HttpRequest, user: User, ip_address: str, browser: str) -> None:
     """Track the request's (new) session; its key was just rotated by ``login``."""
     now = timezone.now()
-    session_key = request.session.session_key
-    if session_key is None:
+    if request.session.session_key is None:
         request.session.save()
-        session_key = request.session.session_key
     UserSession.objects.update_or_create(
-        session_key=session_key,
+        key_digest=session_digest(request.session),
         defaults={
             "user": user,
             "subject": user.subject,
@@ -102,18 +115,17 @@ def touch_session(request: HttpRequest, now: float) -> None:
     if isinstance(seen_at, int | float) and now - seen_at < TOUCH_EVERY:
         return
     session[SEEN_AT] = now
-    if session.session_key:
-        UserSession.objects.filter(session_key=session.session_key).update(
-            last_seen_at=timezone.now()
-        )
+    digest = session_digest(session)
+    if digest:
+        UserSession.objects.filter(key_digest=digest).update(last_seen_at=timezone.now())
 
 
 def expire_session(*, request: HttpRequest, reason: str) -> None:
     """End the request's session after a timeout; the caller logs the user out."""
     user = request.user
-    key = request.session.session_key
+    digest = session_digest(request.session)
     with transaction.atomic():
-        deleted, _ = UserSession.objects.filter(session_key=key).delete() if key else (0, {})
+        deleted, _ = UserSession.objects.filter(key_digest=digest).delete() if digest else (0, {})
         if isinstance(user, User):
             record_event(
                 action="session.expired",
@@ -126,15 +138,14 @@ def expire_session(*, request: HttpRequest, reason: str) -> None:
 
 
 def _delete_sessions(sessions: Any) -> int:
-    keys = list(sessions.values_list("session_key", flat=True))
-    for key in keys:
-        session_store(key).delete()
+    digests = list(sessions.values_list("key_digest", flat=True))
+    StoredSession.objects.filter(key_digest__in=digests).delete()
     sessions.delete()
-    return len(keys)
+    return len(digests)
 
 
 def end_session(*, user_session: UserSession, actor: Actor) -> None:
-    """End one session: its Django session (so its cookie no longer signs in) and its row."""
+    """End one session: its stored session (so its cookie no longer signs in) and its row."""
     with transaction.atomic():
         _delete_sessions(UserSession.objects.filter(pk=user_session.pk))
         record_event(
@@ -150,7 +161,7 @@ def end_all_sessions(*, user: User, actor: Actor, keep: str | None = None) -> in
     """End every session of ``user`` (but ``keep``, a session key, if given); how many ended."""
     sessions = UserSession.objects.filter(user=user)
     if keep:
-        sessions = sessions.exclude(session_key=keep)
+        sessions = sessions.exclude(key_digest=session_key_digest(keep))
     with transaction.atomic():
         count = _delete_sessions(sessions)
         record_event(

@@ -30,7 +30,6 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.models import Device
-from django_otp.plugins.otp_static.models import StaticDevice
 
 from clientvault.accounts import devices, throttle
 from clientvault.accounts.forms.auth import (
@@ -43,7 +42,7 @@ from clientvault.accounts.forms.auth import (
     SetPasswordForm,
 )
 from clientvault.accounts.forms_common import add_service_errors
-from clientvault.accounts.models import User
+from clientvault.accounts.models import RecoveryCodeDevice, User
 from clientvault.accounts.services.auth import (
     complete_sign_in,
     record_failed_sign_in,
@@ -327,7 +326,7 @@ def _code_accepted(request: HttpRequest, user: User, device: Device, next_url: s
     """The sign-in is complete: a new session key, and this browser known for the login."""
     otp_login(request, device)
     complete_sign_in(request=request, user=user)
-    _warn_about_recovery_codes(request, user, used=isinstance(device, StaticDevice))
+    _warn_about_recovery_codes(request, user, used=isinstance(device, RecoveryCodeDevice))
     return devices.remember_device(redirect(next_url), user)
 
 

@@ -28,7 +28,11 @@ from clientvault.accounts.services.security import (
     report_unauthorised_use,
     set_security_answers,
 )
-from clientvault.accounts.services.sessions import end_session, sign_out_everywhere
+from clientvault.accounts.services.sessions import (
+    end_session,
+    session_digest,
+    sign_out_everywhere,
+)
 from clientvault.accounts.services.twofactor import (
     has_two_factor,
     recovery_codes_left,
@@ -64,7 +68,7 @@ def security(request: HttpRequest) -> HttpResponse:
         "codes_left": recovery_codes_left(user),
         "answers": answered_questions(user),
         "sessions": UserSession.objects.filter(user=user),
-        "current_key": request.session.session_key,
+        "current": session_digest(request.session),
         "history": history.get_page(request.GET.get("page")),
     }
     return _page(request, "accounts/security/security.html", context)
@@ -116,7 +120,7 @@ def security_answers(request: HttpRequest) -> HttpResponse:
 def sessions_end(request: HttpRequest, session_id: str) -> HttpResponse:
     user = _user(request)
     user_session = get_object_or_404(UserSession, pk=session_id, user=user)
-    current = user_session.session_key == request.session.session_key
+    current = user_session.key_digest == session_digest(request.session)
     end_session(user_session=user_session, actor=user)
     if current:
         logout(request)
