@@ -70,7 +70,7 @@ class SessionStore(DatabaseSessionStore):
         return await sync_to_async(self.exists)(session_key)
 
     def create_model_instance(self, data: dict[str, Any]) -> StoredSession:
-        key = self._get_or_create_session_key()
+        key = self._get_or_create_session_key()  # type: ignore[attr-defined]  # Django's
         return StoredSession(
             key_digest=session_key_digest(key),
             session_data=self.encode(data),
@@ -98,7 +98,7 @@ class SessionStore(DatabaseSessionStore):
         sealed = crypto.seal(data_key(key), plain, session_key_digest(key).encode())
         return base64.b64encode(sealed).decode()
 
-    def decode(self, session_data: str) -> dict[str, Any]:
+    def decode(self, session_data: bytes | str) -> dict[str, Any]:
         key = self.session_key
         if key is None:
             return {}

@@ -11,7 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
 
-from clientvault.accounts.models import StoredSession, UserSession, session_key_digest
+from clientvault.accounts.models import (
+    AuthenticatorDevice,
+    StoredSession,
+    UserSession,
+    session_key_digest,
+)
 from clientvault.accounts.sessionstore import SessionStore
 from tests.accounts import personas
 from tests.accounts.personas import PASSWORD, make_staff
@@ -36,7 +41,7 @@ def staff_signed_in():
     staff = make_staff("support")
     client = Client()
     client.post(LOGIN, {"username": staff.username, "password": PASSWORD})
-    key = staff.authenticatordevice_set.get().key
+    key = AuthenticatorDevice.objects.get(user=staff).key
     code = f"{TOTP(bytes.fromhex(key)).token():06d}"
     assert client.post(VERIFY, {"code": code})["Location"] == STAFF_HOME
     assert client.get(STAFF_HOME).status_code == 200
@@ -97,7 +102,7 @@ def test_the_key_changes_at_the_second_factor_and_the_old_one_stops_working():
     client = Client()
     client.post(LOGIN, {"username": staff.username, "password": PASSWORD})
     before = cookie(client)
-    key = staff.authenticatordevice_set.get().key
+    key = AuthenticatorDevice.objects.get(user=staff).key
     client.post(VERIFY, {"code": f"{TOTP(bytes.fromhex(key)).token():06d}"})
     after = cookie(client)
     assert after != before

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django_otp.models import Device
 from django_otp.oath import TOTP
 
+from clientvault.accounts.models.users import User
 from clientvault.privacy import vault
 from clientvault.privacy.fields import VaultField
 from clientvault.privacy.models import Subject
@@ -71,13 +72,21 @@ def recovery_code_digest(code: str) -> str:
 class AuthenticatorDevice(Device):  # type: ignore[misc]
     """An authenticator app (TOTP, RFC 6238: 30-second steps, 6 digits, SHA-1), one per login."""
 
-    id = models.BigIntegerField(primary_key=True, default=new_device_id, editable=False)
-    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="+")
+    # Annotated: django-otp has no type hints, so the stubs' plugin cannot infer these.
+    user: models.ForeignKey[User, User] = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+"
+    )
+    id: models.BigIntegerField[int, int] = models.BigIntegerField(
+        primary_key=True, default=new_device_id, editable=False
+    )
+    subject: models.ForeignKey[Subject, Subject] = models.ForeignKey(
+        Subject, on_delete=models.CASCADE, related_name="+"
+    )
     key = VaultField()  # the secret, hex-encoded, sealed for the login's subject
-    drift = models.SmallIntegerField(default=0)  # the app's clock, in steps from ours
-    last_t = models.BigIntegerField(default=-1)  # the step of the last accepted code
-    created_at = models.DateTimeField(default=timezone.now)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    drift: models.SmallIntegerField[int, int] = models.SmallIntegerField(default=0)  # in steps
+    last_t: models.BigIntegerField[int, int] = models.BigIntegerField(default=-1)  # last step used
+    created_at: models.DateTimeField[Any, Any] = models.DateTimeField(default=timezone.now)
+    last_used_at: models.DateTimeField[Any, Any] = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user"], name="one_authenticator_per_login")]
@@ -108,7 +117,10 @@ class AuthenticatorDevice(Device):  # type: ignore[misc]
 class RecoveryCodeDevice(Device):  # type: ignore[misc]
     """A login's recovery codes, as one django-otp device; each code works once."""
 
-    created_at = models.DateTimeField(default=timezone.now)
+    user: models.ForeignKey[User, User] = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at: models.DateTimeField[Any, Any] = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [

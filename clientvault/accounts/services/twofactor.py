@@ -59,7 +59,7 @@ def two_factor_required(user: User) -> bool:
 
 def has_two_factor(user: User) -> bool:
     """Whether an authenticator app is enrolled (recovery codes alone do not count here)."""
-    return AuthenticatorDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(AuthenticatorDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def second_factor_step(user: User) -> Step:
@@ -143,7 +143,10 @@ def confirm_totp(
 
 
 def totp_device(user: User) -> AuthenticatorDevice | None:
-    return AuthenticatorDevice.objects.filter(user=user, confirmed=True).first()
+    device: AuthenticatorDevice | None = AuthenticatorDevice.objects.filter(
+        user=user, confirmed=True
+    ).first()
+    return device
 
 
 def new_recovery_code() -> str:
