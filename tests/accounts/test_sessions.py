@@ -169,3 +169,15 @@ def test_signing_out_everywhere_can_keep_one_session_and_still_revokes_the_token
     assert laptop.get(SECURITY).status_code == 200
     assert phone.get(SECURITY).status_code == 302
     assert authenticate_api_token(raw) is None
+
+
+def test_ending_this_browsers_own_session_signs_it_out(customer):
+    laptop, phone = signed_in(), signed_in()
+    own = UserSession.objects.get(key_digest=digest(laptop))
+    page = laptop.get(SECURITY).content.decode()
+    assert page.count("(this browser)") == 2  # its row's text and its button's label
+    response = laptop.post(reverse("accounts:sessions_end", args=[own.pk]))
+    assert response["Location"] == LOGIN
+    assert laptop.get(SECURITY).status_code == 302
+    assert not StoredSession.objects.filter(key_digest=own.key_digest).exists()
+    assert phone.get(SECURITY).status_code == 200
