@@ -3,7 +3,10 @@
 A login's name and e-mail address are sealed in the vault for its subject (a customer's own are
 on their Person; these are a staff login's) and erased by shredding; the e-mail is found through
 its blind index. The username is the one plain personal column of a login (see its declaration).
-Group membership (``User.groups``) is a staff role, not data about a customer.
+Group membership (``User.groups``) is a staff role, not data about a customer. Nothing here holds
+a secret that signs anyone in as it stands: sessions are named by a digest of their key (and left
+out of backups), an authenticator's secret is sealed in the vault, recovery codes and API tokens
+are kept as hashes.
 """
 
 from __future__ import annotations
