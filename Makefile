@@ -19,7 +19,10 @@ install: $(BIN)/.installed
 
 migrate: install
 	$(BIN)/clientvault migrate --noinput
-	$(BIN)/clientvault migrate --noinput --database keys
+
+# Links in mail and the printed logins point at the server `make run` starts (HOST=PORT or
+# ADDRESS:PORT, as runserver takes it).
+run: export CLIENTVAULT_HOST = $(HOST)
 
 run: migrate
 	$(BIN)/clientvault demo

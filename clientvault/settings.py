@@ -7,6 +7,7 @@ set, and a missing master key stops start-up with a one-line reason.
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,16 +19,51 @@ from django.core.exceptions import ImproperlyConfigured
 from clientvault.env import EnvError, env_bool, env_int, env_list, env_path, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# What `runserver` takes: PORT or ADDRESS:PORT (an IPv4 address, [IPv6] or a host name).
+_RUNSERVER_ADDRESS = re.compile(
+    r"(?:(?P<addr>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):)?(?P<port>\d{1,5})"
+)
+
+# Listening on every interface: a browser on this machine reaches it at the loopback address.
+_EVERY_INTERFACE = {"0": "127.0.0.1", "0.0.0.0": "127.0.0.1", "[::]": "[::1]"}  # noqa: S104
+
+
+def development_server(host: str) -> tuple[str, str]:
+    """The site URL and the host name of the development server listening at ``host``.
+
+    ``host`` is what ``runserver`` takes (``make run HOST=...``): ``PORT`` or ``ADDRESS:PORT``,
+    the address an IPv4 address, ``[IPv6]`` or a host name. An address that listens on every
+    interface is reached as this machine (``127.0.0.1``, ``[::1]``).
+    """
+    found = _RUNSERVER_ADDRESS.fullmatch(host.strip())
+    port = int(found.group("port")) if found else 0
+    if found is None or not 0 < port < 65536:
+        raise ImproperlyConfigured(
+            "CLIENTVAULT_HOST must be PORT or ADDRESS:PORT, as given to `clientvault runserver` "
+            f"(got {host!r})"
+        )
+    name = found.group("addr") or "127.0.0.1"
+    name = _EVERY_INTERFACE.get(name, name)
+    return f"http://{name}:{port}", name
+
+
 VAR_DIR = env_path("CLIENTVAULT_VAR_DIR", BASE_DIR / "var")
+_MAILBOX_URL = "mailbox://"  # EMAIL_URL in development: clientvault.accounts.mailbox
 
 try:
     DEBUG = env_bool("DEBUG", True)
     TESTING = env_bool("CLIENTVAULT_TESTING", False)  # set by tests/conftest.py
     _secret = env_str("SECRET_KEY", "") or None
-    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+    # In development links in e-mail (and the printed demo logins) point at the development
+    # server (CLIENTVAULT_HOST, which `make run` sets from its HOST), whose host is allowed.
+    _host = env_str("CLIENTVAULT_HOST", "127.0.0.1:8000")
+    _dev_url, _dev_host = development_server(_host) if DEBUG else ("", "127.0.0.1")
+    ALLOWED_HOSTS = env_list(
+        "ALLOWED_HOSTS", list(dict.fromkeys(["127.0.0.1", "localhost", "testserver", _dev_host]))
+    )
     _database_url = env_str("DATABASE_URL", "")
     _keys_database_url = env_str("CLIENTVAULT_KEYS_DATABASE_URL", "")
-    _email_url = env_str("EMAIL_URL", "console://" if DEBUG else "")
+    _email_url = env_str("EMAIL_URL", _MAILBOX_URL if DEBUG else "")
     _email_timeout = env_int("EMAIL_TIMEOUT", 30)  # seconds; a ?timeout= in EMAIL_URL wins
     _master_key = env_str("CLIENTVAULT_MASTER_KEY", "")
     _master_key_file = env_str("CLIENTVAULT_MASTER_KEY_FILE", "")
@@ -198,12 +234,19 @@ STORAGES = {
 
 def _email_settings(url: str) -> dict[str, object]:
     scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme == "mailbox":
+        if not DEBUG:
+            raise ImproperlyConfigured("EMAIL_URL mailbox:// is for development only (DEBUG=1)")
+        return {"EMAIL_BACKEND": "clientvault.accounts.mailbox.MailboxBackend"}
     if scheme not in dj_email_url.SCHEMES:
-        known = ", ".join(sorted(dj_email_url.SCHEMES))
+        known = ", ".join(sorted([*dj_email_url.SCHEMES, "mailbox"]))
         raise ImproperlyConfigured(f"EMAIL_URL is not a valid e-mail URL (scheme one of {known})")
     return dict(dj_email_url.parse(url))
 
 
+# Development mail and texts: files in the mailbox, shown at /dev/mailbox, never in the server log
+# (clientvault/accounts/mailbox.py).
+CLIENTVAULT_MAILBOX_DIR = VAR_DIR / "mail"
 _email = _email_settings(_email_url) if _email_url else {}
 if not _email and not DEBUG:
     raise ImproperlyConfigured("EMAIL_URL must be set when DEBUG=0")
@@ -287,10 +330,10 @@ globals().update(client_address_settings(CLIENTVAULT_TRUSTED_PROXIES))
 # Attempts name usernames and IP addresses: they are not shown in /admin/ (see accounts/admin.py).
 AXES_ENABLE_ADMIN = False
 
-# Absolute links in e-mail (password reset); the first allowed host over HTTPS in production.
-CLIENTVAULT_SITE_URL = (
-    _site_url or ("http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0]}")
-).rstrip("/")
+# Absolute links in e-mail (password reset), printed demo logins and the policy address read out
+# at telephone intake: CLIENTVAULT_SITE_URL; else the development server in development, and
+# the first allowed host over HTTPS in production.
+CLIENTVAULT_SITE_URL = (_site_url or _dev_url or f"https://{ALLOWED_HOSTS[0]}").rstrip("/")
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("CLIENTVAULT_SSL_REDIRECT", True)

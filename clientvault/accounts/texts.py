@@ -7,14 +7,13 @@ transaction that queued it commits. The worker POSTs ``{"to": "+E164", "text": "
 to the gateway named by ``CLIENTVAULT_SMS_URL``, with ``Authorization: Bearer
 CLIENTVAULT_SMS_TOKEN`` when a token is set. A redirect is never followed: the token and the
 text go to that URL only, and a 3xx answer fails the attempt like any other error. Without a
-URL, development (``DEBUG``) writes the message to the worker's console with the number masked,
-and in production no text is offered.
+URL, development (``DEBUG``) keeps the message in the development mailbox
+(:mod:`clientvault.accounts.mailbox`, never the log), and in production no text is offered.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 import urllib.error
 import urllib.request
 from datetime import datetime, timedelta
@@ -23,6 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from clientvault.accounts.mail import new_message_id, seal_message
+from clientvault.accounts.mailbox import keep_text
 
 GATEWAY_TIMEOUT = 10  # seconds
 # When a failed text is tried again; a code outlives none of these by much, so three suffice.
@@ -68,14 +68,6 @@ def is_stale(message: dict[str, object]) -> bool:
     return datetime.fromisoformat(until) <= timezone.now()
 
 
-def mask_phone(number: str) -> str:
-    """``+44•••••••018``: enough to tell numbers apart in a console, not enough to dial."""
-    digits = number.strip()
-    if len(digits) <= 6:
-        return "•" * len(digits)
-    return digits[:3] + "•" * (len(digits) - 6) + digits[-3:]
-
-
 def post_to_gateway(*, url: str, token: str, to: str, text: str) -> None:
     """POST one message as JSON; GatewayError unless the gateway answers 2xx (a redirect is
     refused, not followed)."""
@@ -108,6 +100,6 @@ def send_text_message(message: dict[str, object]) -> None:
     if url:
         post_to_gateway(url=url, token=str(settings.CLIENTVAULT_SMS_TOKEN), to=to, text=text)
     elif settings.DEBUG:
-        sys.stderr.write(f"[text message to {mask_phone(to)}] {text}\n")
+        keep_text(to=to, text=text)
     else:
         raise GatewayError("no SMS gateway is configured (set CLIENTVAULT_SMS_URL)")

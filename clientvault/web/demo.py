@@ -26,10 +26,12 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django_otp.oath import TOTP
 from django_tasks_db.models import DBTaskResult
 
 from clientvault.accounts.mail import open_message
+from clientvault.accounts.mailbox import MAILBOX_BACKEND, mailbox_dir
 from clientvault.accounts.models import (
     AuthenticatorDevice,
     Channel,
@@ -380,3 +382,19 @@ def login_lines() -> list[str]:
     for login in STAFF:
         lines.append(f"  {login.role:<16} {login.username:<12} {_second_factor(login.username)}")
     return lines
+
+
+def mail_lines() -> list[str]:
+    """Where the site's e-mail and text messages go (``make run`` prints it with the logins)."""
+    mailbox = (
+        f"the development mailbox, {settings.CLIENTVAULT_SITE_URL}{reverse('dev_mailbox')} "
+        f"(files in {mailbox_dir()}), never into the server log"
+    )
+    if settings.EMAIL_BACKEND == MAILBOX_BACKEND:
+        email = mailbox
+    else:
+        email = f"{settings.EMAIL_BACKEND} (EMAIL_URL)"
+    texts = "the SMS gateway (CLIENTVAULT_SMS_URL)" if settings.CLIENTVAULT_SMS_URL else mailbox
+    if email == texts:
+        return [f"E-mail and text messages go to {email}."]
+    return [f"E-mail goes to {email}.", f"Text messages go to {texts}."]

@@ -1,8 +1,10 @@
 from django.urls import path
 
-from clientvault.web import views
+from clientvault.web import mailbox, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("dev/mailbox", mailbox.messages, name="dev_mailbox"),
+    path("dev/mailbox/<str:name>", mailbox.message, name="dev_mailbox_message"),
 ]

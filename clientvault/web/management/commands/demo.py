@@ -5,11 +5,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from clientvault.web.demo import load_demo, login_lines
+from clientvault.web.demo import load_demo, login_lines, mail_lines
 
 
 class Command(BaseCommand):
-    help = "Load the demo hosting company (idempotent), or print its logins with --logins."
+    help = (
+        "Load the demo hosting company (idempotent), or print its logins and where mail goes "
+        "with --logins."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--logins", action="store_true", help="print the demo logins")
@@ -31,5 +34,5 @@ class Command(BaseCommand):
             raise CommandError(f"refusing to {what} with DEBUG=0 (use --force)")
 
     def _print_logins(self) -> None:
-        for line in login_lines():
+        for line in [*login_lines(), *mail_lines()]:
             self.stdout.write(line)
