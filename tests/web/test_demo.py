@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django_otp.oath import TOTP
 
+from clientvault.accounts.mailbox import MAILBOX_BACKEND
 from clientvault.accounts.models import (
     AuthenticatorDevice,
     Channel,
@@ -26,7 +27,14 @@ from clientvault.accounts.models import (
 )
 from clientvault.accounts.services.twofactor import verify_second_factor
 from clientvault.privacy.backup import data_models
-from clientvault.privacy.models import ConsentRecord, Disclosure, PolicyAcceptance, SubjectKey
+from clientvault.privacy.models import (
+    ConsentRecord,
+    Disclosure,
+    MasterKeyVersion,
+    PolicyAcceptance,
+    SubjectKey,
+    SystemKey,
+)
 from clientvault.privacy.services.audit import verify_chain
 from clientvault.web.demo import (
     AUTHORISED_USERS,
@@ -36,6 +44,7 @@ from clientvault.web.demo import (
     TELEPHONE_CUSTOMER,
     logins,
 )
+from tests.accounts.mailutil import deliver_mail, queued_mail
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 
@@ -49,8 +58,9 @@ def demo(*args: str) -> str:
 
 
 def counts() -> dict[str, int]:
-    rows = {m._meta.label: m._base_manager.count() for m in data_models()}
-    return {**rows, "keys": SubjectKey.objects.count()}
+    """Rows of every model in the data database and the key store."""
+    models = [*data_models(), SubjectKey, SystemKey, MasterKeyVersion]
+    return {m._meta.label: m._base_manager.count() for m in models}
 
 
 @pytest.fixture
@@ -122,6 +132,31 @@ def test_running_it_twice_changes_nothing(loaded):
     before = counts()
     demo()
     assert counts() == before
+
+
+def test_a_second_run_sends_nothing_and_prints_the_same_logins(loaded, settings, tmp_path):
+    settings.EMAIL_BACKEND = MAILBOX_BACKEND
+    settings.CLIENTVAULT_MAILBOX_DIR = folder = tmp_path / "mail"
+    assert deliver_mail() > 0  # the first run's invitation and resets
+    sent, before, printed = sorted(folder.glob("*.eml")), counts(), demo("--logins")
+    assert demo().strip() == "Demo data is loaded."
+    assert queued_mail() == 0
+    assert deliver_mail() == 0
+    assert sorted(folder.glob("*.eml")) == sent
+    assert counts() == before
+    assert demo("--logins") == printed
+
+
+def test_it_prints_where_mail_and_texts_go(loaded, settings, tmp_path):
+    settings.EMAIL_BACKEND = MAILBOX_BACKEND
+    settings.CLIENTVAULT_MAILBOX_DIR = tmp_path / "mail"
+    settings.CLIENTVAULT_SITE_URL, settings.CLIENTVAULT_SMS_URL = "http://127.0.0.1:8123", ""
+    last = demo("--logins").splitlines()[-1]
+    assert last == (
+        "E-mail and text messages go to the development mailbox, "
+        f"http://127.0.0.1:8123/dev/mailbox (files in {tmp_path / 'mail'}), "
+        "never into the server log."
+    )
 
 
 def test_it_refuses_to_load_with_debug_off_unless_forced(settings):
