@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NoReturn
@@ -67,6 +68,10 @@ def report_configuration_errors(*, exit_code: int = USAGE_ERROR) -> Iterator[Non
 def _exit(reason: Exception, exit_code: int) -> NoReturn:
     sys.stderr.write(f"clientvault: {reason}\n")
     sys.stderr.flush()
+    if threading.current_thread() is not threading.main_thread():
+        # `runserver` loads the application in a thread: end the process, not only the thread
+        # (which would leave the development server running, serving nothing).
+        os._exit(exit_code)
     sys.exit(exit_code)
 
 

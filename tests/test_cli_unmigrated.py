@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -78,3 +79,14 @@ def test_the_web_application_starts_on_migrated_databases(migrated):
     result = start_web_application(development_env(migrated))
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
+
+
+def test_the_development_server_stops_on_an_unmigrated_database(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = clientvault(development_env(tmp_path), "runserver", f"127.0.0.1:{port}", timeout=90)
+    assert result.returncode == 4  # not left running, serving nothing
+    assert result.stderr.splitlines()[-1] == (
+        f"clientvault: the data database and the key store database are not migrated{RUN_MIGRATE}"
+    )
