@@ -84,7 +84,13 @@ def queue_email(*, to: str, subject: str, template: str, context: dict[str, str]
 
 def deliver(message: dict[str, object]) -> None:
     """Render and send one opened message (the worker calls this)."""
-    context = {"operator_name": current_profile().operator_name, **_context(message)}
+    profile = current_profile()
+    context = {
+        "operator_name": profile.operator_name,
+        "support_email": profile.support_email,
+        "support_phone": profile.support_phone_display,
+        **_context(message),
+    }
     body = render_to_string(str(message["template"]), context)
     EmailMessage(
         subject=str(message["subject"]),

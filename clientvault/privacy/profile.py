@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import phonenumbers
 from django.conf import settings
 from email_validator import EmailNotValidError, validate_email
 
@@ -79,6 +80,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "marketing": ("default", "opt_out_address", "reseller_newsletters", "reseller_opt_out_address"),
     "communications": ("grounds",),
     "security": ("customer_2fa_required",),
+    "support": ("email", "phone"),
     "retention": (),
     "roles": (),
     "back_office": (),
@@ -117,6 +119,15 @@ class Profile:
     retention: dict[str, int]
     roles: dict[str, tuple[str, ...]]
     back_office: dict[str, tuple[str, ...]]
+    # [support]: where customers reach support; the telephone number in E.164 (+442079460000).
+    support_email: str
+    support_phone: str
+
+    @property
+    def support_phone_display(self) -> str:
+        """The support number as people read and dial it: ``+44 20 7946 0000``."""
+        number = phonenumbers.parse(self.support_phone, None)
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
     def purposes_for(self, roles: set[str]) -> set[str]:
         return {p for role in roles for p in self.roles.get(role, ())}
@@ -353,6 +364,26 @@ def _marketing(r: _Reader) -> dict[str, Any]:
     }
 
 
+def _phone(value: Any) -> str | None:
+    """A telephone number in international format (the profile has no country to read it in)."""
+    try:
+        number = phonenumbers.parse(str(value), None)
+    except phonenumbers.NumberParseException:
+        number = None
+    if isinstance(value, str) and number is not None and phonenumbers.is_valid_number(number):
+        return None
+    return "must be a telephone number in international format, e.g. +44 20 7946 0000"
+
+
+def _support(r: _Reader) -> dict[str, Any]:
+    """[support]: the e-mail address and telephone number the site gives for support."""
+    phone = phonenumbers.parse(r.get("support", "phone", _phone), None)
+    return {
+        "support_email": r.get("support", "email", _email),
+        "support_phone": phonenumbers.format_number(phone, phonenumbers.PhoneNumberFormat.E164),
+    }
+
+
 def _operator(r: _Reader) -> dict[str, Any]:
     return {
         "operator_name": r.get("operator", "name", _text),
@@ -393,6 +424,7 @@ def parse_profile(path: Path, text: str) -> Profile:
         retention=_days(r),
         roles=roles,
         back_office=_back_office(r, roles),
+        **_support(r),
     )
 
 

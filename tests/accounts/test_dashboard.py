@@ -95,6 +95,15 @@ def test_a_suspended_account_says_so(customer):
     assert "This account is <strong>suspended</strong>" in page_of(customer)
 
 
+def test_a_suspended_account_says_how_to_reach_support(customer):
+    customer.customer.status = CustomerStatus.SUSPENDED
+    customer.customer.save(update_fields=["status"])
+    page = page_of(customer)
+    assert "Please contact support at" in page
+    assert '<a href="mailto:support@example.com">support@example.com</a>' in page
+    assert '<a href="tel:+17035550100">+1 703-555-0100</a>' in page
+
+
 def test_an_outsider_sees_only_their_own_account(customer, outsider):
     page = page_of(outsider)
     assert outsider.customer.number in page

@@ -63,6 +63,13 @@ class OldTokens(ResetTokens):
         return dt.datetime.now() - dt.timedelta(minutes=61)  # noqa: DTZ005
 
 
+def test_the_sent_page_says_how_to_reach_support_without_the_address():
+    page = Client().get(DONE).content.decode()
+    assert "If you no longer use that address, contact support at" in page
+    assert '<a href="mailto:support@example.com">support@example.com</a>' in page
+    assert '<a href="tel:+17035550100">+1 703-555-0100</a>' in page
+
+
 def test_a_forgotten_password_is_reset_through_the_mailed_link(customer, smtp_server):
     client = Client()
     assert ask(client, "ada")["Location"] == DONE

@@ -70,3 +70,10 @@ def test_it_tells_the_old_address_without_a_link(customer, smtp_server):
     assert "http" not in text
     assert "ada.new@example.org" not in text  # the new address is not given away
     assert not smtp_server.to("ada.new@example.org")
+
+
+def test_the_old_address_is_told_how_to_reach_support(customer, smtp_server):
+    confirmed(customer).post(EMAIL, {"email": "ada.new@example.org"})
+    assert deliver_mail() == 1
+    text = body(smtp_server.wait_for("ada@example.com"))
+    assert "contact support straight away at support@example.com or +1 703-555-0100" in text

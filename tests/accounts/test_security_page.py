@@ -87,6 +87,13 @@ def test_it_shows_an_empty_history_plainly(customer):
     assert "You have not chosen any yet." in page
 
 
+def test_it_says_how_to_report_or_reach_support(customer):
+    page = personas.sign_in(Client(), customer.user).get(SECURITY).content.decode()
+    assert "or contact support at" in page
+    assert '<a href="mailto:support@example.com">support@example.com</a>' in page
+    assert '<a href="tel:+17035550100">+1 703-555-0100</a>' in page
+
+
 def test_staff_have_a_security_page_in_the_back_office():
     staff = make_staff("support")
     client = Client()

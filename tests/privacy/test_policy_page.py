@@ -38,6 +38,14 @@ def test_it_shows_who_we_are_the_privacy_contact_and_the_effective_date(client):
     assert 'href="/privacy/versions"' in html
 
 
+def test_it_says_where_customers_reach_support(client):
+    html = page(client)
+    assert (
+        'contact our support team at <a href="mailto:support@example.com">support@example.com</a>'
+        ' or by telephone on <a href="tel:+17035550100">+1 703-555-0100</a>'
+    ) in html
+
+
 def test_it_lists_what_the_inventory_declares_with_purposes_and_retention(client):
     html = page(client)
     # tests/kernelapp declares a payment card for payment processing only, and sign-in records

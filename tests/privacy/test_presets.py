@@ -99,3 +99,10 @@ def test_payment_only_lets_only_billing_and_the_customer_process_payments():
     assert CARD not in profile.registrar_categories
     assert profile.partners == "never"
     assert "marketing" not in profile.purposes_for(set(profile.roles))
+
+
+@pytest.mark.parametrize("name", sorted(STANCES))
+def test_each_preset_says_where_customers_reach_support(name):
+    profile = preset(name)
+    assert profile.support_email == "support@example.com"
+    assert profile.support_phone.startswith("+")

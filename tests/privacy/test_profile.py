@@ -315,3 +315,49 @@ def test_without_a_back_office_table_no_role_works_without_a_caller(tmp_path):
     path = tmp_path / "policy.toml"
     path.write_text(text.split("[back_office]", 1)[0])
     assert load_profile(path).back_office == {}
+
+
+def test_it_reads_where_customers_reach_support():
+    profile = load_profile(PRESET)
+    assert profile.support_email == "support@example.com"
+    assert profile.support_phone == "+17035550100"
+    assert profile.support_phone_display == "+1 703-555-0100"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "problem"),
+    [
+        ("phone", '"703 555 0100"', "must be a telephone number in international format"),
+        ("phone", '"+1 555 0100"', "must be a telephone number in international format"),
+        ("phone", "17035550100", "must be a telephone number in international format"),
+        ("email", '"support at example"', "must be an e-mail address"),
+    ],
+)
+def test_it_refuses_a_bad_support_contact_naming_its_line_and_key(tmp_path, key, value, problem):
+    current = {"phone": '"+1 703 555 0100"', "email": '"support@example.com"'}[key]
+    message, text = refusal(tmp_path, **{f"{key} = {current}": f"{key} = {value}"})
+    assert f"line {line_of(text, f'{key} = {value}')}, support.{key}: {problem}" in message
+
+
+def test_it_refuses_a_profile_without_support_contacts(tmp_path):
+    block = "[support]\n"
+    keys = 'email = "support@example.com"\nphone = "+1 703 555 0100"\n'
+    path, _ = edited(tmp_path, **{block: "", keys: ""})
+    with pytest.raises(ProfileError, match=r", \[support\]: section is missing$"):
+        load_profile(path)
+
+
+def test_a_bad_support_phone_stops_start_up_with_one_line(tmp_path):
+    path, text = edited(tmp_path, **{'phone = "+1 703 555 0100"': 'phone = "call us"'})
+    env = {k: v for k, v in os.environ.items() if k != "CLIENTVAULT_TESTING"}
+    env["CLIENTVAULT_POLICY"] = str(path)
+    command = Path(sys.executable).parent / "clientvault"
+    done = subprocess.run(
+        [str(command), "check"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        f"clientvault: policy profile {path}, line {line_of(text, 'phone =')}, support.phone: "
+        "must be a telephone number in international format, e.g. +44 20 7946 0000 "
+        "(got 'call us')"
+    ]
