@@ -62,6 +62,8 @@ OPEN_ROUTES = {
     "accounts:password_reset_confirm": "gated by the secret token in the link",
     "accounts:invitation_accept": "gated by the secret token in the invitation",
     "admin:login": "the admin site's own sign-in form",
+    "dev_mailbox": "the development mailbox: a 404 unless DEBUG is on (test_dev_mailbox.py)",
+    "dev_mailbox_message": "one message of the development mailbox: a 404 unless DEBUG is on",
 }
 # Reached by a secret token, not by ownership: an outsider holding the link may open it.
 TOKEN_PAGES = {"accounts:invitation_accept", "accounts:password_reset_confirm"}
@@ -112,6 +114,7 @@ EXPECTED_PERMISSION = {
 # single parameter may give just the value, whatever the parameter is called.
 FILLERS: dict[str, Filler] = {
     "privacy:version": lambda w: 1,
+    "dev_mailbox_message": lambda w: "20260101T000000000000-000000000000",
     "accounts:password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "set-password"},
     "accounts:invitation_accept": lambda w: "not-a-real-invitation-token",
     "accounts:sessions_end": lambda w: w.session.pk,
