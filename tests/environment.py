@@ -13,3 +13,4 @@ os.environ["CLIENTVAULT_VAR_DIR"] = str(_TMP)
 os.environ.pop("CLIENTVAULT_MASTER_KEY", None)
 os.environ.pop("CLIENTVAULT_MASTER_KEY_FILE", None)
 os.environ.pop("CLIENTVAULT_POLICY", None)
+os.environ.pop("CLIENTVAULT_HOST", None)  # the development server `make run` starts

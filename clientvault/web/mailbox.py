@@ -25,7 +25,7 @@ def _development_only() -> None:
 @login_not_required
 @never_cache
 @require_safe
-def messages(request: HttpRequest) -> HttpResponse:
+def listing(request: HttpRequest) -> HttpResponse:
     _development_only()
     context = {"entries": mailbox.entries(), "folder": mailbox.mailbox_dir()}
     return render(request, "web/mailbox.html", context)
