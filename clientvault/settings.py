@@ -115,7 +115,6 @@ CLIENTVAULT_POLICY = (
 )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.messages",

@@ -1,4 +1,10 @@
-from django.contrib import admin
+"""Every route of clientvault.
+
+There is no Django admin site: every route that signs anyone in goes through the accounts app's
+sign-in pages (throttles, lockout, login history, tracked sessions, audit), and staff work in the
+back office under /staff/ (tests/accounts/test_sign_in_path.py).
+"""
+
 from django.urls import include, path
 
 from clientvault.api import api
@@ -8,5 +14,4 @@ urlpatterns = [
     path("", include("clientvault.privacy.urls")),
     path("", include("clientvault.accounts.urls")),
     path("api/v1/", api.urls),
-    path("admin/", admin.site.urls),
 ]

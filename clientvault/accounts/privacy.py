@@ -20,7 +20,7 @@ inv.declare(
     subject="subject",
     description="A login: a customer's or a staff member's. Name and e-mail are in the vault, "
     "the e-mail found by its blind index; the username stays a plain column because it is the "
-    "unique sign-in name that Django's authentication, admin and createsuperuser query directly "
+    "unique sign-in name that Django's authentication and createsuperuser query directly "
     "(it is pseudonymised on erasure)",
     fields={
         "id": inv.not_personal("row id"),

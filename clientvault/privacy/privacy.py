@@ -258,31 +258,6 @@ inv.exclude(
     reason="auto-created many-to-many table of auth.Group.permissions: two ids, no personal data",
 )
 
-# ------------------------------------------------------------- Django's, holding personal data
-
-inv.declare(
-    "admin.LogEntry",
-    subject=None,
-    retention=inv.RowRetention(period="admin_log", age_field="action_time"),
-    description="The admin site's log of staff changes; rows expire, no link to a subject",
-    fields={
-        "id": ROW_ID,
-        "action_time": WHEN,
-        "user": inv.not_personal("the staff login that acted (a link)"),
-        "content_type": LINK,
-        "object_id": inv.not_personal("id of the changed row"),
-        "object_repr": inv.personal(
-            "user.name",
-            purposes=["security", "support"],
-            erasure="delete",
-        ),
-        "action_flag": inv.not_personal("added, changed or deleted"),
-        "change_message": inv.personal(
-            "system.operations", purposes=["security", "support"], erasure="delete"
-        ),
-    },
-)
-
 # ------------------------------------------------------------------- login throttling (axes)
 
 

@@ -50,7 +50,6 @@ RETENTION_KEYS = (
     "sessions",
     "login_attempts",
     "login_history",
-    "admin_log",
     "task_results",
     "api_tokens",
     "consent_history",

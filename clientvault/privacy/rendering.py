@@ -31,7 +31,6 @@ RETENTION_LABELS = {
     "sessions": "Sign-in sessions",
     "login_attempts": "Sign-in attempts, with the IP address they came from",
     "login_history": "Your sign-in history",
-    "admin_log": "Our staff's administration log",
     "task_results": "Results of background jobs",
     "api_tokens": "Expired or revoked API tokens",
     "consent_history": "The history of your consents and refusals",

@@ -12,8 +12,7 @@ reported by name, as is any route that lets someone in.
 - (b) an authorised user lacking a page's permission gets 403 or 404;
 - (c) a customer gets 404 on every staff page (what each staff role reaches:
   test_staff_access.py);
-- (d) an anonymous visitor is sent to the sign-in page;
-- (e) anonymous visitors and customers are sent to the sign-in of Django's admin site.
+- (d) an anonymous visitor is sent to the sign-in page.
 
 Pages are tried with GET and POST (an empty form); a method a page does not take (405) is
 refused before any object is looked at, and is not counted, but every page must take one.
@@ -22,7 +21,6 @@ Each walk collects every offending URL and reports them together.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -61,7 +59,6 @@ OPEN_ROUTES = {
     "accounts:password_reset_done": "the 'link sent' page",
     "accounts:password_reset_confirm": "gated by the secret token in the link",
     "accounts:invitation_accept": "gated by the secret token in the invitation",
-    "admin:login": "the admin site's own sign-in form",
     "dev_mailbox": "the development mailbox: a 404 unless DEBUG is on (test_dev_mailbox.py)",
     "dev_mailbox_message": "one message of the development mailbox: a 404 unless DEBUG is on",
 }
@@ -69,10 +66,7 @@ OPEN_ROUTES = {
 TOKEN_PAGES = {"accounts:invitation_accept", "accounts:password_reset_confirm"}
 # Routes not requested here, and where they are covered. An unnamed route is called
 # "namespace:[its pattern]".
-NOT_WALKED = {
-    "admin:[<path:object_id>/]": "admin's redirect from an object to its change page (walked)",
-    "admin:[(?P<url>.*)$]": "admin's catch-all: a redirect to the URL with a slash, or 404",
-}
+NOT_WALKED: dict[str, str] = {}
 NOT_WALKED_NAMESPACES = {
     "api-v1": "the JSON API: walked from its OpenAPI schema in test_access_walk_api.py",
 }
@@ -129,9 +123,6 @@ FILLERS: dict[str, Filler] = {
     "accounts:staff_intake_update": lambda w: w.owner.pk,
     "accounts:staff_report": lambda w: w.report.pk,
 }
-# The admin site's parameters are the same on every model's pages; admin_view refuses before
-# any object is looked up. ``app_label`` takes the first label the route's pattern allows.
-ADMIN_PARAMETERS = {"object_id": "1", "content_type_id": "1"}
 
 
 # --- the routes, from the resolver ------------------------------------------------------------
@@ -153,8 +144,6 @@ class Route:
             return "open"
         if self.name in NOT_WALKED or self.namespace in NOT_WALKED_NAMESPACES:
             return "elsewhere"
-        if self.namespace == "admin":
-            return "admin"
         return "staff" if self.name.startswith("accounts:staff_") else "area"
 
     def url(self, world: World) -> str:
@@ -166,21 +155,12 @@ class Route:
     def _kwargs(self, world: World) -> dict[str, Any]:
         if not self.params:
             return {}
-        if self.namespace == "admin":
-            return {p: self._admin_value(p) for p in self.params}
         if self.name not in FILLERS:
             raise LookupError(
                 f"the walk cannot fill {self.params} of {self.name}: add it to FILLERS"
             )
         values = FILLERS[self.name](world)
         return values if isinstance(values, dict) else {self.params[0]: values}
-
-    def _admin_value(self, param: str) -> str:
-        if param == "app_label":
-            return re.search(r"\(\?P<app_label>([^|)]+)", self.pattern).group(1)  # type: ignore[union-attr]
-        if param not in ADMIN_PARAMETERS:
-            raise LookupError(f"{self.name}: add {param!r} to ADMIN_PARAMETERS")
-        return ADMIN_PARAMETERS[param]
 
 
 def project_routes() -> list[Route]:
@@ -341,7 +321,7 @@ def test_an_authorised_user_without_the_permission_gets_403_or_404(world):
     assert not problems, report(problems)
 
 
-# --- (c) customers on staff pages, (d) anonymous visitors, (e) the admin site ------------------
+# --- (c) customers on staff pages, (d) anonymous visitors ------------------------------------
 
 
 def test_a_customer_gets_404_on_every_staff_page(world):
@@ -354,15 +334,6 @@ def test_an_anonymous_visitor_is_sent_to_the_sign_in_page(world):
     login = resolve_url(settings.LOGIN_URL)
     assert login == reverse("accounts:login"), "LOGIN_URL is not the accounts sign-in page"
     problems = _walk(world, routes_of("area", "staff"), Client(), _redirects_to(login))
-    assert not problems, report(problems)
-
-
-@pytest.mark.parametrize("who", ["anonymous", "customer"])
-def test_the_admin_site_sends_anyone_but_staff_to_its_sign_in(world, who):
-    client = Client() if who == "anonymous" else sign_in(Client(), world.owner.user)
-    # admin:logout sends a visitor who is not signed in to the index, which sends on to sign-in.
-    targets = (reverse("admin:login"), reverse("admin:index"))
-    problems = _walk(world, routes_of("admin"), client, _redirects_to(*targets))
     assert not problems, report(problems)
 
 
@@ -418,7 +389,6 @@ AGREED_PAGES = {
     "accounts:staff_report",
     "accounts:staff_reset_password",
     "accounts:staff_status",
-    "admin:index",
     "privacy:policy",
     "home",
 }

@@ -83,8 +83,8 @@ class User(AbstractUser):
     their Person; these are a staff login's), so a login with any of them needs a subject; the
     primary key is a UUID, given before the first save, so they are sealed on insert. A staff
     login is found by e-mail through ``email_index``, which no two logins share. ``username``
-    stays a plain column: it is the unique sign-in name Django's authentication, admin and
-    ``createsuperuser`` query.
+    stays a plain column: it is the unique sign-in name Django's authentication and
+    ``createsuperuser`` query (erasure replaces it with a pseudonym).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
