@@ -121,7 +121,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_otp",  # its devices are clientvault.accounts' own (models/twofactor.py)
-    "axes",
     "django_tasks",
     "django_tasks_db",
     "clientvault.privacy",
@@ -143,7 +142,6 @@ MIDDLEWARE = [
     "clientvault.accounts.middleware.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "clientvault.web.middleware.ContentSecurityPolicyMiddleware",
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clientvault.urls"
@@ -190,11 +188,8 @@ DATABASE_ROUTERS = ["clientvault.privacy.routers.KeyStoreRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-# Axes first (it refuses locked-out sign-ins), then username-or-e-mail sign-in (SEC-2).
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "clientvault.accounts.backends.UsernameOrEmailBackend",
-]
+# Username-or-e-mail sign-in (SEC-2); the sign-in page throttles and locks out before it.
+AUTHENTICATION_BACKENDS = ["clientvault.accounts.backends.UsernameOrEmailBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
 PASSWORD_HASHERS = [
@@ -277,17 +272,12 @@ CSRF_COOKIE_HTTPONLY = True
 # A reset link is valid for one hour and only once (it hashes the password it replaces).
 PASSWORD_RESET_TIMEOUT = 3600
 
-# Lockout of password guessing at sign-in (django-axes): five failures for one username from one
-# address lock that pair for 15 minutes, whether or not the account exists. The other sign-in
-# routes are throttled by clientvault.accounts.throttle.
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 0.25  # hours
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_CALLABLE = "clientvault.accounts.throttle.axes_username"
-AXES_LOCKOUT_CALLABLE = "clientvault.accounts.views.auth.locked_out"
-AXES_DISABLE_ACCESS_LOG = True  # sign-ins are recorded in LoginEvent, with the IP address sealed
-AXES_VERBOSE = False
+# Lockout of password guessing at sign-in (clientvault.accounts.throttle.LOGIN_LOCKOUT): five
+# failures for one login (its username or e-mail address alike) from one address lock that pair
+# for 15 minutes after the last, whether or not the account exists. The other sign-in routes
+# are throttled by the same module. Its counters hold only keyed hashes.
+CLIENTVAULT_LOGIN_LOCKOUT_FAILURES = 5
+CLIENTVAULT_LOGIN_LOCKOUT_SECONDS = 15 * 60
 # A browser that completed a sign-in is known for that login (clientvault.accounts.devices): a
 # strictly necessary security cookie, so others' guesses cannot lock the owner out.
 CLIENTVAULT_DEVICE_COOKIE_NAME = "cv_device"
@@ -303,31 +293,26 @@ CLIENTVAULT_NECESSARY_COOKIES = {
 }
 
 
-# The client's address, for axes and clientvault's own throttles, login history and sessions
-# alike (django-ipware; clientvault.accounts.throttle.client_ip). Behind
+# The client's address, for the lockout and throttles, login history and sessions alike
+# (django-ipware; clientvault.accounts.throttle.client_ip). Behind
 # CLIENTVAULT_TRUSTED_PROXIES reverse proxies, each appending the address it was reached from
 # to X-Forwarded-For, the client is the N-th entry from the right; what the client itself put
 # further left is never read, and a request with too short a header has an unknown address.
 # With 0 (no proxy) X-Forwarded-For is ignored and REMOTE_ADDR is the client.
 def client_address_settings(trusted_proxies: int) -> dict[str, object]:
-    """django-ipware's settings (as axes names them) for that many trusted reverse proxies."""
+    """django-ipware's settings for that many trusted reverse proxies."""
     if trusted_proxies < 0:
         raise ImproperlyConfigured("CLIENTVAULT_TRUSTED_PROXIES must be 0 or more")
     behind = trusted_proxies > 0
     return {
-        "AXES_IPWARE_META_PRECEDENCE_ORDER": (
-            ("HTTP_X_FORWARDED_FOR",) if behind else ("REMOTE_ADDR",)
-        ),
+        "IPWARE_META_PRECEDENCE_ORDER": (("HTTP_X_FORWARDED_FOR",) if behind else ("REMOTE_ADDR",)),
         # ipware counts the proxies named in the header: all but the one that connects to us.
-        "AXES_IPWARE_PROXY_COUNT": trusted_proxies - 1 if behind else None,
-        "AXES_IPWARE_PROXY_ORDER": "left-most",
+        "IPWARE_META_PROXY_COUNT": trusted_proxies - 1 if behind else None,
         "IPWARE_STRICT": False,  # entries the client itself added on the left do not matter
     }
 
 
 globals().update(client_address_settings(CLIENTVAULT_TRUSTED_PROXIES))
-# Attempts name usernames and IP addresses: they are not shown in /admin/ (see accounts/admin.py).
-AXES_ENABLE_ADMIN = False
 
 # Absolute links in e-mail (password reset), printed demo logins and the policy address read out
 # at telephone intake: CLIENTVAULT_SITE_URL; else the development server in development, and

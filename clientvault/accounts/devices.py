@@ -9,10 +9,10 @@ The answer is OWASP's "device cookie" approach. After a complete sign-in (the pa
 the second factor when one is owed) the browser gets a cookie naming that login. An attempt
 carrying a valid device cookie for the login the typed identifier names is neither counted
 against nor refused by ``LOGIN_IDENTIFIER``: it is counted under ``LOGIN_DEVICE``, keyed on
-the cookie itself, so a stolen cookie still gets only so many tries. axes' lockout of a
-username from one address and the per-address ``LOGIN_IP`` apply as before, and the password is
-needed as always. The login is looked up only when such a cookie is present, so browsers without
-one are treated exactly alike whether or not the name they type exists.
+the cookie itself, so a stolen cookie still gets only so many tries. The lockout of a login from
+one address (``LOGIN_LOCKOUT``) and the per-address ``LOGIN_IP`` apply as before, and the
+password is needed as always. Browsers without a valid cookie are treated exactly alike whether
+or not the name they type exists.
 
 The cookie: ``cv_device`` (``CLIENTVAULT_DEVICE_COOKIE_NAME``), signed with
 ``django.core.signing`` under its own salt (with a timestamp: it is refused after
@@ -29,7 +29,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from clientvault.accounts.models import User
-from clientvault.accounts.services.auth import find_login_user
 
 SALT = "clientvault.accounts.devices"
 
@@ -63,15 +62,12 @@ def _cookie(request: HttpRequest) -> str:
     return str(value or "")
 
 
-def known_device(request: HttpRequest, identifier: str) -> str:
-    """The device cookie's signed text when it names the login ``identifier`` names, else "".
+def known_device(request: HttpRequest, user: User | None) -> str:
+    """The device cookie's signed text when it names ``user`` (the login typed), else "".
 
-    Without a valid cookie nothing is looked up. The text returned keys ``LOGIN_DEVICE``.
+    The text returned keys ``LOGIN_DEVICE``.
     """
     digest = _cookie(request)
-    if not digest:
-        return ""
-    user = find_login_user(identifier)
-    if user is None or not constant_time_compare(digest, _login_digest(user)):
+    if not digest or user is None or not constant_time_compare(digest, _login_digest(user)):
         return ""
     return str(request.COOKIES[settings.CLIENTVAULT_DEVICE_COOKIE_NAME])

@@ -1,7 +1,7 @@
-"""Throttling of the sign-in routes django-axes does not cover, counted in the database.
+"""Throttling and lockout of the routes that take a secret, counted in the database.
 
 Each :class:`Rule` allows ``limit`` hits per fixed window of ``window`` seconds for one key (an
-IP address, a typed identifier, a login's id). Keys are stored only as a keyed hash
+IP address, a login, a typed identifier, a login's id). Keys are stored only as a keyed hash
 (``ThrottleBucket.key_digest``, HMAC with ``SECRET_KEY``), so the table holds no address or
 name. Counters live in the database, so they hold across every web process; old buckets go with
 the retention sweep (period ``throttle``).
@@ -11,22 +11,32 @@ parallel requests cannot slip past a limit together. A rule that counts only fai
 slot back with :func:`release` when the attempt succeeds. A refusal names the wait ("try again
 in N minutes") and answers 429. The same counters apply whether or not an account matches, so
 a refusal says nothing about which accounts exist.
+
+The sign-in's :class:`Lockout` (:data:`LOGIN_LOCKOUT`) locks password guessing: ``limit`` wrong
+passwords for one login from one address, each within ``cool_off`` seconds of the one before,
+lock that pair until ``cool_off`` seconds after the last; meanwhile even the right password is
+refused. The login is what the typed username or e-mail address resolves to
+(:func:`login_key`), so both draw on one budget; an identifier that names no login counts as
+typed (normalised), locked exactly alike. :func:`reserve_attempt` counts the attempt before it
+runs (a refused one is not counted: it tried nothing), a correct password clears the pair
+(:func:`forget_failures`), and a password reset or an erasure clears the login from every
+address. Failures are counted per second, in buckets whose key digest begins with a keyed hash
+of the login alone, so one login's buckets are found without knowing the addresses.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from ipware import get_client_ip
 
 from clientvault.accounts.models import ThrottleBucket
 
@@ -57,11 +67,28 @@ class Verdict:
 
 ALLOWED = Verdict(allowed=True)
 
-# Sign-in: axes locks a username from one address; LOGIN_IP caps one address across usernames,
-# and LOGIN_IDENTIFIER one typed username or e-mail address across every address (a guesser
-# spread over many addresses), counted the same whether or not an account matches. A browser
-# with a known-device cookie for the login is counted under LOGIN_DEVICE (that cookie) instead
-# of LOGIN_IDENTIFIER, so others' guesses cannot lock the owner out (accounts.devices).
+
+@dataclass(frozen=True)
+class Lockout:
+    """``limit`` failures for one login from one address, each within ``cool_off`` seconds of
+    the one before, lock that pair until ``cool_off`` seconds after the last."""
+
+    scope: str
+    limit: int
+    cool_off: int
+
+
+# Sign-in: LOGIN_LOCKOUT locks one login from one address; LOGIN_IP caps one address across
+# logins, and LOGIN_IDENTIFIER one login (or one typed identifier that names none) across every
+# address (a guesser spread over many addresses), counted the same whether or not an account
+# matches. A browser with a known-device cookie for the login is counted under LOGIN_DEVICE (that
+# cookie) instead of LOGIN_IDENTIFIER, so others' guesses cannot lock the owner out
+# (accounts.devices).
+LOGIN_LOCKOUT = Lockout(
+    "login-lock",
+    limit=settings.CLIENTVAULT_LOGIN_LOCKOUT_FAILURES,
+    cool_off=settings.CLIENTVAULT_LOGIN_LOCKOUT_SECONDS,
+)
 LOGIN_IP = Rule("login-ip", 30)
 LOGIN_IDENTIFIER = Rule("login-id", 30)
 LOGIN_DEVICE = Rule("login-device", 30)
@@ -80,28 +107,32 @@ REAUTH_USER = Rule("reauth-user", 5)
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The client's address as axes sees it: django-ipware with the same proxy settings.
+    """The client's address: django-ipware with the settings ``CLIENTVAULT_TRUSTED_PROXIES`` gives.
 
     ``CLIENTVAULT_TRUSTED_PROXIES`` says how many reverse proxies are in front; with 0,
     X-Forwarded-For is never read. "unknown" when no usable address was found.
     """
-    return str(get_client_ip_address(request) or "unknown")
+    address, _ = get_client_ip(request)
+    return str(address or "unknown")
 
 
 def normalise_identifier(value: str) -> str:
     return " ".join(value.split()).casefold()
 
 
-def axes_username(request: HttpRequest, credentials: Mapping[str, Any] | None) -> str:
-    """What axes counts failures against: the typed username or e-mail, case-folded."""
-    value = (credentials or {}).get("username")
-    if value is None:
-        value = request.POST.get("username", "")
-    return normalise_identifier(str(value))[:150]
+def login_key(login_id: object | None, typed: str) -> str:
+    """What the sign-in counts against: the login's id, else the identifier as typed.
+
+    Typing the username or the e-mail address of one login gives the same key; an identifier
+    that names no login is counted by its normalised text.
+    """
+    if login_id is not None:
+        return f"login:{login_id}"
+    return f"typed:{normalise_identifier(typed)}"
 
 
-def _digest(rule: Rule, key: str) -> str:
-    value = f"{rule.scope}\x00{key}"
+def _digest(scope: str, key: str) -> str:
+    value = f"{scope}\x00{key}"
     return salted_hmac("clientvault.accounts.throttle", value, algorithm="sha256").hexdigest()
 
 
@@ -118,13 +149,14 @@ def _verdict(rule: Rule, count: int, start: dt.datetime, now: dt.datetime) -> Ve
     return Verdict(allowed=False, retry_after=max(1, math.ceil(remaining)))
 
 
-def _add(rule: Rule, key: str, now: dt.datetime) -> int:
-    """Count one attempt in the current window, atomically; the count with it included."""
+def _add(scope: str, digest: str, start: dt.datetime, step: int = 1) -> int:
+    """Add ``step`` to one bucket, atomically (never below 0); the count with it included."""
     with transaction.atomic():
         bucket, _ = ThrottleBucket.objects.get_or_create(
-            scope=rule.scope, key_digest=_digest(rule, key), window_start=_window(rule, now)
+            scope=scope, key_digest=digest, window_start=start
         )
-        ThrottleBucket.objects.filter(pk=bucket.pk).update(count=F("count") + 1)
+        rows = ThrottleBucket.objects.filter(pk=bucket.pk, count__gte=-step)
+        rows.update(count=F("count") + step)
         return ThrottleBucket.objects.values_list("count", flat=True).get(pk=bucket.pk)
 
 
@@ -137,7 +169,10 @@ def reserve(*checks: tuple[Rule, str]) -> Verdict:
     longest wait wins. A refused attempt is counted too (it keeps its window refused).
     """
     now = timezone.now()
-    verdicts = [_verdict(r, _add(r, k, now), _window(r, now), now) for r, k in checks]
+    verdicts = [
+        _verdict(r, _add(r.scope, _digest(r.scope, k), _window(r, now)), _window(r, now), now)
+        for r, k in checks
+    ]
     refusals = [v for v in verdicts if not v.allowed]
     if not refusals:
         return ALLOWED
@@ -154,7 +189,7 @@ def release(*checks: tuple[Rule, str]) -> None:
     for rule, key in checks:
         ThrottleBucket.objects.filter(
             scope=rule.scope,
-            key_digest=_digest(rule, key),
+            key_digest=_digest(rule.scope, key),
             window_start=_window(rule, now),
             count__gt=0,
         ).update(count=F("count") - 1)
@@ -162,4 +197,86 @@ def release(*checks: tuple[Rule, str]) -> None:
 
 def clear(rule: Rule, key: str) -> None:
     """Forget a key's counts (a correct second-factor code clears its failures)."""
-    ThrottleBucket.objects.filter(scope=rule.scope, key_digest=_digest(rule, key)).delete()
+    ThrottleBucket.objects.filter(scope=rule.scope, key_digest=_digest(rule.scope, key)).delete()
+
+
+# --- the sign-in lockout -------------------------------------------------------------------
+
+
+def _login_prefix(lockout: Lockout, login: str) -> str:
+    return _digest(lockout.scope, login)[:32]
+
+
+def _pair(lockout: Lockout, login: str, address: str) -> str:
+    """The pair's key digest: a keyed hash of the login, then one of the login and address."""
+    pair = _digest(lockout.scope, f"{login}\x00{address}")[:32]
+    return _login_prefix(lockout, login) + pair
+
+
+def _failures(lockout: Lockout, digest: str, now: dt.datetime) -> tuple[int, dt.datetime | None]:
+    """How many failures the pair's current streak holds, and the second of the last one.
+
+    The streak runs back from now while each failure is within ``cool_off`` of the next.
+    """
+    rows = ThrottleBucket.objects.filter(
+        scope=lockout.scope, key_digest=digest, count__gt=0, window_start__lte=now
+    ).order_by("-window_start")
+    total, last, later = 0, None, now
+    for start, count in rows.values_list("window_start", "count")[: lockout.limit + 1]:
+        if (later - start).total_seconds() > lockout.cool_off:
+            break
+        total, last, later = total + count, last or start, start
+    return total, last
+
+
+def _locked(lockout: Lockout, digest: str, now: dt.datetime) -> Verdict:
+    total, last = _failures(lockout, digest, now)
+    if total < lockout.limit or last is None:
+        return ALLOWED
+    remaining = (last + dt.timedelta(seconds=lockout.cool_off) - now).total_seconds()
+    return Verdict(allowed=False, retry_after=max(1, math.ceil(remaining)))
+
+
+def reserve_attempt(lockout: Lockout, login: str, address: str) -> Verdict:
+    """Count a password attempt on ``login`` from ``address`` before it runs, unless locked.
+
+    A locked pair is refused without counting (the attempt tries nothing). Otherwise the
+    attempt is counted first, so parallel attempts cannot pass the limit together: one that
+    finds the streak already past the limit is refused and uncounted. A correct password then
+    clears the pair with :func:`forget_failures`; a wrong one stays counted.
+    """
+    now = timezone.now()
+    digest = _pair(lockout, login, address)
+    refused = _locked(lockout, digest, now)
+    if not refused.allowed:
+        return refused
+    second = now.replace(microsecond=0)
+    _add(lockout.scope, digest, second)
+    total, _ = _failures(lockout, digest, now)
+    if total <= lockout.limit:
+        return ALLOWED
+    _add(lockout.scope, digest, second, step=-1)
+    locked = _locked(lockout, digest, now)
+    return locked if not locked.allowed else Verdict(allowed=False, retry_after=lockout.cool_off)
+
+
+def lock_after_failure(lockout: Lockout, login: str, address: str) -> Verdict:
+    """The reserved attempt failed; refused (the whole cool-off named) if that locked the pair."""
+    total, _ = _failures(lockout, _pair(lockout, login, address), timezone.now())
+    if total < lockout.limit:
+        return ALLOWED
+    return Verdict(allowed=False, retry_after=lockout.cool_off)
+
+
+def forget_failures(lockout: Lockout, login: str, address: str | None = None) -> int:
+    """Clear the failures of ``login`` from ``address``, or from every address; how many rows.
+
+    A correct password clears its own address; a password reset or an erasure every address.
+    """
+    rows = ThrottleBucket.objects.filter(scope=lockout.scope)
+    if address is None:
+        rows = rows.filter(key_digest__startswith=_login_prefix(lockout, login))
+    else:
+        rows = rows.filter(key_digest=_pair(lockout, login, address))
+    deleted, _ = rows.delete()
+    return deleted

@@ -122,8 +122,9 @@ def _sign_in_measures(profile: Profile) -> list[Measure]:
             "passwords",
             "Password hashing",
             f"passwords are stored hashed with {hasher.removesuffix('PasswordHasher')}; "
-            f"sign-in is locked for {_lockout(getattr(settings, 'AXES_COOLOFF_TIME', None))} "
-            f"after {getattr(settings, 'AXES_FAILURE_LIMIT', '?')} failures",
+            f"sign-in is locked for "
+            f"{_lockout(getattr(settings, 'CLIENTVAULT_LOGIN_LOCKOUT_SECONDS', None))} "
+            f"after {getattr(settings, 'CLIENTVAULT_LOGIN_LOCKOUT_FAILURES', '?')} failures",
         )
     ]
     if apps.is_installed(TOTP_APP):
@@ -139,8 +140,8 @@ def _sign_in_measures(profile: Profile) -> list[Measure]:
     return found
 
 
-def _lockout(hours: object) -> str:
-    return f"{round(float(hours) * 60)} minutes" if isinstance(hours, int | float) else "a while"
+def _lockout(seconds: object) -> str:
+    return f"{round(seconds / 60)} minutes" if isinstance(seconds, int | float) else "a while"
 
 
 def _transport_measure() -> Measure:

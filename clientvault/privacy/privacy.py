@@ -258,66 +258,6 @@ inv.exclude(
     reason="auto-created many-to-many table of auth.Group.permissions: two ids, no personal data",
 )
 
-# ------------------------------------------------------------------- login throttling (axes)
-
-
-def _axes_fields() -> dict[str, inv.FieldSpec]:
-    return {
-        "id": ROW_ID,
-        "user_agent": inv.personal("user.device.browser", purposes=["security"], erasure="delete"),
-        "ip_address": inv.personal(
-            "user.device.ip_address", purposes=["security"], erasure="delete"
-        ),
-        "username": inv.personal("user.account.username", purposes=["security"], erasure="delete"),
-        "http_accept": inv.personal("user.device.browser", purposes=["security"], erasure="delete"),
-        "path_info": inv.not_personal("the sign-in URL path"),
-        "attempt_time": WHEN,
-    }
-
-
-LOGIN_ATTEMPTS = inv.RowRetention(period="login_attempts", age_field="attempt_time")
-
-inv.declare(
-    "axes.AccessAttempt",
-    subject=None,
-    retention=LOGIN_ATTEMPTS,
-    description="Failed sign-ins, counted to lock out password guessing",
-    fields=_axes_fields()
-    | {
-        "get_data": inv.personal("user.content", purposes=["security"], erasure="delete"),
-        "post_data": inv.personal("user.content", purposes=["security"], erasure="delete"),
-        "failures_since_start": inv.not_personal("a count"),
-    },
-)
-inv.declare(
-    "axes.AccessFailureLog",
-    subject=None,
-    retention=LOGIN_ATTEMPTS,
-    description="Every failed sign-in",
-    fields=_axes_fields() | {"locked_out": inv.not_personal("whether it caused a lock-out")},
-)
-inv.declare(
-    "axes.AccessLog",
-    subject=None,
-    retention=LOGIN_ATTEMPTS,
-    description="Successful sign-ins and sign-outs",
-    fields=_axes_fields()
-    | {
-        "logout_time": inv.not_personal("when the session ended"),
-        "session_hash": inv.personal("user.unique_id", purposes=["security"], erasure="delete"),
-    },
-)
-inv.declare(
-    "axes.AccessAttemptExpiration",
-    subject=None,
-    retention=inv.RowRetention(period="login_attempts", age_field="expires_at"),
-    description="When a failed-attempt counter lapses",
-    fields={
-        "access_attempt": inv.not_personal("link to the attempt (also its primary key)"),
-        "expires_at": inv.not_personal("when the counter lapses"),
-    },
-)
-
 # ------------------------------------------------------------- background jobs (django-tasks)
 
 inv.declare(

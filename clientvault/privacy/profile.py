@@ -48,7 +48,6 @@ NOT_STAFF_ROLES = ("customer", "system")
 # Periods the kernel's own models expire by; every profile must set them.
 RETENTION_KEYS = (
     "sessions",
-    "login_attempts",
     "login_history",
     "task_results",
     "api_tokens",

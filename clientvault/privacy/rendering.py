@@ -29,7 +29,6 @@ EEA = frozenset({
 # fmt: on
 RETENTION_LABELS = {
     "sessions": "Sign-in sessions",
-    "login_attempts": "Sign-in attempts, with the IP address they came from",
     "login_history": "Your sign-in history",
     "task_results": "Results of background jobs",
     "api_tokens": "Expired or revoked API tokens",

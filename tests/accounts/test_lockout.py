@@ -1,18 +1,18 @@
-"""Lockout at sign-in (django-axes), the address-wide and per-name throttles, and the
-known-device cookie that keeps the owner out of others' lockouts: the same answer for all
-browsers without one."""
+"""Lockout at sign-in (a login from one address), the address-wide and per-login throttles,
+and the known-device cookie that keeps the owner out of others' lockouts: the same answer for
+all browsers without one. The production limits themselves: test_lockout_limits.py."""
 
 import re
 from datetime import timedelta
 
 import pytest
-from axes.models import AccessAttempt
+from django.db.models import F, Max
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from clientvault.accounts import throttle
-from clientvault.accounts.models import LoginEvent
+from clientvault.accounts.models import LoginEvent, ThrottleBucket
 from tests.accounts import personas
 from tests.accounts.parallel import in_parallel, needs_postgresql
 from tests.accounts.personas import PASSWORD
@@ -23,7 +23,7 @@ customer = personas.customer
 outsider = personas.outsider
 
 LOGIN = reverse("accounts:login")
-LIMIT = 5  # settings.AXES_FAILURE_LIMIT
+LIMIT = 5  # settings.CLIENTVAULT_LOGIN_LOCKOUT_FAILURES
 
 
 def attempt(client, username, password="wrong-password-here"):
@@ -34,6 +34,14 @@ def fail_until_locked(client, username):
     responses = [attempt(client, username) for _ in range(LIMIT)]
     assert [r.status_code for r in responses] == [200] * (LIMIT - 1) + [429]
     return responses[-1]
+
+
+def age_failures(last_failure_ago):
+    """Move every lockout count back in time, so that the last failure was that long ago."""
+    buckets = ThrottleBucket.objects.filter(scope=throttle.LOGIN_LOCKOUT.scope)
+    latest = buckets.aggregate(latest=Max("window_start"))["latest"]
+    shift = timezone.now() - last_failure_ago - latest
+    buckets.update(window_start=F("window_start") + shift)
 
 
 def visible_text(response):
@@ -79,7 +87,7 @@ def test_it_does_not_lock_the_owner_out_from_another_address(customer):
 def test_it_lets_the_username_in_again_after_the_cool_off(customer):
     client = Client()
     fail_until_locked(client, "ada")
-    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    age_failures(timedelta(minutes=16))
     assert attempt(client, "ada", PASSWORD).status_code == 302
 
 
@@ -103,7 +111,7 @@ def test_it_throttles_one_address_trying_many_usernames(customer, monkeypatch):
 
 
 def exhaust_identifier(name, limit=3):
-    """``limit`` wrong passwords for ``name``, each from its own address (axes never locks)."""
+    """``limit`` wrong passwords for ``name``, each from its own address (none is locked)."""
     for n in range(limit):
         assert attempt(Client(REMOTE_ADDR=f"203.0.113.{n + 1}"), name).status_code == 200
 
@@ -178,7 +186,7 @@ def test_a_device_cookie_is_limited_on_its_own(customer, monkeypatch):
     assert attempt(Client(), "ada", PASSWORD).status_code == 302  # the name itself is not used up
 
 
-def test_axes_still_locks_a_browser_with_a_device_cookie_from_one_address(customer):
+def test_the_lockout_still_holds_for_a_browser_with_a_device_cookie_from_one_address(customer):
     owner = known_browser()
     locked = fail_until_locked(owner, "ada")
     assert "Too many attempts" in locked.content.decode()
@@ -193,3 +201,31 @@ def test_parallel_guesses_at_one_name_get_exactly_the_limit(monkeypatch):
     statuses = in_parallel(10, lambda n: attempt(Client(REMOTE_ADDR=f"203.0.113.{n + 1}"), "ada"))
     assert sorted(r.status_code for r in statuses) == [200] * 3 + [429] * 7
     assert LoginEvent.objects.filter(outcome="failure").count() == 3
+
+
+def test_the_username_and_the_email_of_one_login_share_one_budget(customer):
+    client = Client()
+    typed = ["ada", "ada@example.com", "ADA", "Ada@Example.COM"]
+    assert [attempt(client, name).status_code for name in typed] == [200] * 4
+    locked = attempt(client, "ada@example.com")  # the fifth failure in all
+    assert locked.status_code == 429
+    assert attempt(client, "ada", PASSWORD).status_code == 429
+    assert (
+        attempt(Client(REMOTE_ADDR="198.51.100.30"), "ada@example.com", PASSWORD).status_code == 302
+    )
+
+
+def test_one_login_is_limited_across_addresses_by_username_and_email_together(
+    customer, monkeypatch
+):
+    monkeypatch.setattr(throttle, "LOGIN_IDENTIFIER", throttle.Rule("login-id", 4))
+    for n, name in enumerate(["ada", "ada@example.com", "ADA", "ada@EXAMPLE.com"]):
+        assert attempt(Client(REMOTE_ADDR=f"203.0.113.{n + 1}"), name).status_code == 200
+    assert attempt(Client(REMOTE_ADDR="198.51.100.31"), "ada", PASSWORD).status_code == 429
+
+
+def test_unknown_names_are_counted_as_typed(customer):
+    client = Client()
+    for name in ("nobody", "NOBODY", " Nobody ", "nobody", "nobody@example.com"):
+        assert attempt(client, name).status_code == 200  # four of one name, one of another
+    assert attempt(client, "nobody").status_code == 429

@@ -118,10 +118,10 @@ def test_the_message_rounds_the_wait_up_to_minutes(seconds, words):
     assert verdict.message == f"Too many attempts. Please try again in {words}."
 
 
-def test_axes_counts_usernames_case_folded():
-    request = RequestFactory().post("/sign-in", {"username": "  Ada@Example.COM "})
-    assert throttle.axes_username(request, None) == "ada@example.com"
-    assert throttle.axes_username(request, {"username": "ADA"}) == "ada"
+def test_it_keys_a_login_by_its_id_and_anything_else_as_typed_case_folded():
+    assert throttle.login_key("5c1d", "  Ada@Example.COM ") == throttle.login_key("5c1d", "ada")
+    assert throttle.login_key(None, "  Ada@Example.COM ") == "typed:ada@example.com"
+    assert throttle.login_key(None, "ADA") != throttle.login_key("5c1d", "ada")
 
 
 def test_it_never_reads_x_forwarded_for_without_trusted_proxies(behind):
@@ -160,7 +160,7 @@ def test_it_records_and_locks_out_the_real_client_behind_the_proxy(customer, beh
     assert UserSession.objects.get(user=customer.user).ip_address == "198.51.100.9"
     login = reverse("accounts:login")
     attacker = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.66")
-    for _ in range(5):  # axes locks "ada" from the attacker's address only
+    for _ in range(5):  # the lockout locks "ada" from the attacker's address only
         attacker.post(login, {"username": "ada", "password": "wrong-password"})
     assert attacker.post(login, {"username": "ada", "password": PASSWORD}).status_code == 429
     owner = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.9")

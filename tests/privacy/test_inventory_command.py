@@ -98,9 +98,9 @@ def test_json_lists_recipients_from_the_profile_sharing_lists():
 def test_json_gives_retention_days_from_the_profile():
     data = record()
     ip = category(data, "user.device.ip_address")
-    attempt = held_in(ip, "axes.AccessAttempt.ip_address")["retention"]
-    assert (attempt["period"], attempt["days"]) == ("login_attempts", 90)
-    assert attempt["text"] == "deleted after 90 days (counted from attempt time)"
+    session_ip = held_in(ip, "accounts.UserSession.ip_address")["retention"]
+    assert (session_ip["period"], session_ip["days"]) == ("sessions", 14)
+    assert session_ip["text"] == "deleted after 14 days (counted from last seen at)"
     session = held_in(
         category(data, "user.authorization.credentials"), "accounts.StoredSession.session_data"
     )
@@ -213,7 +213,7 @@ def test_json_lists_visitors_only_while_some_personal_data_has_no_subject(regist
     unlinked = [
         d.label for d in registry if d.subject is None and any(True for _ in d.personal_fields())
     ]
-    assert "axes.AccessAttempt" in unlinked  # failed sign-ins of anyone
+    assert "sessions.Session" in unlinked  # the sessions of anyone, signed in or not
     assert "visitor" in subjects()
     for label in unlinked:
         del registry.declarations[label]
@@ -256,7 +256,8 @@ def test_json_states_the_measures_the_profile_sets(tmp_path, settings):
 
 def test_json_states_the_password_hasher_and_https_settings_in_force(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
-    settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME = 5, 0.25
+    settings.CLIENTVAULT_LOGIN_LOCKOUT_FAILURES = 5
+    settings.CLIENTVAULT_LOGIN_LOCKOUT_SECONDS = 900
     assert measures()["passwords"] == (
         "passwords are stored hashed with Argon2; sign-in is locked for 15 minutes after 5 failures"
     )

@@ -196,8 +196,8 @@ class IdentityCheck(models.Model):
 class ThrottleBucket(models.Model):
     """A counter per scope and key digest (IP or identifier) per time window, in the database.
 
-    It works the same with many web processes, for routes django-axes does not cover
-    (password reset request and confirm, second factor).
+    It works the same with many web processes, for every throttled route and for the sign-in
+    lockout, whose windows are single seconds (see clientvault.accounts.throttle).
     """
 
     scope = models.CharField(max_length=32)

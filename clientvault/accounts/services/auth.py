@@ -91,6 +91,13 @@ def _by_email(text: str) -> User | None:
     return User.objects.filter(is_staff=True, **lookup(User, "email_index", text)).first()
 
 
+def is_erased(user: User) -> bool:
+    """Whether the login's subject was erased (its data, history included, can no longer be
+    sealed or read)."""
+    subject = user.subject if user.subject_id is not None else None
+    return subject is not None and subject.erased_at is not None
+
+
 def may_sign_in(user: User) -> bool:
     """Active logins may sign in, except the people of a closed account."""
     person = person_of(user)
@@ -157,7 +164,7 @@ def sign_in(*, request: HttpRequest, user: User) -> SignIn:
     ensure_subject(user)
     step = second_factor_step(user)
     with transaction.atomic():
-        login(request, user)  # rotates the session key; axes clears the failures
+        login(request, user)  # rotates the session key
         mark_signed_in(request.session)
         ip_address, browser = _request_device(request)
         start_session(request=request, user=user, ip_address=ip_address, browser=browser)
@@ -196,10 +203,10 @@ def _record_success(request: HttpRequest, user: User, *, second_factor: bool) ->
     )
 
 
-def record_failed_sign_in(*, request: HttpRequest, identifier: str, locked: bool) -> None:
-    """A refused password (or a locked-out attempt): history for the account, if one matches."""
-    user = find_login_user(identifier)
-    if user is None:
+def record_failed_sign_in(*, request: HttpRequest, user: User | None, locked: bool) -> None:
+    """A refused password (``locked``: the one that locked the login out from this address):
+    history for the login the identifier named, if any. An erased login has none to keep."""
+    if user is None or is_erased(user):
         return
     outcome = LoginOutcome.LOCKED if locked else LoginOutcome.FAILURE
     record_failure(request=request, user=user, outcome=outcome)

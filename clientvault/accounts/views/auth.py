@@ -1,21 +1,22 @@
 """Sign-in pages: sign in and out, the second factor, password reset, confirming the password.
 
-Every route that takes a secret is limited: sign-in by django-axes (a username from one address),
-an address-wide throttle and a per-username one across addresses (which a browser known for the
-login, :mod:`clientvault.accounts.devices`, is spared), the others by
-:mod:`clientvault.accounts.throttle`. A refusal is the same page with the same message and
-status (429) whether or not an account matches; past the per-identifier limit of reset requests
-the usual answer is given and nothing is sent.
+Every route that takes a secret is limited by :mod:`clientvault.accounts.throttle`: sign-in by
+the lockout of a login from one address, an address-wide throttle and a per-login one across
+addresses (which a browser known for the login, :mod:`clientvault.accounts.devices`, is spared);
+the login is the one the typed username or e-mail address names, so both count alike. A
+refusal is the same page with the same message and status (429) whether or not an account
+matches; past the per-identifier limit of reset requests the usual answer is given and nothing
+is sent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, cast
 from urllib.parse import urlencode
 
-from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
@@ -45,6 +46,7 @@ from clientvault.accounts.forms_common import add_service_errors
 from clientvault.accounts.models import RecoveryCodeDevice, User
 from clientvault.accounts.services.auth import (
     complete_sign_in,
+    find_login_user,
     record_failed_sign_in,
     record_failure,
     sign_in,
@@ -214,12 +216,25 @@ def _after_password(request: HttpRequest, user: User, step: Step) -> HttpRespons
     return devices.remember_device(redirect(next_url), user)  # the sign-in is complete
 
 
-def _login_checks(request: HttpRequest) -> tuple[tuple[throttle.Rule, str], ...]:
-    """The sign-in's throttles: the address, and the identifier or this browser's device cookie."""
-    typed = throttle.normalise_identifier(str(request.POST.get("username", "")))
-    device = devices.known_device(request, typed)
-    who = (throttle.LOGIN_DEVICE, device) if device else (throttle.LOGIN_IDENTIFIER, typed)
-    return (throttle.LOGIN_IP, throttle.client_ip(request)), who
+@dataclass(frozen=True)
+class Attempt:
+    """One sign-in attempt: the login it names (if any), its lockout pair and its rate limits."""
+
+    user: User | None
+    login: str  # throttle.login_key: the login's id, or the identifier as typed
+    address: str
+    checks: tuple[tuple[throttle.Rule, str], ...]
+
+    @classmethod
+    def of(cls, request: HttpRequest) -> Attempt:
+        """The address, and the login or this browser's device cookie for it, as throttle keys."""
+        typed = str(request.POST.get("username", ""))
+        user = find_login_user(typed)
+        login = throttle.login_key(user.pk if user else None, typed)
+        address = throttle.client_ip(request)
+        device = devices.known_device(request, user)
+        who = (throttle.LOGIN_DEVICE, device) if device else (throttle.LOGIN_IDENTIFIER, login)
+        return cls(user, login, address, ((throttle.LOGIN_IP, address), who))
 
 
 @sensitive_post_parameters("password")
@@ -231,36 +246,36 @@ def login_view(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
     if request.method != "POST":
         return render(request, "accounts/auth/login.html", context)
-    checks = _login_checks(request)
-    verdict = throttle.reserve(*checks)
+    attempt = Attempt.of(request)
+    verdict = throttle.reserve(*attempt.checks)
     if not verdict.allowed:
         return throttled_page(request, "accounts/auth/login.html", context, verdict)
     if not form.is_valid():
-        throttle.release(*checks)  # no password was tried
+        throttle.release(*attempt.checks)  # no password was tried
         return render(request, "accounts/auth/login.html", context)
+    verdict = throttle.reserve_attempt(throttle.LOGIN_LOCKOUT, attempt.login, attempt.address)
+    if not verdict.allowed:
+        return throttled_page(request, "accounts/auth/login.html", context, verdict)
+    return _check_password(request, form, context, attempt)
+
+
+def _check_password(
+    request: HttpRequest, form: LoginForm, context: dict[str, Any], attempt: Attempt
+) -> HttpResponse:
+    """The password itself: signed in, refused, or refused and locked (429, the wait named)."""
     identifier, password = form.cleaned_data["username"], form.cleaned_data["password"]
     user = authenticate(request, username=identifier, password=password)
+    lockout = throttle.LOGIN_LOCKOUT
     if isinstance(user, User):
-        throttle.release(*checks)
+        throttle.release(*attempt.checks)
+        throttle.forget_failures(lockout, attempt.login, attempt.address)
         return _after_password(request, user, sign_in(request=request, user=user).step)
-    locked = bool(getattr(request, "axes_locked_out", False))
-    record_failed_sign_in(request=request, identifier=identifier, locked=locked)
+    locked = throttle.lock_after_failure(lockout, attempt.login, attempt.address)
+    record_failed_sign_in(request=request, user=attempt.user, locked=not locked.allowed)
+    if not locked.allowed:
+        return throttled_page(request, "accounts/auth/login.html", context, locked)
     form.add_error(None, LOGIN_FAILED)
     return render(request, "accounts/auth/login.html", context)
-
-
-def locked_out(
-    request: HttpRequest,
-    original_response: HttpResponse | None = None,
-    credentials: Mapping[str, Any] | None = None,
-) -> HttpResponse:
-    """django-axes' lockout answer: the sign-in page, the wait named, status 429."""
-    cool_off = get_cool_off(request)
-    seconds = int(cool_off.total_seconds()) if cool_off else 15 * 60
-    verdict = throttle.Verdict(allowed=False, retry_after=seconds)
-    form = LoginForm(request.POST or None)
-    context = {"form": form, "next": request.POST.get("next", "")}
-    return throttled_page(request, "accounts/auth/login.html", context, verdict)
 
 
 @require_POST
