@@ -18,6 +18,8 @@ ACCOUNT = ["service", "support", "security"]
 inv.declare(
     "accounts.User",
     subject="subject",
+    # Erasure closes the login: inactive, unusable password, sessions ended, credentials deleted.
+    on_erasure="clientvault.accounts.services.erasure.close_erased_logins",
     description="A login: a customer's or a staff member's. Name and e-mail are in the vault, "
     "the e-mail found by its blind index; the username stays a plain column because it is the "
     "unique sign-in name that Django's authentication and createsuperuser query directly "

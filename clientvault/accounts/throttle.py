@@ -195,9 +195,11 @@ def release(*checks: tuple[Rule, str]) -> None:
         ).update(count=F("count") - 1)
 
 
-def clear(rule: Rule, key: str) -> None:
-    """Forget a key's counts (a correct second-factor code clears its failures)."""
-    ThrottleBucket.objects.filter(scope=rule.scope, key_digest=_digest(rule.scope, key)).delete()
+def clear(rule: Rule, key: str) -> int:
+    """Forget a key's counts (a correct second-factor code clears its failures); how many rows."""
+    buckets = ThrottleBucket.objects.filter(scope=rule.scope, key_digest=_digest(rule.scope, key))
+    deleted, _ = buckets.delete()
+    return deleted
 
 
 # --- the sign-in lockout -------------------------------------------------------------------
@@ -280,3 +282,16 @@ def forget_failures(lockout: Lockout, login: str, address: str | None = None) ->
         rows = rows.filter(key_digest=_pair(lockout, login, address))
     deleted, _ = rows.delete()
     return deleted
+
+
+def unlock_login(login_id: object) -> int:
+    """Lift the login's lockout from every address and its limit across addresses (a password
+    reset: whoever guessed before guessed at a password that is gone); how many rows."""
+    login = login_key(login_id, "")
+    return forget_failures(LOGIN_LOCKOUT, login) + clear(LOGIN_IDENTIFIER, login)
+
+
+def forget_login(login_id: object) -> int:
+    """Forget every count kept for the login (its erasure); how many rows."""
+    user_rules = (TWO_FACTOR_USER, REAUTH_USER)
+    return unlock_login(login_id) + sum(clear(rule, str(login_id)) for rule in user_rules)

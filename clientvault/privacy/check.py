@@ -101,7 +101,17 @@ def _model_problems(model: Model, declaration: Declaration) -> list[str]:
     found += _storage_problems(model, declaration)
     if declaration.retention:
         found += _retention_problems(model, declaration.retention)
+    if declaration.on_erasure:
+        found += _hook_problems(model._meta.label, declaration.on_erasure)
     return found
+
+
+def _hook_problems(label: str, path: str) -> list[str]:
+    try:
+        hook = import_string(path)
+    except ImportError:
+        return [f"{label}: on_erasure {path!r} cannot be imported"]
+    return [] if callable(hook) else [f"{label}: on_erasure {path!r} is not a function"]
 
 
 def _field_problems(model: Model, declaration: Declaration, name: str, spec: Personal) -> list[str]:

@@ -84,6 +84,10 @@ class Declaration:
     description: str = ""
     storage: str = "data database"
     not_in_backups: str = ""  # why backups leave the rows out; "" when backups hold them
+    # What erasing a subject needs beyond the fields' strategies (closing a login, say): a dotted
+    # path to ``fn(*, subject_id, actor) -> int`` (rows changed; 0 when nothing was left to do),
+    # run by erasure after the subject's key is destroyed, in erasure's transaction.
+    on_erasure: str | None = None
 
     @property
     def model(self) -> type[models.Model]:
@@ -154,13 +158,14 @@ def declare(
     description: str = "",
     storage: str = "data database",
     not_in_backups: str = "",
+    on_erasure: str | None = None,
 ) -> Declaration:
     """Declare a model. ``not_in_backups`` (the reason) leaves its rows out of every backup:
     for rows that would sign someone in, such as sessions, which a restore does without."""
     if label in registry.declarations:
         raise ValueError(f"{label} is declared twice")
     declaration = Declaration(
-        label, subject, fields, retention, description, storage, not_in_backups
+        label, subject, fields, retention, description, storage, not_in_backups, on_erasure
     )
     registry.declarations[label] = declaration
     return declaration

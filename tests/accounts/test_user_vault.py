@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from clientvault.accounts.models import User
+from clientvault.accounts.services.erasure import pseudonym
 from clientvault.accounts.services.staff import create_staff_login
 from clientvault.privacy import vault
 from clientvault.privacy.fields import lookup
@@ -49,7 +50,8 @@ def test_it_reads_the_name_as_erased_once_the_subject_is_shredded():
     assert fresh.email == vault.ERASED
     assert fresh.get_full_name() == f"{vault.ERASED} {vault.ERASED}"
     assert stored_columns(user)["email_index"] is None
-    assert fresh.username == "grace"
+    assert fresh.username == pseudonym(fresh)  # the plain sign-in name goes too
+    assert not fresh.is_active
 
 
 def test_it_gives_a_named_login_its_own_subject_and_an_unnamed_one_none():

@@ -1,8 +1,10 @@
+import dataclasses
 import json
 import uuid
 
 import pytest
 
+from clientvault.privacy import inventory as inv
 from clientvault.privacy import vault
 from clientvault.privacy.actors import SystemActor
 from clientvault.privacy.fields import lookup
@@ -54,7 +56,12 @@ def test_shredding_is_audited_with_the_subject_id_only(ada):
     event = AuditEvent.objects.get(action="subject.shredded")
     assert event.subject_id == ada.subject_id
     assert event.actor_id == "system:test"
-    assert event.details == {"reason": "retention", "key_destroyed": True, "rows_cleared": 1}
+    assert event.details == {
+        "reason": "retention",
+        "key_destroyed": True,
+        "rows_cleared": 1,
+        "rows_closed": 0,
+    }
     text = (json.dumps(event.details) + event.object_id).lower()
     # The personal values themselves (a bare "ada" could be hex digits of an id).
     for value in ("lovelace", "ada@example.com", "4111111111111111"):
@@ -94,3 +101,34 @@ def test_it_refuses_a_reason_that_is_not_a_short_code(ada, reason):
     with pytest.raises(ValueError, match="short code or reference"):
         shred_subject(subject=ada.subject, actor=ACTOR, reason=reason)
     assert reload(ada).name == "Ada Lovelace"
+
+
+CLOSED: list[tuple[uuid.UUID, object]] = []
+
+
+def close_contacts(*, subject_id: uuid.UUID, actor: object) -> int:
+    """A test app's on_erasure: what it did, and 2 rows changed the first time only."""
+    CLOSED.append((subject_id, actor))
+    return 2 if len(CLOSED) == 1 else 0
+
+
+@pytest.fixture
+def hooked():
+    declaration = inv.registry.declarations["kernelapp.Contact"]
+    hook = "tests.privacy.test_erasure.close_contacts"
+    inv.registry.declarations["kernelapp.Contact"] = dataclasses.replace(
+        declaration, on_erasure=hook
+    )
+    CLOSED.clear()
+    yield CLOSED
+    inv.registry.declarations["kernelapp.Contact"] = declaration
+
+
+def test_it_runs_each_apps_on_erasure_after_destroying_the_key(ada, hooked):
+    result = shred_subject(subject=ada.subject, actor=ACTOR, reason="request:42")
+    assert hooked == [(ada.subject_id, ACTOR)]
+    assert result.rows_closed == 2
+    event = AuditEvent.objects.get(action="subject.shredded")
+    assert event.details["rows_closed"] == 2
+    again = shred_subject(subject=ada.subject, actor=ACTOR, reason="request:42")
+    assert (again.already_erased, len(hooked)) == (True, 2)  # asked again, nothing left to do

@@ -204,6 +204,11 @@ def test_it_refuses_an_aggregator_that_cannot_be_imported(registry):
     ]
 
 
+def test_it_refuses_an_on_erasure_that_cannot_be_imported(registry):
+    redeclare("kernelapp.Visit", on_erasure="nowhere.close")
+    assert problems() == ["kernelapp.Visit: on_erasure 'nowhere.close' cannot be imported"]
+
+
 def test_it_refuses_clearing_a_field_that_cannot_be_empty(registry):
     set_field(
         "kernelapp.Visit",

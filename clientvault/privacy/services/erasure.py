@@ -2,8 +2,9 @@
 
 Destroying the key comes first and commits on its own (the key store is another database): from
 that moment every value of the subject, live or in any backup, reads as erased. The rest (blind
-indexes cleared, ``Subject.erased_at``, the audit event) follows in one transaction on the data
-database; should it fail, running the service again finishes it.
+indexes cleared, ``Subject.erased_at``, what each app declared it must do on erasure with
+``on_erasure`` in its inventory, such as closing a login, and the audit event) follows in one
+transaction on the data database; should it fail, running the service again finishes it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from clientvault.privacy import vault
 from clientvault.privacy.actors import Actor
@@ -32,6 +34,7 @@ class Shredding:
     key_destroyed: bool  # False when it was destroyed before
     indexes_cleared: int  # rows whose blind indexes were cleared
     already_erased: bool  # nothing was left to do
+    rows_closed: int = 0  # rows the apps' on_erasure changed (logins closed, sessions ended...)
 
 
 def shred_subject(*, subject: Subject | uuid.UUID, actor: Actor | None, reason: str) -> Shredding:
@@ -52,19 +55,22 @@ def shred_subject(*, subject: Subject | uuid.UUID, actor: Actor | None, reason: 
     with transaction.atomic():
         row = Subject.objects.select_for_update().get(pk=subject_id)
         cleared = _clear_blind_indexes(row.pk)
-        if row.erased_at is not None and not key_destroyed and not cleared:
-            return Shredding(row.pk, key_destroyed, cleared, already_erased=True)
-        if row.erased_at is None:
+        was_erased = row.erased_at is not None
+        if not was_erased:
             row.erased_at = timezone.now()
             row.save(update_fields=["erased_at"])
+        closed = _run_erasure_hooks(row.pk, actor)
+        if was_erased and not key_destroyed and not cleared and not closed:
+            return Shredding(row.pk, key_destroyed, cleared, already_erased=True)
+        details = {"reason": reason, "key_destroyed": key_destroyed, "rows_cleared": cleared}
         record_event(
             action="subject.shredded",
             actor=actor,
             subject_id=row.pk,
             obj=row,
-            details={"reason": reason, "key_destroyed": key_destroyed, "rows_cleared": cleared},
+            details={**details, "rows_closed": closed},
         )
-    return Shredding(row.pk, key_destroyed, cleared, already_erased=False)
+    return Shredding(row.pk, key_destroyed, cleared, already_erased=False, rows_closed=closed)
 
 
 def _clear_blind_indexes(subject_id: uuid.UUID) -> int:
@@ -79,6 +85,16 @@ def _clear_blind_indexes(subject_id: uuid.UUID) -> int:
         rows = model._base_manager.filter(**{declaration.subject: subject_id}).filter(set_any)
         cleared += rows.update(**dict.fromkeys(names))
     return cleared
+
+
+def _run_erasure_hooks(subject_id: uuid.UUID, actor: Actor | None) -> int:
+    """Run every installed declaration's ``on_erasure``; how many rows they changed."""
+    changed = 0
+    for declaration in registry:
+        if declaration.on_erasure and _installed(declaration.label) is not None:
+            hook = import_string(declaration.on_erasure)
+            changed += int(hook(subject_id=subject_id, actor=actor))
+    return changed
 
 
 def _index_names(model: type[models.Model]) -> list[str]:
