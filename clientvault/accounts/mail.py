@@ -68,12 +68,18 @@ def message_id_of(message: dict[str, object]) -> str:
     return found
 
 
-def queue_email(*, to: str, subject: str, template: str, context: dict[str, str]) -> None:
-    """Enqueue one plain-text e-mail to ``to``; sent by the worker once the transaction commits."""
+def queue_email(
+    *, to: str, subject: str, template: str, context: dict[str, str], message_id: str = ""
+) -> None:
+    """Enqueue one plain-text e-mail to ``to``; sent by the worker once the transaction commits.
+
+    ``message_id`` (default: a new random one) is what a send is claimed under: a job that
+    queues the same message again gives the id it was first queued with, so it goes out once.
+    """
     from clientvault.accounts.tasks import send_email  # the task module imports this one
 
     message: dict[str, object] = {
-        "id": new_message_id(),
+        "id": message_id or new_message_id(),
         "to": to,
         "subject": subject,
         "template": template,

@@ -1,4 +1,5 @@
-"""Background jobs of the accounts app: sending queued e-mail and text messages.
+"""Background jobs of the accounts app: sending queued e-mail and text messages, and answering
+password-reset requests.
 
 Both jobs are idempotent, and hand a message over at most once. Each message carries an id made
 when it was queued. The job first claims it: it commits a
@@ -24,6 +25,7 @@ from django_tasks import task
 from clientvault.accounts.mail import deliver, message_id_of, open_message
 from clientvault.accounts.models import DeliveryKind
 from clientvault.accounts.models.deliveries import Delivery, DeliveryStatus
+from clientvault.accounts.services.reset import answer_reset_request
 from clientvault.accounts.texts import RETRY_DELAYS, GatewayError, is_stale, send_text_message
 
 
@@ -114,3 +116,20 @@ def _retry_text(sealed: str, attempt: int) -> None:
         return
     later = send_text.using(run_after=timezone.now() + RETRY_DELAYS[attempt - 1])
     later.enqueue(sealed=sealed, attempt=attempt + 1)
+
+
+@task()
+def answer_password_reset_request(sealed: str) -> dict[str, int]:
+    """Answer one request queued by :func:`~clientvault.accounts.services.reset.
+    request_password_reset`: a link to the address on record if a usable login matches.
+
+    The typed identifier travels sealed (like queued mail); the request's id makes the answer
+    happen once however often the job runs. The result is a count, never the identifier.
+    """
+    request = open_message(sealed)
+    identifier = request.get("identifier")
+    answered = answer_reset_request(
+        request_id=message_id_of(request),
+        identifier=identifier if isinstance(identifier, str) else "",
+    )
+    return {"answered": int(answered)}

@@ -4,7 +4,8 @@
   pointing Django's SMTP backend at it; it yields a :class:`CapturedMail` with every message
   received (``.messages``, ``.to(address)``, ``.wait_for(address)``).
 - ``deliver_mail()``: run the queued ``send_email`` jobs now, in this process and transaction
-  (what ``clientvault worker --batch`` does, usable inside an ordinary ``django_db`` test).
+  (what ``clientvault worker --batch`` does, usable inside an ordinary ``django_db`` test);
+  ``run_queued(task)`` does the same for any task's jobs.
 - ``link_in(message)``: the first http(s) link in a message's text.
 
 Import the fixture into a test module (``from tests.accounts.mailutil import smtp_server``).
@@ -93,15 +94,20 @@ def queued_mail() -> int:
     return count
 
 
-def deliver_mail() -> int:
-    """Send every queued e-mail now, marking each job done as the worker would; how many."""
-    sent = 0
-    for job in DBTaskResult.objects.ready().filter(task_path=send_email.module_path):
+def run_queued(task: Any) -> int:
+    """Run every queued job of ``task`` now, marking each done as the worker would; how many."""
+    ran = 0
+    for job in DBTaskResult.objects.ready().filter(task_path=task.module_path):
         job.claim("tests")
         result = job.task_result
-        job.set_successful(send_email.call(*result.args, **result.kwargs))
-        sent += 1
-    return sent
+        job.set_successful(task.call(*result.args, **result.kwargs))
+        ran += 1
+    return ran
+
+
+def deliver_mail() -> int:
+    """Send every queued e-mail now, marking each job done as the worker would; how many."""
+    return run_queued(send_email)
 
 
 def body(message: EmailMessage) -> str:

@@ -7,8 +7,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connections, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -19,8 +20,9 @@ from clientvault.accounts.models import ApiToken, Channel, ClientLogEntry, UserS
 from clientvault.accounts.services import authenticate_api_token, create_api_token
 from clientvault.accounts.services.customers import update_person
 from clientvault.accounts.services.reset import ResetTokens, send_password_reset
+from clientvault.accounts.tasks import answer_password_reset_request
 from tests.accounts import mailutil, personas
-from tests.accounts.mailutil import deliver_mail, link_in, queued_mail
+from tests.accounts.mailutil import deliver_mail, link_in, queued_mail, run_queued
 from tests.accounts.personas import PASSWORD, make_staff
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
@@ -35,6 +37,17 @@ NEW_PASSWORD = "a-brand-new-and-long-passphrase"
 
 def ask(client, identifier):
     return client.post(REQUEST, {"identifier": identifier})
+
+
+def deliver_reset_mail():
+    """What the worker does: answer the queued requests, then send the mail they queued."""
+    run_queued(answer_password_reset_request)
+    return deliver_mail()
+
+
+def queued_after_answering():
+    run_queued(answer_password_reset_request)
+    return queued_mail()
 
 
 def page_text(response):
@@ -74,7 +87,7 @@ def test_a_forgotten_password_is_reset_through_the_mailed_link(customer, smtp_se
     client = Client()
     assert ask(client, "ada")["Location"] == DONE
     assert "If an account matches" in client.get(DONE).content.decode()
-    assert deliver_mail() == 1
+    assert deliver_reset_mail() == 1
     message = smtp_server.wait_for("ada@example.com")
     assert message["Subject"] == "Reset your password"
     link = link_in(message)
@@ -88,7 +101,7 @@ def test_a_forgotten_password_is_reset_through_the_mailed_link(customer, smtp_se
 
 def test_the_link_works_only_once(customer, smtp_server):
     ask(Client(), "ada@example.com")
-    deliver_mail()
+    deliver_reset_mail()
     link = link_in(smtp_server.wait_for("ada@example.com"))
     set_password(Client(), link)
     again = set_password(Client(), link, "yet-another-long-passphrase")
@@ -110,20 +123,20 @@ def test_a_link_older_than_an_hour_is_refused(customer):
 def test_it_answers_an_unknown_account_exactly_like_a_known_one(customer):
     known, unknown = Client(), Client()
     assert ask(known, "ada@example.com")["Location"] == ask(unknown, "who@example.org")["Location"]
-    assert queued_mail() == 1
+    assert queued_after_answering() == 1
     assert known.get(DONE).content == unknown.get(DONE).content
 
 
 def test_it_sends_only_to_the_address_on_record_whatever_was_typed(customer, smtp_server):
     ask(Client(), "ADA")
-    deliver_mail()
+    deliver_reset_mail()
     assert [m["To"] for m in smtp_server.messages] == ["ada@example.com"]
 
 
 def test_staff_trigger_the_same_link_to_the_address_on_record(customer, smtp_server):
     staff = make_staff("support")
     send_password_reset(user=customer.user, actor=staff, channel=Channel.TELEPHONE)
-    deliver_mail()
+    deliver_reset_mail()
     message = smtp_server.wait_for("ada@example.com")
     assert set_password(Client(), link_in(message))["Location"] == reverse("accounts:login")
     entry = ClientLogEntry.objects.get(event="password_reset_requested")
@@ -131,12 +144,80 @@ def test_staff_trigger_the_same_link_to_the_address_on_record(customer, smtp_ser
     assert entry.channel == Channel.TELEPHONE
 
 
-def test_the_queue_holds_neither_the_address_nor_the_link(customer):
-    ask(Client(), "ada")
-    job = DBTaskResult.objects.get()
-    stored = json.dumps(job.args_kwargs)
-    assert "ada@example.com" not in stored
+def test_the_queue_holds_neither_the_address_typed_nor_the_link(customer):
+    ask(Client(), "Ada@Example.com")
+    run_queued(answer_password_reset_request)
+    assert DBTaskResult.objects.count() == 2  # the request's job, and the mail it queued
+    stored = json.dumps(list(DBTaskResult.objects.values_list("args_kwargs", "return_value")))
+    assert "ada@example.com" not in stored.casefold()
     assert "password-reset" not in stored
+
+
+# --- the request does the same work whether or not an account matches --------------------
+
+
+def statements(request):
+    """The SQL the request runs (both databases), with its values taken out."""
+    contexts = [CaptureQueriesContext(connections[alias]) for alias in ("default", "keys")]
+    with contexts[0], contexts[1]:
+        response = request()
+    assert (response.status_code, response["Location"]) == (302, DONE)
+    sql = [
+        f"{alias}: {q['sql']}"
+        for alias, c in zip(("default", "keys"), contexts, strict=True)
+        for q in c
+    ]
+    values = r"'(?:[^']|'')*'|\b[0-9a-f]{32}\b|\b\d+(?:\.\d+)?\b|(?<=\"s)\d+_x\d+"
+    return [re.sub(values, "?", q) for q in sql]
+
+
+def test_the_request_runs_the_same_statements_for_an_existing_and_an_unknown_account(
+    customer, smtp_server
+):
+    known = statements(lambda: ask(Client(REMOTE_ADDR="198.51.100.61"), "ada@example.com"))
+    unknown = statements(lambda: ask(Client(REMOTE_ADDR="198.51.100.62"), "who@example.org"))
+    assert known == unknown
+    assert sum("INSERT INTO" in q and "dbtaskresult" in q.lower() for q in known) == 1
+    assert (queued_mail(), smtp_server.messages) == (0, [])  # nothing is sent in the request
+
+
+def answer_jobs():
+    return DBTaskResult.objects.filter(task_path=answer_password_reset_request.module_path)
+
+
+def test_the_queued_job_mails_an_existing_account_once_and_an_unknown_one_never(
+    customer, smtp_server
+):
+    ask(Client(), "who@example.org")
+    ask(Client(), "ada@example.com")
+    assert answer_jobs().count() == 2
+    assert run_queued(answer_password_reset_request) == 2
+    assert deliver_mail() == 1
+    assert [m["To"] for m in smtp_server.messages] == ["ada@example.com"]
+
+
+def test_running_the_job_twice_sends_once(customer, smtp_server):
+    ask(Client(), "ada")
+    result = answer_jobs().get().task_result
+    answers = [answer_password_reset_request.call(*result.args, **result.kwargs) for _ in "12"]
+    assert answers == [{"answered": 1}, {"answered": 0}]
+    assert deliver_mail() == 1
+    assert len(smtp_server.messages) == 1
+    assert ClientLogEntry.objects.filter(event="password_reset_requested").count() == 1
+
+
+def test_a_reset_lifts_the_lockout(customer, smtp_server):
+    guesser = Client(REMOTE_ADDR="203.0.113.50")
+    statuses = [
+        guesser.post(reverse("accounts:login"), {"username": "ada", "password": "wrong-guess"})
+        for _ in range(5)
+    ]
+    assert statuses[-1].status_code == 429  # locked from this address
+    ask(Client(), "ada")
+    deliver_reset_mail()
+    set_password(Client(), link_in(smtp_server.wait_for("ada@example.com")))
+    login = {"username": "ada", "password": NEW_PASSWORD}
+    assert guesser.post(reverse("accounts:login"), login).status_code == 302
 
 
 def test_nothing_is_sent_when_the_transaction_rolls_back(customer):
@@ -154,7 +235,7 @@ def test_a_reset_signs_out_every_session(customer, smtp_server):
     signed_in = Client()
     signed_in.post(reverse("accounts:login"), {"username": "ada", "password": PASSWORD})
     ask(Client(), "ada")
-    deliver_mail()
+    deliver_reset_mail()
     set_password(Client(), link_in(smtp_server.wait_for("ada@example.com")))
     assert not UserSession.objects.filter(user=customer.user).exists()
     assert signed_in.get(reverse("accounts:security")).status_code == 302
@@ -176,10 +257,10 @@ def test_it_stops_sending_for_one_identifier_without_changing_the_answer(custome
         client = Client(REMOTE_ADDR="198.51.100.3" if identifier == "ada" else "198.51.100.4")
         answers[identifier] = [ask(client, identifier) for _ in range(4)]
         assert [(r.status_code, r["Location"]) for r in answers[identifier]] == [(302, DONE)] * 4
-    assert queued_mail() == 3  # the fourth request for "ada" sent nothing
+    assert queued_after_answering() == 3  # the fourth request for "ada" sent nothing
     owner = ask(Client(REMOTE_ADDR="192.0.2.1"), "ADA")
     assert (owner.status_code, owner["Location"]) == (302, DONE)  # not refused, only silent
-    assert queued_mail() == 3
+    assert queued_after_answering() == 3
 
 
 def test_it_refuses_many_requests_from_one_address_the_same_for_everyone(customer, monkeypatch):
@@ -211,7 +292,7 @@ def test_the_worker_delivers_the_reset_mail(customer, smtp_server):
 
 def test_it_refuses_a_link_once_the_address_changes(customer, smtp_server):
     ask(Client(), "ada")
-    deliver_mail()
+    deliver_reset_mail()
     link = link_in(smtp_server.wait_for("ada@example.com"))
     update_person(
         person=customer,
@@ -228,7 +309,7 @@ def test_it_revokes_every_api_token_on_reset_and_says_so(customer, smtp_server):
     _, raw = create_api_token(user=customer.user, name="made with a stolen session")
     create_api_token(user=customer.user, name="another")
     ask(Client(), "ada")
-    deliver_mail()
+    deliver_reset_mail()
     client = Client()
     response = set_password(client, link_in(smtp_server.wait_for("ada@example.com")))
     assert authenticate_api_token(raw) is None

@@ -7,6 +7,12 @@ once used (the password changes), when the address changes and after
 revokes every API token. The same :func:`send_password_reset` serves the sign-in
 page's "forgotten password" and staff acting on a support request; either way the link goes
 only to the address on record, never to one given in the request.
+
+The sign-in page's request does the same work whether or not an account matches, so its answer
+and its time tell nothing: :func:`request_password_reset` only queues one job, sealed with the
+typed identifier and a random request id, for every identifier alike. The job
+(:func:`clientvault.accounts.tasks.answer_password_reset_request`) looks the login up and, if
+one can be reset, sends the link through :func:`answer_reset_request`, once per request.
 """
 
 from __future__ import annotations
@@ -21,7 +27,8 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from clientvault.accounts.mail import queue_email
+from clientvault.accounts import throttle
+from clientvault.accounts.mail import new_message_id, queue_email, seal_message
 from clientvault.accounts.models import Channel, ClientLogEvent, User
 from clientvault.accounts.services.auth import (
     email_on_record,
@@ -32,9 +39,11 @@ from clientvault.accounts.services.auth import (
 from clientvault.accounts.services.clientlog import log_for_user
 from clientvault.accounts.services.sessions import Secured, sign_out_everywhere
 from clientvault.privacy.actors import SYSTEM, Actor
+from clientvault.privacy.models import AuditEvent
 from clientvault.privacy.services.audit import record_event
 
 RESET_TEMPLATE = "accounts/auth/email/password_reset.txt"
+SENT = "password_reset.sent"
 CHANGED_TEMPLATE = "accounts/auth/email/password_changed.txt"
 
 
@@ -60,8 +69,13 @@ def reset_link(user: User) -> str:
     return f"{settings.CLIENTVAULT_SITE_URL}{path}"
 
 
-def send_password_reset(*, user: User, actor: Actor | None, channel: str) -> None:
-    """Queue a reset link to the e-mail on record for ``user`` (in the caller's transaction)."""
+def send_password_reset(
+    *, user: User, actor: Actor | None, channel: str, request_id: str = ""
+) -> None:
+    """Queue a reset link to the e-mail on record for ``user`` (in the caller's transaction).
+
+    ``request_id``: the sign-in page's request this answers (the mail is queued under it).
+    """
     address = email_on_record(user)
     if not address:
         raise ValidationError(
@@ -76,30 +90,52 @@ def send_password_reset(*, user: User, actor: Actor | None, channel: str) -> Non
             subject="Reset your password",
             template=RESET_TEMPLATE,
             context={"link": reset_link(user), "minutes": str(minutes)},
+            message_id=request_id,
         )
         log_for_user(
             user=user, event=ClientLogEvent.PASSWORD_RESET_REQUESTED, actor=actor, channel=channel
         )
+        details = (
+            {"channel": channel, "request": request_id} if request_id else {"channel": channel}
+        )
         record_event(
-            action="password_reset.sent",
+            action=SENT,
             actor=actor,
             subject_id=user.subject_id,
             purpose="security",
             obj=user,
-            details={"channel": channel},
+            details=details,
         )
 
 
 def request_password_reset(*, identifier: str) -> None:
-    """The sign-in page's request: a link if a usable login matches, and silence otherwise.
+    """The sign-in page's request: one job queued, sealed, the same for every identifier.
 
-    The caller shows the same answer either way, so the page says nothing about who has an
-    account here.
+    Nothing is looked up here, so the request does the same work (and the caller shows the
+    same answer) whether or not an account matches.
+    """
+    from clientvault.accounts.tasks import answer_password_reset_request  # it imports this one
+
+    request: dict[str, object] = {"id": new_message_id(), "identifier": identifier}
+    answer_password_reset_request.enqueue(sealed=seal_message(request))
+
+
+def answer_reset_request(*, request_id: str, identifier: str) -> bool:
+    """The job's half of a request: a link if a usable login matches; whether one was queued.
+
+    Idempotent: the login's row is locked and the audit log says whether ``request_id`` was
+    answered already, so a job that runs again sends nothing more.
     """
     user = find_login_user(identifier)
     if user is None or not may_sign_in(user) or not email_on_record(user):
-        return
-    send_password_reset(user=user, actor=SYSTEM, channel=Channel.ONLINE)
+        return False
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).exists()
+        answered = AuditEvent.objects.filter(action=SENT, details__request=request_id)
+        if answered.exists():
+            return False
+        send_password_reset(user=user, actor=SYSTEM, channel=Channel.ONLINE, request_id=request_id)
+    return True
 
 
 def user_from_link(uidb64: str, token: str) -> User | None:
@@ -118,6 +154,7 @@ def reset_password(*, user: User, password: str) -> Secured:
     """Set a new password from a reset link; every session ends, every API token is revoked."""
     with transaction.atomic():
         set_new_password(user, password)
+        throttle.unlock_login(user.pk)  # guesses at the old password no longer lock anyone out
         secured = sign_out_everywhere(user=user, actor=user, reason="password reset")
         log_for_user(user=user, event=ClientLogEvent.PASSWORD_RESET, actor=user)
         record_event(
