@@ -1,5 +1,7 @@
 """Signing in by username or e-mail (SEC-2): session rotation, login history, client log."""
 
+import re
+
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -132,7 +134,8 @@ def test_it_gives_a_staff_login_without_a_subject_one_at_sign_in():
 def test_it_signs_out_by_post_only(customer):
     client = Client()
     post_login(client, "ada")
-    assert client.get(reverse("accounts:logout")).status_code == 405
+    assert client.get(reverse("accounts:logout")).status_code == 200
+    assert "_auth_user_id" in client.session  # a GET signs no one out
     response = client.post(reverse("accounts:logout"))
     assert response["Location"] == LOGIN
     assert "_auth_user_id" not in client.session
@@ -162,3 +165,27 @@ def test_it_refuses_weak_or_overlong_passwords(password, problem):
 def test_it_accepts_long_passphrases():
     validate_password("correct horse battery staple " * 4 + "x" * 8)  # 124 characters
     validate_password("a-long-unusual-passphrase-" * 9)  # 234 characters
+
+
+def test_a_get_of_sign_out_shows_a_page_with_the_sign_out_button(customer):
+    client = personas.sign_in(Client(enforce_csrf_checks=True), customer.user)
+    page = client.get(reverse("accounts:logout"))
+    assert page.status_code == 200
+    assert page["Cache-Control"].startswith("max-age=0")
+    form = re.search(
+        r'<form method="post" action="/sign-out">(.*?)</form>', page.content.decode(), re.S
+    )
+    assert form, "no sign-out form"
+    assert 'name="csrfmiddlewaretoken"' in form.group(1)
+    assert re.search(r'<button type="submit">Sign out</button>', form.group(1))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.group(1)).group(1)
+    assert client.post(reverse("accounts:logout")).status_code == 403  # no token, no sign-out
+    response = client.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": token})
+    assert response["Location"] == LOGIN
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_get_of_sign_out_tells_a_visitor_they_are_not_signed_in():
+    page = Client().get(reverse("accounts:logout"))
+    assert page.status_code == 200
+    assert "You are not signed in" in page.content.decode()

@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.models import Device
 
@@ -278,8 +278,12 @@ def _check_password(
     return render(request, "accounts/auth/login.html", context)
 
 
-@require_POST
+@never_cache
+@require_http_methods(["GET", "POST"])
 def logout_view(request: HttpRequest) -> HttpResponse:
+    """Signing out is a POST, with its CSRF token; a GET shows the page with the button."""
+    if request.method != "POST":
+        return render(request, "accounts/auth/logout.html", {})
     if request.user.is_authenticated:
         sign_out(request=request)
         messages.success(request, "You have signed out.")
