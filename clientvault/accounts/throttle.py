@@ -215,13 +215,17 @@ def _pair(lockout: Lockout, login: str, address: str) -> str:
     return _login_prefix(lockout, login) + pair
 
 
-def _failures(lockout: Lockout, digest: str, now: dt.datetime) -> tuple[int, dt.datetime | None]:
+def _failures(
+    lockout: Lockout, digest: str, now: dt.datetime, before: dt.datetime | None = None
+) -> tuple[int, dt.datetime | None]:
     """How many failures the pair's current streak holds, and the second of the last one.
 
-    The streak runs back from now while each failure is within ``cool_off`` of the next.
+    The streak runs back from now while each failure is within ``cool_off`` of the next;
+    ``before``: only the failures counted before that second.
     """
+    bound = {"window_start__lt": before} if before else {"window_start__lte": now}
     rows = ThrottleBucket.objects.filter(
-        scope=lockout.scope, key_digest=digest, count__gt=0, window_start__lte=now
+        scope=lockout.scope, key_digest=digest, count__gt=0, **bound
     ).order_by("-window_start")
     total, last, later = 0, None, now
     for start, count in rows.values_list("window_start", "count")[: lockout.limit + 1]:
@@ -253,9 +257,8 @@ def reserve_attempt(lockout: Lockout, login: str, address: str) -> Verdict:
     if not refused.allowed:
         return refused
     second = now.replace(microsecond=0)
-    _add(lockout.scope, digest, second)
-    total, _ = _failures(lockout, digest, now)
-    if total <= lockout.limit:
+    earlier, _ = _failures(lockout, digest, now, before=second)
+    if earlier + _add(lockout.scope, digest, second) <= lockout.limit:  # its place in the streak
         return ALLOWED
     _add(lockout.scope, digest, second, step=-1)
     locked = _locked(lockout, digest, now)

@@ -229,3 +229,12 @@ def test_unknown_names_are_counted_as_typed(customer):
     for name in ("nobody", "NOBODY", " Nobody ", "nobody", "nobody@example.com"):
         assert attempt(client, name).status_code == 200  # four of one name, one of another
     assert attempt(client, "nobody").status_code == 429
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "keys"])
+def test_parallel_guesses_from_one_address_try_exactly_five_passwords():
+    needs_postgresql()
+    personas.open_test_account(username="ada", details=personas.OWNER_DETAILS)
+    statuses = in_parallel(10, lambda n: attempt(Client(REMOTE_ADDR="203.0.113.7"), "ada"))
+    assert sorted(r.status_code for r in statuses).count(429) >= 5
+    assert LoginEvent.objects.filter(outcome__in=["failure", "locked"]).count() == LIMIT
