@@ -15,11 +15,11 @@ import pytest
 from django.db import connections
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clientvault.accounts import throttle
 from clientvault.accounts.models import (
     ApiToken,
+    AuthenticatorDevice,
     CustomerStatus,
     CustomerStatusChange,
     LoginEvent,
@@ -84,14 +84,14 @@ def test_erasure_closes_the_login_and_ends_what_it_had(customer):
     browser = Client()
     assert attempt(browser, "ada", PASSWORD).status_code == 302
     create_api_token(user=customer.user, name="laptop")
-    TOTPDevice.objects.create(user=customer.user, name="phone", confirmed=False)
+    personas.add_authenticator(customer.user)
     attempt(Client(), "ada")  # a failure: history and a lockout count
     result = erase(customer)
     assert result.rows_closed > 0
     user = User.objects.get(pk=customer.user_id)
     assert (user.is_active, user.has_usable_password()) == (False, False)
     assert (user.username, user.last_login) == (pseudonym(user), None)
-    for model in (UserSession, ApiToken, LoginEvent, TOTPDevice):
+    for model in (UserSession, ApiToken, LoginEvent, AuthenticatorDevice):
         assert not model.objects.filter(user=user).exists(), model.__name__
     assert not ThrottleBucket.objects.filter(scope=throttle.LOGIN_LOCKOUT.scope).exists()
     assert browser.get(reverse("accounts:dashboard")).status_code == 302  # signed out
