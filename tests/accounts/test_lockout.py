@@ -45,9 +45,11 @@ def age_failures(last_failure_ago):
 
 
 def visible_text(response):
-    """The page without its per-request parts (CSRF token, the username typed back)."""
+    """The page without its per-request parts (CSRF token, the username typed back, and the
+    minutes left of a window, which the clock moves between two requests)."""
     page = response.content.decode()
     page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+    page = re.sub(r"try again in \d+ minutes?", "try again in N minutes", page)
     return re.sub(r'name="username"[^>]*>', "", page)
 
 
