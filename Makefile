@@ -15,7 +15,11 @@ $(BIN)/.installed: pyproject.toml constraints.txt scripts/system-packages.sh
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $@
 
-install: $(BIN)/.installed
+# axe-core (npm) for the browser tests' accessibility checks; node_modules is git-ignored.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+install: $(BIN)/.installed node_modules/.package-lock.json
 
 migrate: install
 	$(BIN)/clientvault migrate --noinput

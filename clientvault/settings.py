@@ -139,6 +139,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "clientvault.web.errors.MethodNotAllowedPageMiddleware",
     "clientvault.accounts.middleware.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "clientvault.web.middleware.ContentSecurityPolicyMiddleware",
@@ -360,7 +361,10 @@ CLIENTVAULT_SMS_URL = _sms_gateway(_sms_url)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"route_only": {"()": "clientvault.web.logging.RouteOnlyFilter"}},
+    "filters": {
+        "route_only": {"()": "clientvault.web.logging.RouteOnlyFilter"},
+        "expected_errors": {"()": "clientvault.web.logging.ExpectedErrorFilter"},
+    },
     "formatters": {
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
@@ -369,17 +373,22 @@ LOGGING = {
         }
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["route_only"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["expected_errors", "route_only"],
+        },
         "django.server": {
             "level": "INFO",
             "class": "logging.StreamHandler",
             "formatter": "django.server",
-            "filters": ["route_only"],
+            "filters": ["expected_errors", "route_only"],
         },
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "django": {"level": "INFO", "handlers": [], "propagate": True},
+        # A refusal (403) or a page not found (404) is expected: one line, no traceback.
+        "django.request": {"filters": ["expected_errors"]},
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "django_tasks": {"level": "WARNING"},
         "django_tasks_db": {"level": "WARNING"},

@@ -15,3 +15,6 @@ urlpatterns = [
     path("", include("clientvault.accounts.urls")),
     path("api/v1/", api.urls),
 ]
+# 403 and 404 are Django's own views with the site's templates (403.html, 404.html).
+handler400 = "clientvault.web.errors.bad_request"
+handler500 = "clientvault.web.errors.server_error"

@@ -23,6 +23,7 @@ import phonenumbers
 from django.conf import settings
 from email_validator import EmailNotValidError, validate_email
 
+from clientvault.privacy.brand import Brand, BrandError, parse_brand
 from clientvault.privacy.taxonomy import CATEGORIES, SENSITIVE_PREFIX, Purpose, is_restricted
 
 PRESETS_DIR = Path(__file__).resolve().parent / "presets"
@@ -82,6 +83,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "retention": (),
     "roles": (),
     "back_office": (),
+    "brand": (),  # its keys are checked by clientvault.privacy.brand
 }
 _REQUIRED = object()
 
@@ -117,6 +119,7 @@ class Profile:
     retention: dict[str, int]
     roles: dict[str, tuple[str, ...]]
     back_office: dict[str, tuple[str, ...]]
+    brand: Brand
     # [support]: where customers reach support; the telephone number in E.164 (+442079460000).
     support_email: str
     support_phone: str
@@ -391,6 +394,18 @@ def _operator(r: _Reader) -> dict[str, Any]:
     }
 
 
+def _brand(r: _Reader, operator_name: str, country: str) -> Brand:
+    """[brand]: optional; the operator's name, the default accent and the storage country
+    without it."""
+    table = r.section("brand") if "brand" in r.data else {}
+    try:
+        return parse_brand(
+            table, folder=r.path.parent, operator_name=operator_name, country=country
+        )
+    except BrandError as error:
+        raise r.fail("brand", error.key, str(error)) from None
+
+
 def _decode(path: Path, text: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
@@ -409,10 +424,11 @@ def parse_profile(path: Path, text: str) -> Profile:
     r = _Reader(path, text, _decode(path, text))
     r.refuse_unknown()
     roles = _roles(r)
+    operator, storage = _operator(r), _storage(r)
     return Profile(
         path=path,
-        **_operator(r),
-        **_storage(r),
+        **operator,
+        **storage,
         **_sharing(r),
         **_marketing(r),
         communication_grounds=r.get(
@@ -423,6 +439,7 @@ def parse_profile(path: Path, text: str) -> Profile:
         roles=roles,
         back_office=_back_office(r, roles),
         **_support(r),
+        brand=_brand(r, operator["operator_name"], storage["storage_country"]),
     )
 
 

@@ -27,15 +27,26 @@ EEA = frozenset({
     "IS", "IT", "LI", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK",
 })
 # fmt: on
+# The records each retention period of the profile applies to, in words a customer understands.
 RETENTION_LABELS = {
-    "sessions": "Sign-in sessions",
+    "sessions": "Your sign-in sessions",
     "login_history": "Your sign-in history",
-    "task_results": "Results of background jobs",
-    "api_tokens": "Expired or revoked API tokens",
+    "task_results": "Records of our automatic work, such as sending you e-mail",
+    "api_tokens": "Your expired or revoked API tokens",
     "consent_history": "The history of your consents and refusals",
     "disclosures": "The record of who received your data",
     "policy_acceptances": "The record of which version of this policy you accepted",
-    "audit_log": "The audit log of access to personal data",
+    "audit_log": "The record of every access to your personal data",
+    "client_log": "Your account log",
+    "profile_history": "The history of changes to your details",
+    "identity_checks": "The checks of your identity when you contacted us",
+    "invitations": "Invitations to join an account",
+    "security_reports": "Your reports of unauthorised use",
+}
+# Periods of our own machinery, not of records about a customer: left out of the policy's list.
+INTERNAL_RETENTION = {
+    "throttle": "counters of recent attempts (sign-in, sign-up), keyed by a hash naming no one",
+    "task_results": "the job queue's results: ids and counts, kept to run each job once",
 }
 GROUND_TEXT = {
     "provide_service": "when it is needed to provide the service to you",
@@ -139,9 +150,11 @@ def phrase(categories: tuple[str, ...]) -> str:
 
 
 def _retention_rows(profile: Profile) -> list[tuple[str, str]]:
+    """The records about the customer and their periods (INTERNAL_RETENTION left out)."""
     return [
         (retention_label(key), duration(profile.retention[key]))
-        for key in sorted(profile.retention)
+        for key in sorted(profile.retention, key=retention_label)
+        if key not in INTERNAL_RETENTION
     ]
 
 

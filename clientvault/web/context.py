@@ -12,6 +12,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "operator_name": profile.operator_name,
         "privacy_contact": profile.privacy_contact,
+        "brand": profile.brand,
         **support_contact(profile),
     }
 

@@ -135,3 +135,23 @@ def _prefixes(patterns: Iterable[Any], prefix: str) -> Iterable[str]:
         first = route.split("/", 1)[0]
         if first and not set(first) & set("<([?*+\\$"):
             yield first
+
+
+# Statuses a request may end in without anything being wrong with the site: a refusal, a page
+# or object that does not exist, a method or request the page does not take.
+EXPECTED_STATUSES = frozenset({400, 403, 404, 405, 410})
+
+
+class ExpectedErrorFilter(logging.Filter):
+    """On ``django.request``: a refusal or a missing page is logged as its one line
+    (``Forbidden (Permission denied): /account/users``), without the traceback Django attaches.
+
+    Django logs PermissionDenied and Http404 with ``exc_info``; for these the traceback only
+    shows where the view said no. A 5xx keeps its traceback.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", None) in EXPECTED_STATUSES:
+            record.exc_info = None
+            record.exc_text = None
+        return True

@@ -1,10 +1,16 @@
-"""A strict content security policy: every asset from our own origin, never a CDN."""
+"""A strict content security policy: every asset from our own origin, never a CDN.
+
+The one inline style sheet, the brand's colours (``clientvault.privacy.brand``), is allowed by
+its hash; no other inline style or script runs.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+
+from clientvault.privacy.profile import current_profile
 
 POLICY = "; ".join(
     [
@@ -22,6 +28,12 @@ POLICY = "; ".join(
 )
 
 
+def content_security_policy() -> str:
+    """POLICY, with the brand's inline style sheet allowed by its hash."""
+    allowed = f"style-src 'self' {current_profile().brand.css_hash}"
+    return POLICY.replace("style-src 'self'", allowed, 1)
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -29,6 +41,6 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if not request.path.startswith("/api/v1/docs"):
-            response.headers.setdefault("Content-Security-Policy", POLICY)
+            response.headers.setdefault("Content-Security-Policy", content_security_policy())
         response.headers.setdefault("Permissions-Policy", "interest-cohort=()")
         return response

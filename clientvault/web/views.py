@@ -6,11 +6,13 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from clientvault.privacy.profile import current_profile
 from clientvault.web.health import run_checks
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+    """Who the host is (the operator of the policy profile), and the way to sign in or sign up."""
+    return render(request, "web/home.html", {"profile": current_profile()})
 
 
 @login_not_required

@@ -70,7 +70,8 @@ def test_it_opens_an_account_marked_as_staff_entered_by_telephone(staff, staff_c
     assert log.channel == Channel.TELEPHONE
     assert log.actor_label.startswith("staff")
     page = response.content.decode()
-    assert "through telephone by staff: staff-support" in page
+    assert "(telephone, entered by staff-support)" in page
+    assert "by staff by staff" not in page
 
 
 def test_it_records_the_callers_acceptance_of_the_policy_as_taken_by_staff(
@@ -146,7 +147,7 @@ def test_it_keeps_a_telephone_change_with_who_and_which_channel(customer, staff,
     }
     data |= {"channel": "ticket", "city": "Cambridge", "postal_code": "CB2 1TN"}
     response = client.post(edit, data, follow=True)
-    assert "Saved 2 change(s)" in response.content.decode()
+    assert "Saved 2 changes;" in response.content.decode()
     change = ProfileChange.objects.get(field="city")
     assert (change.old_value, change.new_value) == ("London", "Cambridge")
     assert (change.channel, change.actor_id) == (Channel.TICKET, f"user:{support.pk}")

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from clientvault.privacy.inventory import registry
-from clientvault.privacy.profile import PRESETS_DIR, current_profile, load_profile
-from clientvault.privacy.rendering import render_policy
+from clientvault.privacy.profile import PRESETS_DIR, RETENTION_KEYS, current_profile, load_profile
+from clientvault.privacy.rendering import INTERNAL_RETENTION, RETENTION_LABELS, render_policy
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 
@@ -78,7 +78,7 @@ def test_it_states_the_promises_every_profile_keeps(client):
     assert "new version with the date it takes effect" in html
     assert "verify your identity" in html
     assert "authorised agent" in html
-    assert "Sign-in sessions</th><td>14 days" in html
+    assert "Your sign-in sessions</th><td>14 days" in html
 
 
 def test_it_states_the_need_to_know_stance(client):
@@ -139,3 +139,18 @@ def test_it_answers_only_safe_methods(client):
 
 def test_it_answers_404_for_a_version_that_does_not_exist(client):
     assert client.get("/privacy/versions/999").status_code == 404
+
+
+def test_the_retention_list_names_only_records_about_the_customer_in_plain_words(client):
+    html = page(client)
+    table = html.split('<section id="retention"', 1)[1].split("</section>", 1)[0]
+    rows = re.findall(r'<th scope="row">([^<]+)</th>', table)
+    assert "Your account log" in rows
+    assert "The history of changes to your details" in rows
+    assert "Your reports of unauthorised use" in rows
+    for internal in ("Throttle", "throttle", "background job", "Task results", "Client log"):
+        assert internal not in table
+    assert "background job" not in html
+    # Every period of the profile is either listed in words or known to be our own machinery.
+    assert set(RETENTION_LABELS) | set(INTERNAL_RETENTION) >= set(RETENTION_KEYS)
+    assert len(rows) == len(RETENTION_KEYS) - len(INTERNAL_RETENTION)

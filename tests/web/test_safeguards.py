@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from clientvault.web.middleware import POLICY
+from clientvault.privacy.profile import current_profile
+from clientvault.web.middleware import POLICY, content_security_policy
 from tests.web.test_settings import _production_env
 
 ROOT = Path(__file__).resolve().parents[2] / "clientvault"
@@ -47,9 +48,13 @@ def test_it_hashes_passwords_with_argon2id_in_production(tmp_path):
 def test_it_sends_the_strict_content_security_policy_on_every_page(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 200
-    assert response["Content-Security-Policy"] == POLICY
+    policy = response["Content-Security-Policy"]
+    assert policy == content_security_policy()
     assert "default-src 'self'" in POLICY
-    assert "http" not in POLICY  # no other origin is ever allowed
+    assert "http" not in policy  # no other origin is ever allowed
+    # Inline style: only the brand's colours, by their hash; never 'unsafe-inline'.
+    assert f"style-src 'self' {current_profile().brand.css_hash};" in policy
+    assert "unsafe" not in policy
 
 
 def _asset_files() -> list[Path]:

@@ -21,6 +21,7 @@ from clientvault.accounts.activities import (
     WORK,
     Activity,
 )
+from clientvault.accounts.display import PHONE_FIELDS, form_phone
 from clientvault.accounts.forms.security import SecurityAnswerFields
 from clientvault.accounts.forms_common import PolicyAcceptanceFields, apply_activity
 from clientvault.accounts.models import ClientLogEvent, CustomerKind, Person
@@ -193,7 +194,7 @@ class ProfileForm(PersonFields):
     """
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
-        initial = {name: _shown(getattr(person, name)) for name in PERSON_FIELDS}
+        initial = {name: _shown(name, getattr(person, name)) for name in PERSON_FIELDS}
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         del self.fields["email"]
@@ -207,8 +208,10 @@ class ProfileForm(PersonFields):
         return self.person_data()
 
 
-def _shown(value: object) -> str:
-    return "" if value is None else str(value)
+def _shown(name: str, value: object) -> str:
+    """A stored value as its field shows it (a telephone number in international format)."""
+    text = "" if value is None else str(value)
+    return form_phone(text) if name in PHONE_FIELDS else text
 
 
 class EmailForm(AreaForm):

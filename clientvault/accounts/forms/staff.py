@@ -12,6 +12,7 @@ from django.core.validators import RegexValidator
 from django.urls import reverse
 
 from clientvault.accounts.activities import AUTHORISED_PROFILE, LABELS, PHONE_INTAKE, Activity
+from clientvault.accounts.display import PHONE_FIELDS, form_phone
 from clientvault.accounts.forms_common import PolicyAcceptanceFields, apply_activity
 from clientvault.accounts.models import (
     CUSTOMER_TRANSITIONS,
@@ -167,7 +168,8 @@ class PersonUpdateForm(forms.Form):
 
 
 def person_initial(person: Person) -> dict[str, str]:
-    return {name: str(getattr(person, name) or "") for name in PERSON_FIELDS}
+    values = {name: str(getattr(person, name) or "") for name in PERSON_FIELDS}
+    return {n: form_phone(v) if n in PHONE_FIELDS else v for n, v in values.items()}
 
 
 class SecurityAnswerForm(forms.Form):

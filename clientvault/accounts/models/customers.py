@@ -211,7 +211,7 @@ class Invitation(models.Model):
 
 class ClientLogEvent(models.TextChoices):
     SIGNED_UP = "signed_up", "Account opened"
-    CREATED_BY_STAFF = "created_by_staff", "Account opened by staff"
+    CREATED_BY_STAFF = "created_by_staff", "Account opened on your behalf"
     LOGGED_IN = "logged_in", "Signed in"
     LOGIN_FAILED = "login_failed", "Failed sign-in"
     LOGGED_OUT_EVERYWHERE = "logged_out_everywhere", "Signed out everywhere"
@@ -227,10 +227,10 @@ class ClientLogEvent(models.TextChoices):
     USER_REMOVED = "user_removed", "Authorised user removed"
     PERMISSIONS_CHANGED = "permissions_changed", "Permissions changed"
     UNAUTHORISED_USE_REPORTED = "unauthorised_use_reported", "Unauthorised use reported"
-    REPORT_ACKNOWLEDGED = "report_acknowledged", "Report acknowledged by staff"
-    REPORT_RESOLVED = "report_resolved", "Report resolved by staff"
+    REPORT_ACKNOWLEDGED = "report_acknowledged", "Report acknowledged"
+    REPORT_RESOLVED = "report_resolved", "Report resolved"
     INVITATION_WITHDRAWN = "invitation_withdrawn", "Invitation withdrawn"
-    IDENTITY_CHECKED = "identity_checked", "Identity checked by staff"
+    IDENTITY_CHECKED = "identity_checked", "Identity checked"
     STATUS_CHANGED = "status_changed", "Account status changed"
     API_TOKEN_CREATED = "api_token_created", "API token created"
     API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"

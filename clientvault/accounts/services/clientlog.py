@@ -11,11 +11,21 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
-from clientvault.accounts.models import Channel, ClientLogEntry, Customer, Person, User
+from clientvault.accounts.models import (
+    Channel,
+    ClientLogEntry,
+    ClientLogEvent,
+    Customer,
+    Person,
+    User,
+)
 from clientvault.privacy import vault
 from clientvault.privacy.actors import Actor, SystemActor, primary_role
 
 SYSTEM_LABEL = "system"
+# Who did what an event names, when it is not whoever the log would name: a failed sign-in has
+# no actor (nobody got in) but was not the system's doing.
+EVENT_ACTOR_LABELS: dict[str, str] = {ClientLogEvent.LOGIN_FAILED: "someone trying to sign in"}
 STAFF_LABEL = "staff"
 OUTSIDER_LABEL = "someone outside the account"
 
@@ -87,7 +97,7 @@ def log_client_event(
         person=person,
         event=event,
         detail=detail[:200],
-        actor_label=actor_label(actor, customer),
+        actor_label=EVENT_ACTOR_LABELS.get(event) or actor_label(actor, customer),
         channel=channel,
         at=timezone.now(),
     )

@@ -56,6 +56,7 @@ from clientvault.accounts.models import (
     User,
 )
 from clientvault.accounts.services import identity
+from clientvault.accounts.services.clientlog import plural
 from clientvault.accounts.services.staff import (
     CUSTOMER_PURPOSE,
     REPORT_PURPOSE,
@@ -491,7 +492,8 @@ def _save_update(
         add_service_errors(form, error)
         return _update_page(request, form, person)
     if changed:
-        messages.success(request, f"Saved {len(changed)} change(s); the history shows them.")
+        saved = plural(len(changed), "change")
+        messages.success(request, f"Saved {saved}; the customer's history shows them.")
     else:
         messages.info(request, "Nothing changed.")
     return redirect("accounts:staff_customer", number=person.customer.number)

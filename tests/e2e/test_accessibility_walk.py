@@ -1,0 +1,318 @@
+# ruff: noqa: F811  (pytest fixtures imported from tests.accounts.personas and access_world)
+"""Every page of the site passes axe-core's WCAG 2.2 AA rules, on a desktop and on a phone.
+
+Each visitor walks its list of pages in one browser context, signed in once: anonymous visitors
+the public pages, the owner of an account the whole customer area, an authorised user without
+the contacts permission the pages it is refused, and each staff role the back office (the pages
+its role may not open show the refusal page, which is checked too). A page marked ``submit`` is
+checked again after its form is sent empty, with its error messages showing. Each page is checked
+at 1280 and at 390 pixels wide; every violation of every page is reported together.
+
+With CLIENTVAULT_WALK_SHOTS=1 each page is also saved, whole, at both widths, as
+/tmp/shots/walk/<visitor>-<page>-<width>.png, to look at every page after a change of style.
+
+A new page is added to a list below (a route name, or a path for a page with no name); the last
+test fails naming any route of the project that no list walks and NOT_PAGES does not excuse.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from clientvault.accounts.models import Permission, StaffRole
+from clientvault.accounts.services.people import create_invitation
+from clientvault.accounts.services.reset import reset_tokens
+from clientvault.accounts.services.sessions import mark_signed_in
+from tests.accounts.access_world import World, resolver_entries, world  # noqa: F401
+from tests.accounts.personas import customer, make_staff, sign_in, sign_in_staff  # noqa: F401
+from tests.e2e.axe import assert_accessible
+from tests.e2e.conftest import SHOTS as ALL_SHOTS
+from tests.e2e.conftest import TIMEOUT_MS, ConsoleWatch
+from tests.e2e.support import fill_fields, submit
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True, databases=["default", "keys"]),
+]
+
+DESKTOP = {"width": 1280, "height": 800}
+SHOTS = ALL_SHOTS / "walk"
+PHONE = {"width": 390, "height": 844}
+
+
+@dataclass
+class Walk:
+    """The first account's objects (World), plus links only a test can make."""
+
+    world: World
+    invitation_token: str = ""
+    reset: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page to check: a route name (``accounts:login``) or a path (``/no-such-page``)."""
+
+    route: str
+    kwargs: Callable[[Walk], Any] | None = None
+    query: str = ""
+    submit: bool = False  # also check it after sending its form (empty, or with ``fill``)
+    fill: tuple[tuple[str, str], ...] = ()  # (label, value) typed before sending
+
+    def url(self, walk: Walk) -> str:
+        if self.route.startswith("/"):
+            return self.route
+        values = self.kwargs(walk) if self.kwargs else None
+        if values is None:
+            path = reverse(self.route)
+        elif isinstance(values, dict):
+            path = reverse(self.route, kwargs=values)
+        else:
+            path = reverse(self.route, args=[values])
+        return path + (f"?{self.query}" if self.query else "")
+
+
+def _account(walk: Walk) -> str:
+    return walk.world.owner.customer.number
+
+
+ANONYMOUS_PAGES = [
+    Page("home"),
+    Page("privacy:policy"),
+    Page("privacy:versions"),
+    Page("privacy:version", lambda w: 1),
+    Page("accounts:login", submit=True),
+    Page("accounts:signup", submit=True),
+    Page("accounts:signup", query="kind=organisation"),
+    Page("accounts:password_reset", submit=True),
+    Page("accounts:password_reset_done"),
+    Page("accounts:password_reset_confirm", lambda w: w.reset, submit=True),
+    Page("accounts:password_reset_confirm", lambda w: {"uidb64": "MQ", "token": "not-a-token"}),
+    Page("accounts:invitation_accept", lambda w: w.invitation_token, submit=True),
+    Page("accounts:invitation_accept", lambda w: "not-a-real-invitation-token"),
+    Page("/no-such-page"),
+]
+OWNER_PAGES = [
+    Page("home"),
+    Page("accounts:dashboard"),
+    Page("accounts:profile"),
+    Page("accounts:profile_email", submit=True),
+    Page("accounts:profile_history"),
+    Page("accounts:client_log"),
+    Page("accounts:api_tokens", submit=True),
+    Page("accounts:users"),
+    Page("accounts:user_invite", submit=True),
+    Page("accounts:user_edit", lambda w: w.world.colleague.pk),
+    Page("accounts:user_remove", lambda w: w.world.colleague.pk),
+    Page("accounts:security"),
+    Page("accounts:password_change", submit=True),
+    Page("accounts:security_answers", submit=True),
+    Page("accounts:two_factor_setup", submit=True),
+    Page("accounts:two_factor_disable"),
+    Page("accounts:recovery_codes"),
+    Page("accounts:recovery_codes_renew"),
+    Page("accounts:report_unauthorised"),
+    Page("accounts:reauth", query="next=/security/password", submit=True),
+    Page("accounts:invitation_accept", lambda w: w.invitation_token),
+    Page("/account/no-such-page"),
+]
+# An authorised user without the contacts permission: the refusal page.
+TEAMMATE_PAGES = [
+    Page("accounts:dashboard"),
+    Page("accounts:users"),
+]
+STAFF_PAGES = [
+    Page("accounts:staff_search", submit=True),
+    Page("accounts:staff_search", fill=(("E-mail, telephone, name or account number", "CV"),)),
+    Page("accounts:staff_customer", _account),
+    Page("accounts:staff_status", _account),
+    Page("accounts:staff_identity_check", lambda w: w.world.owner.pk),
+    Page("accounts:staff_intake_update", lambda w: w.world.owner.pk),
+    Page("accounts:staff_reset_password", lambda w: w.world.owner.pk),
+    Page("accounts:staff_intake", submit=True),
+    Page("accounts:staff_reports"),
+    Page("accounts:staff_report", lambda w: w.world.report.pk),
+    Page("accounts:security"),
+    Page("accounts:password_change"),
+    Page("/staff/no-such-page/"),
+]
+# A staff login that gave its password but not yet its second factor.
+SECOND_FACTOR_PAGES = [Page("accounts:two_factor", submit=True)]
+
+# Routes that are not pages, or are walked in another state; each with the reason.
+NOT_PAGES = {
+    "healthz": "JSON for the load balancer, not a page",
+    "accounts:logout": "signing out: a form's POST, answered with a redirect",
+    "accounts:api_token_revoke": "a button's POST, answered with a redirect",
+    "accounts:sessions_end": "a button's POST, answered with a redirect",
+    "accounts:sessions_end_all": "a button's POST, answered with a redirect",
+    "accounts:invitation_revoke": "a button's POST, answered with a redirect",
+}
+NOT_WALKED_NAMESPACES = {
+    "api-v1": "the JSON API (its documentation pages are listed by path)",
+    "admin": "Django's admin site, not a page of clientvault",
+}
+
+
+# --- the walk -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def walk(world: World) -> Walk:
+    owner = world.owner
+    _, token = create_invitation(
+        customer=owner.customer, email="newcomer@example.com", permissions=[], actor=owner.user
+    )
+    reset = {
+        "uidb64": urlsafe_base64_encode(force_bytes(owner.user.pk)),
+        "token": reset_tokens.make_token(owner.user),
+    }
+    return Walk(world, invitation_token=token, reset=reset)
+
+
+@pytest.fixture
+def context_for(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
+    """``context_for(client)``: a desktop-sized browser context holding the client's cookies."""
+    made: list[Any] = []
+
+    def factory(client: Client | None = None, visitor: str = "anonymous") -> Any:
+        context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
+        context.visitor = visitor
+        context.set_default_timeout(TIMEOUT_MS)
+        if client is not None:
+            cookies = [
+                {"name": name, "value": morsel.value, "url": live_server.url}
+                for name, morsel in client.cookies.items()
+            ]
+            context.add_cookies(cookies)
+        made.append(context)
+        return context
+
+    yield factory
+    for context in made:
+        context.close()
+
+
+def _fresh_sign_in(client: Client) -> Client:
+    """As after the sign-in page: the password was just typed (no re-confirmation asked)."""
+    session = client.session
+    mark_signed_in(session)
+    session.save()
+    return client
+
+
+def _check(tab: Any, where: str, problems: list[str]) -> None:
+    for size in (DESKTOP, PHONE):
+        tab.set_viewport_size(size)
+        if os.environ.get("CLIENTVAULT_WALK_SHOTS"):
+            name = re.sub(r"[^A-Za-z0-9]+", "-", f"{where}-{size['width']}").strip("-")
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            tab.screenshot(path=str(SHOTS / f"{tab.context.visitor}-{name}.png"), full_page=True)
+        try:
+            assert_accessible(tab, f"{where} at {size['width']} px")
+        except AssertionError as failure:
+            problems.append(str(failure).split("\nassert")[0])
+    tab.set_viewport_size(DESKTOP)
+
+
+def walk_pages(context: Any, pages: list[Page], walk: Walk) -> list[str]:
+    """Every axe violation (and server error) on ``pages``, each page at both widths."""
+    tab = context.new_page()
+    watch = ConsoleWatch()
+    tab.on("console", watch.on_console)
+    tab.on("pageerror", watch.on_page_error)
+    tab.on("response", watch.on_response)
+    problems: list[str] = []
+    logout = reverse("accounts:logout")
+    for page in pages:
+        url = page.url(walk)
+        response = tab.goto(url)
+        if response is None or response.status >= 500:
+            problems.append(f"{url}: answered {response.status if response else 'nothing'}")
+            continue
+        _check(tab, url, problems)
+        if page.submit or page.fill:
+            if not tab.locator(f"main form:not([action='{logout}']) [type=submit]").count():
+                continue  # not this visitor's form (a refusal page): checked as it is
+            try:
+                fill_fields(tab, dict(page.fill))
+                submit(tab)
+            except Exception as error:  # a page without the form it should have
+                problems.append(f"{url}: cannot send its form: {str(error).splitlines()[0]}")
+                continue
+            tab.wait_for_load_state()
+            _check(tab, f"{url} after sending its form", problems)
+    tab.close()
+    return problems + watch.problems
+
+
+def _report(problems: list[str]) -> str:
+    return f"{len(problems)} page(s) with problems:\n" + "\n".join(problems)
+
+
+def test_every_public_page_passes_axe(walk, context_for):
+    problems = walk_pages(context_for(), ANONYMOUS_PAGES, walk)
+    assert not problems, _report(problems)
+
+
+def test_every_page_of_the_customer_area_passes_axe(walk, context_for):
+    client = _fresh_sign_in(sign_in(Client(), walk.world.owner.user))
+    problems = walk_pages(context_for(client, "owner"), OWNER_PAGES, walk)
+    assert not problems, _report(problems)
+
+
+def test_the_pages_refusing_an_authorised_user_pass_axe(walk, context_for):
+    lacking = walk.world.member_lacking(Permission.CONTACTS, "lacks-contacts")
+    client = _fresh_sign_in(sign_in(Client(), lacking.user))
+    problems = walk_pages(context_for(client, "teammate"), TEAMMATE_PAGES, walk)
+    assert not problems, _report(problems)
+
+
+@pytest.mark.parametrize("role", [role.value for role in StaffRole])
+def test_every_page_of_the_back_office_passes_axe_for_each_role(walk, context_for, role):
+    client = _fresh_sign_in(sign_in_staff(Client(), make_staff(role)))
+    problems = walk_pages(context_for(client, role), STAFF_PAGES, walk)
+    assert not problems, _report(problems)
+
+
+def test_the_second_factor_page_passes_axe(walk, context_for):
+    client = sign_in(Client(), make_staff(StaffRole.SUPPORT.value))
+    problems = walk_pages(context_for(client, "pending"), SECOND_FACTOR_PAGES, walk)
+    assert not problems, _report(problems)
+
+
+def test_the_walk_names_every_page_of_the_site():
+    walked = {
+        page.route
+        for pages in (
+            ANONYMOUS_PAGES,
+            OWNER_PAGES,
+            TEAMMATE_PAGES,
+            STAFF_PAGES,
+            SECOND_FACTOR_PAGES,
+        )
+        for page in pages
+    }
+    missing = []
+    for namespace, text, entry in resolver_entries():
+        if namespace in NOT_WALKED_NAMESPACES:
+            continue
+        name = f"{namespace}:{entry.name}" if namespace else str(entry.name)
+        if name not in walked and name not in NOT_PAGES:
+            missing.append(f"{name} (/{text})")
+    assert not missing, (
+        "these routes are in no list of the accessibility walk: add each page to the list of "
+        "who sees it, or to NOT_PAGES with the reason:\n" + "\n".join(missing)
+    )
+    assert settings.ROOT_URLCONF == "clientvault.urls"
