@@ -357,7 +357,9 @@ CLIENTVAULT_SMS_URL = _sms_gateway(_sms_url)
 # clientvault/web/logging.py), and the audit log records what happens to personal data. The
 # filter is on the two handlers, and every logger writes through one of them: "django" loses the
 # handlers of Django's default logging (its own console and mail_admins, unfiltered) and
-# propagates to the root's console like the others.
+# propagates to the root's console like the others. A refusal or a missing page (400, 403, 404,
+# 405) is logged as one line, without the traceback Django attaches to PermissionDenied
+# (clientvault.web.logging.ExpectedErrorFilter); a server error keeps its traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -82,8 +82,16 @@ def sign_in_with_browser(page: Any, identifier: str, password: str) -> None:
     page.wait_for_load_state()
 
 
+def open_menu(page: Any) -> None:
+    """On a phone the area's menu is folded behind its "Menu" button: open it, if it is shut."""
+    toggle = page.get_by_role("button", name="Menu", exact=True)
+    if toggle.count() and toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+
+
 def sign_out_with_browser(page: Any) -> None:
     """The navigation's "Sign out" (not a session's or "Sign out everywhere")."""
+    open_menu(page)
     page.get_by_role("button", name="Sign out", exact=True).click()
     page.wait_for_load_state()
 

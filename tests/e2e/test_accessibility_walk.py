@@ -39,7 +39,7 @@ from tests.accounts.personas import customer, make_staff, sign_in, sign_in_staff
 from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import SHOTS as ALL_SHOTS
 from tests.e2e.conftest import TIMEOUT_MS, ConsoleWatch
-from tests.e2e.support import fill_fields, submit
+from tests.e2e.support import fill_fields
 
 pytestmark = [
     pytest.mark.e2e,
@@ -67,7 +67,7 @@ class Page:
     route: str
     kwargs: Callable[[Walk], Any] | None = None
     query: str = ""
-    submit: bool = False  # also check it after sending its form (empty, or with ``fill``)
+    submit: bool = False  # also check it after sending its first form (empty, or with ``fill``)
     fill: tuple[tuple[str, str], ...] = ()  # (label, value) typed before sending
 
     def url(self, walk: Walk) -> str:
@@ -111,6 +111,7 @@ OWNER_PAGES = [
     Page("accounts:profile_history"),
     Page("accounts:client_log"),
     Page("accounts:api_tokens", submit=True),
+    Page("accounts:api_tokens", fill=(("Name", "deploy script"),)),
     Page("accounts:users"),
     Page("accounts:user_invite", submit=True),
     Page("accounts:user_edit", lambda w: w.world.colleague.pk),
@@ -243,11 +244,12 @@ def walk_pages(context: Any, pages: list[Page], walk: Walk) -> list[str]:
             continue
         _check(tab, url, problems)
         if page.submit or page.fill:
-            if not tab.locator(f"main form:not([action='{logout}']) [type=submit]").count():
+            buttons = tab.locator(f"main form:not([action='{logout}']) [type=submit]")
+            if not buttons.count():
                 continue  # not this visitor's form (a refusal page): checked as it is
             try:
                 fill_fields(tab, dict(page.fill))
-                submit(tab)
+                buttons.first.click()
             except Exception as error:  # a page without the form it should have
                 problems.append(f"{url}: cannot send its form: {str(error).splitlines()[0]}")
                 continue
