@@ -94,10 +94,11 @@ def test_a_server_error_is_the_styled_500_and_keeps_its_traceback_in_the_log(wri
     assert "RuntimeError: the test view failed" in written.text
 
 
-@override_settings(ROOT_URLCONF="tests.web.error_urls")
 def test_the_500_page_needs_neither_the_database_nor_the_request(
     django_assert_num_queries, settings
 ):
+    # One way of overriding settings only (the fixture), so that both are undone in order.
+    settings.ROOT_URLCONF = "tests.web.error_urls"
     # A context processor that fails, as one reading a broken database would: not used.
     settings.TEMPLATES = [
         {
