@@ -25,11 +25,14 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from clientvault.accounts import mailbox
+from clientvault.accounts.mailbox import MAILBOX_BACKEND
 from clientvault.accounts.models import Permission, StaffRole
 from clientvault.accounts.services.people import create_invitation
 from clientvault.accounts.services.reset import reset_tokens
@@ -150,6 +153,11 @@ STAFF_PAGES = [
 ]
 # A staff login that gave its password but not yet its second factor.
 SECOND_FACTOR_PAGES = [Page("accounts:two_factor", submit=True)]
+# The development mailbox, which exists only with DEBUG on (anyone may open it then).
+DEV_PAGES = [
+    Page("dev_mailbox"),
+    Page("dev_mailbox_message", lambda w: mailbox.entries()[0].name),
+]
 
 # Routes that are not pages, or are walked in another state; each with the reason.
 NOT_PAGES = {
@@ -294,6 +302,16 @@ def test_the_second_factor_page_passes_axe(walk, context_for):
     assert not problems, _report(problems)
 
 
+def test_the_development_mailbox_passes_axe(walk, context_for, settings, tmp_path):
+    settings.DEBUG = True
+    settings.CLIENTVAULT_MAILBOX_DIR = tmp_path / "mail"
+    settings.EMAIL_BACKEND = MAILBOX_BACKEND
+    mail.send_mail("Reset your password", "Open http://127.0.0.1/x\n", "cv@localhost", ["a@b.test"])
+    mailbox.keep_text(to="+442079460018", text="Your identity check code is 123456.")
+    problems = walk_pages(context_for(), DEV_PAGES, walk)
+    assert not problems, _report(problems)
+
+
 def test_the_walk_names_every_page_of_the_site():
     walked = {
         page.route
@@ -303,6 +321,7 @@ def test_the_walk_names_every_page_of_the_site():
             TEAMMATE_PAGES,
             STAFF_PAGES,
             SECOND_FACTOR_PAGES,
+            DEV_PAGES,
         )
         for page in pages
     }

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_sealed_second_factor_and_hashed_sessions'),
+        ('accounts', '0003_drop_uninstalled_apps_tables'),
     ]
 
     operations = [
