@@ -1,5 +1,5 @@
-"""The API tokens page: list, create (shown once, never cached or kept, after the password is
-typed again), revoke."""
+"""The API tokens page: list, create (post/redirect/get; shown once, never cached or kept in
+the clear, after the password is typed again), revoke."""
 
 import time
 
@@ -39,14 +39,23 @@ def test_it_has_an_empty_state_and_a_form(customer):
     assert 'name="expires_in_days"' in page
 
 
+def make_token(client: Client, name: str = "deploy script", days: str = "30") -> str:
+    """Post the form, follow its redirect, and return the token text the page shows once."""
+    response = client.post(TOKENS, {"name": name, "expires_in_days": days}, follow=True)
+    assert response.redirect_chain == [(TOKENS, 302)]
+    return str(response.context["token_text"])
+
+
 def test_a_new_token_is_shown_once_and_never_kept(customer):
     client = client_of(customer)
     response = client.post(TOKENS, {"name": "deploy script", "expires_in_days": "30"})
-    assert response.status_code == 200
-    assert "no-store" in response["Cache-Control"]
-    raw = response.context["token_text"]
+    assert response.status_code == 302
+    assert response.url == TOKENS
+    shown = client.get(TOKENS)
+    assert "no-store" in shown["Cache-Control"]
+    raw = shown.context["token_text"]
     assert raw.startswith("cv_")
-    assert raw in response.content.decode()
+    assert raw in shown.content.decode()
     assert authenticate_api_token(raw) == customer.user
     assert raw not in str(dict(client.session.items()))
     again = client.get(TOKENS).content.decode()
@@ -55,6 +64,26 @@ def test_a_new_token_is_shown_once_and_never_kept(customer):
     assert "Active" in again
     entry = ClientLogEntry.objects.get(event="api_token_created")
     assert entry.detail == f"prefix {ApiToken.objects.get().prefix}"
+
+
+def test_reloading_the_page_after_making_a_token_makes_no_second_one(customer):
+    client = client_of(customer)
+    make_token(client)
+    for _ in range(2):  # what the browser's reload asks for: the page the form redirected to
+        assert client.get(TOKENS).status_code == 200
+    assert ApiToken.objects.filter(user=customer.user).count() == 1
+
+
+def test_the_session_holds_the_new_token_only_sealed_until_it_is_shown(customer):
+    client = client_of(customer)
+    client.post(TOKENS, {"name": "deploy script", "expires_in_days": "30"})
+    token_id, sealed = client.session["accounts.new_api_token"]
+    assert token_id == ApiToken.objects.get().pk
+    assert sealed.startswith("cv1:")  # a vault ciphertext
+    raw = client.get(TOKENS).context["token_text"]
+    assert raw.startswith("cv_")
+    assert raw not in str(dict(client.session.items()))
+    assert "accounts.new_api_token" not in client.session
 
 
 def test_form_errors_name_the_field(customer):
@@ -90,8 +119,8 @@ def test_someone_elses_token_is_not_found(customer, teammate, outsider):
 
 
 def test_an_authorised_user_manages_their_own_tokens(teammate):
-    response = client_of(teammate).post(TOKENS, {"name": "ci", "expires_in_days": "7"})
-    assert authenticate_api_token(response.context["token_text"]) == teammate.user
+    raw = make_token(client_of(teammate), "ci", "7")
+    assert authenticate_api_token(raw) == teammate.user
 
 
 def test_it_asks_for_the_password_again_before_making_a_token(customer):
@@ -106,5 +135,4 @@ def test_it_asks_for_the_password_again_before_making_a_token(customer):
     assert not ApiToken.objects.exists()
     client = client_of(customer, typed_password_seconds_ago=None)
     client.post(reverse("accounts:reauth"), {"password": personas.PASSWORD, "next": TOKENS})
-    response = client.post(TOKENS, {"name": "deploy", "expires_in_days": "7"})
-    assert authenticate_api_token(response.context["token_text"]) == customer.user
+    assert authenticate_api_token(make_token(client, "deploy", "7")) == customer.user

@@ -97,7 +97,7 @@ def test_the_service_counts_what_it_did(customer):
 def test_it_revokes_tokens_a_stolen_session_made_and_withdraws_invitations(customer):
     thief = signed_in()  # a session that typed the password: it may make a token
     made = thief.post(
-        reverse("accounts:api_tokens"), {"name": "backdoor", "expires_in_days": "365"}
+        reverse("accounts:api_tokens"), {"name": "backdoor", "expires_in_days": "365"}, follow=True
     )
     raw = made.context["token_text"]
     assert authenticate_api_token(raw) == customer.user

@@ -1,10 +1,12 @@
 """The API tokens page: the person's own tokens, made and revoked here.
 
-A new token's text is shown once, in the response to the form that made it: it is never put in
-the session or a message, and the page is never cached (``Cache-Control: no-store``). Reloading
-that response would post the form again and make another token, which the browser warns about.
-Making a token needs the password typed in the last five minutes: a token outlives the session,
-so a stolen session alone must not be enough to get one.
+Making a token is post/redirect/get: the form's answer is a redirect to the page, so reloading
+the page never makes a second token. The new token's text rides that redirect in the session,
+sealed in the vault with the login's subject key (the session table and its backups never hold
+a usable token), and is taken out by the next view of the page, which shows it once; the page is
+never cached (``Cache-Control: no-store``). Making a token needs the password typed in the last
+five minutes: a token outlives the session, so a stolen session alone must not be enough to get
+one.
 """
 
 from __future__ import annotations
@@ -23,6 +25,31 @@ from clientvault.accounts.models import ApiToken, Person, User
 from clientvault.accounts.reauth import reauth_before_post
 from clientvault.accounts.services.people import create_person_token, revoke_person_token
 from clientvault.accounts.views.area import acting_user, paginate
+from clientvault.privacy.vault import CorruptValue, decrypt, encrypt
+
+NEW_TOKEN = "accounts.new_api_token"  # the session key: (token id, sealed token text)
+
+
+def _aad(token_pk: int) -> str:
+    return f"session.new_api_token.{token_pk}"
+
+
+def _keep_new_token(request: HttpRequest, person: Person, token: ApiToken, text: str) -> None:
+    """Seal the new token's text into the session for the page's next view."""
+    request.session[NEW_TOKEN] = [token.pk, encrypt(person.subject_id, _aad(token.pk), text)]
+
+
+def _take_new_token(request: HttpRequest, person: Person) -> tuple[ApiToken, str] | None:
+    """The token made just before, and its text, once: it leaves the session here."""
+    kept = request.session.pop(NEW_TOKEN, None)
+    user = acting_user(request)
+    token = ApiToken.objects.filter(user=user, pk=kept[0]).first() if kept else None
+    if kept is None or token is None or not token.is_usable:
+        return None
+    try:
+        return token, decrypt(person.subject_id, _aad(token.pk), str(kept[1]))
+    except CorruptValue:
+        return None
 
 
 def own_token(user: User, pk: int) -> ApiToken:
@@ -39,10 +66,9 @@ def own_token(user: User, pk: int) -> ApiToken:
 @reauth_before_post
 def api_tokens(request: HttpRequest, person: Person) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
-    created: tuple[ApiToken, str] | None = None
     if request.method == "POST" and form.is_valid():
         try:
-            created = create_person_token(
+            token, text = create_person_token(
                 person=person,
                 name=form.cleaned_data["name"],
                 expires_in_days=form.cleaned_data["expires_in_days"],
@@ -50,7 +76,9 @@ def api_tokens(request: HttpRequest, person: Person) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            form = ApiTokenForm()
+            _keep_new_token(request, person, token, text)
+            return redirect("accounts:api_tokens")
+    created = _take_new_token(request, person) if request.method == "GET" else None
     tokens = ApiToken.objects.filter(user=acting_user(request)).order_by("-created_at")
     context = {
         "person": person,
