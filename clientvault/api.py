@@ -1,7 +1,10 @@
 """The JSON API under /api/v1, authenticated by personal API tokens.
 
 The schema is served at /api/v1/openapi.json (ninja's ``openapi_url``); each operation in it names
-what the caller needs in ``x-clientvault-permission`` (see clientvault/accounts/api.py).
+what the caller needs in ``x-clientvault-permission`` (see clientvault/accounts/api.py), and says
+it in words at the head of its description. /api/v1/docs shows the schema with Swagger UI from
+django-ninja's own static files, under the site's content security policy (no CDN, no inline
+script or style).
 
 Every error is JSON: 401 for any token problem (missing, malformed, unknown, expired, revoked,
 inactive user — one response for all, so a caller learns nothing about which), 403
@@ -23,11 +26,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as RequestValidationError
+from ninja.openapi.docs import Swagger
 from ninja.openapi.schema import OpenAPISchema
 
 from clientvault.accounts.api import (
+    PERMISSION_KEY,
     ApiTokenAuth,
     profile_router,
+    requirement_text,
     sessions_router,
     users_router,
 )
@@ -47,6 +53,14 @@ UNAUTHORISED = {
 }
 
 
+def _describe_requirement(operation: dict[str, Any]) -> None:
+    """Put what the operation needs at the head of its description, where the docs show it."""
+    needed = operation.get(PERMISSION_KEY)
+    if needed:
+        described = operation.get("description", "")
+        operation["description"] = f"**Needs:** {requirement_text(needed)}\n\n{described}".strip()
+
+
 class ClientvaultAPI(NinjaAPI):
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
@@ -56,17 +70,33 @@ class ClientvaultAPI(NinjaAPI):
         schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
         for operations in schema["paths"].values():
             for operation in operations.values():
+                _describe_requirement(operation)
                 if operation.get("security"):
                     operation["responses"].setdefault("401", UNAUTHORISED)
         return schema
 
 
+class ApiDocs(Swagger):
+    """Swagger UI with django-ninja's own files, in a page of ours (see the template)."""
+
+    template = "web/api_docs.html"
+
+
+DOCS_SETTINGS = {
+    "validatorUrl": None,  # Swagger UI's default sends the schema to validator.swagger.io
+    "docExpansion": "list",
+    "persistAuthorization": False,  # a token typed into the page is never kept in the browser
+}
+
 api = ClientvaultAPI(
     title="clientvault API",
     version="1",
+    description="The customer area as JSON, for scripts. Authenticate with a personal API "
+    "token (`Authorization: Bearer cv_...`), made on the API tokens page of the customer area.",
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
-    docs_url=None,
+    docs=ApiDocs(settings=DOCS_SETTINGS),
+    docs_url="/docs",
     auth=ApiTokenAuth(),
 )
 

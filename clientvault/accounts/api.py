@@ -85,6 +85,18 @@ def needs(requirement: str) -> dict[str, str]:
     return {PERMISSION_KEY: str(requirement)}
 
 
+def requirement_text(requirement: str) -> str:
+    """What a declared requirement means, as the API docs show it on each operation."""
+    if requirement == OWN_LOGIN:
+        return "any valid token, staff included."
+    if requirement == ANY_MEMBER:
+        return "a token of a person on a customer account (the owner or an authorised user)."
+    label = Permission(requirement).label
+    return (
+        f"the `{requirement}` permission ({label}) on the account; the owner has every permission."
+    )
+
+
 class ApiTokenAuth(HttpBearer):
     """``Authorization: Bearer cv_<prefix>_<secret>``. Every failure is the same 401."""
 
@@ -234,7 +246,7 @@ def _teammate(manager: Person, person_id: UUID) -> Person:
     "/users",
     response={200: list[UserOut], 403: Error, 404: Error, 422: ValidationErrors},
     summary="The people on your account",
-    description="The owner and the authorised users. Needs the contacts permission.",
+    description="The owner and the authorised users.",
     operation_id="list_users",
     openapi_extra=needs(Permission.CONTACTS),
 )
@@ -247,8 +259,7 @@ def list_users(request: HttpRequest) -> QuerySet[Person]:
     "/users/invitations",
     response={201: InvitationOut, 403: Error, 404: Error, 422: ValidationErrors},
     summary="Invite an authorised user by e-mail",
-    description="Sends an invitation to join the account with the given permissions. Needs "
-    "the contacts permission.",
+    description="Sends an invitation to join the account with the given permissions.",
     operation_id="invite_user",
     openapi_extra=needs(Permission.CONTACTS),
 )
@@ -267,7 +278,7 @@ def invite(request: HttpRequest, payload: InvitationIn) -> Status[Invitation]:
     "/users/{person_id}",
     response={200: UserOut, 403: Error, 404: Error, 422: ValidationErrors},
     summary="Set an authorised user's permissions",
-    description="Replaces the user's permissions. Needs the contacts permission.",
+    description="Replaces the user's permissions.",
     operation_id="set_user_permissions",
     openapi_extra=needs(Permission.CONTACTS),
 )
@@ -286,7 +297,6 @@ def update_user(request: HttpRequest, person_id: UUID, payload: PermissionsIn) -
     "/users/{person_id}",
     response={204: None, 403: Error, 404: Error, 422: ValidationErrors},
     summary="Remove an authorised user from the account",
-    description="Needs the contacts permission.",
     operation_id="remove_user",
     openapi_extra=needs(Permission.CONTACTS),
 )

@@ -57,6 +57,7 @@ API_FILLERS: dict[str, Filler] = {
 # Routes of the api-v1 namespace that are not operations of the schema, and why.
 NOT_IN_SCHEMA = {
     "api-v1:openapi-json": "the schema itself, public",
+    "api-v1:openapi-view": "the interactive docs of the schema, public",
     "api-v1:api-root": "ninja's root view of the API",
     "api-v1:api_root": "the fallback: a JSON 404 for /api/v1/",
     "api-v1:unknown_path": "the fallback: a JSON 404 for any path no operation matched",

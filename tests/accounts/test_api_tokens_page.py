@@ -136,3 +136,10 @@ def test_it_asks_for_the_password_again_before_making_a_token(customer):
     client = client_of(customer, typed_password_seconds_ago=None)
     client.post(reverse("accounts:reauth"), {"password": personas.PASSWORD, "next": TOKENS})
     assert authenticate_api_token(make_token(client, "deploy", "7")) == customer.user
+
+
+def test_the_page_links_to_api_docs_that_exist(customer):
+    client = client_of(customer)
+    page = client.get(TOKENS).content.decode()
+    assert 'href="/api/v1/docs"' in page
+    assert client.get("/api/v1/docs").status_code == 200

@@ -31,6 +31,29 @@ def test_it_declares_bearer_token_security_and_the_401(schema):
     assert set(me["responses"]) == {"200", "401"}
 
 
+def test_every_operation_says_what_it_needs_at_the_head_of_its_description(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            needed = operation["x-clientvault-permission"]
+            assert operation["description"].startswith("**Needs:** "), (method, path)
+            if needed not in {"any-member", "own-login"}:
+                assert f"the `{needed}` permission" in operation["description"], (method, path)
+
+
+def test_the_docs_page_serves_swagger_ui_from_our_own_static_files(client):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "/static/ninja/swagger-ui.css" in page
+    assert "http://" not in page and "https://" not in page  # no other origin named at all
+    assert "<script>" not in page  # nothing inline: the settings are data, not code
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert client.get("/static/ninja/swagger-ui-bundle.js").status_code == 200
+
+
 def _operations(schema):
     for path, operations in schema["paths"].items():
         concrete = re.sub(r"\{[^}]+\}", "1", path)
