@@ -6,12 +6,15 @@ it in words at the head of its description. /api/v1/docs shows the schema with S
 django-ninja's own static files, under the site's content security policy (no CDN, no inline
 script or style).
 
-Every error is JSON: 401 for any token problem (missing, malformed, unknown, expired, revoked,
-inactive user — one response for all, so a caller learns nothing about which), 403
-``{"detail": ...}`` for a refused action (PermissionDenied), 404 for unknown paths and objects,
-422 ``{"detail": [{"field": ..., "message": ...}]}`` for invalid input (a request that does not
-match its schema, or a service's ValidationError), and 500 without a traceback for anything
-unexpected.
+Every error is JSON: 400 for a body that is not JSON, 401 for any token problem (missing,
+malformed, unknown, expired, revoked, inactive user — one response for all, so a caller learns
+nothing about which), 403 ``{"detail": ...}`` for a refused action (PermissionDenied), 404 for
+unknown paths and objects, 413 for a body larger than the site reads (``web.limits``), 422
+``{"detail": [{"field": ..., "message": ...}]}`` for invalid input (a request that does not match
+its schema, or a service's ValidationError), and 500 without a traceback for anything
+unexpected, which no input may reach: schemathesis walks the served schema in the suite
+(tests/web/test_api_schemathesis.py). The schema documents each of these answers on every operation
+where it can happen (``_document_answers``).
 """
 
 from __future__ import annotations
@@ -20,16 +23,18 @@ import logging
 import traceback
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Router
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
 from ninja.openapi.docs import Swagger
 from ninja.openapi.schema import OpenAPISchema
 
 from clientvault.accounts.api import (
+    ANY_MEMBER,
+    OWN_LOGIN,
     PERMISSION_KEY,
     ApiTokenAuth,
     profile_router,
@@ -38,6 +43,8 @@ from clientvault.accounts.api import (
     users_router,
 )
 from clientvault.accounts.api import router as accounts_router
+from clientvault.accounts.schemas import ValidationErrors
+from clientvault.web.limits import body_limit, too_large_message
 
 logger = logging.getLogger("clientvault.api")
 
@@ -47,10 +54,46 @@ ERROR_SCHEMA = {
     "properties": {"detail": {"title": "Detail", "type": "string"}},
     "required": ["detail"],
 }
-UNAUTHORISED = {
-    "description": "No valid API token",
-    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-}
+NOT_JSON = "The request body is not valid JSON."
+
+
+def _answer(description: str, schema: str = "Error") -> dict[str, Any]:
+    ref = {"$ref": f"#/components/schemas/{schema}"}
+    return {"description": description, "content": {"application/json": {"schema": ref}}}
+
+
+UNAUTHORISED = _answer("No valid API token")
+BAD_JSON = _answer(NOT_JSON)
+TOO_LARGE = _answer("The request body is larger than the site reads")
+INVALID = _answer("Invalid input: each problem names its field", "ValidationErrors")
+FORBIDDEN = _answer("The token's person lacks the permission this needs")
+NOT_FOUND = _answer(
+    "Not found on your account, or the token has no person on a customer account (staff)"
+)
+
+
+def _error_answers(operation: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    """Every error answer the operation can give, from its body, parameters and requirement."""
+    answers = {401: UNAUTHORISED}
+    if operation.get("requestBody"):
+        answers |= {400: BAD_JSON, 413: TOO_LARGE, 422: INVALID}
+    if operation.get("parameters"):
+        answers[422] = INVALID
+    needed = operation.get(PERMISSION_KEY)
+    if needed and needed != OWN_LOGIN:
+        answers[404] = NOT_FOUND
+    if needed and needed not in {OWN_LOGIN, ANY_MEMBER}:
+        answers[403] = FORBIDDEN
+    return answers
+
+
+def _document_answers(operation: dict[str, Any]) -> None:
+    """Add the error answers the operation does not declare itself (ninja keys them by int)."""
+    responses = operation["responses"]
+    declared = {int(status) for status in responses}
+    for status, answer in _error_answers(operation).items():
+        if status not in declared:
+            responses[status] = answer
 
 
 def _describe_requirement(operation: dict[str, Any]) -> None:
@@ -65,15 +108,22 @@ class ClientvaultAPI(NinjaAPI):
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
     ) -> OpenAPISchema:
-        """The generated schema, with the 401 answer documented on every protected operation."""
+        """The generated schema, with every error answer and every requirement documented."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Error"] = ERROR_SCHEMA
+        components.update(_validation_errors_schema())
         for operations in schema["paths"].values():
             for operation in operations.values():
                 _describe_requirement(operation)
-                if operation.get("security"):
-                    operation["responses"].setdefault("401", UNAUTHORISED)
+                _document_answers(operation)
         return schema
+
+
+def _validation_errors_schema() -> dict[str, Any]:
+    """ValidationErrors and what it refers to, as components."""
+    generated = ValidationErrors.model_json_schema(ref_template="#/components/schemas/{model}")
+    return {**generated.pop("$defs", {}), "ValidationErrors": generated}
 
 
 class ApiDocs(Swagger):
@@ -113,6 +163,20 @@ def unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpResponse
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # Bodies with a Content-Length are refused before this (web.limits); this is the rest.
+    message = too_large_message(body_limit() or 0)
+    return api.create_response(request, {"detail": message}, status=413)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    unreadable = exc.status_code == 400 and str(exc).startswith("Cannot parse request body")
+    detail = NOT_JSON if unreadable else str(exc)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 @api.exception_handler(PermissionDenied)

@@ -144,6 +144,7 @@ MIDDLEWARE = [
     "clientvault.accounts.middleware.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "clientvault.web.middleware.ContentSecurityPolicyMiddleware",
+    "clientvault.web.limits.RequestSizeMiddleware",
 ]
 
 ROOT_URLCONF = "clientvault.urls"

@@ -67,6 +67,7 @@ users_router = Router(tags=["users"])
 sessions_router = Router(tags=["sessions"])
 
 PAGE_SIZE = 25
+MAX_PAGE = 100_000  # past every real list; a larger number is refused, never sent to the database
 PERMISSION_KEY = "x-clientvault-permission"
 ANY_MEMBER = "any-member"  # any person on a customer account; no permission needed
 OWN_LOGIN = "own-login"  # the token's own login, whoever it is (staff included)
@@ -83,6 +84,19 @@ def needs(requirement: str) -> dict[str, str]:
     if requirement not in known:
         raise ValueError(f"{requirement!r} is not a permission, ANY_MEMBER or OWN_LOGIN")
     return {PERMISSION_KEY: str(requirement)}
+
+
+def listed_ids(parameter: str, *operation_ids: str) -> dict[str, Any]:
+    """OpenAPI links from a list's first item to the operations taking its id as ``parameter``
+    (clients, and schemathesis' stateful tests, follow them)."""
+    links = {
+        operation_id: {
+            "operationId": operation_id,
+            "parameters": {parameter: "$response.body#/items/0/id"},
+        }
+        for operation_id in operation_ids
+    }
+    return {"responses": {200: {"links": links}}}
 
 
 def requirement_text(requirement: str) -> str:
@@ -145,7 +159,12 @@ class PageOf25(PaginationBase):
     """Page-number pagination with a fixed page size of 25."""
 
     class Input(PaginationBase.Input):
-        page: int = Field(1, ge=1, description=f"Page number, from 1; {PAGE_SIZE} items a page.")
+        page: int = Field(
+            1,
+            ge=1,
+            le=MAX_PAGE,
+            description=f"Page number, from 1 to {MAX_PAGE}; {PAGE_SIZE} items a page.",
+        )
 
     class Output(PaginationBase.Output):
         count: int = Field(description="How many items there are on all pages together.")
@@ -248,7 +267,10 @@ def _teammate(manager: Person, person_id: UUID) -> Person:
     summary="The people on your account",
     description="The owner and the authorised users.",
     operation_id="list_users",
-    openapi_extra=needs(Permission.CONTACTS),
+    openapi_extra={
+        **needs(Permission.CONTACTS),
+        **listed_ids("person_id", "set_user_permissions", "remove_user"),
+    },
 )
 @paginate(PageOf25)
 def list_users(request: HttpRequest) -> QuerySet[Person]:
@@ -320,7 +342,7 @@ def _sessions(request: HttpRequest) -> QuerySet[UserSession]:
     summary="Your signed-in sessions",
     description="Browser sessions of the token's user, most recently used first.",
     operation_id="list_sessions",
-    openapi_extra=needs(ANY_MEMBER),
+    openapi_extra={**needs(ANY_MEMBER), **listed_ids("session_id", "end_session")},
 )
 @paginate(PageOf25)
 def list_sessions(request: HttpRequest) -> QuerySet[UserSession]:

@@ -1,5 +1,6 @@
-"""What forms share: fields required or optional as the activity says (COL-6), and the
-acceptance of the privacy policy version in force (POL-2)."""
+"""What forms share: fields required or optional as the activity says (COL-6), text without
+control characters (the API's rule too, from ``accounts.validation``), and the acceptance of the
+privacy policy version in force (POL-2)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,14 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.http import QueryDict
 
 from clientvault.accounts.activities import LABELS, Activity
+from clientvault.accounts.validation import (
+    refuse_control_characters,
+    refuse_control_characters_in_lines,
+)
 from clientvault.privacy.models import PolicyVersion
 
 
@@ -25,6 +31,21 @@ def apply_activity(form: forms.BaseForm, activity: Activity) -> None:
             field.required = activity.required(name, data)
         if name in LABELS:
             field.label = LABELS[name]
+
+
+def guard_text_fields(form: forms.BaseForm) -> None:
+    """Refuse control characters in every text field of the form, as the API does.
+
+    Django refuses only the NUL character; this check replaces that one. Passwords are left as
+    typed (they are never shown); a multi-line field keeps its tabs and line breaks.
+    """
+    for field in form.fields.values():
+        if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.PasswordInput):
+            continue
+        lines = isinstance(field.widget, forms.Textarea)
+        check = refuse_control_characters_in_lines if lines else refuse_control_characters
+        kept = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+        field.validators = [*kept, check]
 
 
 def _bound_data(form: forms.BaseForm) -> dict[str, Any]:

@@ -1,20 +1,34 @@
-"""Request and response bodies of the accounts API (/api/v1), as they appear in the schema."""
+"""Request and response bodies of the accounts API (/api/v1), as they appear in the schema.
+
+Inputs are checked as the web forms check them, with the same functions
+(``accounts.validation``): every text value refuses control characters (the schema publishes
+the rule as a ``pattern``), each person field has the forms' length limit, and a country is one
+of the forms' ISO codes. A value that breaks a rule is a 422 naming the field.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
 
 from clientvault.accounts.activities import LABELS
 from clientvault.accounts.models import Permission, Person, PersonRole
 from clientvault.accounts.services.customers import PERSON_FIELDS
-
-FIELD_MAX_LENGTH = 200
-EMAIL_MAX_LENGTH = 254
+from clientvault.accounts.validation import (
+    EMAIL_MAX_LENGTH,
+    PHONE_MAX_LENGTH,
+    POSTAL_CODE_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    TEXT_PATTERN,
+    country_codes,
+    refuse_control_characters,
+)
 
 
 class Error(Schema):
@@ -67,32 +81,75 @@ class ProfileOut(Schema):
         )
 
 
-class _StrictSchema(Schema):
+class StrictSchema(Schema):
+    """An API input: unknown fields are refused, and every text value is checked for control
+    characters as the forms check it."""
+
     model_config = ConfigDict(extra="forbid")
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                refuse_control_characters(value)
+            except DjangoValidationError as error:
+                raise PydanticCustomError("control_character", error.messages[0]) from None
+        return value
 
-def _optional(limit: int, name: str) -> Any:
-    return Field(None, max_length=limit, description=LABELS[name])
+
+def _text(limit: int) -> Any:
+    """Single-line text of at most ``limit`` characters, its rule published in the schema."""
+    return Field(max_length=limit, json_schema_extra={"pattern": TEXT_PATTERN})
 
 
-class ProfilePatch(_StrictSchema):
+Text = Annotated[str, _text(TEXT_MAX_LENGTH)]
+Email = Annotated[str, _text(EMAIL_MAX_LENGTH)]
+Phone = Annotated[str, _text(PHONE_MAX_LENGTH)]
+PostalCode = Annotated[str, _text(POSTAL_CODE_MAX_LENGTH)]
+
+
+def _optional(name: str) -> Any:
+    return Field(None, description=LABELS[name])
+
+
+CountryCode = Annotated[
+    str,
+    Field(json_schema_extra={"enum": ["", *country_codes()]}),
+]
+
+
+class ProfilePatch(StrictSchema):
     """Only the fields sent are changed; an empty string or null removes a field your profile
     does not require. The e-mail address cannot be changed here (see the 403 answer)."""
 
-    given_name: str | None = _optional(FIELD_MAX_LENGTH, "given_name")
-    family_name: str | None = _optional(FIELD_MAX_LENGTH, "family_name")
-    email: str | None = _optional(EMAIL_MAX_LENGTH, "email")
-    phone: str | None = _optional(FIELD_MAX_LENGTH, "phone")
-    address_line1: str | None = _optional(FIELD_MAX_LENGTH, "address_line1")
-    address_line2: str | None = _optional(FIELD_MAX_LENGTH, "address_line2")
-    city: str | None = _optional(FIELD_MAX_LENGTH, "city")
-    postal_code: str | None = _optional(FIELD_MAX_LENGTH, "postal_code")
-    region: str | None = _optional(FIELD_MAX_LENGTH, "region")
-    country: str | None = _optional(FIELD_MAX_LENGTH, "country")
-    employer: str | None = _optional(FIELD_MAX_LENGTH, "employer")
-    job_title: str | None = _optional(FIELD_MAX_LENGTH, "job_title")
-    department: str | None = _optional(FIELD_MAX_LENGTH, "department")
-    business_phone: str | None = _optional(FIELD_MAX_LENGTH, "business_phone")
+    given_name: Text | None = _optional("given_name")
+    family_name: Text | None = _optional("family_name")
+    email: Email | None = _optional("email")
+    phone: Phone | None = _optional("phone")
+    address_line1: Text | None = _optional("address_line1")
+    address_line2: Text | None = _optional("address_line2")
+    city: Text | None = _optional("city")
+    postal_code: PostalCode | None = _optional("postal_code")
+    region: Text | None = _optional("region")
+    country: CountryCode | None = Field(
+        None, description=f"{LABELS['country']}: an ISO 3166-1 alpha-2 code, e.g. GB."
+    )
+    employer: Text | None = _optional("employer")
+    job_title: Text | None = _optional("job_title")
+    department: Text | None = _optional("department")
+    business_phone: Phone | None = _optional("business_phone")
+
+    @field_validator("country", mode="after")
+    @classmethod
+    def _known_country(cls, value: str | None) -> str | None:
+        if value and value not in country_codes():
+            raise PydanticCustomError(
+                "unknown_country",
+                "This is not a country code we know: use an ISO 3166-1 alpha-2 code in "
+                "capitals, e.g. GB or DE.",
+            )
+        return value
 
 
 class UserOut(Schema):
@@ -113,8 +170,8 @@ class UserOut(Schema):
         )
 
 
-class InvitationIn(_StrictSchema):
-    email: str = Field(max_length=EMAIL_MAX_LENGTH, description="Where the invitation goes.")
+class InvitationIn(StrictSchema):
+    email: Email = Field(description="Where the invitation goes.")
     permissions: list[Permission] = Field(
         default_factory=list, description="What the new user may do on the account."
     )
@@ -128,7 +185,7 @@ class InvitationOut(Schema):
     expires_at: datetime
 
 
-class PermissionsIn(_StrictSchema):
+class PermissionsIn(StrictSchema):
     permissions: list[Permission] = Field(
         description="The complete new set of permissions (it replaces the old one)."
     )

@@ -117,14 +117,17 @@ def test_it_answers_a_server_error_with_json_and_no_traceback(settings, caplog):
 OPERATIONS = {
     ("/api/v1/me", "get"): ({"200", "401"}, None),
     ("/api/v1/profile", "get"): ({"200", "401", "404"}, None),
-    ("/api/v1/profile", "patch"): ({"200", "401", "403", "404", "422"}, "ProfilePatch"),
+    ("/api/v1/profile", "patch"): (
+        {"200", "400", "401", "403", "404", "413", "422"},
+        "ProfilePatch",
+    ),
     ("/api/v1/users", "get"): ({"200", "401", "403", "404", "422"}, None),
     ("/api/v1/users/invitations", "post"): (
-        {"201", "401", "403", "404", "422"},
+        {"201", "400", "401", "403", "404", "413", "422"},
         "InvitationIn",
     ),
     ("/api/v1/users/{person_id}", "patch"): (
-        {"200", "401", "403", "404", "422"},
+        {"200", "400", "401", "403", "404", "413", "422"},
         "PermissionsIn",
     ),
     ("/api/v1/users/{person_id}", "delete"): ({"204", "401", "403", "404", "422"}, None),

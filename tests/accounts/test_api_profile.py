@@ -4,6 +4,7 @@ import pytest
 
 from clientvault.accounts.models import Channel, ClientLogEntry, ProfileChange
 from clientvault.accounts.services import create_api_token
+from clientvault.accounts.validation import CONTROL_CHARACTER_MESSAGE
 from tests.accounts.personas import customer, staff, teammate  # noqa: F401
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
@@ -137,7 +138,7 @@ def test_it_accepts_the_current_email_sent_back_as_no_change(client, owner):
 def test_it_refuses_a_body_that_is_not_json(client, owner):
     response = client.patch(PROFILE, "{not json", content_type="application/json", **_auth(owner))
     assert response.status_code == 400
-    assert response.json() == {"detail": "Cannot parse request body"}
+    assert response.json() == {"detail": "The request body is not valid JSON."}
 
 
 @pytest.mark.parametrize("method", ["get", "patch"])
@@ -157,3 +158,45 @@ def test_it_refuses_a_request_without_a_token_with_401(client, owner, method):
     assert response.status_code == 401
     owner.refresh_from_db()
     assert owner.city == "London"
+
+
+# --- malformed input: a 4xx naming the field, never a 500 (the web form's rules) -------------
+
+
+def _field_errors(response) -> dict[str, str]:
+    return {error["field"]: error["message"] for error in response.json()["detail"]}
+
+
+def test_it_refuses_an_unknown_country_code_naming_the_field(client, owner):
+    for sent in ({"country": "ZZ"}, {"country": "ZZ", "postal_code": "123"}, {"country": "gb"}):
+        response = _patch(client, owner, sent)
+        assert response.status_code == 422, sent
+        assert _field_errors(response)["country"].startswith("This is not a country code we know")
+    owner.refresh_from_db()
+    assert owner.country == "GB"
+
+
+@pytest.mark.parametrize(
+    "typed", ["Lon\x01don", "Lon\x00don", "London\n", "Lon\tdon", "Lon\x7fdon", "Lon\u202edon"]
+)
+def test_it_refuses_control_characters_naming_the_field(client, owner, typed):
+    response = _patch(client, owner, {"city": typed})
+    assert response.status_code == 422
+    assert _field_errors(response) == {"city": CONTROL_CHARACTER_MESSAGE}
+    owner.refresh_from_db()
+    assert owner.city == "London"
+
+
+def test_it_refuses_a_value_longer_than_the_forms_take(client, owner):
+    response = _patch(client, owner, {"postal_code": "1" * 17})
+    assert response.status_code == 422
+    assert list(_field_errors(response)) == ["postal_code"]
+
+
+def test_it_answers_an_oversized_body_with_413_naming_the_limit(client, owner, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = _patch(client, owner, {"city": "x" * 2000})
+    assert response.status_code == 413
+    assert response.json() == {
+        "detail": "The request body is too large: this site reads at most 1000 bytes."
+    }

@@ -90,6 +90,14 @@ def test_it_pages_people_25_at_a_time(client, customer):  # noqa: F811
     assert third["items"] == []
 
 
+@pytest.mark.parametrize("page", ["0", "100001", "9223372036854775808", str(10**30)])
+def test_it_refuses_a_page_number_out_of_range_naming_it(client, customer, page):  # noqa: F811
+    response = client.get(USERS, {"page": page}, **_auth(customer))
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["field"] == "page"
+
+
 # --- POST /users/invitations ------------------------------------------------------------------
 
 
@@ -116,8 +124,9 @@ def test_it_invites_someone_by_email_with_permissions(client, customer):  # noqa
         ({"email": "linus@example.org", "permissions": ["root"]}, "permissions.0", "Input"),
         ({"permissions": ["billing"]}, "email", "Field required"),
         ({"email": "linus@example.org", "role": "owner"}, "role", "Extra inputs"),
+        ({"email": "linus@exam\x07ple.org"}, "email", "Remove the control character"),
     ],
-    ids=["empty", "malformed", "taken", "unknown-permission", "missing", "extra"],
+    ids=["empty", "malformed", "taken", "unknown-permission", "missing", "extra", "control"],
 )
 def test_it_refuses_a_bad_invitation_with_422_naming_the_field(
     client,

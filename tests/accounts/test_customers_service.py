@@ -10,6 +10,7 @@ from clientvault.accounts.models import (
     ProfileChange,
 )
 from clientvault.accounts.services.customers import change_status, open_account, update_person
+from clientvault.accounts.validation import CONTROL_CHARACTER_MESSAGE
 from clientvault.privacy.models import AuditEvent, ConsentRecord, PolicyAcceptance
 from clientvault.privacy.services.policy import accepted_version, publish_policy
 
@@ -134,3 +135,20 @@ def test_staff_entered_marketing_answers_are_marked_as_staff():
     assert (record.granted, record.source) == (False, "staff")
     subject = Person.objects.get(customer=customer).subject
     assert PolicyAcceptance.objects.get(subject=subject).channel == "staff"
+
+
+def test_it_refuses_an_unknown_country_naming_it_not_with_an_error():
+    person = Person.objects.get(customer=_open())
+    with pytest.raises(ValidationError) as error:
+        update_person(
+            person=person, changes={"country": "ZZ"}, actor=person.user, channel=Channel.API
+        )
+    assert error.value.message_dict["country"] == ["Country: Choose a country."]
+
+
+def test_it_refuses_control_characters_and_overlong_values_whatever_the_channel():
+    with pytest.raises(ValidationError) as error:
+        _open(details={"city": "Lon\x01don", "address_line1": "x" * 201})
+    assert set(error.value.message_dict) == {"city", "address_line1"}
+    assert error.value.message_dict["city"] == [f"Town or city: {CONTROL_CHARACTER_MESSAGE}"]
+    assert not Customer.objects.exists()

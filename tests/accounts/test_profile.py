@@ -4,8 +4,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from clientvault.accounts.forms.area import ProfileForm
 from clientvault.accounts.models import ClientLogEntry, CustomerKind, Person, ProfileChange
+from clientvault.accounts.schemas import ProfilePatch
 from clientvault.accounts.services.customers import PERSON_FIELDS
+from clientvault.accounts.validation import CONTROL_CHARACTER_MESSAGE
 from tests.accounts import personas
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
@@ -100,3 +103,36 @@ def test_it_changes_only_the_signed_in_persons_own_record(customer, outsider):
     post(outsider, city="Potsdam", postal_code="14467")
     assert Person.objects.get(pk=customer.pk).city == "London"
     assert Person.objects.get(pk=outsider.pk).city == "Potsdam"
+
+
+# --- malformed input: refused naming the field, as the API refuses it ------------------------
+
+
+@pytest.mark.parametrize("typed", ["Lon\x01don", "Lon\x00don", "Lon\tdon", "Lon\u202edon"])
+def test_it_refuses_control_characters_naming_the_field_as_the_api_does(customer, typed):
+    response = post(customer, city=typed)
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"city": [CONTROL_CHARACTER_MESSAGE]}
+    assert Person.objects.get(pk=customer.pk).city == "London"
+
+
+def test_it_refuses_an_unknown_country_naming_the_field(customer):
+    response = post(customer, country="ZZ")
+    assert list(response.context["form"].errors) == ["country"]
+
+
+def test_it_answers_an_oversized_form_with_413_naming_the_limit(customer, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = post(customer, city="x" * 2000)
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "The request body is too large: this site reads at most 1000 bytes." in page
+    assert Person.objects.get(pk=customer.pk).city == "London"
+
+
+def test_the_form_and_the_api_take_the_same_lengths(customer):
+    form = ProfileForm(person=customer)
+    patch = ProfilePatch.model_json_schema()["properties"]
+    for name, field in form.fields.items():
+        if name != "country":
+            assert patch[name]["anyOf"][0]["maxLength"] == field.max_length, name

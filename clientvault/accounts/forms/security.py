@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from clientvault.accounts.forms_common import guard_text_fields
 from clientvault.accounts.models import SecurityQuestion
 from clientvault.accounts.services.security import ANSWER_MAX_LENGTH, DESCRIPTION_MAX_LENGTH
 
@@ -44,6 +45,10 @@ class SecurityAnswerFields(forms.Form):
     answer_2 = _answer("Answer to the second question")
 
     PAIRS = (("question_1", "answer_1"), ("question_2", "answer_2"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        guard_text_fields(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -85,3 +90,7 @@ class ReportForm(forms.Form):
         "a new password from the link sent to the e-mail address on record.",
         error_messages={"required": "Please confirm you understand what happens next."},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        guard_text_fields(self)

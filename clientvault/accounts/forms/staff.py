@@ -13,7 +13,11 @@ from django.urls import reverse
 
 from clientvault.accounts.activities import AUTHORISED_PROFILE, LABELS, PHONE_INTAKE, Activity
 from clientvault.accounts.display import PHONE_FIELDS, form_phone
-from clientvault.accounts.forms_common import PolicyAcceptanceFields, apply_activity
+from clientvault.accounts.forms_common import (
+    PolicyAcceptanceFields,
+    apply_activity,
+    guard_text_fields,
+)
 from clientvault.accounts.models import (
     CUSTOMER_TRANSITIONS,
     REPORT_TRANSITIONS,
@@ -24,7 +28,7 @@ from clientvault.accounts.models import (
     ReportStatus,
 )
 from clientvault.accounts.services.customers import PERSON_FIELDS
-from clientvault.accounts.validation import country_choices
+from clientvault.accounts.validation import country_choices, max_length
 from clientvault.privacy.models import PolicyVersion
 
 CHANNEL_CHOICES = [
@@ -90,15 +94,18 @@ def _person_fields(form: forms.Form, activity: Activity) -> None:
         if name == "country":
             form.fields[name] = forms.ChoiceField(choices=[("", "Choose…"), *country_choices()])
         elif name == "email":
-            form.fields[name] = forms.CharField(max_length=254, widget=forms.EmailInput)
+            form.fields[name] = forms.CharField(
+                max_length=max_length(name), widget=forms.EmailInput
+            )
         elif name.endswith("phone"):
             form.fields[name] = forms.CharField(
-                max_length=40, widget=forms.TextInput({"type": "tel"})
+                max_length=max_length(name), widget=forms.TextInput({"type": "tel"})
             )
         else:
-            form.fields[name] = forms.CharField(max_length=200)
+            form.fields[name] = forms.CharField(max_length=max_length(name))
         form.fields[name].widget.attrs["autocomplete"] = "off"
     apply_activity(form, activity)
+    guard_text_fields(form)
     for name in activity.mandatory:
         if name in form.fields:
             message = f"{LABELS[name]} is required to {activity.name}."
@@ -232,6 +239,7 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        guard_text_fields(self)
         allowed = CUSTOMER_TRANSITIONS[current]
         self.fields["status"].choices = [  # type: ignore[attr-defined]
             (value, label) for value, label in CustomerStatus.choices if value in allowed

@@ -9,6 +9,7 @@ from django import forms
 from clientvault.accounts.activities import ACCEPT_INVITATION, INVITE_USER, WORK
 from clientvault.accounts.forms.area import AreaForm, NewLoginFields, PersonFields
 from clientvault.accounts.models import CustomerKind, Invitation, Permission
+from clientvault.accounts.validation import EMAIL_MAX_LENGTH
 
 PERMISSIONS_HELP = (
     "An authorised user always sees their own profile, security page and API tokens; tick "
@@ -28,7 +29,7 @@ def _permissions_field() -> forms.MultipleChoiceField:
 
 class InviteForm(AreaForm):
     email = forms.CharField(
-        max_length=254,
+        max_length=EMAIL_MAX_LENGTH,
         widget=forms.EmailInput(attrs={"autocomplete": "off", "autofocus": True}),
         help_text="We send the invitation link to this address; it works for 7 days.",
     )

@@ -35,10 +35,12 @@ from clientvault.accounts.models import (
 )
 from clientvault.accounts.services.clientlog import log_client_event, on_record
 from clientvault.accounts.validation import (
+    check_text,
     clean_country,
     clean_email,
     clean_phone,
     clean_postal_code,
+    max_length,
 )
 from clientvault.privacy.actors import Actor, actor_ref
 from clientvault.privacy.fields import lookup
@@ -69,7 +71,22 @@ PERSON_FIELDS = (
 
 
 def _strip(data: Mapping[str, Any]) -> dict[str, str]:
-    return {k: " ".join(str(data.get(k) or "").split()) for k in PERSON_FIELDS if k in data}
+    """The person fields given, as plain single-line text with single spaces.
+
+    Each value is checked as typed, before its spaces are tidied: a control character (a tab or
+    a line break included) or a value over its length is refused, naming the field, whichever
+    way it came (form, API, telephone intake).
+    """
+    given = {k: str(data.get(k) or "") for k in PERSON_FIELDS if k in data}
+    errors: dict[str, str] = {}
+    for name, value in given.items():
+        try:
+            check_text(value.strip(), max_length(name))
+        except ValidationError as error:
+            errors[name] = f"{LABELS[name]}: {error.messages[0]}"
+    if errors:
+        raise ValidationError(errors)
+    return {name: " ".join(value.split()) for name, value in given.items()}
 
 
 def clean_person_data(
