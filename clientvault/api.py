@@ -43,6 +43,7 @@ from clientvault.accounts.api import (
     users_router,
 )
 from clientvault.accounts.api import router as accounts_router
+from clientvault.accounts.api_choices import choices_router
 from clientvault.accounts.schemas import ValidationErrors
 from clientvault.web.limits import body_limit, too_large_message
 
@@ -246,6 +247,7 @@ api.add_router("", accounts_router)
 api.add_router("", profile_router)
 api.add_router("", users_router)
 api.add_router("", sessions_router)
+api.add_router("", choices_router)
 
 # Added last, so it only sees what no router matched: a JSON 404, not Django's HTML page.
 fallback = Router()

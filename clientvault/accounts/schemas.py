@@ -14,11 +14,12 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict, StrictBool, field_validator
 from pydantic_core import PydanticCustomError
 
 from clientvault.accounts.activities import LABELS
 from clientvault.accounts.models import Permission, Person, PersonRole
+from clientvault.accounts.services.choices import Choice
 from clientvault.accounts.services.customers import PERSON_FIELDS
 from clientvault.accounts.validation import (
     EMAIL_MAX_LENGTH,
@@ -29,6 +30,8 @@ from clientvault.accounts.validation import (
     country_codes,
     refuse_control_characters,
 )
+from clientvault.privacy.models import ConsentSource
+from clientvault.privacy.taxonomy import Purpose
 
 
 class Error(Schema):
@@ -203,3 +206,57 @@ class SessionOut(Schema):
 
 class SessionsEnded(Schema):
     ended: int = Field(description="How many sessions were ended.")
+
+
+# --- choices ------------------------------------------------------------------------------------
+
+
+class ChoiceOut(Schema):
+    """One choice as it stands."""
+
+    granted: bool = Field(description="true: yes; false: no.")
+    since: datetime | None = Field(
+        description="When you made this choice; null: the operator's default, never changed."
+    )
+    source: ConsentSource | None = Field(
+        description="Where you made it (form, api, ...); null with the default."
+    )
+
+    @staticmethod
+    def of(choice: Choice) -> ChoiceOut:
+        source = ConsentSource(choice.source) if choice.source else None
+        return ChoiceOut(granted=choice.granted, since=choice.since, source=source)
+
+
+class ChoicesOut(Schema):
+    """Your choices: news and offers by e-mail, and sharing with partners where offered."""
+
+    marketing: ChoiceOut = Field(description="News and offers by e-mail.")
+    partner_sharing: ChoiceOut | None = Field(
+        description="Sharing your data with partners; null when the operator never does."
+    )
+
+    @staticmethod
+    def of(choices: list[Choice]) -> ChoicesOut:
+        by_purpose = {choice.purpose: ChoiceOut.of(choice) for choice in choices}
+        return ChoicesOut(
+            marketing=by_purpose[Purpose.MARKETING],
+            partner_sharing=by_purpose.get(Purpose.PARTNER_SHARING),
+        )
+
+
+class ChoicesPatch(StrictSchema):
+    """Only the choices sent change; null or absent leaves one as it is. Partner sharing may be
+    sent only where the operator offers it (see ``partner_sharing`` in GET /choices)."""
+
+    marketing: StrictBool | None = Field(None, description="News and offers by e-mail.")
+    partner_sharing: StrictBool | None = Field(None, description="Sharing with partners.")
+
+
+class ChoicesPut(StrictSchema):
+    """Every choice: marketing always, partner sharing exactly where the operator offers it."""
+
+    marketing: StrictBool = Field(description="News and offers by e-mail.")
+    partner_sharing: StrictBool | None = Field(
+        None, description="Sharing with partners: required where offered, null otherwise."
+    )

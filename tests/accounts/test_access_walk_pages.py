@@ -93,6 +93,7 @@ NO_PERMISSION_NEEDED = {
         "api_tokens",
         "api_token_revoke",
         "client_log",
+        "choices",
     )
 }
 # The permission the issue gives each page (checked against what the view declares).

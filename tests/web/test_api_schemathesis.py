@@ -35,6 +35,8 @@ EXAMPLES = 20  # per operation and phase: enough to find what is below, small en
 BUSINESS_RULES = {
     "update_profile": "a telephone number or postal code valid for the country; a required field",
     "invite_user": "an address that is well formed and not already someone's login",
+    "update_choices": "partner sharing only where the operator's policy offers it",
+    "replace_choices": "partner sharing exactly where the operator's policy offers it",
 }
 ACCEPTED = ["2xx", "401", "403", "404", "409"]
 CONFIG: dict[str, Any] = {

@@ -14,6 +14,7 @@ class ConsentSource(models.TextChoices):
     EMAIL = "email", "E-mail to the opt-out address"
     GPC = "gpc", "Global Privacy Control"
     STAFF = "staff", "Recorded by staff"
+    API = "api", "Through the API"
 
 
 class ConsentRecord(models.Model):
