@@ -2,9 +2,9 @@
 
 The schema is served at /api/v1/openapi.json (ninja's ``openapi_url``); each operation in it names
 what the caller needs in ``x-clientvault-permission`` (see clientvault/accounts/api.py), and says
-it in words at the head of its description. /api/v1/docs shows the schema with Swagger UI from
-django-ninja's own static files, under the site's content security policy (no CDN, no inline
-script or style).
+it in words at the head of its description. /api/v1/docs shows the schema as a reference page
+rendered on the server in the site's own templates (clientvault/api_docs.py): no script, no CDN,
+under the site's content security policy.
 
 Every error is JSON: 400 for a body that is not JSON, 401 for any token problem (missing,
 malformed, unknown, expired, revoked, inactive user — one response for all, so a caller learns
@@ -29,7 +29,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
-from ninja.openapi.docs import Swagger
 from ninja.openapi.schema import OpenAPISchema
 
 from clientvault.accounts.api import (
@@ -45,6 +44,7 @@ from clientvault.accounts.api import (
 from clientvault.accounts.api import router as accounts_router
 from clientvault.accounts.api_choices import choices_router
 from clientvault.accounts.schemas import ValidationErrors
+from clientvault.api_docs import ApiReference
 from clientvault.web.limits import body_limit, too_large_message
 
 logger = logging.getLogger("clientvault.api")
@@ -127,18 +127,6 @@ def _validation_errors_schema() -> dict[str, Any]:
     return {**generated.pop("$defs", {}), "ValidationErrors": generated}
 
 
-class ApiDocs(Swagger):
-    """Swagger UI with django-ninja's own files, in a page of ours (see the template)."""
-
-    template = "web/api_docs.html"
-
-
-DOCS_SETTINGS = {
-    "validatorUrl": None,  # Swagger UI's default sends the schema to validator.swagger.io
-    "docExpansion": "list",
-    "persistAuthorization": False,  # a token typed into the page is never kept in the browser
-}
-
 api = ClientvaultAPI(
     title="clientvault API",
     version="1",
@@ -146,7 +134,7 @@ api = ClientvaultAPI(
     "token (`Authorization: Bearer cv_...`), made on the API tokens page of the customer area.",
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
-    docs=ApiDocs(settings=DOCS_SETTINGS),
+    docs=ApiReference(),
     docs_url="/docs",
     auth=ApiTokenAuth(),
 )

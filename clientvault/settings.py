@@ -123,7 +123,6 @@ INSTALLED_APPS = [
     "django_otp",  # its devices are clientvault.accounts' own (models/twofactor.py)
     "django_tasks",
     "django_tasks_db",
-    "ninja",  # the API docs page: its template and its own Swagger UI files (no CDN)
     "clientvault.privacy",
     "clientvault.accounts",
     "clientvault.web",

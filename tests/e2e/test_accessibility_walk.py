@@ -95,6 +95,7 @@ ANONYMOUS_PAGES = [
     Page("privacy:policy"),
     Page("privacy:versions"),
     Page("privacy:version", lambda w: 1),
+    Page("/api/v1/docs"),
     Page("accounts:login", submit=True),
     Page("accounts:signup", submit=True),
     Page("accounts:signup", query="kind=organisation"),
@@ -112,6 +113,7 @@ OWNER_PAGES = [
     Page("accounts:profile"),
     Page("accounts:profile_email", submit=True),
     Page("accounts:profile_history"),
+    Page("accounts:choices", submit=True),
     Page("accounts:client_log"),
     Page("accounts:api_tokens", submit=True),
     Page("accounts:api_tokens", fill=(("Name", "deploy script"),)),
@@ -130,6 +132,7 @@ OWNER_PAGES = [
     Page("accounts:reauth", query="next=/security/password", submit=True),
     Page("accounts:invitation_accept", lambda w: w.invitation_token),
     Page("/account/no-such-page"),
+    Page("accounts:logout"),
 ]
 # An authorised user without the contacts permission: the refusal page.
 TEAMMATE_PAGES = [
@@ -162,7 +165,6 @@ DEV_PAGES = [
 # Routes that are not pages, or are walked in another state; each with the reason.
 NOT_PAGES = {
     "healthz": "JSON for the load balancer, not a page",
-    "accounts:logout": "signing out: a form's POST, answered with a redirect",
     "accounts:api_token_revoke": "a button's POST, answered with a redirect",
     "accounts:sessions_end": "a button's POST, answered with a redirect",
     "accounts:sessions_end_all": "a button's POST, answered with a redirect",
@@ -170,7 +172,6 @@ NOT_PAGES = {
 }
 NOT_WALKED_NAMESPACES = {
     "api-v1": "the JSON API (its documentation pages are listed by path)",
-    "admin": "Django's admin site, not a page of clientvault",
 }
 
 
