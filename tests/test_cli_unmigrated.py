@@ -66,7 +66,10 @@ def test_the_web_application_refuses_to_start_on_an_unmigrated_database(tmp_path
 
 def test_the_web_application_names_migrations_not_yet_applied(migrated):
     with sqlite3.connect(migrated / KEYS) as keys:
-        keys.execute("DELETE FROM django_migrations WHERE app = 'privacy'")
+        keys.execute(
+            "DELETE FROM django_migrations WHERE id = "
+            "(SELECT max(id) FROM django_migrations WHERE app = 'privacy')"
+        )
     result = start_web_application(development_env(migrated))
     assert result.returncode == 4
     assert result.stderr.splitlines() == [
