@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.http import QueryDict
 
-from clientvault.accounts.activities import LABELS, Activity
+from clientvault.accounts.activities import LABELS, OPENING_FIELDSETS, Activity
 from clientvault.accounts.validation import (
     refuse_control_characters,
     refuse_control_characters_in_lines,
@@ -46,6 +46,16 @@ def guard_text_fields(form: forms.BaseForm) -> None:
         check = refuse_control_characters_in_lines if lines else refuse_control_characters
         kept = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
         field.validators = [*kept, check]
+
+
+Fieldsets = list[tuple[str, list[forms.BoundField]]]
+
+
+def opening_fieldsets(form: forms.BaseForm, *, organisation: bool) -> Fieldsets:
+    """The form's fields of opening an account, grouped and ordered as every form shows them
+    (``activities.OPENING_FIELDSETS``): (legend, bound fields) for the fields it has."""
+    groups = [fs for fs in OPENING_FIELDSETS if organisation or not fs.organisation_only]
+    return [(fs.legend, [form[n] for n in fs.fields if n in form.fields]) for fs in groups]
 
 
 def _bound_data(form: forms.BaseForm) -> dict[str, Any]:

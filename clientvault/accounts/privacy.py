@@ -105,7 +105,6 @@ inv.declare(
             retention="client_log",
         ),
         "kind": inv.not_personal("individual or organisation"),
-        "organisation_name": inv.not_personal("a legal entity's name, not a person's"),
         "status": inv.personal(
             "system.operations",
             purposes=["service"],
@@ -150,6 +149,7 @@ inv.declare(
             for name, category in _person_vault.items()
         },
         "country": inv.personal("user.contact.address", purposes=SERVICE, erasure="clear"),
+        "email_confirmed_at": inv.not_personal("when the e-mail address was confirmed"),
         "email_index": inv.personal("user.contact.email", purposes=["service"], erasure="clear"),
         "phone_index": inv.personal(
             "user.contact.phone_number", purposes=["service"], erasure="clear"
@@ -159,6 +159,58 @@ inv.declare(
         "created_channel": inv.not_personal("how the data reached us"),
         "created_by": inv.not_personal("link to the staff login that entered it"),
         "created_at": inv.not_personal("when"),
+    },
+)
+
+inv.declare(
+    "accounts.Organisation",
+    subject="subject",
+    description="An organisation account's name, VAT number and company registration number, "
+    "sealed for the account owner (a sole trader's business often names them)",
+    fields={
+        "id": inv.not_personal("row id"),
+        "customer": inv.not_personal("link to the account"),
+        "subject": inv.not_personal("link to the account owner's subject"),
+        "name": inv.personal("user.workplace", purposes=SERVICE, erasure="shred"),
+        "vat_number": inv.personal("user.financial", purposes=SERVICE, erasure="shred"),
+        "company_number": inv.personal("user.workplace", purposes=SERVICE, erasure="shred"),
+        "created_at": inv.not_personal("when"),
+    },
+)
+
+inv.declare(
+    "accounts.OrganisationNameToken",
+    subject="subject",
+    description="The words of an organisation's name, sealed, with keyed blind indexes, so "
+    "staff find an organisation by name while the name stays in the vault",
+    fields={
+        "id": inv.not_personal("row id"),
+        "organisation": inv.not_personal("link to the organisation"),
+        "subject": inv.not_personal("link to the account owner's subject"),
+        "word": inv.personal("user.workplace", purposes=["support"], erasure="shred"),
+        "word_index": inv.personal("user.workplace", purposes=["support"], erasure="clear"),
+    },
+)
+
+inv.declare(
+    "accounts.EmailConfirmation",
+    subject="subject",
+    retention=inv.RowRetention(period="unconfirmed_signups", age_field="expires_at"),
+    description="Links that confirm an e-mail address at signup or a new address; rows go "
+    "the profile's unconfirmed_signups period after the link expired",
+    fields={
+        "id": inv.not_personal("row id"),
+        "person": inv.not_personal("link to the person"),
+        "subject": inv.not_personal("link to the subject"),
+        "purpose": inv.not_personal("signup or change"),
+        "email": inv.personal("user.contact.email", purposes=["service"], erasure="shred"),
+        "secret_digest": inv.not_personal("hash of a random secret"),
+        "channel": inv.not_personal("through which channel it was asked for"),
+        "actor_id": inv.not_personal("id of who asked for it"),
+        "created_at": inv.not_personal("when"),
+        "expires_at": inv.not_personal("when the link lapses"),
+        "confirmed_at": inv.not_personal("when the link was followed"),
+        "withdrawn_at": inv.not_personal("when a newer link replaced it"),
     },
 )
 

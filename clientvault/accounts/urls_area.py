@@ -6,11 +6,13 @@ from clientvault.accounts.views import area, choices, tokens, users
 
 urlpatterns = [
     path("signup", area.signup, name="signup"),
+    path("signup/sent", area.signup_sent, name="signup_sent"),
     path("account", area.dashboard, name="dashboard"),
     path("account/profile", area.profile, name="profile"),
     path("account/profile/email", area.profile_email, name="profile_email"),
     path("account/profile/history", area.profile_history, name="profile_history"),
     path("account/choices", choices.choices, name="choices"),
+    path("account/organisation", area.organisation, name="organisation"),
     path("account/log", area.client_log, name="client_log"),
     path("account/api-tokens", tokens.api_tokens, name="api_tokens"),
     path("account/api-tokens/<int:pk>/revoke", tokens.api_token_revoke, name="api_token_revoke"),

@@ -2,13 +2,16 @@
 
 from django.urls import path
 
-from clientvault.accounts.views import auth, security
+from clientvault.accounts.views import auth, confirmation, security
 
 urlpatterns = [
     path("sign-in", auth.login_view, name="login"),
     path("sign-in/code", auth.two_factor, name="two_factor"),
     path("sign-in/confirm", auth.reauth, name="reauth"),
+    path("sign-in/unconfirmed", confirmation.email_unconfirmed, name="email_unconfirmed"),
     path("sign-out", auth.logout_view, name="logout"),
+    path("confirm-email", confirmation.email_confirm, name="email_confirm"),
+    path("confirm-email/<str:token>", confirmation.email_confirm_link, name="email_confirm_link"),
     path("password-reset", auth.password_reset, name="password_reset"),
     path("password-reset/sent", auth.password_reset_done, name="password_reset_done"),
     path(

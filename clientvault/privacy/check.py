@@ -30,6 +30,7 @@ from clientvault.privacy.inventory import (
     spec_problems,
 )
 from clientvault.privacy.profile import current_profile
+from clientvault.privacy.services.retention import extra_rules
 
 SUBJECT_LABEL = "privacy.Subject"
 Model = type[models.Model]
@@ -54,6 +55,12 @@ def problems() -> list[str]:
     found += [
         f"{label}: excluded but not installed"
         for label in sorted(set(registry.exclusions) - labels)
+    ]
+    periods = current_profile().retention
+    found += [
+        f"{rule.label}: retention {rule.period!r} is not in the profile"
+        for rule in extra_rules()
+        if rule.period not in periods
     ]
     return found
 

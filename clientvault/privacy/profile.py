@@ -62,6 +62,7 @@ RETENTION_KEYS = (
     "throttle",
     "invitations",
     "security_reports",
+    "unconfirmed_signups",
 )
 # Sections with a fixed set of keys; [retention], [roles] and [back_office] take any key.
 KEYS: dict[str, tuple[str, ...]] = {

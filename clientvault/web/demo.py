@@ -166,6 +166,9 @@ TELEPHONE_CUSTOMER = {
     "family_name": "Müller",
     "email": "kai.mueller@example.de",
     "phone": "030 12345678",
+    "address_line1": "Friedrichstraße 43",
+    "city": "Berlin",
+    "postal_code": "10117",
     "country": "DE",
 }
 # (IP address, browser, succeeded): documentation addresses, never real ones.

@@ -55,6 +55,10 @@ OPEN_ROUTES = {
     "accounts:login": "the sign-in form",
     "accounts:logout": "signing out: a page with the button, and nothing to sign out of yet",
     "accounts:signup": "opening an account online",
+    "accounts:signup_sent": "the 'check your e-mail' page every signup ends on",
+    "accounts:email_confirm_link": "gated by the signed token in the confirmation link",
+    "accounts:email_confirm": "gated by the confirmation link's token kept in the session",
+    "accounts:email_unconfirmed": "only for a session that gave the right password",
     "accounts:password_reset": "asking for a reset link; the same answer whether a login exists",
     "accounts:password_reset_done": "the 'link sent' page",
     "accounts:password_reset_confirm": "gated by the secret token in the link",
@@ -63,7 +67,11 @@ OPEN_ROUTES = {
     "dev_mailbox_message": "one message of the development mailbox: a 404 unless DEBUG is on",
 }
 # Reached by a secret token, not by ownership: an outsider holding the link may open it.
-TOKEN_PAGES = {"accounts:invitation_accept", "accounts:password_reset_confirm"}
+TOKEN_PAGES = {
+    "accounts:invitation_accept",
+    "accounts:password_reset_confirm",
+    "accounts:email_confirm_link",
+}
 # Routes not requested here, and where they are covered. An unnamed route is called
 # "namespace:[its pattern]".
 NOT_WALKED: dict[str, str] = {}
@@ -89,6 +97,7 @@ NO_PERMISSION_NEEDED = {
         "recovery_codes",
         "recovery_codes_renew",
         "profile_email",
+        "organisation",
         "reauth",
         "api_tokens",
         "api_token_revoke",
@@ -112,6 +121,7 @@ FILLERS: dict[str, Filler] = {
     "dev_mailbox_message": lambda w: "20260101T000000000000-000000000000",
     "accounts:password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "set-password"},
     "accounts:invitation_accept": lambda w: "not-a-real-invitation-token",
+    "accounts:email_confirm_link": lambda w: "not-a-real-confirmation-token",
     "accounts:sessions_end": lambda w: w.session.pk,
     "accounts:api_token_revoke": lambda w: w.token.pk,
     "accounts:user_edit": lambda w: w.colleague.pk,

@@ -10,6 +10,7 @@ from django.urls import reverse
 from clientvault.accounts import devices
 from clientvault.accounts.services.auth import find_login_user
 from tests.accounts import personas
+from tests.accounts.confirmutil import follow, queued_links
 from tests.accounts.test_signup import FORM as SIGNUP_FORM
 from tests.accounts.test_signup import post as post_signup
 from tests.accounts.test_two_factor import VERIFY, code_for, enrolled, sign_in
@@ -87,9 +88,13 @@ def test_it_stops_counting_after_180_days(customer, monkeypatch):
     assert known(request, "ada") == ""
 
 
-def test_a_new_account_is_known_on_the_browser_that_opened_it():
+def test_a_new_account_is_known_on_the_browser_that_first_signs_in():
     client = Client()
-    response = post_signup(client, SIGNUP_FORM)
+    post_signup(client, SIGNUP_FORM)
+    assert COOKIE not in client.cookies  # nothing signs in before the address is confirmed
+    follow(client, queued_links()[-1])
+    credentials = {"username": SIGNUP_FORM["username"], "password": SIGNUP_FORM["password"]}
+    response = client.post(reverse("accounts:login"), credentials)
     assert response.url == reverse("accounts:dashboard")
     request = RequestFactory().post("/", HTTP_COOKIE=f"{COOKIE}={client.cookies[COOKIE].value}")
     assert known(request, SIGNUP_FORM["username"])

@@ -83,14 +83,18 @@ def test_an_authorised_user_may_leave_the_address_empty(teammate):
     assert Person.objects.get(pk=teammate.pk).phone == "+442079460000"
 
 
-def test_an_organisation_profile_has_work_fields(customer):
-    customer.customer.kind = CustomerKind.ORGANISATION
-    customer.customer.organisation_name = "Analytical Engines Ltd"
-    customer.customer.save()
-    page = personas.sign_in(Client(), customer.user).get(PROFILE).content.decode()
+def test_an_organisation_profile_has_work_fields(db):
+    owner = personas.open_test_account(
+        username="engines",
+        details={**personas.OWNER_DETAILS, "email": "engines@example.com"},
+        kind=CustomerKind.ORGANISATION,
+        organisation_name="Analytical Engines Ltd",
+    )
+    page = personas.sign_in(Client(), owner.user).get(PROFILE).content.decode()
     assert 'Job title <span class="optional">(optional)</span>' in page
-    post(customer, job_title="Analyst")
-    assert Person.objects.get(pk=customer.pk).job_title == "Analyst"
+    assert "Analytical Engines Ltd" in page
+    post(owner, job_title="Analyst")
+    assert Person.objects.get(pk=owner.pk).job_title == "Analyst"
 
 
 def test_nothing_changed_says_so(customer):

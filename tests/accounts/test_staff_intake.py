@@ -22,12 +22,16 @@ from tests.accounts.test_staff_customer import pass_check
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 URL = reverse("accounts:staff_intake")
+ORGANISATION = f"{URL}?kind=organisation"
 DETAILS = {
-    "kind": "individual",
     "given_name": "Katherine",
     "family_name": "Johnson",
     "email": "kj@example.org",
     "phone": "+1 202 555 0143",
+    "address_line1": "300 E Street SW",
+    "city": "Washington",
+    "region": "DC",
+    "postal_code": "20546",
     "country": "US",
 }
 
@@ -45,7 +49,8 @@ def caller(policy):
 
 def test_the_form_marks_what_the_phone_intake_may_leave_out(staff_client):
     page = staff_client(StaffRole.SUPPORT).get(URL).content.decode()
-    assert 'Address <span class="optional">(optional)</span>' in page
+    assert 'Address (second line) <span class="optional">(optional)</span>' in page
+    assert 'Address <span class="optional">' not in page  # an account needs it (COL-3)
     assert 'Telephone <span class="optional">' not in page
     assert "password" not in page.lower().split("<form", 1)[1].split("</form>")[0]
 
@@ -60,7 +65,8 @@ def test_it_opens_an_account_marked_as_staff_entered_by_telephone(staff, staff_c
     assert (account.created_channel, account.created_by) == (Channel.TELEPHONE, support)
     assert (person.created_channel, person.created_by) == (Channel.TELEPHONE, support)
     assert person.phone == "+12025550143"
-    assert person.address_line1 == ""
+    assert person.address_line1 == "300 E Street SW"
+    assert person.email_confirmed_at is None  # until the caller sets a password from the link
     assert person.user.username.startswith("cv")
     assert not person.user.has_usable_password()
     mail = queued_mail()
@@ -104,8 +110,10 @@ def test_a_policy_changed_during_the_call_must_be_put_to_the_caller_again(
 def test_a_missing_mandatory_field_is_named(staff_client, caller):
     page = staff_client(StaffRole.SUPPORT).post(URL, {**caller, "phone": ""}).content.decode()
     assert "Telephone is required to enter a customer by telephone." in page
-    page = staff_client(StaffRole.SUPPORT).post(URL, {**caller, "kind": "organisation"})
-    assert "Organisation name is required" in page.content.decode()
+    page = staff_client(StaffRole.SUPPORT).post(ORGANISATION, caller)
+    assert "Organisation name is required to enter an organisation by telephone." in (
+        page.content.decode()
+    )
     assert not Customer.objects.exists()
 
 

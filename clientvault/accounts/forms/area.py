@@ -1,4 +1,4 @@
-"""Customer-area forms: signup, profile, e-mail change, API tokens, the client-log filter.
+"""Customer-area forms: signup, profile, e-mail change, organisation, API tokens, client log.
 
 Which fields are mandatory comes from the activity (COL-6) through ``apply_activity``; the forms
 check shape only (lengths, choices, matching passwords) and the services check the rest (per
@@ -15,18 +15,23 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 
 from clientvault.accounts.activities import (
     AUTHORISED_PROFILE,
+    ORGANISATION,
+    ORGANISATION_DETAILS,
     PROFILE,
     SIGNUP,
     SIGNUP_ORGANISATION,
     WORK,
     Activity,
+    opening_fields,
 )
 from clientvault.accounts.display import PHONE_FIELDS, form_phone
 from clientvault.accounts.forms.security import SecurityAnswerFields
 from clientvault.accounts.forms_common import (
+    Fieldsets,
     PolicyAcceptanceFields,
     apply_activity,
     guard_text_fields,
+    opening_fieldsets,
 )
 from clientvault.accounts.models import ClientLogEvent, CustomerKind, Person
 from clientvault.accounts.services.customers import PERSON_FIELDS
@@ -129,6 +134,25 @@ class PersonFields(AreaForm):
         return {n: self.cleaned_data[n] for n in PERSON_FIELDS if n in self.cleaned_data}
 
 
+class OrganisationFields(AreaForm):
+    """An organisation's name, VAT number and company registration number (in the vault)."""
+
+    organisation_name = _text("organization")
+    vat_number = forms.CharField(
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text="With or without the country prefix, e.g. DE136695976.",
+    )
+    company_number = forms.CharField(
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text="As the company register gives it.",
+    )
+
+    def organisation_data(self) -> dict[str, str]:
+        return {n: self.cleaned_data[n] for n in ORGANISATION if n in self.cleaned_data}
+
+
 class NewLoginFields(AreaForm, PolicyAcceptanceFields):
     """A new login and the privacy policy version its holder accepts (POL-2)."""
 
@@ -174,31 +198,35 @@ class NewLoginFields(AreaForm, PolicyAcceptanceFields):
         return {k: self.cleaned_data[k] for k in ("username", "password")}
 
 
-class SignupForm(PersonFields, NewLoginFields, SecurityAnswerFields):
+class SignupForm(PersonFields, OrganisationFields, NewLoginFields, SecurityAnswerFields):
     """Opening an account online (COL-1, COL-3, COL-4), as SIGNUP or SIGNUP_ORGANISATION.
 
-    The security questions (SEC-2) are the security page's fields, voluntary here.
+    The account's fields and their order are telephone intake's too (``opening_fields``). The
+    security questions (SEC-2) are the security page's fields, voluntary here.
     """
 
-    organisation_name = _text("organization")
     marketing = forms.BooleanField(
         required=False,
         label="Send me news and offers by e-mail",
         help_text="Optional. You can change your mind at any time.",
     )
 
-    ORGANISATION_ONLY = ("organisation_name", *WORK)
+    ORGANISATION_ONLY = (*ORGANISATION, *WORK)
 
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
-        organisation = kind == CustomerKind.ORGANISATION
-        if not organisation:
+        self.organisation = kind == CustomerKind.ORGANISATION
+        if not self.organisation:
             for name in self.ORGANISATION_ONLY:
                 del self.fields[name]
-        first = "organisation_name" if organisation else "given_name"
-        self.fields[first].widget.attrs["autofocus"] = True
-        self.apply(SIGNUP_ORGANISATION if organisation else SIGNUP)
+        opening = opening_fields(self.organisation)
+        self.order_fields([*opening, *(n for n in self.fields if n not in opening)])
+        self.fields[opening[0]].widget.attrs["autofocus"] = True
+        self.apply(SIGNUP_ORGANISATION if self.organisation else SIGNUP)
+
+    def opening_fieldsets(self) -> Fieldsets:
+        return opening_fieldsets(self, organisation=self.organisation)
 
 
 class ProfileForm(PersonFields):
@@ -227,6 +255,14 @@ def _shown(name: str, value: object) -> str:
     """A stored value as its field shows it (a telephone number in international format)."""
     text = "" if value is None else str(value)
     return form_phone(text) if name in PHONE_FIELDS else text
+
+
+class OrganisationForm(OrganisationFields):
+    """The account owner keeps the organisation's name, VAT and company numbers (COL-4)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.apply(ORGANISATION_DETAILS)
 
 
 class EmailForm(AreaForm):

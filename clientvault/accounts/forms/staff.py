@@ -11,12 +11,23 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.urls import reverse
 
-from clientvault.accounts.activities import AUTHORISED_PROFILE, LABELS, PHONE_INTAKE, Activity
+from clientvault.accounts.activities import (
+    AUTHORISED_PROFILE,
+    LABELS,
+    ORGANISATION,
+    PHONE_INTAKE,
+    PHONE_INTAKE_ORGANISATION,
+    PHONE_UPDATE,
+    Activity,
+    opening_fields,
+)
 from clientvault.accounts.display import PHONE_FIELDS, form_phone
 from clientvault.accounts.forms_common import (
+    Fieldsets,
     PolicyAcceptanceFields,
     apply_activity,
     guard_text_fields,
+    opening_fieldsets,
 )
 from clientvault.accounts.models import (
     CUSTOMER_TRANSITIONS,
@@ -37,14 +48,14 @@ CHANNEL_CHOICES = [
     (Channel.STAFF.value, "Back office, no caller"),
 ]
 CALLER_CHANNELS = CHANNEL_CHOICES[:2]
-WORK_FIELDS = ("employer", "job_title", "department", "business_phone")
 
 
 class SearchForm(forms.Form):
     query = forms.CharField(
-        label="E-mail, telephone, name or account number",
+        label="E-mail, telephone, name, organisation or account number",
         max_length=200,
-        help_text="Exact matches only: a whole e-mail address, a whole name, or CV-1234567.",
+        help_text="Exact matches only: a whole e-mail address, a whole name, whole words of an "
+        "organisation's name, or CV-1234567.",
         error_messages={
             "required": "Type an e-mail address, telephone number, name or account number."
         },
@@ -89,21 +100,28 @@ class ChannelForm(forms.Form):
         return data
 
 
-def _person_fields(form: forms.Form, activity: Activity) -> None:
-    for name in PERSON_FIELDS:
-        if name == "country":
-            form.fields[name] = forms.ChoiceField(choices=[("", "Choose…"), *country_choices()])
-        elif name == "email":
-            form.fields[name] = forms.CharField(
-                max_length=max_length(name), widget=forms.EmailInput
-            )
-        elif name.endswith("phone"):
-            form.fields[name] = forms.CharField(
-                max_length=max_length(name), widget=forms.TextInput({"type": "tel"})
-            )
-        else:
-            form.fields[name] = forms.CharField(max_length=max_length(name))
-        form.fields[name].widget.attrs["autocomplete"] = "off"
+def _field(name: str) -> forms.Field:
+    """A back-office input for one of an account's fields (the caller's data: no autofill)."""
+    field: forms.Field
+    if name == "country":
+        field = forms.ChoiceField(choices=[("", "Choose…"), *country_choices()])
+    elif name == "email":
+        field = forms.CharField(max_length=max_length(name), widget=forms.EmailInput)
+    elif name.endswith("phone"):
+        field = forms.CharField(
+            max_length=max_length(name), widget=forms.TextInput({"type": "tel"})
+        )
+    elif name in ("vat_number", "company_number"):
+        field = forms.CharField(max_length=40)
+    else:
+        field = forms.CharField(max_length=max_length(name))
+    field.widget.attrs["autocomplete"] = "off"
+    return field
+
+
+def _add_fields(form: forms.Form, names: Sequence[str], activity: Activity) -> None:
+    for name in names:
+        form.fields[name] = _field(name)
     apply_activity(form, activity)
     guard_text_fields(form)
     for name in activity.mandatory:
@@ -113,8 +131,9 @@ def _person_fields(form: forms.Form, activity: Activity) -> None:
 
 
 class IntakeForm(PolicyAcceptanceFields):
-    """A new customer taken by telephone (COL-2): fields as PHONE_INTAKE declares them, and
-    the caller's acceptance of the privacy policy version in force (POL-2)."""
+    """A new customer taken by telephone (COL-2): the fields signup asks, in its order, as
+    PHONE_INTAKE or PHONE_INTAKE_ORGANISATION declare them (``opening_fields``), and the
+    caller's acceptance of the privacy policy version in force (POL-2)."""
 
     accept_label = (
         "The caller was told where to read version {number} of the privacy policy and accepts it"
@@ -124,21 +143,12 @@ class IntakeForm(PolicyAcceptanceFields):
         "version {number} and ask again."
     )
 
-    kind = forms.ChoiceField(
-        label="Account for", choices=CustomerKind.choices, initial=CustomerKind.INDIVIDUAL
-    )
-    organisation_name = forms.CharField(
-        label=LABELS["organisation_name"],
-        max_length=200,
-        required=False,
-        help_text="Needed for an organisation account.",
-    )
-
-    def __init__(self, *args: Any, policy: PolicyVersion, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, policy: PolicyVersion, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, policy=policy, **kwargs)
-        _person_fields(self, PHONE_INTAKE)
-        for name in WORK_FIELDS:
-            self.fields[name].help_text = "For organisation accounts."
+        self.kind = kind
+        self.organisation = kind == CustomerKind.ORGANISATION
+        activity = PHONE_INTAKE_ORGANISATION if self.organisation else PHONE_INTAKE
+        _add_fields(self, opening_fields(self.organisation), activity)
         self.fields["accept_policy"].error_messages["required"] = (
             f"Ask the caller to accept version {policy.number} of the privacy policy before "
             "opening the account."
@@ -149,16 +159,16 @@ class IntakeForm(PolicyAcceptanceFields):
             f"{reverse('privacy:policy')} and says what we keep, why, for how long and who may "
             "receive it, and ask whether they accept it."
         )
-        self.order_fields([name for name in self.fields if name != "accept_policy"])
+        self.order_fields([*opening_fields(self.organisation), "policy_version", "accept_policy"])
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("kind") == CustomerKind.ORGANISATION and not data.get("organisation_name"):
-            self.add_error("organisation_name", "Organisation name is required for this account.")
-        return data
+    def opening_fieldsets(self) -> Fieldsets:
+        return opening_fieldsets(self, organisation=self.organisation)
 
     def details(self) -> dict[str, str]:
         return {name: self.cleaned_data.get(name) or "" for name in PERSON_FIELDS}
+
+    def organisation_data(self) -> dict[str, str]:
+        return {n: self.cleaned_data.get(n) or "" for n in ORGANISATION if n in self.fields}
 
 
 class PersonUpdateForm(forms.Form):
@@ -168,7 +178,11 @@ class PersonUpdateForm(forms.Form):
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _person_fields(self, PHONE_INTAKE if person.is_owner else AUTHORISED_PROFILE)
+        activity = PHONE_UPDATE if person.is_owner else AUTHORISED_PROFILE
+        _add_fields(self, [n for n in opening_fields(True) if n in PERSON_FIELDS], activity)
+        self.fields[
+            "email"
+        ].help_text = "A new address gets a link; it changes when the caller opens it."
 
     def changes(self) -> dict[str, str]:
         return {name: self.cleaned_data.get(name) or "" for name in PERSON_FIELDS}

@@ -1,3 +1,4 @@
+from clientvault.accounts.models.confirmations import ConfirmationPurpose, EmailConfirmation
 from clientvault.accounts.models.customers import (
     CUSTOMER_TRANSITIONS,
     Channel,
@@ -14,6 +15,11 @@ from clientvault.accounts.models.customers import (
     ProfileChange,
 )
 from clientvault.accounts.models.deliveries import Delivery, DeliveryKind
+from clientvault.accounts.models.organisations import (
+    Organisation,
+    OrganisationNameToken,
+    name_words,
+)
 from clientvault.accounts.models.security import (
     CHECK_CHANNELS,
     CHECK_TRANSITIONS,
@@ -54,16 +60,20 @@ __all__ = [
     "CheckStatus",
     "ClientLogEntry",
     "ClientLogEvent",
+    "ConfirmationPurpose",
     "Customer",
     "CustomerKind",
     "CustomerStatus",
     "CustomerStatusChange",
     "Delivery",
     "DeliveryKind",
+    "EmailConfirmation",
     "IdentityCheck",
     "Invitation",
     "LoginEvent",
     "LoginOutcome",
+    "Organisation",
+    "OrganisationNameToken",
     "Permission",
     "Person",
     "PersonRole",
@@ -79,6 +89,7 @@ __all__ = [
     "UnauthorisedUseReport",
     "User",
     "UserSession",
+    "name_words",
     "recovery_code_digest",
     "session_key_digest",
 ]

@@ -6,7 +6,9 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.utils import timezone
 
 from clientvault.privacy.fields import BlindIndexField, VaultField
 from clientvault.privacy.models import Subject
@@ -46,10 +48,12 @@ def new_account_number() -> str:
 
 
 class Customer(models.Model):
+    """An account. An organisation account's name, VAT and company numbers are on its
+    :class:`~clientvault.accounts.models.organisations.Organisation`, sealed in the vault."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     number = models.CharField(max_length=16, unique=True, default=new_account_number)
     kind = models.CharField(max_length=16, choices=CustomerKind.choices)
-    organisation_name = models.CharField(max_length=200, blank=True)
     status = models.CharField(
         max_length=16, choices=CustomerStatus.choices, default=CustomerStatus.ACTIVE
     )
@@ -61,16 +65,18 @@ class Customer(models.Model):
 
     class Meta:
         ordering = ["number"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(kind="individual", organisation_name="")
-                | ~models.Q(kind="individual"),
-                name="customer_individual_has_no_organisation_name",
-            )
-        ]
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def organisation_name(self) -> str:
+        """The organisation's name as the vault gives it; "" for an individual's account."""
+        try:
+            organisation = self.organisation
+        except ObjectDoesNotExist:
+            return ""
+        return str(organisation.name or "")
 
     def may_become(self, status: str) -> bool:
         return status in CUSTOMER_TRANSITIONS[self.status]
@@ -133,6 +139,11 @@ class Person(models.Model):
     job_title = VaultField()
     department = VaultField()
     business_phone = VaultField()
+    # When the e-mail address was confirmed (its link followed, an invitation accepted, a
+    # password set from a link sent to it). Empty while an account's first address awaits its
+    # link: such a login cannot sign in (services.confirmation). A new address is kept on its
+    # EmailConfirmation until confirmed, so ``email`` always holds a confirmed one once set.
+    email_confirmed_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
     email_index = BlindIndexField(source="email", normaliser="email")
     phone_index = BlindIndexField(source="phone", normaliser="phone")
     given_name_index = BlindIndexField(source="given_name", normaliser="text")
@@ -235,6 +246,8 @@ class ClientLogEvent(models.TextChoices):
     API_TOKEN_CREATED = "api_token_created", "API token created"
     API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
     POLICY_ACCEPTED = "policy_accepted", "Privacy policy accepted"
+    EMAIL_CONFIRMED = "email_confirmed", "E-mail address confirmed"
+    EMAIL_CHANGE_REQUESTED = "email_change_requested", "E-mail address change requested"
 
 
 class ClientLogEntry(models.Model):

@@ -20,7 +20,6 @@ from clientvault.accounts.activities import (
     SIGNUP_ORGANISATION,
     Activity,
 )
-from clientvault.accounts.mail import queue_email
 from clientvault.accounts.models import (
     Channel,
     ClientLogEvent,
@@ -33,7 +32,11 @@ from clientvault.accounts.models import (
     ProfileChange,
     User,
 )
-from clientvault.accounts.services.clientlog import log_client_event, on_record
+from clientvault.accounts.services.clientlog import log_client_event
+from clientvault.accounts.services.organisations import (
+    clean_organisation_data,
+    create_organisation,
+)
 from clientvault.accounts.validation import (
     check_text,
     clean_country,
@@ -52,6 +55,10 @@ from clientvault.privacy.services.policy import record_acceptance
 from clientvault.privacy.services.subjects import create_subject
 from clientvault.privacy.taxonomy import Purpose
 
+EMAIL_BY_LINK = (
+    "E-mail address: a new address takes effect only when the link we send to it is followed; "
+    "change it on the e-mail address page."
+)
 PERSON_FIELDS = (
     "given_name",
     "family_name",
@@ -134,6 +141,8 @@ def find_person_by_email(email: str) -> Person | None:
 
 T = TypeVar("T")
 USERNAME = re.compile(r"[\w.-]{3,150}")
+USERNAME_TAKEN = "Username: this username is taken."
+USERNAME_TAKEN_CODE = "username_taken"  # the one answer that says something about others
 
 
 def check_login(username: str, password: str) -> None:
@@ -142,14 +151,14 @@ def check_login(username: str, password: str) -> None:
     A username may not contain "@": people sign in with a username or an e-mail address, so a
     username must never read as someone else's address.
     """
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str | ValidationError]] = {}
     if not USERNAME.fullmatch(username):
         errors["username"] = [
             "Username: use 3 to 150 letters, digits, dots, hyphens or underscores "
             "(no spaces, no @)."
         ]
     elif User.objects.filter(username__iexact=username).exists():
-        errors["username"] = ["Username: this username is taken."]
+        errors["username"] = [ValidationError(USERNAME_TAKEN, code=USERNAME_TAKEN_CODE)]
     try:
         validate_password(password, User(username=username))
     except ValidationError as error:
@@ -184,14 +193,21 @@ def open_account(
     channel: str,
     actor: Actor | None,
     organisation_name: str = "",
+    vat_number: str = "",
+    company_number: str = "",
     policy_version: PolicyVersion | None = None,
     activity: Activity | None = None,
     marketing: bool | None = None,
     security_answers: Mapping[str, str] | None = None,
+    email_confirmed: bool = True,
 ) -> Customer:
     """Open an account with its owner: subject, login, customer, person, history, log.
 
-    ``activity`` replaces the signup's field rules, e.g. PHONE_INTAKE for staff intake (COL-2).
+    An organisation's account gets its :class:`Organisation` (name, VAT and company numbers,
+    checked for the address's country). ``email_confirmed=False`` leaves the owner's address
+    awaiting its link (:mod:`clientvault.accounts.services.confirmation`): the login cannot
+    sign in until then. ``activity`` replaces the signup's field rules, e.g. PHONE_INTAKE for
+    staff intake (COL-2).
     ``policy_version`` is the privacy policy version the person accepted (POL-2);
     ``marketing``, when given, is their answer to the marketing question, recorded as consent;
     ``security_answers`` (question code -> answer), when given, are the login's first (SEC-2).
@@ -205,13 +221,20 @@ def open_account(
         "password": password,
         "organisation_name": organisation_name,
     }
+    organisation = {
+        "organisation_name": organisation_name,
+        "vat_number": vat_number,
+        "company_number": company_number,
+    }
     errors: dict[str, list[ValidationError]] = {}
-    gather(errors, lambda: activity.require(required))
+    gather(errors, lambda: activity.require({**required, **organisation}))
     clean = gather(errors, lambda: clean_person_data(details))
+    country = str(details.get("country") or "")
+    clean_org = gather(errors, lambda: clean_organisation_data(organisation, country=country))
     gather(errors, lambda: check_login(username.strip(), password))
     if security_answers:
         gather(errors, lambda: _clean_answers(security_answers))
-    if errors or clean is None:
+    if errors or clean is None or clean_org is None:
         raise ValidationError(errors)
     with transaction.atomic():
         subject = create_subject(actor=actor)
@@ -223,7 +246,6 @@ def open_account(
         staff = actor if actor is not None and actor.is_staff else None
         customer = Customer.objects.create(
             kind=kind,
-            organisation_name=organisation_name.strip(),
             created_channel=channel,
             created_by=staff if isinstance(staff, User) else None,
         )
@@ -235,9 +257,12 @@ def open_account(
             permissions=list(Permission.values),
             created_channel=channel,
             created_by=customer.created_by,
+            email_confirmed_at=timezone.now() if email_confirmed else None,
             **clean,
         )
         person.save()
+        if kind == CustomerKind.ORGANISATION:
+            create_organisation(customer=customer, owner=person, details=clean_org)
         _record_opening(customer, person, channel, actor, policy_version)
         if marketing is not None:
             _record_marketing(person, marketing, channel, actor)
@@ -320,40 +345,44 @@ def update_person(
     channel: str,
     activity: Activity | None = None,
 ) -> list[str]:
-    """Correct, update or remove a person's data; every change kept as old -> new (CTL-1)."""
+    """Correct, update or remove a person's data; every change kept as old -> new (CTL-1).
+
+    The e-mail address is not changed here: a new one takes effect only when the link sent to
+    it is followed (``services.confirmation.request_email_change``), so a different address is
+    refused, naming the field.
+    """
     current = {name: str(getattr(person, name) or "") for name in PERSON_FIELDS}
-    old_address = on_record(person.email)
     merged = {**current, **_strip(changes)}
     (activity or (PROFILE if person.is_owner else AUTHORISED_PROFILE)).require(merged)
     clean = clean_person_data(merged, exclude=person)
+    if clean["email"].casefold() != current["email"].casefold():
+        raise ValidationError({"email": EMAIL_BY_LINK})
+    clean["email"] = current["email"]
     changed = [name for name, value in clean.items() if value != current[name]]
     if not changed:
         return []
     with transaction.atomic():
-        _apply_changes(person, clean, changed, current, actor, channel)
-        if "email" in changed and old_address:
-            _notify_old_address(old_address)
+        apply_person_changes(
+            person=person,
+            clean=clean,
+            changed=changed,
+            current=current,
+            actor=actor,
+            channel=channel,
+        )
     return changed
 
 
-def _notify_old_address(address: str) -> None:
-    """Tell the address being replaced that the account's mail now goes elsewhere (no link)."""
-    queue_email(
-        to=address,
-        subject="Your e-mail address was changed",
-        template="accounts/area/email_address_changed.txt",
-        context={},
-    )
-
-
-def _apply_changes(
+def apply_person_changes(
+    *,
     person: Person,
-    clean: dict[str, str],
+    clean: Mapping[str, str],
     changed: list[str],
-    current: dict[str, str],
+    current: Mapping[str, str],
     actor: Actor | None,
     channel: str,
 ) -> None:
+    """Store checked changes: each kept as old -> new, the account logged, the change audited."""
     now = timezone.now()
     for name in changed:
         ProfileChange.objects.create(

@@ -373,6 +373,7 @@ def _join(invitation: Invitation, clean: dict[str, str], username: str, password
         role=PersonRole.AUTHORISED_USER,
         permissions=list(invitation.permissions),
         created_channel=Channel.ONLINE,
+        email_confirmed_at=timezone.now(),  # the invitation's link went to this address
         **clean,
     )
     person.save()

@@ -4,9 +4,11 @@ The link's token is Django's ``PasswordResetTokenGenerator`` (:class:`ResetToken
 the login's current password, last sign-in and e-mail address on record, so it stops working
 once used (the password changes), when the address changes and after
 ``PASSWORD_RESET_TIMEOUT`` seconds. Setting a new password from a link ends every session and
-revokes every API token. The same :func:`send_password_reset` serves the sign-in
-page's "forgotten password" and staff acting on a support request; either way the link goes
-only to the address on record, never to one given in the request.
+revokes every API token, and confirms an address that awaited confirmation (the link reached
+it: how a telephone-opened account's address is confirmed). The same
+:func:`send_password_reset` serves the sign-in page's "forgotten password" and staff acting on a
+support request; either way the link goes only to the address on record, never to one given in
+the request. A signup whose address was never confirmed is sent nothing: it is nobody's yet.
 
 The sign-in page's request does the same work whether or not an account matches, so its answer
 and its time tell nothing: :func:`request_password_reset` only queues one job, sealed with the
@@ -36,7 +38,11 @@ from clientvault.accounts.services.auth import (
     may_sign_in,
     set_new_password,
 )
-from clientvault.accounts.services.clientlog import log_for_user
+from clientvault.accounts.services.clientlog import log_for_user, person_of
+from clientvault.accounts.services.confirmation import (
+    confirm_address_on_record,
+    is_pending_signup,
+)
 from clientvault.accounts.services.sessions import Secured, sign_out_everywhere
 from clientvault.privacy.actors import SYSTEM, Actor
 from clientvault.privacy.models import AuditEvent
@@ -129,6 +135,9 @@ def answer_reset_request(*, request_id: str, identifier: str) -> bool:
     user = find_login_user(identifier)
     if user is None or not may_sign_in(user) or not email_on_record(user):
         return False
+    person = person_of(user)
+    if person is not None and is_pending_signup(person):
+        return False  # an address never confirmed is nobody's yet: signing up again replaces it
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).exists()
         answered = AuditEvent.objects.filter(action=SENT, details__request=request_id)
@@ -155,6 +164,7 @@ def reset_password(*, user: User, password: str) -> Secured:
     with transaction.atomic():
         set_new_password(user, password)
         throttle.unlock_login(user.pk)  # guesses at the old password no longer lock anyone out
+        confirm_address_on_record(user=user)  # the link reached it
         secured = sign_out_everywhere(user=user, actor=user, reason="password reset")
         log_for_user(user=user, event=ClientLogEvent.PASSWORD_RESET, actor=user)
         record_event(

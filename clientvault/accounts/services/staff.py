@@ -26,7 +26,12 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from clientvault.accounts.activities import AUTHORISED_PROFILE, LABELS, PHONE_INTAKE
+from clientvault.accounts.activities import (
+    AUTHORISED_PROFILE,
+    PHONE_INTAKE,
+    PHONE_INTAKE_ORGANISATION,
+    PHONE_UPDATE,
+)
 from clientvault.accounts.models import (
     REPORT_TRANSITIONS,
     Channel,
@@ -34,13 +39,17 @@ from clientvault.accounts.models import (
     Customer,
     CustomerKind,
     IdentityCheck,
+    Organisation,
+    OrganisationNameToken,
     Person,
     ReportStatus,
     StaffRole,
     UnauthorisedUseReport,
     User,
+    name_words,
 )
 from clientvault.accounts.services.clientlog import log_client_event
+from clientvault.accounts.services.confirmation import clean_new_email, request_email_change
 from clientvault.accounts.services.customers import change_status, open_account, update_person
 from clientvault.accounts.services.identity import (
     decide_identity_check,
@@ -222,7 +231,8 @@ PHONE = re.compile(r"[\d\s()+./-]+")
 
 
 def query_kind(query: str) -> str:
-    """What a search looks for: number, email, phone or name (exact tokens only)."""
+    """What a search looks for: number, email, phone or name (a person's or an organisation's;
+    exact words only)."""
     if NUMBER.fullmatch(query):
         return "number"
     if "@" in query:
@@ -257,6 +267,21 @@ def _name_filter(query: str) -> Q:
     return matches(query) | every_word
 
 
+def _organisations_named(query: str) -> Q:
+    """Accounts whose organisation's name holds every word of the query, found through the
+    words' blind indexes: the name itself never leaves the vault."""
+    words = name_words(query)
+    if not words:
+        return Q(pk__in=[])
+    organisations = Organisation.objects.all()
+    for word in words:
+        tokens = OrganisationNameToken.objects.filter(
+            **lookup(OrganisationNameToken, "word_index", word)
+        )
+        organisations = organisations.filter(pk__in=tokens.values("organisation_id"))
+    return Q(pk__in=organisations.values("customer_id"))
+
+
 def _people_filter(kind: str, query: str) -> Q:
     if kind == "email":
         return Q(**lookup(Person, "email_index", query))
@@ -266,7 +291,8 @@ def _people_filter(kind: str, query: str) -> Q:
 
 
 def search_customers(*, query: str, actor: User | None = None) -> list[Customer]:
-    """Accounts matching an e-mail, telephone, name token or account number exactly.
+    """Accounts matching an e-mail, telephone, name (a person's, or the words of an
+    organisation's), or account number exactly.
 
     The query never leaves this function: the audit event (when ``actor`` is given) records
     only what kind of query it was and how many accounts matched.
@@ -282,6 +308,8 @@ def search_customers(*, query: str, actor: User | None = None) -> list[Customer]
     else:
         people = Person.objects.filter(_people_filter(kind, query))
         found = Q(pk__in=people.values("customer_id"))
+        if kind == "name":
+            found |= _organisations_named(query)
     customers = list(Customer.objects.filter(found).prefetch_related("people").order_by("number"))
     if actor is not None:
         record_event(
@@ -399,16 +427,15 @@ def open_account_by_telephone(
     kind: str,
     details: Mapping[str, Any],
     policy_version: PolicyVersion,
-    organisation_name: str = "",
+    organisation: Mapping[str, str] | None = None,
 ) -> Customer:
-    """Open an account for a caller: a generated username, no usable password, and a link to
-    set one sent to the e-mail given. The record shows the staff member and the channel, and
-    the caller's acceptance of ``policy_version`` is recorded as taken by staff (POL-2)."""
+    """Open an account for a caller: the fields signup asks, in its order (PHONE_INTAKE and
+    PHONE_INTAKE_ORGANISATION share its definition), a generated username, no usable password,
+    and a link to set one sent to the e-mail given; setting the password from it confirms the
+    address. The record shows the staff member and the channel, and the caller's acceptance
+    of ``policy_version`` is recorded as taken by staff (POL-2)."""
     require_purpose(staff=staff, purpose=CUSTOMER_PURPOSE)
-    if kind == CustomerKind.ORGANISATION and not organisation_name.strip():
-        raise ValidationError(
-            {"organisation_name": f"{LABELS['organisation_name']} is required for an organisation."}
-        )
+    is_organisation, given = kind == CustomerKind.ORGANISATION, dict(organisation or {})
     with transaction.atomic():
         customer = open_account(
             kind=kind,
@@ -417,9 +444,12 @@ def open_account_by_telephone(
             password=secrets.token_urlsafe(32),
             channel=Channel.TELEPHONE,
             actor=staff,
-            organisation_name=organisation_name,
-            activity=PHONE_INTAKE,
+            activity=PHONE_INTAKE_ORGANISATION if is_organisation else PHONE_INTAKE,
             policy_version=policy_version,
+            email_confirmed=False,
+            organisation_name=given.get("organisation_name", ""),
+            vat_number=given.get("vat_number", ""),
+            company_number=given.get("company_number", ""),
         )
         owner = customer.people.select_related("user").get()
         user = owner.user
@@ -441,15 +471,29 @@ def require_check(*, staff: User, person: Person, channel: str) -> None:
 def update_person_by_telephone(
     *, staff: User, person: Person, changes: Mapping[str, Any], channel: str
 ) -> list[str]:
-    """Change a person's data on the caller's behalf, after a passed identity check."""
+    """Change a person's data on the caller's behalf, after a passed identity check.
+
+    A new e-mail address is sent a link and takes effect when the caller opens it
+    (:func:`request_email_change`; the old address is told); the fields changed now are
+    returned.
+    """
     require_purpose(staff=staff, purpose=CUSTOMER_PURPOSE)
     if not needs_check(channel):
         raise ValidationError({"channel": "Changes for a customer come by telephone or ticket."})
     require_check(staff=staff, person=person, channel=channel)
-    activity = PHONE_INTAKE if person.is_owner else AUTHORISED_PROFILE
-    return update_person(
-        person=person, changes=changes, actor=staff, channel=channel, activity=activity
-    )
+    activity = PHONE_UPDATE if person.is_owner else AUTHORISED_PROFILE
+    rest = dict(changes)
+    email = str(rest.pop("email", "") or "").strip()
+    new_email = bool(email) and email.casefold() != str(person.email).casefold()
+    if new_email:
+        clean_new_email(person, email)  # refused before anything is written
+    with transaction.atomic():
+        changed = update_person(
+            person=person, changes=rest, actor=staff, channel=channel, activity=activity
+        )
+        if new_email:
+            request_email_change(person=person, email=email, actor=staff, channel=channel)
+    return changed
 
 
 def view_person_for_update(*, staff: User, person: Person) -> Person:

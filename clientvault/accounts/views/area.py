@@ -15,7 +15,7 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -28,6 +28,7 @@ from clientvault.accounts.devices import remember_device
 from clientvault.accounts.forms.area import (
     ClientLogFilter,
     EmailForm,
+    OrganisationForm,
     ProfileForm,
     SignupForm,
 )
@@ -44,7 +45,13 @@ from clientvault.accounts.models import (
 from clientvault.accounts.reauth import reauth_required
 from clientvault.accounts.services.auth import sign_in
 from clientvault.accounts.services.clientlog import labels_for_actor_ids
-from clientvault.accounts.services.customers import update_person
+from clientvault.accounts.services.confirmation import (
+    pending_email_change,
+    request_email_change,
+    withdraw_email_change,
+)
+from clientvault.accounts.services.customers import USERNAME_TAKEN_CODE, update_person
+from clientvault.accounts.services.organisations import organisation_details, update_organisation
 from clientvault.accounts.services.signup import sign_up
 from clientvault.accounts.services.twofactor import Step
 from clientvault.accounts.views.auth import throttled_page
@@ -78,10 +85,7 @@ def _kind(request: HttpRequest) -> str:
     return CustomerKind.ORGANISATION if wanted == "organisation" else CustomerKind.INDIVIDUAL
 
 
-SIGNUP_ADDRESS_IN_USE = (
-    "Thank you. Please check your e-mail: we have sent a message to the address you gave "
-    "telling you how to go on."
-)
+SIGNUP_PAGE = "accounts/area/signup.html"
 
 
 @never_cache
@@ -89,8 +93,10 @@ SIGNUP_ADDRESS_IN_USE = (
 def signup(request: HttpRequest) -> HttpResponse:
     """Open an account online (COL-1) accepting the current privacy policy (POL-2).
 
-    Throttled per IP address and per e-mail address typed. An address already in use is not
-    named on the page: see :mod:`clientvault.accounts.services.signup`.
+    Every signup that passes its checks goes on to "check your e-mail", whether or not the
+    address is in use (:mod:`clientvault.accounts.services.signup`). Throttled per IP address
+    and per e-mail address typed; a submission refused by the checks is not counted, except a
+    username that is taken (the one answer that tells something), which counts for the IP.
     """
     if request.user.is_authenticated:
         return redirect("accounts:dashboard")
@@ -98,11 +104,13 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None, kind=kind, policy=policy)
     context = {"form": form, "kind": kind, "policy": policy, "kinds": CustomerKind}
     if request.method == "POST" and form.is_valid():
-        verdict = throttle.reserve(*_signup_checks(request))
+        checks = _signup_checks(request)
+        verdict = throttle.reserve(*checks)
         if not verdict.allowed:
-            return throttled_page(request, "accounts/area/signup.html", context, verdict)
-        return _sign_up(request, form) or render(request, "accounts/area/signup.html", context)
-    return render(request, "accounts/area/signup.html", context)
+            return throttled_page(request, SIGNUP_PAGE, context, verdict)
+        if _sign_up(form, checks):
+            return redirect("accounts:signup_sent")
+    return render(request, SIGNUP_PAGE, context)
 
 
 def _signup_checks(request: HttpRequest) -> tuple[tuple[throttle.Rule, str], ...]:
@@ -110,13 +118,13 @@ def _signup_checks(request: HttpRequest) -> tuple[tuple[throttle.Rule, str], ...
     return (throttle.SIGNUP_IP, throttle.client_ip(request)), (throttle.SIGNUP_EMAIL, typed)
 
 
-def _sign_up(request: HttpRequest, form: SignupForm) -> HttpResponse | None:
-    """The one service call; its errors go on the form (None: show the form again)."""
+def _sign_up(form: SignupForm, checks: tuple[tuple[throttle.Rule, str], ...]) -> bool:
+    """The one service call; its errors go on the form and give back what they need not cost."""
     try:
-        customer = sign_up(
+        sign_up(
             kind=form.kind,
             details=form.person_data(),
-            organisation_name=form.cleaned_data.get("organisation_name", ""),
+            organisation=form.organisation_data(),
             policy_version=form.policy,
             marketing=form.cleaned_data["marketing"],
             security_answers=form.answers(),
@@ -124,11 +132,24 @@ def _sign_up(request: HttpRequest, form: SignupForm) -> HttpResponse | None:
         )
     except ValidationError as error:
         add_service_errors(form, error)
-        return None
-    if customer is None:
-        messages.info(request, SIGNUP_ADDRESS_IN_USE)
-        return redirect("accounts:login")
-    return sign_in_new_login(request, **form.login_data())
+        throttle.release(*_not_attempts(error, checks))
+        return False
+    return True
+
+
+def _not_attempts(
+    error: ValidationError, checks: tuple[tuple[throttle.Rule, str], ...]
+) -> tuple[tuple[throttle.Rule, str], ...]:
+    """The counts a refused signup gives back: all of them for typing errors; a taken username
+    keeps its count for the IP address, so usernames cannot be probed freely."""
+    taken = any(e.code == USERNAME_TAKEN_CODE for e in error.error_dict.get("username", []))
+    return tuple(check for check in checks if not (taken and check[0] == throttle.SIGNUP_IP))
+
+
+@require_safe
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    """Where every signup that passed its checks ends: the same page whatever the address."""
+    return render(request, "accounts/area/signup_sent.html", {"hours": 24})
 
 
 def sign_in_new_login(request: HttpRequest, *, username: str, password: str) -> HttpResponse:
@@ -268,22 +289,68 @@ def _saved(changed: list[str]) -> str:
 @person_required()
 @reauth_required
 def profile_email(request: HttpRequest, person: Person) -> HttpResponse:
-    """Change the e-mail address, after typing the password again (SEC-2)."""
+    """Change the e-mail address, after typing the password again (SEC-2): the new address
+    takes effect when the link sent to it is followed; the old one is told. A change still
+    waiting can be cancelled here (``action=withdraw``)."""
+    if request.method == "POST" and request.POST.get("action") == "withdraw":
+        if withdraw_email_change(person=person, actor=acting_user(request)):
+            messages.success(request, "The change is cancelled: its link no longer works.")
+        return redirect("accounts:profile_email")
     form = EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            update_person(
+            sent = request_email_change(
                 person=person,
-                changes={"email": form.cleaned_data["email"]},
+                email=form.cleaned_data["email"],
                 actor=acting_user(request),
                 channel=Channel.ONLINE,
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Your e-mail address is changed.")
-            return redirect("accounts:profile")
-    return render(request, "accounts/area/profile_email.html", {"person": person, "form": form})
+            messages.success(request, EMAIL_LINK_SENT if sent else "That is your address already.")
+            return redirect("accounts:profile_email" if sent else "accounts:profile")
+    context = {"person": person, "form": form, "pending": pending_email_change(person)}
+    return render(request, "accounts/area/profile_email.html", context)
+
+
+EMAIL_LINK_SENT = (
+    "We have sent a link to the new address. Your address changes when you open it (within 24 "
+    "hours); until then your mail keeps going to the current one, which we have told."
+)
+
+
+@require_http_methods(["GET", "POST"])
+@person_required()
+def organisation(request: HttpRequest, person: Person) -> HttpResponse:
+    """The organisation's name, VAT and company numbers (COL-4): the account owner changes
+    them; everyone on the account may read them. An individual's account has none (404)."""
+    details = organisation_details(person.customer)
+    if not details:
+        raise Http404("not an organisation's account")
+    form = OrganisationForm(request.POST or None, initial=details)
+    if request.method == "POST":
+        if not person.is_owner:
+            raise PermissionDenied("only the account owner changes the organisation's details")
+        if form.is_valid() and _update_organisation(request, person, form):
+            return redirect("accounts:organisation")
+    context = {"person": person, "form": form, "details": details}
+    return render(request, "accounts/area/organisation.html", context)
+
+
+def _update_organisation(request: HttpRequest, person: Person, form: OrganisationForm) -> bool:
+    try:
+        changed = update_organisation(
+            customer=person.customer,
+            changes=form.organisation_data(),
+            actor=acting_user(request),
+            channel=Channel.ONLINE,
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    messages.success(request, _saved(changed))
+    return True
 
 
 @require_safe

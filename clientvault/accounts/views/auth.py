@@ -53,6 +53,7 @@ from clientvault.accounts.services.auth import (
     sign_out,
 )
 from clientvault.accounts.services.clientlog import plural
+from clientvault.accounts.services.confirmation import hold_unconfirmed_sign_in
 from clientvault.accounts.services.reset import (
     request_password_reset,
     reset_password,
@@ -269,6 +270,8 @@ def _check_password(
     if isinstance(user, User):
         throttle.release(*attempt.checks)
         throttle.forget_failures(lockout, attempt.login, attempt.address)
+        if hold_unconfirmed_sign_in(request=request, user=user):  # its address awaits a link
+            return redirect("accounts:email_unconfirmed")
         return _after_password(request, user, sign_in(request=request, user=user).step)
     locked = throttle.lock_after_failure(lockout, attempt.login, attempt.address)
     record_failed_sign_in(request=request, user=attempt.user, locked=not locked.allowed)

@@ -46,6 +46,7 @@ from clientvault.accounts.models import (
     CheckMethod,
     CheckStatus,
     Customer,
+    CustomerKind,
     CustomerStatusChange,
     IdentityCheck,
     Person,
@@ -434,15 +435,17 @@ CHECK_ACTIONS: dict[str, CheckAction] = {
 @staff_page(purpose=CUSTOMER_PURPOSE)
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest) -> HttpResponse:
-    form = IntakeForm(request.POST or None, policy=publish_policy())
+    """A caller's new account: a person's, or an organisation's with ``?kind=organisation``."""
+    kind = CustomerKind.ORGANISATION if request.GET.get("kind") == "organisation" else "individual"
+    form = IntakeForm(request.POST or None, policy=publish_policy(), kind=kind)
     if request.method == "POST" and form.is_valid():
         try:
             account = open_account_by_telephone(
                 staff=staff_user(request),
-                kind=form.cleaned_data["kind"],
+                kind=kind,
                 details=form.details(),
                 policy_version=form.policy,
-                organisation_name=form.cleaned_data.get("organisation_name") or "",
+                organisation=form.organisation_data(),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -453,7 +456,8 @@ def intake(request: HttpRequest) -> HttpResponse:
                 "was sent to the e-mail address given.",
             )
             return redirect("accounts:staff_customer", number=account.number)
-    return render(request, "accounts/staff/intake.html", {"form": form, "policy": form.policy})
+    context = {"form": form, "policy": form.policy, "kind": kind, "kinds": CustomerKind}
+    return render(request, "accounts/staff/intake.html", context)
 
 
 @staff_page(purpose=CUSTOMER_PURPOSE)
@@ -494,7 +498,9 @@ def _save_update(
     if changed:
         saved = plural(len(changed), "change")
         messages.success(request, f"Saved {saved}; the customer's history shows them.")
-    else:
+    if form.changes()["email"].strip().casefold() != str(person.email).casefold():
+        messages.info(request, "A link went to the new e-mail address: it changes when opened.")
+    elif not changed:
         messages.info(request, "Nothing changed.")
     return redirect("accounts:staff_customer", number=person.customer.number)
 

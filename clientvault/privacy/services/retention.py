@@ -7,6 +7,10 @@ aggregator has kept its anonymous figures), and a personal field declared with
 on the declaration's age field. Any installed model can be declared, third-party ones included;
 the key store is never swept.
 
+What row age alone cannot say (which accounts never confirmed their e-mail address, say) an app
+registers as an :class:`ExtraRule` (:func:`register_rule`): it names its period in the profile and
+removes, or on a dry run counts, what became due before the cutoff; the kernel imports no app.
+
 A real sweep runs in one transaction on the data database: its ``RetentionRun``, every model's
 deletions and clearings, and its one audit event (counts only) commit together or not at all, so
 no row is ever deleted without the record of it. A model whose expired rows are still protected
@@ -103,6 +107,32 @@ class _Plan:
             yield SweepLine(category, self.label, action, count, **extra)
 
 
+@dataclass(frozen=True)
+class ExtraRule:
+    """A retention rule an app registers for what row age alone cannot select.
+
+    ``expire(cutoff, dry_run)`` removes what became due before ``cutoff`` (on a dry run it
+    only counts it) and returns how many; it runs inside the sweep's transaction.
+    """
+
+    label: str  # what it removes, e.g. "accounts.Customer"
+    category: str  # the taxonomy key that best names the data removed
+    period: str  # a key of the profile's [retention], named for what it removes
+    expire: Callable[[datetime.datetime, bool], int]
+
+
+_EXTRA_RULES: dict[tuple[str, str], ExtraRule] = {}
+
+
+def register_rule(rule: ExtraRule) -> None:
+    """Add ``rule`` to every sweep (registering it again replaces it)."""
+    _EXTRA_RULES[(rule.label, rule.period)] = rule
+
+
+def extra_rules() -> list[ExtraRule]:
+    return list(_EXTRA_RULES.values())
+
+
 # -- planning ---------------------------------------------------------------------------------
 
 
@@ -183,6 +213,11 @@ def _plan_sweep(*, now: datetime.datetime) -> list[_Plan]:
     """Resolve every rule; RetentionError on the first bad one, before anything changes."""
     declarations = [d for d in registry if _has_rules(d)]
     return [plan for d in declarations if (plan := _plan(d, now)) is not None]
+
+
+def _plan_extra(now: datetime.datetime) -> list[tuple[ExtraRule, int]]:
+    """Each registered rule with its period in days (RetentionError before anything changes)."""
+    return [(rule, _days(rule.label, rule.period)) for rule in extra_rules()]
 
 
 # -- sweeping ---------------------------------------------------------------------------------
@@ -267,6 +302,21 @@ def _sweep_model(plan: _Plan, dry_run: bool) -> list[SweepLine]:
     return lines + plan.notes
 
 
+def _sweep_extra(rule: ExtraRule, days: int, now: datetime.datetime, dry_run: bool) -> SweepLine:
+    cutoff = now - datetime.timedelta(days=days)
+    with transaction.atomic():
+        count = rule.expire(cutoff, dry_run)
+    return SweepLine(
+        rule.category,
+        rule.label,
+        SweepAction.DELETE,
+        count,
+        period=rule.period,
+        days=days,
+        cutoff=cutoff,
+    )
+
+
 def _ordered(lines: list[SweepLine]) -> list[SweepLine]:
     order = list(SweepAction.values)
     return sorted(lines, key=lambda ln: (ln.category, ln.model, order.index(ln.action), ln.field))
@@ -300,14 +350,22 @@ def sweep_retention(
 ) -> list[SweepLine]:
     """Delete, aggregate and clear what is due (or, with ``dry_run``, only count it)."""
     now = now or timezone.now()
-    plans = _plan_sweep(now=now)
+    plans, extra = _plan_sweep(now=now), _plan_extra(now)
     if dry_run:
-        return _ordered([line for plan in plans for line in _sweep_model(plan, dry_run=True)])
+        return _sweep_all(plans, extra, now, dry_run=True)
     with transaction.atomic():  # the run, every model's changes and the audit event, or nothing
         run = RetentionRun.objects.create(started_at=timezone.now(), cutoff_at=now)
-        lines = _ordered([line for plan in plans for line in _sweep_model(plan, dry_run=False)])
+        lines = _sweep_all(plans, extra, now, dry_run=False)
         _finish(run, lines, actor)
     return lines
+
+
+def _sweep_all(
+    plans: list[_Plan], extra: list[tuple[ExtraRule, int]], now: datetime.datetime, dry_run: bool
+) -> list[SweepLine]:
+    lines = [line for plan in plans for line in _sweep_model(plan, dry_run=dry_run)]
+    lines += [_sweep_extra(rule, days, now, dry_run) for rule, days in extra]
+    return _ordered(lines)
 
 
 def last_run_on(*, day: datetime.date) -> RetentionRun | None:
