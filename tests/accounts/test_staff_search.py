@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 
-from clientvault.accounts.models import Channel, Person, PersonRole, StaffRole
+from clientvault.accounts.models import Channel, CustomerKind, Person, PersonRole, StaffRole
+from clientvault.accounts.services.organisations import update_organisation
 from clientvault.accounts.services.staff import search_customers
 from clientvault.privacy.models import AuditEvent
 from clientvault.privacy.services.subjects import create_subject
+from tests.accounts import personas
 from tests.accounts.personas import (  # noqa: F401
     customer,
     outsider,
@@ -111,3 +114,60 @@ def test_legal_may_not_search_and_is_told_why(staff_client):
     response = client.post(URL, {"query": "ada@example.com"})
     assert response.status_code == 403
     assert "not granted the purpose “Customer support”" in response.content.decode()
+
+
+# --- organisations, by the words of their name (blind indexes; the name stays sealed) ---------
+
+ORBIT = {**personas.OWNER_DETAILS, "email": "omar@orbit.example", "given_name": "Omar"}
+
+
+@pytest.fixture
+def orbit(db):
+    owner = personas.open_test_account(
+        username="orbit",
+        details={**ORBIT, "family_name": "Haddad"},
+        kind=CustomerKind.ORGANISATION,
+        organisation_name="Orbit Analytics Ltd.",
+    )
+    return owner.customer
+
+
+def test_it_finds_an_organisation_by_its_name_or_any_of_its_words(orbit, customer):
+    assert numbers("Orbit Analytics Ltd.") == [orbit.number]
+    assert numbers("orbit analytics ltd") == [orbit.number]
+    assert numbers("ANALYTICS") == [orbit.number]
+    assert numbers("Ltd Orbit") == [orbit.number]  # every word, in any order
+    assert numbers("Orbit Lovelace") == []  # one account must hold every word
+    assert numbers("Orb") == []  # whole words only
+
+
+def test_it_finds_the_organisation_by_its_new_name_only_after_a_change(orbit):
+    owner = orbit.people.get(role=PersonRole.OWNER)
+    update_organisation(
+        customer=orbit,
+        changes={"organisation_name": "Nimbus Data GmbH"},
+        actor=owner.user,
+        channel=Channel.ONLINE,
+    )
+    assert numbers("nimbus") == [orbit.number]
+    assert numbers("orbit") == []
+
+
+def test_the_organisations_name_is_stored_only_sealed_and_hashed(orbit):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM accounts_organisation")
+        [(stored,)] = cursor.fetchall()
+        cursor.execute("SELECT word, word_index FROM accounts_organisationnametoken")
+        tokens = cursor.fetchall()
+    assert "Orbit" not in stored
+    assert stored.startswith("cv1:")
+    assert len(tokens) == 3
+    assert all(w.startswith("cv1:") and "orbit" not in i for w, i in tokens)
+    assert str(orbit.organisation_name) == "Orbit Analytics Ltd."
+
+
+def test_the_results_page_finds_the_organisation(orbit, staff_client):
+    client = staff_client(StaffRole.SUPPORT)
+    page = client.post(URL, {"query": "orbit analytics"}, follow=True).content.decode()
+    assert orbit.number in page
+    assert "1 account for that name" in page
