@@ -94,8 +94,7 @@ def test_an_invalid_number_is_refused_naming_the_field_and_the_country(owner):
         "digit is invalid)."
     ]
     assert errors["company_number"][0].startswith(
-        "Company registration number: This is not a valid company registration number for "
-        "Germany"
+        "Company registration number: This is not a valid company registration number for Germany"
     )
     assert not ProfileChange.objects.exists()
 
