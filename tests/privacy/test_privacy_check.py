@@ -278,3 +278,13 @@ def test_a_proxy_model_needs_no_declaration_of_its_own():
 
     assert _problems_of(ContactProxy) == []
     assert inv.registry.for_model(ContactProxy) is inv.registry.for_model(Contact)
+
+
+def test_it_refuses_a_registered_retention_rule_whose_period_is_not_in_the_profile(monkeypatch):
+    from clientvault.privacy.services import retention
+
+    rule = retention.ExtraRule(
+        label="kernelapp.Contact", category="user.name", period="someday", expire=lambda c, d: 0
+    )
+    monkeypatch.setattr(retention, "_EXTRA_RULES", {("kernelapp.Contact", "someday"): rule})
+    assert "kernelapp.Contact: retention 'someday' is not in the profile" in problems()

@@ -307,3 +307,49 @@ def test_it_changes_nothing_when_a_rule_fails_part_way(monkeypatch, subject, now
     assert DBTaskResult.objects.count() == 1
     assert not RetentionRun.objects.exists()
     assert not AuditEvent.objects.exists()
+
+
+# --- rules an app registers for what row age alone cannot select ---------------------------------
+
+EXPIRED: list[tuple[object, bool]] = []
+
+
+def expire_visits_sooner(cutoff, dry_run) -> int:
+    """A test rule: visits older than the cutoff (sooner than their own declaration says)."""
+    EXPIRED.append((cutoff, dry_run))
+    due = Visit.objects.filter(at__lt=cutoff)
+    return due.count() if dry_run else due.delete()[0]
+
+
+def register(monkeypatch, period="sessions"):
+    rule = retention.ExtraRule(
+        label="kernelapp.Visit", category=IP, period=period, expire=expire_visits_sooner
+    )
+    monkeypatch.setattr(retention, "_EXTRA_RULES", {("kernelapp.Visit", period): rule})
+    EXPIRED.clear()
+
+
+def test_it_runs_a_registered_rule_with_its_profile_period(monkeypatch, subject, now):
+    register(monkeypatch)
+    visits(subject, now, 20, 1)
+    dry = sweep_retention(dry_run=True, now=now, actor=ACTOR)
+    line = next(ln for ln in dry if ln.period == "sessions" and ln.model == "kernelapp.Visit")
+    assert (line.count, line.days, line.cutoff) == (1, 14, now - timedelta(14))
+    assert [(now - timedelta(14), True)] == EXPIRED
+    assert Visit.objects.count() == 2
+    sweep_retention(dry_run=False, now=now, actor=ACTOR)
+    assert [(now - v.at).days for v in Visit.objects.all()] == [1]
+    assert AuditEvent.objects.get().details["deleted"] == 1
+
+
+def test_it_refuses_a_registered_rule_whose_period_is_missing_before_changing_anything(
+    monkeypatch, subject, now
+):
+    register(monkeypatch, period="never-heard-of")
+    visits(subject, now, 400)
+    with pytest.raises(
+        RetentionError, match=r"kernelapp\.Visit: retention period 'never-heard-of'"
+    ):
+        sweep_retention(dry_run=False, now=now, actor=ACTOR)
+    assert Visit.objects.count() == 1
+    assert EXPIRED == []
