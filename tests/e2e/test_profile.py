@@ -4,9 +4,11 @@ import pytest
 from django.urls import reverse
 
 from clientvault.accounts.models import Person, ProfileChange
+from tests.accounts.mailutil import link_in
 from tests.accounts.personas import PASSWORD
 from tests.e2e.support import (
     PHONE_TABLES,
+    deliver_queued_mail,
     error_for,
     overflow_on_phone,
     sign_in_with_browser,
@@ -52,3 +54,28 @@ def test_removing_a_mandatory_field_is_refused_naming_it(page, customer):
     assert "Telephone" in error_for(page, "Telephone")
     assert Person.objects.get(pk=customer.pk).phone == "+442079460018"
     assert not ProfileChange.objects.exists()
+
+
+def test_a_new_email_address_is_used_once_its_link_is_followed(
+    page, customer, smtp_server, settings, live_server, shot
+):
+    settings.CLIENTVAULT_SITE_URL = live_server.url
+    sign_in_with_browser(page, "ada", PASSWORD)
+    page.goto(reverse("accounts:profile_email"))
+    page.get_by_label("New e-mail address", exact=True).fill("ada.new@example.org")
+    submit(page, "Send the link")
+    page.wait_for_url(f"**{reverse('accounts:profile_email')}")
+    assert "A change is waiting" in page.locator("main").inner_text()
+    assert overflow_on_phone(page) == []
+    shot(page, "profile-email-waiting")
+    assert Person.objects.get(pk=customer.pk).email == "ada@example.com"
+    deliver_queued_mail()
+    asked = smtp_server.wait_for("ada@example.com")
+    assert asked["Subject"] == "A change of your e-mail address was asked for"
+    page.goto(link_in(smtp_server.wait_for("ada.new@example.org")))
+    submit(page, "Confirm this address")
+    page.wait_for_url(f"**{reverse('accounts:profile')}")
+    assert "ada.new@example.org" in page.locator("main").inner_text()
+    assert Person.objects.get(pk=customer.pk).email == "ada.new@example.org"
+    deliver_queued_mail()
+    assert smtp_server.to("ada@example.com")[-1]["Subject"] == "Your e-mail address was changed"
