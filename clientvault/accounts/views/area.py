@@ -46,6 +46,7 @@ from clientvault.accounts.reauth import reauth_required
 from clientvault.accounts.services.auth import sign_in
 from clientvault.accounts.services.clientlog import labels_for_actor_ids
 from clientvault.accounts.services.confirmation import (
+    LINK_VALID,
     pending_email_change,
     request_email_change,
     withdraw_email_change,
@@ -149,7 +150,8 @@ def _not_attempts(
 @require_safe
 def signup_sent(request: HttpRequest) -> HttpResponse:
     """Where every signup that passed its checks ends: the same page whatever the address."""
-    return render(request, "accounts/area/signup_sent.html", {"hours": 24})
+    hours = int(LINK_VALID.total_seconds() // 3600)
+    return render(request, "accounts/area/signup_sent.html", {"hours": hours})
 
 
 def sign_in_new_login(request: HttpRequest, *, username: str, password: str) -> HttpResponse:

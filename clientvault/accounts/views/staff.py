@@ -228,10 +228,10 @@ def _search_page(
     context: dict[str, Any] = {"form": form, "searched": found is not None}
     if found is not None:
         page = paginate(request, found["numbers"])
-        customers = Customer.objects.filter(number__in=list(page.object_list))
+        customers = Customer.objects.filter(number__in=list(page.object_list)).order_by("number")
         context |= {
             "page": page,
-            "customers": customers.prefetch_related("people").order_by("number"),
+            "customers": customers.select_related("organisation").prefetch_related("people"),
             "kind": KIND_LABELS.get(found["kind"], "query"),
             "count": len(found["numbers"]),
         }
