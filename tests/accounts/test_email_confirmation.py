@@ -164,6 +164,15 @@ def test_a_new_link_replaces_the_old_one_and_is_limited(signed_up):
     assert sign_in(Client()).url == reverse("accounts:dashboard")
 
 
+def test_asking_for_a_new_link_once_confirmed_sends_none(signed_up):
+    client = Client()
+    sign_in(client)
+    follow(Client(), queued_links()[-1])
+    before = len(queued_messages())
+    assert client.post(UNCONFIRMED).url == LOGIN
+    assert len(queued_messages()) == before
+
+
 def test_the_public_password_reset_sends_an_unconfirmed_signup_nothing(signed_up):
     before = len(queued_messages())
     response = Client().post(reverse("accounts:password_reset"), {"identifier": "mary.s"})

@@ -132,6 +132,7 @@ def _new_link(
     """A new confirmation (earlier open ones withdrawn) and its link, in the caller's
     transaction."""
     now = timezone.now()
+    Person.objects.select_for_update().filter(pk=person.pk).first()  # one new link at a time
     open_ones = EmailConfirmation.objects.filter(
         person=person, confirmed_at__isnull=True, withdrawn_at__isnull=True
     )

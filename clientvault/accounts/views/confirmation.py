@@ -102,6 +102,8 @@ def email_unconfirmed(request: HttpRequest) -> HttpResponse:
         verdict = throttle.reserve((RESEND, str(user.pk)))
         if not verdict.allowed:
             return throttled_page(request, UNCONFIRMED_PAGE, context, verdict)
-        resend_signup_confirmation(user=user)
+        if not resend_signup_confirmation(user=user):
+            messages.info(request, "Your e-mail address is confirmed already: please sign in.")
+            return redirect("accounts:login")
         return redirect("accounts:signup_sent")
     return render(request, UNCONFIRMED_PAGE, context)
