@@ -10,7 +10,7 @@ from clientvault.accounts.services.staff import search_customers
 from clientvault.privacy import vault
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "keys"])
-BEFORE = [("accounts", "0001_initial")]
+NAME = "_confirm_email_and_organisations"
 
 
 def migrate(targets):
@@ -20,8 +20,17 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+def before_and_after() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The accounts migration this one follows, and the newest (whatever their numbers)."""
+    graph = MigrationExecutor(connection).loader.graph
+    [mine] = [k for k in graph.nodes if k[0] == "accounts" and k[1].endswith(NAME)]
+    parents = [p.key for p in graph.node_map[mine].parents if p.key[0] == "accounts"]
+    return parents, graph.leaf_nodes("accounts")
+
+
 def test_it_seals_organisation_names_and_confirms_existing_addresses():
-    old = migrate(BEFORE)
+    before, after = before_and_after()
+    old = migrate(before)
     Subject = old.get_model("privacy", "Subject")
     subject = Subject.objects.create()
     vault.create_subject_key(subject.pk)
@@ -34,7 +43,7 @@ def test_it_seals_organisation_names_and_confirms_existing_addresses():
     old.get_model("accounts", "Person")(
         subject=subject, customer=account, role="owner", created_channel="online", given_name="Omar"
     ).save()
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes("accounts"))
+    migrate(after)
     customer = Customer.objects.get(number="CV-1234567")
     assert customer.organisation_name == "Orbit Analytics Ltd"
     assert customer.organisation.subject_id == subject.pk
