@@ -29,11 +29,13 @@ from clientvault.accounts.services.staff import (
     open_account_by_telephone,
     update_person_by_telephone,
 )
+from clientvault.accounts.tasks import answer_password_reset_request
 from clientvault.privacy.models import AuditEvent, ConsentRecord, Subject
 from clientvault.privacy.services.policy import publish_policy
 from clientvault.privacy.services.retention import sweep_retention
 from tests.accounts import personas
 from tests.accounts.confirmutil import follow, path_of, queued_links, queued_messages
+from tests.accounts.mailutil import run_queued
 from tests.accounts.personas import staff
 from tests.accounts.test_signup import FORM, PW
 from tests.accounts.test_signup import post as post_signup
@@ -175,8 +177,10 @@ def test_asking_for_a_new_link_once_confirmed_sends_none(signed_up):
 
 def test_the_public_password_reset_sends_an_unconfirmed_signup_nothing(signed_up):
     before = len(queued_messages())
-    response = Client().post(reverse("accounts:password_reset"), {"identifier": "mary.s"})
-    assert response.url == reverse("accounts:password_reset_done")
+    for identifier in ("mary.s", "mary@example.org"):
+        response = Client().post(reverse("accounts:password_reset"), {"identifier": identifier})
+        assert response.url == reverse("accounts:password_reset_done")
+    assert run_queued(answer_password_reset_request) == 2  # the worker answers both requests
     assert len(queued_messages()) == before
 
 
