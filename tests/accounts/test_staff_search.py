@@ -81,7 +81,7 @@ def test_it_shows_the_empty_state_and_the_empty_query_message(customer, staff_cl
     assert "0 accounts for that e-mail address" in page
     assert "No account matches exactly" in page
     page = client.post(URL, {"query": ""}).content.decode()
-    assert "Type an e-mail address, telephone number, name or account number." in page
+    assert "Type an e-mail address, telephone number, name, organisation or account number." in page
 
 
 def test_it_pages_results_25_at_a_time(customer, staff_client):

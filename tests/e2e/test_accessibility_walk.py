@@ -34,11 +34,16 @@ from django.utils.http import urlsafe_base64_encode
 from clientvault.accounts import mailbox
 from clientvault.accounts.mailbox import MAILBOX_BACKEND
 from clientvault.accounts.models import Permission, StaffRole
+from clientvault.accounts.services.confirmation import request_email_change
 from clientvault.accounts.services.people import create_invitation
 from clientvault.accounts.services.reset import reset_tokens
 from clientvault.accounts.services.sessions import mark_signed_in
 from tests.accounts.access_world import World, resolver_entries, world  # noqa: F401
+from tests.accounts.confirmutil import path_of, queued_links
 from tests.accounts.personas import customer, make_staff, sign_in, sign_in_staff  # noqa: F401
+from tests.accounts.test_signup import FORM as SIGNUP_FORM
+from tests.accounts.test_signup import PW as SIGNUP_PW
+from tests.accounts.test_signup import post as post_signup
 from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import SHOTS as ALL_SHOTS
 from tests.e2e.conftest import TIMEOUT_MS, ConsoleWatch
@@ -60,6 +65,7 @@ class Walk:
 
     world: World
     invitation_token: str = ""
+    confirm_token: str = ""
     reset: dict[str, str] = field(default_factory=dict)
 
 
@@ -99,12 +105,16 @@ ANONYMOUS_PAGES = [
     Page("accounts:login", submit=True),
     Page("accounts:signup", submit=True),
     Page("accounts:signup", query="kind=organisation"),
+    Page("accounts:signup_sent"),
     Page("accounts:password_reset", submit=True),
     Page("accounts:password_reset_done"),
     Page("accounts:password_reset_confirm", lambda w: w.reset, submit=True),
     Page("accounts:password_reset_confirm", lambda w: {"uidb64": "MQ", "token": "not-a-token"}),
     Page("accounts:invitation_accept", lambda w: w.invitation_token, submit=True),
     Page("accounts:invitation_accept", lambda w: "not-a-real-invitation-token"),
+    Page("accounts:email_confirm_link", lambda w: w.confirm_token),  # shows /confirm-email
+    Page("accounts:email_confirm"),
+    Page("accounts:email_confirm_link", lambda w: "not-a-real-link"),
     Page("/no-such-page"),
 ]
 OWNER_PAGES = [
@@ -114,6 +124,7 @@ OWNER_PAGES = [
     Page("accounts:profile_email", submit=True),
     Page("accounts:profile_history"),
     Page("accounts:choices", submit=True),
+    Page("accounts:organisation", submit=True),
     Page("accounts:client_log"),
     Page("accounts:api_tokens", submit=True),
     Page("accounts:api_tokens", fill=(("Name", "deploy script"),)),
@@ -141,13 +152,17 @@ TEAMMATE_PAGES = [
 ]
 STAFF_PAGES = [
     Page("accounts:staff_search", submit=True),
-    Page("accounts:staff_search", fill=(("E-mail, telephone, name or account number", "CV"),)),
+    Page(
+        "accounts:staff_search",
+        fill=(("E-mail, telephone, name, organisation or account number", "CV"),),
+    ),
     Page("accounts:staff_customer", _account),
     Page("accounts:staff_status", _account),
     Page("accounts:staff_identity_check", lambda w: w.world.owner.pk),
     Page("accounts:staff_intake_update", lambda w: w.world.owner.pk),
     Page("accounts:staff_reset_password", lambda w: w.world.owner.pk),
     Page("accounts:staff_intake", submit=True),
+    Page("accounts:staff_intake", query="kind=organisation", submit=True),
     Page("accounts:staff_reports"),
     Page("accounts:staff_report", lambda w: w.world.report.pk),
     Page("accounts:security"),
@@ -156,6 +171,8 @@ STAFF_PAGES = [
 ]
 # A staff login that gave its password but not yet its second factor.
 SECOND_FACTOR_PAGES = [Page("accounts:two_factor", submit=True)]
+# A signup whose address awaits its link, after its right password.
+UNCONFIRMED_PAGES = [Page("accounts:email_unconfirmed", submit=True)]
 # The development mailbox, which exists only with DEBUG on (anyone may open it then).
 DEV_PAGES = [
     Page("dev_mailbox"),
@@ -188,7 +205,11 @@ def walk(world: World) -> Walk:
         "uidb64": urlsafe_base64_encode(force_bytes(owner.user.pk)),
         "token": reset_tokens.make_token(owner.user),
     }
-    return Walk(world, invitation_token=token, reset=reset)
+    request_email_change(
+        person=owner, email="new-address@example.com", actor=owner.user, channel="web"
+    )
+    confirm = path_of(queued_links(to="new-address@example.com")[-1]).rsplit("/", 1)[1]
+    return Walk(world, invitation_token=token, reset=reset, confirm_token=confirm)
 
 
 @pytest.fixture
@@ -313,6 +334,14 @@ def test_the_development_mailbox_passes_axe(walk, context_for, settings, tmp_pat
     assert not problems, _report(problems)
 
 
+def test_the_page_holding_an_unconfirmed_sign_in_passes_axe(walk, context_for):
+    post_signup(Client(), SIGNUP_FORM)
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": "mary.s", "password": SIGNUP_PW})
+    problems = walk_pages(context_for(client, "unconfirmed"), UNCONFIRMED_PAGES, walk)
+    assert not problems, _report(problems)
+
+
 def test_the_walk_names_every_page_of_the_site():
     walked = {
         page.route
@@ -323,6 +352,7 @@ def test_the_walk_names_every_page_of_the_site():
             STAFF_PAGES,
             SECOND_FACTOR_PAGES,
             DEV_PAGES,
+            UNCONFIRMED_PAGES,
         )
         for page in pages
     }

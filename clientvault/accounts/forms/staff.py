@@ -57,7 +57,8 @@ class SearchForm(forms.Form):
         help_text="Exact matches only: a whole e-mail address, a whole name, whole words of an "
         "organisation's name, or CV-1234567.",
         error_messages={
-            "required": "Type an e-mail address, telephone number, name or account number."
+            "required": "Type an e-mail address, telephone number, name, organisation or account "
+            "number."
         },
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )

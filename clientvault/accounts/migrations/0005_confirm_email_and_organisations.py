@@ -55,7 +55,7 @@ def unseal_organisation_names(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_drop_uninstalled_apps_tables'),
+        ('accounts', '0004_client_log_wording'),
         ('privacy', '0001_initial'),
     ]
 
