@@ -42,6 +42,7 @@ RETENTION_LABELS = {
     "identity_checks": "The checks of your identity when you contacted us",
     "invitations": "Invitations to join an account",
     "security_reports": "Your reports of unauthorised use",
+    "unconfirmed_signups": "A new account whose e-mail address was never confirmed",
 }
 # Periods of our own machinery, not of records about a customer: left out of the policy's list.
 INTERNAL_RETENTION = {

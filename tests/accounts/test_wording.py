@@ -29,6 +29,10 @@ CALLER = {
     "family_name": "Jensen",
     "email": "kj@example.org",
     "phone": "+12025550143",
+    "address_line1": "1600 Pennsylvania Ave NW",
+    "city": "Washington",
+    "region": "DC",
+    "postal_code": "20500",
     "country": "US",
 }
 

@@ -92,7 +92,14 @@ def test_make_run_hands_its_host_to_every_command(tmp_path):
     (bin_dir / ".installed").touch()
     record = tmp_path / "commands.txt"
     stand_in = bin_dir / "clientvault"
-    stand_in.write_text(f'#!/bin/sh\necho "$* CLIENTVAULT_HOST=$CLIENTVAULT_HOST" >> {record}\n')
+    # The server waits (up to 10 s) for the worker beside it to record itself: make kills the
+    # worker as soon as the server ends.
+    stand_in.write_text(
+        "#!/bin/sh\n"
+        f'echo "$* CLIENTVAULT_HOST=$CLIENTVAULT_HOST" >> {record}\n'
+        '[ "$1" = runserver ] || exit 0\n'
+        f"for _ in $(seq 100); do grep -q ^worker {record} && exit 0; sleep 0.1; done\n"
+    )
     stand_in.chmod(0o755)
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLIENTVAULT_")}
     subprocess.run(
