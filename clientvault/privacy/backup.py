@@ -14,8 +14,10 @@ ciphertext, and the key store, another database, is never in a backup: once a su
 destroyed, their values in every backup read as erased.
 
 A restore checks the whole file (header, checksum, row count, schema) before it writes anything,
-goes only into a freshly migrated data database, loads everything in one transaction, and then
-shreds again every subject whose key the key store has destroyed since the backup was made.
+goes only into a freshly migrated data database, loads everything in one transaction, checks the
+restored audit log with the key store's audit key, and then shreds again every subject whose key
+the key store has destroyed since the backup was made. The audit log's checkpoint in the key
+store then moves to the restored head (the restore event records where it stood before).
 """
 
 from __future__ import annotations
@@ -49,7 +51,12 @@ from clientvault.privacy import fields
 from clientvault.privacy.actors import Actor
 from clientvault.privacy.inventory import registry
 from clientvault.privacy.models import Subject, SubjectKey
-from clientvault.privacy.services.audit import record_event
+from clientvault.privacy.services.audit import (
+    anchored_seq,
+    check_chain,
+    rebase_anchor,
+    record_event,
+)
 from clientvault.privacy.services.erasure import reapply_shredding
 from clientvault.privacy.vault import CorruptValue
 
@@ -308,7 +315,7 @@ def restore_backup(*, path: Path, actor: Actor | None) -> Restored:
             _check_counts(path, header, _load(path))
             connection.check_constraints(table_names=[m._meta.db_table for m in tables])
             _reset_sequences(tables)
-            restored = _finish(header, actor)
+            restored = _finish(path, header, actor)
     except DatabaseError as error:
         raise BackupError(
             f"{path}: its rows do not fit together ({error}); nothing was restored"
@@ -371,7 +378,9 @@ def _reset_sequences(tables: list[type[models.Model]]) -> None:
             cursor.execute(statement)
 
 
-def _finish(header: Header, actor: Actor | None) -> Restored:
+def _finish(path: Path, header: Header, actor: Actor | None) -> Restored:
+    """Re-shred, record the restore, and move the audit log's checkpoint to the restored head."""
+    _check_audit_log(path)
     reapplied = reapply_shredding(actor=actor)
     without_key = _subjects_without_key()
     record_event(
@@ -383,9 +392,23 @@ def _finish(header: Header, actor: Actor | None) -> Restored:
             "backup_created_at": header.created_at,
             "erasures_reapplied": reapplied,
             "subjects_without_key": without_key,
+            "anchor_before": anchored_seq(),
         },
     )
+    # The restored log may end before the checkpoint of the log it replaces. Moved before the
+    # commit, so that a key store that cannot be written undoes the restore; should the commit
+    # itself then fail, the database is empty again and the restore is simply run again.
+    rebase_anchor()
     return Restored(header, reapplied, without_key)
+
+
+def _check_audit_log(path: Path) -> None:
+    problem = check_chain()
+    if problem is not None:
+        raise BackupError(
+            f"{path}: its audit log does not verify with this key store's audit key ({problem}); "
+            "nothing was restored"
+        )
 
 
 def _subjects_without_key() -> int:

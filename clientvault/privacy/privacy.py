@@ -214,13 +214,27 @@ inv.declare(
     "privacy.SystemKey",
     subject=None,
     storage=inv.KEY_STORE_DATABASE,
-    description="System keys (the blind-index key), wrapped",
+    description="System keys (the blind-index and audit keys), wrapped",
     fields={
         "id": ROW_ID,
         "name": inv.not_personal("key name"),
         "wrapped": inv.not_personal("key material, wrapped by the master key"),
         "master_version": inv.not_personal("master key version"),
         "created_at": WHEN,
+    },
+)
+
+inv.declare(
+    "privacy.AuditAnchor",
+    subject=None,
+    storage=inv.KEY_STORE_DATABASE,
+    description="The signed checkpoint of the audit log's head, apart from the log",
+    fields={
+        "id": ROW_ID,
+        "seq": inv.not_personal("position in the chain"),
+        "hash": inv.not_personal("keyed hash of the anchored entry"),
+        "at": WHEN,
+        "mac": inv.not_personal("MAC of the checkpoint under the audit key"),
     },
 )
 

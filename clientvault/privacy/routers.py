@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 KEYSTORE_ALIAS = "keys"
-KEYSTORE_MODELS = frozenset({"subjectkey", "masterkeyversion", "systemkey"})
+KEYSTORE_MODELS = frozenset({"subjectkey", "masterkeyversion", "systemkey", "auditanchor"})
 
 
 def _is_keystore(app_label: str, model_name: str | None) -> bool:

@@ -251,7 +251,7 @@ def _wrapping_ring() -> Keyring:
 def reset_caches() -> None:
     """Forget cached keys (after rotation, in tests)."""
     keyring.cache_clear()
-    _index_key.cache_clear()
+    system_key.cache_clear()
     _local.__dict__.clear()
 
 
@@ -400,21 +400,22 @@ def decrypt(subject_id: uuid.UUID | None, aad: str, token: str) -> str:
 # --- blind indexes ---------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _index_key() -> bytes:
-    aad = f"system-key:{INDEX_KEY_NAME}"
-    row = SystemKey.objects.filter(name=INDEX_KEY_NAME).first()
+@lru_cache(maxsize=4)
+def system_key(name: str) -> bytes:
+    """A system key (made on first use), kept wrapped in the key store, never with the data."""
+    aad = f"system-key:{name}"
+    row = SystemKey.objects.filter(name=name).first()
     if row is None:
         wrapped, version = _wrap(crypto.new_key(), aad)
         row, _ = SystemKey.objects.get_or_create(
-            name=INDEX_KEY_NAME, defaults={"wrapped": wrapped, "master_version": version}
+            name=name, defaults={"wrapped": wrapped, "master_version": version}
         )
     return _unwrap(row.wrapped, row.master_version, aad)
 
 
 def blind_index(scope: str, normalised: str) -> str:
     """A keyed hash for exact lookups; the key is apart from the data and the master key."""
-    return crypto.keyed_hash(_index_key(), scope, normalised)
+    return crypto.keyed_hash(system_key(INDEX_KEY_NAME), scope, normalised)
 
 
 # --- rotation --------------------------------------------------------------------------------

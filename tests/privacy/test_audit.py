@@ -1,5 +1,7 @@
 """The audit log's append side: the chain, the personal-data guard, transactions, concurrency."""
 
+import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -11,10 +13,17 @@ import pytest
 from django.db import connection, connections, transaction
 
 from clientvault.privacy.actors import SystemActor
-from clientvault.privacy.models import AuditEvent, AuditHead, Subject
+from clientvault.privacy.backup import data_models
+from clientvault.privacy.models import AuditAnchor, AuditEvent, AuditHead, Subject, SystemKey
+from clientvault.privacy.routers import KEYSTORE_ALIAS
 from clientvault.privacy.services.audit import (
+    AUDIT_KEY_NAME,
     GENESIS,
     AuditDetailError,
+    anchor_mac,
+    audit_key,
+    entry_hash,
+    hashed_fields,
     record_event,
     verify_chain,
 )
@@ -33,6 +42,45 @@ def test_it_links_each_entry_to_the_one_before():
     head = AuditHead.objects.get()
     assert (head.seq, head.hash) == (2, second.hash)
     assert verify_chain().checked == 2
+
+
+def test_each_hash_is_keyed_with_a_key_kept_only_in_the_key_store():
+    event = record_event(action="test.one", actor=JOB)
+    body = json.dumps(hashed_fields(event), sort_keys=True, separators=(",", ":"))
+    assert event.hash != hashlib.sha256(f"{GENESIS}\n{body}".encode()).hexdigest()
+    assert event.hash == entry_hash(audit_key(), GENESIS, hashed_fields(event))
+    assert SystemKey.objects.using(KEYSTORE_ALIAS).filter(name=AUDIT_KEY_NAME).exists()
+    assert "privacy.SystemKey" not in [m._meta.label for m in data_models()]
+    assert "privacy.AuditAnchor" not in [m._meta.label for m in data_models()]
+
+
+def test_each_commit_that_appended_anchors_the_head_in_the_key_store(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        record_event(action="test.one", actor=JOB)
+        last = record_event(action="test.two", actor=JOB)
+    anchor = AuditAnchor.objects.using(KEYSTORE_ALIAS).get()
+    assert (anchor.seq, anchor.hash) == (2, last.hash)
+    assert anchor.mac == anchor_mac(audit_key(), 2, last.hash, anchor.at)
+    assert verify_chain().anchored == 2
+
+
+def test_an_append_that_rolls_back_leaves_the_anchor_where_it_was(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        record_event(action="test.kept", actor=JOB)
+
+    def failing_caller() -> None:
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            record_event(action="test.undone", actor=JOB)
+            raise RuntimeError("the caller fails")
+
+    with pytest.raises(RuntimeError):
+        failing_caller()
+    assert AuditAnchor.objects.get().seq == 1
+    assert verify_chain().intact
 
 
 def test_it_records_who_which_subject_and_which_object_by_id_only():
@@ -153,6 +201,7 @@ def test_it_keeps_one_gap_free_chain_under_concurrent_appends():
     assert seqs == list(range(1, THREADS * PER_THREAD + 1))
     result = verify_chain()
     assert (result.checked, result.first_break) == (THREADS * PER_THREAD, None)
+    assert result.anchored == THREADS * PER_THREAD  # every commit anchored; none moved it back
 
 
 RACE_ON_A_FILE = """
@@ -160,13 +209,14 @@ import django
 django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
+call_command("migrate", database="keys", verbosity=0)
 from clientvault.privacy.models import AuditEvent
 from clientvault.privacy.services.audit import verify_chain
 from tests.privacy.test_audit import race
 errors = race()
 result = verify_chain()
 print(errors, list(AuditEvent.objects.values_list("seq", flat=True)) == list(range(1, 41)))
-print(result.checked, result.first_break)
+print(result.checked, result.first_break, result.anchored)
 """
 
 
@@ -185,4 +235,5 @@ def test_it_keeps_one_gap_free_chain_under_concurrent_appends_on_a_sqlite_file(t
         check=False,
     )
     assert run.returncode == 0, run.stderr
-    assert run.stdout.splitlines() == ["[] True", f"{THREADS * PER_THREAD} None"]
+    total = THREADS * PER_THREAD
+    assert run.stdout.splitlines() == ["[] True", f"{total} None {total}"]

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from clientvault.privacy import vault
 from clientvault.privacy.models import AuditEvent, Subject, SubjectKey, SystemKey
+from clientvault.privacy.services.audit import verify_chain
 from tests.kernelapp.helpers import make_contact, raw_column, wipe_data_database
 from tests.kernelapp.models import Contact
 
@@ -208,3 +209,5 @@ def test_backup_and_restore_outside_any_transaction(tmp_path):
     _restore(path)
     vault.reset_caches()
     assert Contact.objects.get(pk=ada.pk).name == NAME
+    result = verify_chain()  # committed for real: anchored at each commit, rebased by the restore
+    assert (result.first_break, result.anchored) == (None, result.checked)

@@ -4,13 +4,13 @@ import datetime as dt
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from clientvault.privacy import vault
 from clientvault.privacy.actors import SystemActor
 from clientvault.privacy.fields import lookup
-from clientvault.privacy.models import AuditEvent, Subject
+from clientvault.privacy.models import AuditAnchor, AuditEvent, Subject
 from clientvault.privacy.services.audit import record_event, verify_chain
 from clientvault.privacy.services.erasure import shred_subject
 from tests.kernelapp.helpers import make_contact, wipe_data_database
@@ -87,3 +87,40 @@ def test_a_backup_restores_every_row_as_it_was(tmp_path):
     assert Contact.objects.get().email == "ada@example.com"
     assert verify_chain().checked == 2  # the restored event and the restore itself
     assert verify_chain().first_break is None
+
+
+def test_a_restore_moves_the_anchor_back_to_the_restored_head_and_says_where_it_stood(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    for n in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            record_event(action="test.before", actor=None, details={"n": n})
+    path = tmp_path / "b.cvbackup"
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("backup", str(path), stdout=StringIO())  # the backup holds entries 1-2
+    for n in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            record_event(action="test.after", actor=None, details={"n": n})
+    assert AuditAnchor.objects.get().seq == 5
+    wipe_data_database()
+    with django_capture_on_commit_callbacks(execute=True):
+        _restore(path)
+    restored = AuditEvent.objects.get(action="backup.restored")
+    assert restored.seq == 3
+    assert restored.details["anchor_before"] == 5
+    assert AuditAnchor.objects.get().seq == 3
+    result = verify_chain()
+    assert (result.checked, result.first_break, result.anchored) == (3, None, 3)
+
+
+def test_it_refuses_a_backup_whose_audit_log_does_not_verify_with_the_key(tmp_path):
+    record_event(action="test.one", actor=None, details={"n": 1})
+    AuditEvent.objects.filter(seq=1).update(details={"n": 2})
+    path = tmp_path / "b.cvbackup"
+    call_command("backup", str(path), stdout=StringIO())
+    wipe_data_database()
+    with pytest.raises(CommandError, match="its audit log does not verify") as refused:
+        _restore(path)
+    assert "entry #1 was altered after it was written" in str(refused.value)
+    assert "nothing was restored" in str(refused.value)
+    assert not AuditEvent.objects.exists()

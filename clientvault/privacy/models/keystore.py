@@ -42,3 +42,21 @@ class SystemKey(models.Model):
     wrapped = models.BinaryField()
     master_version = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class AuditAnchor(models.Model):
+    """The signed checkpoint of the audit chain's head, kept apart from the chain it anchors.
+
+    One row: the newest sequence number and keyed hash the application has checked and
+    committed, with a MAC under the audit key, so that whoever writes to the data database alone
+    can neither cut the log short nor replace its head unnoticed (``clientvault audit verify``).
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)
+    at = models.DateTimeField()
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="auditanchor_single")]
