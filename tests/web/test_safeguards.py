@@ -43,7 +43,7 @@ def test_it_hashes_passwords_with_argon2id_in_production(tmp_path):
     assert result.stdout.startswith("argon2$argon2id$")
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(databases=["default", "keys"])  # /privacy publishes, audited
 @pytest.mark.parametrize("name", ["home", "privacy:policy", "accounts:login", "accounts:signup"])
 def test_it_sends_the_strict_content_security_policy_on_every_page(client, name):
     response = client.get(reverse(name))
