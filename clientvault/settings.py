@@ -133,6 +133,7 @@ if TESTING:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "clientvault.web.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -284,6 +285,9 @@ CLIENTVAULT_LOGIN_LOCKOUT_SECONDS = 15 * 60
 # strictly necessary security cookie, so others' guesses cannot lock the owner out.
 CLIENTVAULT_DEVICE_COOKIE_NAME = "cv_device"
 CLIENTVAULT_DEVICE_COOKIE_AGE = 180 * 24 * 3600
+# The cookie in which Django's messages framework (its default storage) carries a notice to the
+# next page: CookieStorage.cookie_name, which no setting changes.
+MESSAGES_COOKIE_NAME = "messages"
 # Every cookie the site sets without asking (COL-8), and what for; /privacy lists them from here.
 CLIENTVAULT_NECESSARY_COOKIES = {
     SESSION_COOKIE_NAME: "keeps you signed in",
@@ -291,6 +295,10 @@ CLIENTVAULT_NECESSARY_COOKIES = {
     CLIENTVAULT_DEVICE_COOKIE_NAME: (
         "remembers that this browser has signed in to your account before, so that someone "
         "guessing your password elsewhere cannot lock you out"
+    ),
+    MESSAGES_COOKIE_NAME: (
+        "carries a one-time notice, such as that you have signed out, to the next page you "
+        "open, and is removed once it is shown"
     ),
 }
 

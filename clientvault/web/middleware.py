@@ -1,4 +1,5 @@
-"""A strict content security policy: every asset from our own origin, never a CDN.
+"""A strict content security policy (every asset from our own origin, never a CDN), and no
+cached copies of anything the application answers.
 
 The one inline style sheet, the brand's colours (``clientvault.privacy.brand``), is allowed by
 its hash; no other inline style or script runs.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 from clientvault.privacy.profile import current_profile
 
@@ -42,4 +44,21 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", content_security_policy())
         response.headers.setdefault("Permissions-Policy", "interest-cohort=()")
+        return response
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every answer of the application, pages and API alike.
+
+    Any page may carry personal data (if only the name of the person signed in), so none may be
+    kept by a browser's cache, a shared proxy or the back button's copy. Static files never reach
+    this middleware (WhiteNoise, above it, answers them with their own long cache lifetime).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        patch_cache_control(response, no_store=True)
         return response
