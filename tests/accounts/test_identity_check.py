@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -153,6 +154,22 @@ def test_a_pass_lasts_30_minutes_and_only_for_the_staff_member_who_checked(custo
         identity.decide_identity_check(check=check, staff=billing, code=code)
     IdentityCheck.objects.filter(pk=check.pk).update(valid_until=timezone.now())
     assert not identity.has_passed_check(staff=support, person=customer)
+
+
+@pytest.mark.parametrize(("minutes_ago", "still_passed"), [(29, True), (31, False)])
+def test_a_pass_still_holds_after_29_minutes_and_no_longer_after_31(
+    customer, staff, minutes_ago, still_passed
+):
+    support = staff(StaffRole.SUPPORT)
+    check, code, _ = email_code(customer, support)
+    identity.decide_identity_check(check=check, staff=support, code=code)
+    earlier = timedelta(minutes=minutes_ago)  # as if the check had passed that long ago
+    IdentityCheck.objects.filter(pk=check.pk).update(
+        decided_at=F("decided_at") - earlier, valid_until=F("valid_until") - earlier
+    )
+    assert identity.has_passed_check(staff=support, person=customer) is still_passed
+    found = identity.passed_check(staff=support, person=customer)
+    assert (found is not None and found.pk == check.pk) is still_passed
 
 
 def test_it_checks_a_security_answer_normalised(customer, staff):

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from clientvault.accounts.models import Channel, ProfileChange
+from clientvault.accounts.models import Channel, Permission, ProfileChange
 from clientvault.accounts.services.customers import update_person
 from tests.accounts import personas
 
@@ -65,3 +65,21 @@ def test_it_shows_only_the_persons_own_changes(customer, outsider):
         person=customer, changes={"city": "Oxford"}, actor=customer.user, channel=Channel.ONLINE
     )
     assert "Oxford" not in history_of(outsider)
+
+
+def test_a_teammate_on_the_same_account_sees_only_their_own_changes(customer):
+    everything = [str(p) for p in Permission.values]
+    teammate = personas.add_authorised_user(
+        customer, username="grace", email="grace@example.com", permissions=everything
+    )
+    update_person(
+        person=customer, changes={"city": "Oxford"}, actor=customer.user, channel=Channel.ONLINE
+    )
+    update_person(
+        person=teammate, changes={"city": "Cambridge"}, actor=teammate.user, channel=Channel.ONLINE
+    )
+    teammates_page, owners_page = history_of(teammate), history_of(customer)
+    assert "Cambridge" in teammates_page
+    assert "Oxford" not in teammates_page
+    assert "Oxford" in owners_page
+    assert "Cambridge" not in owners_page

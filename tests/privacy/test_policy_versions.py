@@ -16,6 +16,7 @@ from clientvault.privacy.services.policy import (
     accepted_version,
     publish_policy,
     record_acceptance,
+    superseded_by,
 )
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
@@ -75,6 +76,20 @@ def test_an_old_version_says_what_superseded_it(client, use_preset):
     assert "1 March 2025" in old
     current = client.get("/privacy/versions/2").content.decode()
     assert "the version currently in force" in current
+
+
+def test_each_version_is_superseded_by_the_next_not_the_newest(client, use_preset):
+    first = publish_policy(today=DAY)
+    use_preset("no-sharing")
+    second = publish_policy()
+    use_preset("need-to-know")
+    third = publish_policy()
+    assert [superseded_by(v) for v in (first, second, third)] == [second, third, None]
+    oldest = " ".join(client.get("/privacy/versions/1").content.decode().split())
+    assert 'superseded by <a href="/privacy/versions/2">version 2</a>' in oldest
+    assert "/privacy/versions/3" not in oldest
+    middle = " ".join(client.get("/privacy/versions/2").content.decode().split())
+    assert 'superseded by <a href="/privacy/versions/3">version 3</a>' in middle
 
 
 def test_changing_back_to_earlier_content_is_a_new_version(use_preset):

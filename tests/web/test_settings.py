@@ -44,6 +44,42 @@ def test_it_passes_check_deploy_with_production_values(tmp_path):
     assert "no issues" in result.stdout
 
 
+ANSWERS_OVER_PLAIN_HTTP = """
+import django
+django.setup()
+from django.test import Client
+from django.urls import reverse
+client = Client(HTTP_HOST="hosting.example.com", raise_request_exception=False)
+paths = [reverse("accounts:signup"), reverse("accounts:login"), "/api/v1/me", "/api/v1/profile"]
+for path in [*paths, "/healthz"]:
+    for method in ("get", "post"):
+        answer = getattr(client, method)(path)
+        print(method.upper(), path, answer.status_code, answer.get("Location", "-"))
+"""
+
+
+def test_with_debug_off_forms_and_the_api_redirect_to_https_and_only_healthz_is_exempt(tmp_path):
+    env = _production_env(tmp_path, DJANGO_SETTINGS_MODULE="clientvault.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", ANSWERS_OVER_PLAIN_HTTP],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    answers = [line.split() for line in result.stdout.splitlines()]
+    for method, path, status, location in answers:
+        if path == "/healthz":
+            assert status != "301", f"{method} /healthz is sent to HTTPS: probes speak plain HTTP"
+        else:
+            assert (status, location) == ("301", f"https://hosting.example.com{path}"), (
+                f"{method} {path} answered {status} {location} over plain HTTP"
+            )
+    assert len(answers) == 10
+
+
 def test_check_deploy_says_when_static_files_are_not_collected(tmp_path):
     result = _run(_production_env(tmp_path), "check", "--deploy")
     assert result.returncode == 1
