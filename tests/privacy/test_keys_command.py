@@ -7,6 +7,7 @@ from clientvault.privacy import crypto, vault
 from clientvault.privacy.crypto import MasterKeyError
 from clientvault.privacy.fields import lookup
 from clientvault.privacy.models import MasterKeyVersion, SubjectKey, SystemKey
+from clientvault.privacy.services.audit import AUDIT_KEY_NAME, record_event, verify_chain
 from tests.kernelapp.helpers import make_contact, raw_column, reload, write_ring
 from tests.kernelapp.models import Contact
 
@@ -73,6 +74,17 @@ def test_rotate_rewraps_every_key_under_a_new_version_without_touching_the_data(
     vault.reset_caches()
     with pytest.raises(MasterKeyError, match="moved to master key version 2"):
         _ = Contact.objects.get(pk=people[0].pk).name
+
+
+def test_the_audit_chain_still_verifies_under_its_rewrapped_key_after_a_rotation(key_file, people):
+    for n in range(3):
+        record_event(action="test.before_rotation", actor=None, details={"n": n})
+    assert "Re-wrapped 4 keys" in _keys("rotate")  # 2 subjects, the blind index, the audit key
+    vault.reset_caches()
+    assert SystemKey.objects.get(name=AUDIT_KEY_NAME).master_version == 2
+    record_event(action="test.after_rotation", actor=None)
+    result = verify_chain()
+    assert (result.checked, result.first_break) == (4, None)
 
 
 def test_rotating_twice_moves_on_to_version_three(key_file, people):
