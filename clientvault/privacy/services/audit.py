@@ -206,14 +206,18 @@ def record_event(
 # -- anchoring --------------------------------------------------------------------------------
 
 
-def _write_anchor(anchor: AuditAnchor | None, seq: int, hash_: str) -> None:
-    """Set the checkpoint (the row is locked, or absent) to ``(seq, hash_)``, MACed."""
+def _write_anchor(anchor: AuditAnchor | None, seq: int, hash_: str) -> bool:
+    """Replace the checkpoint ``anchor`` as read (or make the first) by ``(seq, hash_)``, MACed.
+
+    False if the checkpoint is no longer the one read: another process moved it meanwhile.
+    """
     at = timezone.now()
     values = {"seq": seq, "hash": hash_, "at": at, "mac": anchor_mac(audit_key(), seq, hash_, at)}
     if anchor is None:
         AuditAnchor.objects.create(id=1, **values)
-    else:
-        AuditAnchor.objects.filter(id=1).update(**values)
+        return True
+    read = {"seq": anchor.seq, "hash": anchor.hash, "mac": anchor.mac}
+    return AuditAnchor.objects.filter(id=1, **read).update(**values) == 1
 
 
 def _anchor_genesis() -> None:
@@ -268,13 +272,28 @@ def anchor_head() -> None:
     this one's entries. Entries that do not follow the checkpoint are left unanchored and
     logged (ids only), and ``clientvault audit verify`` names the break.
     """
+    problem = _advance_anchor()
+    for _ in range(2):
+        if problem != RACED:
+            break
+        problem = _advance_anchor()
+    if problem is not None:
+        logger.error("audit log not anchored: %s; run clientvault audit verify", problem)
+
+
+RACED = "another process moved the anchor at the same moment"
+
+
+def _advance_anchor() -> str | None:
+    """One try at moving the checkpoint to the committed head: None, or why it did not move."""
     with transaction.atomic(using=KEYSTORE_ALIAS):
         anchor = AuditAnchor.objects.select_for_update().filter(id=1).first()
         head = _unanchored_head(anchor)
-        if anchor is not None and isinstance(head, tuple) and head[0] > anchor.seq:
-            _write_anchor(anchor, *head)
-    if isinstance(head, str):
-        logger.error("audit log not anchored: %s; run clientvault audit verify", head)
+        if isinstance(head, str):
+            return head
+        if anchor is not None and head[0] > anchor.seq and not _write_anchor(anchor, *head):
+            return RACED
+    return None
 
 
 def rebase_anchor() -> int | None:
@@ -285,7 +304,8 @@ def rebase_anchor() -> int | None:
     """
     with transaction.atomic(using=KEYSTORE_ALIAS):
         before = AuditAnchor.objects.select_for_update().filter(id=1).first()
-        _write_anchor(before, *_head_now())
+        if not _write_anchor(before, *_head_now()):
+            raise RuntimeError(f"audit log not anchored: {RACED}; run it again")
     return before.seq if before is not None else None
 
 
