@@ -1,7 +1,9 @@
 """Throttling and lockout of the routes that take a secret, counted in the database.
 
-Each :class:`Rule` allows ``limit`` hits per fixed window of ``window`` seconds for one key (an
-IP address, a login, a typed identifier, a login's id). Keys are stored only as a keyed hash
+Each :class:`Rule` allows ``limit`` hits in any ``window`` seconds for one key (an IP address, a
+login, a typed identifier, a login's id): hits are counted in one-minute buckets and a decision
+sums the buckets of the last window, so the limit holds across any stretch of time (a fixed
+window would let twice the limit through around its edge). Keys are stored only as a keyed hash
 (``ThrottleBucket.key_digest``, HMAC with ``SECRET_KEY``), so the table holds no address or
 name. Counters live in the database, so they hold across every web process; old buckets go with
 the retention sweep (period ``throttle``).
@@ -32,7 +34,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -41,6 +43,7 @@ from ipware import get_client_ip
 from clientvault.accounts.models import ThrottleBucket
 
 WINDOW = 15 * 60
+BUCKET = 60  # seconds: a rule's hits are counted per minute
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ class Rule:
 @dataclass(frozen=True)
 class Verdict:
     allowed: bool
-    retry_after: int = 0  # seconds until the window that refused ends
+    retry_after: int = 0  # seconds until the oldest hit counted leaves the window
 
     @property
     def minutes(self) -> int:
@@ -136,17 +139,30 @@ def _digest(scope: str, key: str) -> str:
     return salted_hmac("clientvault.accounts.throttle", value, algorithm="sha256").hexdigest()
 
 
-def _window(rule: Rule, now: dt.datetime) -> dt.datetime:
+def _bucket(now: dt.datetime) -> dt.datetime:
+    """The start of the one-minute bucket ``now`` is counted in."""
     seconds = int(now.timestamp())
-    return dt.datetime.fromtimestamp(seconds - seconds % rule.window, tz=dt.UTC)
+    return dt.datetime.fromtimestamp(seconds - seconds % BUCKET, tz=dt.UTC)
 
 
-def _verdict(rule: Rule, count: int, start: dt.datetime, now: dt.datetime) -> Verdict:
-    """The verdict on an attempt that made the window's count ``count`` (itself included)."""
-    if count <= rule.limit:
+def _recent(rule: Rule, digest: str, now: dt.datetime) -> QuerySet[ThrottleBucket]:
+    """The key's buckets that may hold a hit of the rule's last window (a bucket counts until
+    its last second has left the window: a hit never leaves the count early)."""
+    since = now - dt.timedelta(seconds=rule.window + BUCKET)
+    return ThrottleBucket.objects.filter(
+        scope=rule.scope, key_digest=digest, window_start__gt=since, window_start__lte=now
+    )
+
+
+def _verdict(rule: Rule, digest: str, now: dt.datetime) -> Verdict:
+    """The verdict on the hits of the last window (the attempt just counted included)."""
+    recent = _recent(rule, digest, now).filter(count__gt=0)
+    total = recent.aggregate(total=Sum("count"))["total"] or 0
+    if total <= rule.limit:
         return ALLOWED
-    remaining = (start + dt.timedelta(seconds=rule.window) - now).total_seconds()
-    return Verdict(allowed=False, retry_after=max(1, math.ceil(remaining)))
+    oldest = recent.order_by("window_start").values_list("window_start", flat=True).first()
+    ends = (oldest or now) + dt.timedelta(seconds=rule.window + BUCKET)
+    return Verdict(allowed=False, retry_after=max(1, math.ceil((ends - now).total_seconds())))
 
 
 def _add(scope: str, digest: str, start: dt.datetime, step: int = 1) -> int:
@@ -169,10 +185,11 @@ def reserve(*checks: tuple[Rule, str]) -> Verdict:
     longest wait wins. A refused attempt is counted too (it keeps its window refused).
     """
     now = timezone.now()
-    verdicts = [
-        _verdict(r, _add(r.scope, _digest(r.scope, k), _window(r, now)), _window(r, now), now)
-        for r, k in checks
-    ]
+    verdicts = []
+    for rule, key in checks:
+        digest = _digest(rule.scope, key)
+        _add(rule.scope, digest, _bucket(now))
+        verdicts.append(_verdict(rule, digest, now))
     refusals = [v for v in verdicts if not v.allowed]
     if not refusals:
         return ALLOWED
@@ -187,12 +204,10 @@ def release(*checks: tuple[Rule, str]) -> None:
     """
     now = timezone.now()
     for rule, key in checks:
-        ThrottleBucket.objects.filter(
-            scope=rule.scope,
-            key_digest=_digest(rule.scope, key),
-            window_start=_window(rule, now),
-            count__gt=0,
-        ).update(count=F("count") - 1)
+        recent = _recent(rule, _digest(rule.scope, key), now).filter(count__gt=0)
+        newest = recent.order_by("-window_start").values_list("pk", flat=True).first()
+        if newest is not None:
+            ThrottleBucket.objects.filter(pk=newest, count__gt=0).update(count=F("count") - 1)
 
 
 def clear(rule: Rule, key: str) -> int:

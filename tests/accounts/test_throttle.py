@@ -1,4 +1,4 @@
-"""The database throttle: counted before the attempt, fixed windows, keyed hashes, a clear wait."""
+"""The database throttle: counted before the attempt, sliding windows, keyed hashes, a wait."""
 
 import datetime as dt
 import hashlib
@@ -48,7 +48,7 @@ def test_it_allows_up_to_the_limit_then_refuses_naming_the_wait():
     verdicts = [throttle.reserve((RULE, "198.51.100.1")) for _ in range(4)]
     assert [v.allowed for v in verdicts] == [True, True, True, False]
     refused = verdicts[-1]
-    assert 0 < refused.retry_after <= 600
+    assert 0 < refused.retry_after <= RULE.window + throttle.BUCKET
     assert refused.message.startswith("Too many attempts. Please try again in ")
     assert throttle.reserve((RULE, "198.51.100.2")).allowed  # another key is its own count
 
@@ -58,17 +58,40 @@ def test_it_stores_only_a_keyed_hash_of_the_key():
     bucket = ThrottleBucket.objects.get()
     assert len(bucket.key_digest) == 64
     assert bucket.key_digest != hashlib.sha256(b"ada@example.com").hexdigest()  # keyed
-    assert bucket.window_start.timestamp() % 600 == 0
+    assert bucket.window_start.timestamp() % 60 == 0  # a one-minute bucket
     assert bucket.count == 1
 
 
-def test_a_new_window_starts_a_new_count(monkeypatch):
-    clock = {"now": dt.datetime(2026, 1, 5, 9, 5, tzinfo=dt.UTC)}  # mid-window: no edge nearby
-    monkeypatch.setattr(throttle.timezone, "now", lambda: clock["now"])
+@pytest.fixture
+def clock(monkeypatch):
+    """The throttle's clock, set by the test: ``clock["now"] += timedelta(...)``."""
+    now = {"now": dt.datetime(2026, 1, 5, 9, 5, 30, tzinfo=dt.UTC)}
+    monkeypatch.setattr(throttle.timezone, "now", lambda: now["now"])
+    return now
+
+
+def test_hits_leave_the_count_a_window_after_they_were_made(clock):
     assert [throttle.reserve((RULE, "k")).allowed for _ in range(4)] == [True] * 3 + [False]
-    clock["now"] += timedelta(seconds=600)
+    clock["now"] += timedelta(seconds=599)
+    assert not throttle.reserve((RULE, "k")).allowed
+    clock["now"] += timedelta(seconds=61)  # the first four are older than the window now
     assert throttle.reserve((RULE, "k")).allowed
-    assert ThrottleBucket.objects.count() == 2
+
+
+def test_the_limit_holds_across_the_edge_of_a_fixed_window(clock):
+    clock["now"] = dt.datetime(2026, 1, 5, 9, 9, 50, tzinfo=dt.UTC)  # 10 s before 9:10
+    assert [throttle.reserve((RULE, "k")).allowed for _ in range(3)] == [True] * 3
+    clock["now"] += timedelta(seconds=20)  # a fixed ten-minute window would start afresh here
+    refused = throttle.reserve((RULE, "k"))
+    assert not refused.allowed
+    assert 500 < refused.retry_after <= 600  # until the first hits leave the window
+
+
+def test_a_slot_given_back_in_the_next_minute_is_the_last_one_taken(clock):
+    throttle.reserve((RULE, "k"))
+    clock["now"] += timedelta(seconds=45)  # the request began in one minute, ends in the next
+    throttle.release((RULE, "k"))
+    assert count_of(RULE) == 0
 
 
 def test_it_gives_the_longest_wait_of_the_refusals():
@@ -77,7 +100,7 @@ def test_it_gives_the_longest_wait_of_the_refusals():
     throttle.reserve((RULE, "k"))
     verdict = throttle.reserve((short, "k"), (RULE, "k"))
     assert not verdict.allowed
-    assert verdict.retry_after <= 60
+    assert verdict.retry_after <= short.window + throttle.BUCKET
     assert count_of(RULE) == 2  # every pair is counted, the refused attempt too
 
 
