@@ -43,6 +43,7 @@ from clientvault.accounts.validation import (
     TEXT_MAX_LENGTH,
     country_choices,
 )
+from clientvault.accounts.widgets import OptionsSelect
 from clientvault.privacy.models import PolicyVersion
 
 PASSWORD_MAX_LENGTH = 256  # the password validator refuses longer ones, saying so
@@ -100,7 +101,7 @@ def _tel(autocomplete: str) -> forms.CharField:
 
 def _country() -> forms.ChoiceField:
     choices = [("", "Choose a country"), *country_choices()]
-    widget = forms.Select(attrs={"autocomplete": "country"})
+    widget = OptionsSelect(attrs={"autocomplete": "country"})
     return forms.ChoiceField(choices=choices, widget=widget)
 
 

@@ -40,6 +40,7 @@ from clientvault.accounts.models import (
 )
 from clientvault.accounts.services.customers import PERSON_FIELDS
 from clientvault.accounts.validation import country_choices, max_length
+from clientvault.accounts.widgets import OptionsSelect
 from clientvault.privacy.models import PolicyVersion
 
 CHANNEL_CHOICES = [
@@ -105,7 +106,9 @@ def _field(name: str) -> forms.Field:
     """A back-office input for one of an account's fields (the caller's data: no autofill)."""
     field: forms.Field
     if name == "country":
-        field = forms.ChoiceField(choices=[("", "Choose…"), *country_choices()])
+        field = forms.ChoiceField(
+            choices=[("", "Choose…"), *country_choices()], widget=OptionsSelect
+        )
     elif name == "email":
         field = forms.CharField(max_length=max_length(name), widget=forms.EmailInput)
     elif name.endswith("phone"):
