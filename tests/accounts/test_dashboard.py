@@ -1,11 +1,12 @@
 """The dashboard: the account at a glance, and a summary of the person's own data."""
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from clientvault.accounts.models import CustomerStatus
+from clientvault.accounts.models import CustomerStatus, LoginOutcome
+from clientvault.accounts.services.auth import record_login_event
 from clientvault.accounts.views.area import held_categories
 from clientvault.privacy.actors import SYSTEM
 from clientvault.privacy.models import PolicyVersion
@@ -44,6 +45,18 @@ def test_it_says_what_we_hold_from_the_inventory(customer):
     assert "Payment card" not in held
     page = page_of(customer)
     assert all(label in page for label in held)
+
+
+def test_another_records_row_counts_once_it_exists(customer):
+    assert "IP address" not in held_categories(customer)
+    request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.7", HTTP_USER_AGENT="curl/8.5.0")
+    record_login_event(request=request, user=customer.user, outcome=LoginOutcome.SUCCESS)
+    assert {"IP address", "Browser and device"} <= set(held_categories(customer))
+
+
+def test_it_asks_which_other_records_exist_in_one_query(customer, django_assert_num_queries):
+    with django_assert_num_queries(1):  # the data database; the person's own fields are loaded
+        held_categories(customer)
 
 
 def test_it_shows_who_received_the_data_and_the_consents(customer):

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Exists, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -199,17 +199,21 @@ def held_categories(person: Person) -> list[str]:
     """The data categories we hold about the person, from the inventory (what rows exist).
 
     The person's own record counts field by field (an empty field holds nothing); other
-    declared models count when a row of theirs leads to the person's subject.
+    declared models count when a row of theirs leads to the person's subject, all of them
+    asked in one query.
     """
     found: set[str] = set()
+    others: list[tuple[Declaration, set[str]]] = []
     for declaration in registry:
         if not declaration.subject or declaration.storage != DATA_DATABASE:
             continue
         specs = dict(declaration.personal_fields())
         if declaration.label == Person._meta.label:
             found |= {s.category for n, s in specs.items() if _filled(getattr(person, n, ""))}
-        elif specs and _has_rows(declaration, person):
-            found |= {s.category for s in specs.values()}
+        elif specs:
+            others.append((declaration, {s.category for s in specs.values()}))
+    for categories in _with_rows(others, person):
+        found |= categories
     return [category_label(key) for key in CATEGORIES if key in found]
 
 
@@ -217,13 +221,20 @@ def _filled(value: object) -> bool:
     return value is not None and str(value) != ""
 
 
-def _has_rows(declaration: Declaration, person: Person) -> bool:
-    try:
-        model = declaration.model
-    except LookupError:  # declared, but its app is not installed
-        return False
-    path = str(declaration.subject)
-    return model._default_manager.filter(**{path: person.subject_id}).exists()
+def _with_rows(declarations: list[tuple[Declaration, set[str]]], person: Person) -> list[set[str]]:
+    """The categories of those declarations with a row leading to the person's subject."""
+    checks: dict[str, Exists] = {}
+    for index, (declaration, _) in enumerate(declarations):
+        try:
+            model = declaration.model
+        except LookupError:  # declared, but its app is not installed
+            continue
+        rows = model._default_manager.filter(**{str(declaration.subject): person.subject_id})
+        checks[f"d{index}"] = Exists(rows)
+    if not checks:
+        return []
+    held = Person.objects.filter(pk=person.pk).values(**checks).get()
+    return [declarations[int(alias[1:])][1] for alias, has in held.items() if has]
 
 
 def privacy_summary(person: Person) -> PrivacySummary:
