@@ -75,11 +75,6 @@ def production_env(*, data_url: str, keys_url: str, var_dir: Path) -> dict[str, 
     }
 
 
-def clientvault(args: Sequence[str], env: Mapping[str, str]) -> None:
-    """Run a ``clientvault`` command (migrate, collectstatic...) and fail loudly."""
-    subprocess.run([PYTHON, "-m", "clientvault.cli", *args], env=env, cwd=REPO, check=True)
-
-
 # --- PostgreSQL --------------------------------------------------------------------------------
 
 
@@ -135,6 +130,19 @@ class Children:
         process = subprocess.Popen(args, start_new_session=True, **kwargs)  # type: ignore[call-overload]
         self.running.append(process)
         return process  # type: ignore[no-any-return]
+
+    def run(
+        self, args: Sequence[str], env: Mapping[str, str], timeout: float | None = None
+    ) -> None:
+        """Run a command to its end (ended with the others if this process is stopped first);
+        CalledProcessError if it fails, TimeoutExpired (after ending it) if it takes too long."""
+        process = self.start(args, env=env, cwd=REPO)
+        try:
+            code = process.wait(timeout)
+        finally:
+            self.stop(process)
+        if code != 0:
+            raise subprocess.CalledProcessError(code, list(args))
 
     def stop(self, process: subprocess.Popen[bytes]) -> None:
         _signal_group(process, signal.SIGTERM)

@@ -20,7 +20,6 @@ import hashlib
 import json
 import os
 import socket
-import subprocess
 import sys
 import time
 import urllib.request
@@ -39,7 +38,6 @@ from bench.common import (
     Children,
     Postgres,
     children,
-    clientvault,
     fresh_dir,
     log,
     production_env,
@@ -101,7 +99,7 @@ def data_fingerprint(customers: int) -> str:
     return digest.hexdigest()
 
 
-def ensure_template(postgres: Postgres, customers: int, rebuild: bool) -> Path:
+def ensure_template(postgres: Postgres, group: Children, customers: int, rebuild: bool) -> Path:
     """The template databases and credentials file, built unless current; the credentials."""
     manifest, credentials = CACHE / "manifest.json", CACHE / "credentials.json"
     fingerprint = data_fingerprint(customers)
@@ -119,18 +117,15 @@ def ensure_template(postgres: Postgres, customers: int, rebuild: bool) -> Path:
     env = production_env(
         data_url=postgres.url(TEMPLATE), keys_url=postgres.url(keys), var_dir=var_dir
     )
-    clientvault(["migrate", "--noinput", "-v0"], env)
-    clientvault(["migrate", "--database", "keys", "--noinput", "-v0"], env)
-    clientvault(["collectstatic", "--noinput", "-v0"], env)
+    command = [PYTHON, "-m", "clientvault.cli"]
+    group.run([*command, "migrate", "--noinput", "-v0"], env)
+    group.run([*command, "migrate", "--database", "keys", "--noinput", "-v0"], env)
+    group.run([*command, "collectstatic", "--noinput", "-v0"], env)
     seed = [PYTHON, "-m", "bench.seed", f"--customers={customers}", f"--staff={STAFF_LOGINS}"]
-    _run_checked([*seed, f"--out={credentials}"], env)
+    group.run([*seed, f"--out={credentials}"], env)
     manifest.write_text(json.dumps({"data": fingerprint}))
     log(f"Built in {time.monotonic() - started:.0f} s.")
     return credentials
-
-
-def _run_checked(args: list[str], env: dict[str, str]) -> None:
-    subprocess.run(args, env=env, cwd=REPO, check=True)
 
 
 # --- one scenario ----------------------------------------------------------------------------
@@ -157,7 +152,11 @@ def wait_ready(url: str, server: Any) -> None:
 
 
 def run_scenario(
-    scenario: Scenario, args: argparse.Namespace, postgres: Postgres, credentials: Path
+    scenario: Scenario,
+    args: argparse.Namespace,
+    postgres: Postgres,
+    group: Children,
+    credentials: Path,
 ) -> dict[str, Any]:
     keys = RUN_DB + "_keys"
     postgres.create(RUN_DB, template=TEMPLATE)
@@ -166,9 +165,9 @@ def run_scenario(
     env = production_env(data_url=postgres.url(RUN_DB), keys_url=postgres.url(keys), var_dir=work)
     load_before = os.getloadavg()[0]
     try:
-        with children() as group:
-            raw = _serve_and_load(scenario, args, group, env, work, credentials)
+        raw = _serve_and_load(scenario, args, group, env, work, credentials)
     finally:
+        group.stop_all()
         postgres.drop(RUN_DB)
         postgres.drop(keys)
     return report(scenario, args, raw, load_before)
@@ -203,9 +202,8 @@ def _serve_and_load(
     }
     (work / "load.json").write_text(json.dumps(config))
     log(f"Scenario {scenario.name}: {scenario.sessions} sessions, {scenario.rate:g} requests/s...")
-    loadgen = group.start([PYTHON, "-m", "bench.loadgen", str(work / "load.json")], cwd=REPO)
-    if loadgen.wait() != 0:
-        raise RuntimeError(f"the load generator failed (exit {loadgen.returncode})")
+    limit = args.sign_in_timeout + args.duration + 120
+    group.run([PYTHON, "-m", "bench.loadgen", str(work / "load.json")], env, timeout=limit)
     group.stop(server)
     return dict(json.loads((work / "result.json").read_text()))
 
@@ -314,12 +312,13 @@ def main() -> None:
             'bench/portal.py needs locust: .venv/bin/pip install -c constraints.txt -e ".[bench]"'
         )
     postgres = Postgres(args.postgres)
-    credentials = ensure_template(postgres, args.customers, args.rebuild)
     results = []
-    for scenario in args.scenario:
-        result = run_scenario(scenario, args, postgres, credentials)
-        print_table(result)
-        results.append(result)
+    with children() as group:
+        credentials = ensure_template(postgres, group, args.customers, args.rebuild)
+        for scenario in args.scenario:
+            result = run_scenario(scenario, args, postgres, group, credentials)
+            print_table(result)
+            results.append(result)
     summary = {
         "benchmark": "portal",
         "cpus": os.cpu_count(),
