@@ -109,9 +109,11 @@ class Session(HttpUser):
         )
         self.anonymous.headers["X-Forwarded-For"] = address
         with RUN.sign_in_slots:
-            started = time.time()
-            ok = self._sign_in()
-            RUN.sign_ins.append((started, time.time(), ok))
+            started, ok = time.time(), False
+            try:
+                ok = self._sign_in()
+            finally:  # counted even when it raised, so browsing does not wait for it
+                RUN.sign_ins.append((started, time.time(), ok))
         if not ok:
             raise StopUser
         RUN.browsing.wait()
