@@ -44,7 +44,15 @@ class Channel(models.TextChoices):
 
 
 def new_account_number() -> str:
-    return f"CV-{secrets.randbelow(9_000_000) + 1_000_000}"
+    """A random account number that no account has yet.
+
+    Seven random digits: among ten thousand accounts two would share one, and opening the
+    second would fail, so a number in use is drawn again.
+    """
+    while True:
+        number = f"CV-{secrets.randbelow(9_000_000) + 1_000_000}"
+        if not Customer.objects.filter(number=number).exists():
+            return number
 
 
 class Customer(models.Model):
