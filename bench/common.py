@@ -170,14 +170,20 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 
 @contextmanager
 def children() -> Iterator[Children]:
-    """A :class:`Children` whose processes are ended however the block is left."""
-    previous = signal.signal(signal.SIGTERM, _terminate)
+    """A :class:`Children` whose processes are ended however the block is left.
+
+    SIGTERM ends the block like an error; so does SIGINT, even when this process was started
+    with it ignored (as a shell does for background jobs).
+    """
+    previous_term = signal.signal(signal.SIGTERM, _terminate)
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     group = Children()
     try:
         yield group
     finally:
         group.stop_all()
-        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGTERM, previous_term)
+        signal.signal(signal.SIGINT, previous_int)
 
 
 def fresh_dir(path: Path) -> Path:

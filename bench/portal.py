@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import os
 import socket
@@ -305,9 +306,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    try:
-        import locust  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("locust") is None:  # not imported: it patches for gevent
         sys.exit(
             'bench/portal.py needs locust: .venv/bin/pip install -c constraints.txt -e ".[bench]"'
         )
@@ -331,4 +330,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:  # everything started is already stopped and dropped
+        sys.exit("bench/portal.py: interrupted")
