@@ -160,21 +160,24 @@ def staff_client(number: str) -> Any:
     """A billing clerk's client, past the second factor, working in the back office."""
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp.oath import TOTP
 
-    from clientvault.accounts.models import StaffRole
+    from clientvault.accounts.models import AuthenticatorDevice, StaffRole
     from clientvault.accounts.services.staff import (
         create_staff_login,
         ensure_staff_roles,
         grant_staff_role,
     )
+    from clientvault.accounts.services.twofactor import confirm_totp, new_totp_key
     from clientvault.privacy.actors import SystemActor
 
     ensure_staff_roles()
     actor = SystemActor("bench")
     user = create_staff_login(username="bench-clerk", email="clerk@example.com", actor=actor)
     grant_staff_role(username=user.username, role=StaffRole.BILLING, actor=actor)
-    device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    key = new_totp_key()
+    confirm_totp(user=user, key=key, code=f"{TOTP(bytes.fromhex(key)).token():06d}", actor=actor)
+    device = AuthenticatorDevice.objects.get(user=user, confirmed=True)
     client = Client()
     client.force_login(user)
     session = client.session
