@@ -10,6 +10,7 @@ from django.test.signals import template_rendered
 
 from clientvault.accounts.forms.area import ProfileForm
 from clientvault.accounts.forms.staff import IntakeForm
+from clientvault.accounts.models import CustomerKind
 from clientvault.accounts.widgets import OptionsSelect
 from clientvault.privacy.services.policy import publish_policy
 from tests.accounts import personas
@@ -68,5 +69,5 @@ def test_the_profile_country_list_renders_no_template_per_country(customer):
 
 @DB
 def test_the_intake_country_list_renders_no_template_per_country():
-    form = IntakeForm(None, policy=publish_policy())
+    form = IntakeForm(None, policy=publish_policy(), kind=CustomerKind.INDIVIDUAL)
     assert _templates_rendered(lambda: str(form["country"])) == []
