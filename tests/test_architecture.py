@@ -94,3 +94,16 @@ def test_the_layers_contract_covers_apps_added_later(tmp_path):
     result = _lint(tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "clientvault.billing.probe -> clientvault.hosting" in result.stdout
+
+
+def test_the_cycle_contract_refuses_two_modules_of_an_app_importing_each_other(tmp_path):
+    package = _copy_project(tmp_path)
+    (package / "accounts" / "probe_low.py").write_text(
+        "from clientvault.accounts import probe_up\n"
+    )
+    (package / "accounts" / "probe_up.py").write_text(
+        "from clientvault.accounts import probe_low\n"
+    )
+    result = _lint(tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "No import cycles between the modules of an app BROKEN" in result.stdout

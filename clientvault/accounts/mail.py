@@ -1,14 +1,15 @@
 """Outgoing e-mail, queued as a background job in the caller's transaction.
 
 ``queue_email`` renders nothing yet: it seals the message (address, subject, template name and
-context) with a key derived from ``SECRET_KEY`` and enqueues :func:`clientvault.accounts.tasks.
-send_email` with that sealed text only. The job table (``DBTaskResult.args_kwargs``) therefore
+context) with a key derived from ``SECRET_KEY`` and enqueues :func:`send_email` with that
+sealed text only. The job table (``DBTaskResult.args_kwargs``) therefore
 never holds an address or a reset link in clear, and a message is sent only if the transaction
 that queued it commits. The worker opens it, renders the template and sends it.
 
 Every queued message carries a random ``id`` inside the sealed payload; the worker claims a
 :class:`~clientvault.accounts.models.Delivery` under it, so a job run twice sends at most once. Text
-messages (:mod:`clientvault.accounts.texts`) are sealed and identified the same way.
+messages (:mod:`clientvault.accounts.texts`) are sealed and identified the same way
+(:mod:`clientvault.accounts.delivery`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
+from django_tasks import task
 
+from clientvault.accounts.delivery import deliver_once
+from clientvault.accounts.models.deliveries import DeliveryKind
 from clientvault.privacy import crypto
 from clientvault.privacy.profile import current_profile
 
@@ -76,8 +80,6 @@ def queue_email(
     ``message_id`` (default: a new random one) is what a send is claimed under: a job that
     queues the same message again gives the id it was first queued with, so it goes out once.
     """
-    from clientvault.accounts.tasks import send_email  # the task module imports this one
-
     message: dict[str, object] = {
         "id": message_id or new_message_id(),
         "to": to,
@@ -111,3 +113,15 @@ def _context(message: dict[str, object]) -> dict[str, str]:
     if not isinstance(context, dict):
         return {}
     return {str(k): str(v) for k, v in context.items()}
+
+
+@task()
+def send_email(sealed: str) -> dict[str, int]:
+    """Open and send one message queued by :func:`clientvault.accounts.mail.queue_email`."""
+    message = open_message(sealed)
+    sent = deliver_once(
+        message_id=message_id_of(message),
+        kind=DeliveryKind.EMAIL,
+        send=lambda: deliver(message),
+    )
+    return {"sent": int(sent)}

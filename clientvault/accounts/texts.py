@@ -1,7 +1,7 @@
 """Outgoing text messages (SMS), queued as a background job in the caller's transaction.
 
 ``queue_text`` seals the number and the text with the e-mail sealing of
-:mod:`clientvault.accounts.mail` and enqueues :func:`clientvault.accounts.tasks.send_text`, so
+:mod:`clientvault.accounts.mail` and enqueues :func:`send_text`, so
 the job table never holds a number or a code in clear and nothing is sent unless the
 transaction that queued it commits. The worker POSTs ``{"to": "+E164", "text": "..."}`` as JSON
 to the gateway named by ``CLIENTVAULT_SMS_URL``, with ``Authorization: Bearer
@@ -20,9 +20,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django_tasks import task
 
-from clientvault.accounts.mail import new_message_id, seal_message
+from clientvault.accounts.delivery import deliver_once
+from clientvault.accounts.mail import message_id_of, new_message_id, open_message, seal_message
 from clientvault.accounts.mailbox import keep_text
+from clientvault.accounts.models.deliveries import DeliveryKind
 
 GATEWAY_TIMEOUT = 10  # seconds
 # When a failed text is tried again; a code outlives none of these by much, so three suffice.
@@ -52,8 +55,6 @@ def texts_available() -> bool:
 
 def queue_text(*, to: str, text: str, valid_until: datetime | None = None) -> None:
     """Enqueue one text to ``to`` (E.164); ``valid_until``: not worth sending after that."""
-    from clientvault.accounts.tasks import send_text  # the task module imports this one
-
     message: dict[str, object] = {"id": new_message_id(), "to": to, "text": text}
     if valid_until is not None:
         message["valid_until"] = valid_until.isoformat()
@@ -103,3 +104,32 @@ def send_text_message(message: dict[str, object]) -> None:
         keep_text(to=to, text=text)
     else:
         raise GatewayError("no SMS gateway is configured (set CLIENTVAULT_SMS_URL)")
+
+
+@task()
+def send_text(sealed: str, attempt: int = 1) -> dict[str, int]:
+    """Open and send one text queued by :func:`clientvault.accounts.texts.queue_text`.
+
+    A gateway error fails this job and queues the next attempt (``RETRY_DELAYS``); a text whose
+    code expired meanwhile is dropped.
+    """
+    message = open_message(sealed)
+    if is_stale(message):
+        return {"sent": 0, "stale": 1}
+    try:
+        sent = deliver_once(
+            message_id=message_id_of(message),
+            kind=DeliveryKind.TEXT,
+            send=lambda: send_text_message(message),
+        )
+    except GatewayError:
+        _retry_text(sealed, attempt)
+        raise
+    return {"sent": int(sent)}
+
+
+def _retry_text(sealed: str, attempt: int) -> None:
+    if attempt > len(RETRY_DELAYS):
+        return
+    later = send_text.using(run_after=timezone.now() + RETRY_DELAYS[attempt - 1])
+    later.enqueue(sealed=sealed, attempt=attempt + 1)

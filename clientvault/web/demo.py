@@ -30,7 +30,7 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_tasks_db.models import DBTaskResult
 
-from clientvault.accounts.mail import open_message
+from clientvault.accounts.mail import open_message, send_email
 from clientvault.accounts.mailbox import MAILBOX_BACKEND, mailbox_dir
 from clientvault.accounts.models import (
     AuthenticatorDevice,
@@ -43,6 +43,7 @@ from clientvault.accounts.models import (
     StaffRole,
     User,
 )
+from clientvault.accounts.services.answers import set_security_answers
 from clientvault.accounts.services.auth import record_failure, record_login_event
 from clientvault.accounts.services.clientlog import log_for_user
 from clientvault.accounts.services.customers import (
@@ -51,10 +52,7 @@ from clientvault.accounts.services.customers import (
     update_person,
 )
 from clientvault.accounts.services.people import accept_invitation, invite_user
-from clientvault.accounts.services.security import (
-    report_unauthorised_use,
-    set_security_answers,
-)
+from clientvault.accounts.services.security import report_unauthorised_use
 from clientvault.accounts.services.staff import (
     create_staff_login,
     ensure_staff_roles,
@@ -68,7 +66,6 @@ from clientvault.accounts.services.twofactor import (
     recovery_code_unused,
     secret_text,
 )
-from clientvault.accounts.tasks import send_email
 from clientvault.privacy.actors import SystemActor
 from clientvault.privacy.models import DisclosureGround, PolicyVersion, RecipientKind
 from clientvault.privacy.services.disclosures import disclose

@@ -26,7 +26,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django_tasks_db.models import DBTaskResult
 
-from clientvault.accounts.tasks import send_email
+from clientvault.accounts.mail import send_email
 
 LINK = re.compile(r"https?://\S+")
 

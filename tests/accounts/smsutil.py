@@ -27,7 +27,7 @@ import pytest
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from clientvault.accounts.tasks import send_text
+from clientvault.accounts.texts import send_text
 
 TOKEN = "test-gateway-token"
 

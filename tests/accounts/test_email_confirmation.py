@@ -25,11 +25,11 @@ from clientvault.accounts.services.confirmation import (
     UNCONFIRMED_LOGIN,
     request_email_change,
 )
+from clientvault.accounts.services.reset import answer_password_reset_request
 from clientvault.accounts.services.staff import (
     open_account_by_telephone,
     update_person_by_telephone,
 )
-from clientvault.accounts.tasks import answer_password_reset_request
 from clientvault.privacy.models import AuditEvent, ConsentRecord, Subject
 from clientvault.privacy.services.policy import publish_policy
 from clientvault.privacy.services.retention import sweep_retention

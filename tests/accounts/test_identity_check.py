@@ -26,7 +26,7 @@ from clientvault.accounts.models import (
     StaffRole,
 )
 from clientvault.accounts.services import identity
-from clientvault.accounts.services.security import set_security_answers
+from clientvault.accounts.services.answers import set_security_answers
 from clientvault.privacy.actors import SYSTEM
 from clientvault.privacy.models import AuditEvent
 from clientvault.privacy.services.erasure import shred_subject

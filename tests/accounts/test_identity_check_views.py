@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clientvault.accounts.models import CheckStatus, IdentityCheck, StaffRole
-from clientvault.accounts.services.security import set_security_answers
-from clientvault.accounts.tasks import send_text
+from clientvault.accounts.services.answers import set_security_answers
+from clientvault.accounts.texts import send_text
 from tests.accounts.personas import customer, staff, staff_client  # noqa: F401
 from tests.accounts.smsutil import run_jobs, sms_gateway  # noqa: F401
 from tests.accounts.test_identity_check import queued_mail

@@ -9,8 +9,7 @@ from django.core import mail
 
 from clientvault.accounts import mailbox
 from clientvault.accounts.mailbox import MAILBOX_BACKEND, TEXT_KIND
-from clientvault.accounts.tasks import send_text
-from clientvault.accounts.texts import queue_text
+from clientvault.accounts.texts import queue_text, send_text
 from tests.accounts.smsutil import run_jobs
 
 NUMBER = "+442079460018"

@@ -24,11 +24,16 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from clientvault.accounts.mail import MailError, message_id_of, open_message, queue_email
+from clientvault.accounts.mail import (
+    MailError,
+    message_id_of,
+    open_message,
+    queue_email,
+    send_email,
+)
 from clientvault.accounts.models import Delivery, DeliveryKind
 from clientvault.accounts.models.deliveries import DeliveryStatus
-from clientvault.accounts.tasks import send_email, send_text
-from clientvault.accounts.texts import queue_text
+from clientvault.accounts.texts import queue_text, send_text
 from tests.accounts.mailutil import CapturedMail, _Handler, free_port, smtp_server  # noqa: F401
 from tests.accounts.smsutil import run_jobs, sms_gateway  # noqa: F401
 

@@ -19,8 +19,11 @@ from clientvault.accounts import throttle
 from clientvault.accounts.models import ApiToken, Channel, ClientLogEntry, Person, UserSession
 from clientvault.accounts.services import authenticate_api_token, create_api_token
 from clientvault.accounts.services.confirmation import request_email_change
-from clientvault.accounts.services.reset import ResetTokens, send_password_reset
-from clientvault.accounts.tasks import answer_password_reset_request
+from clientvault.accounts.services.reset import (
+    ResetTokens,
+    answer_password_reset_request,
+    send_password_reset,
+)
 from tests.accounts import mailutil, personas
 from tests.accounts.confirmutil import follow, queued_links
 from tests.accounts.mailutil import deliver_mail, link_in, queued_mail, run_queued

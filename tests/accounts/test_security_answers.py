@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from clientvault.accounts.models import ClientLogEntry, SecurityAnswer
-from clientvault.accounts.services.security import (
+from clientvault.accounts.services.answers import (
     check_security_answer,
     normalise_answer,
     set_security_answers,

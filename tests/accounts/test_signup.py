@@ -24,7 +24,7 @@ from clientvault.accounts.models import (
     User,
     UserSession,
 )
-from clientvault.accounts.services.security import check_security_answer
+from clientvault.accounts.services.answers import check_security_answer
 from clientvault.privacy.models import AuditEvent, ConsentRecord, PolicyVersion, Subject
 from clientvault.privacy.models.keystore import SubjectKey
 from clientvault.privacy.services.policy import accepted_version, publish_policy

@@ -15,8 +15,7 @@ from django_tasks_db.models import DBTaskResult
 
 from clientvault.accounts.models import Channel, CheckMethod, Delivery, StaffRole
 from clientvault.accounts.services import identity
-from clientvault.accounts.tasks import send_text
-from clientvault.accounts.texts import RETRY_DELAYS, queue_text
+from clientvault.accounts.texts import RETRY_DELAYS, queue_text, send_text
 from tests.accounts.personas import customer, staff  # noqa: F401
 from tests.accounts.smsutil import TOKEN, run_jobs, serve_gateway, sms_gateway  # noqa: F401
 

@@ -8,7 +8,8 @@ from django import forms
 
 from clientvault.accounts.forms_common import guard_text_fields
 from clientvault.accounts.models import SecurityQuestion
-from clientvault.accounts.services.security import ANSWER_MAX_LENGTH, DESCRIPTION_MAX_LENGTH
+from clientvault.accounts.services.answers import ANSWER_MAX_LENGTH
+from clientvault.accounts.services.security import DESCRIPTION_MAX_LENGTH
 
 QUESTION_CHOICES = [("", "Choose a question"), *SecurityQuestion.choices]
 ANSWER_HELP = "Not case-sensitive; spaces and punctuation are ignored. We cannot show it again."

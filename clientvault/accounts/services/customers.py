@@ -32,6 +32,7 @@ from clientvault.accounts.models import (
     ProfileChange,
     User,
 )
+from clientvault.accounts.services.answers import clean_security_answers, set_security_answers
 from clientvault.accounts.services.clientlog import log_client_event
 from clientvault.accounts.services.organisations import (
     clean_organisation_data,
@@ -233,7 +234,7 @@ def open_account(
     clean_org = gather(errors, lambda: clean_organisation_data(organisation, country=country))
     gather(errors, lambda: check_login(username.strip(), password))
     if security_answers:
-        gather(errors, lambda: _clean_answers(security_answers))
+        gather(errors, lambda: clean_security_answers(security_answers))
     if errors or clean is None or clean_org is None:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -267,23 +268,8 @@ def open_account(
         if marketing is not None:
             _record_marketing(person, marketing, channel, actor)
         if security_answers:
-            _store_answers(user, security_answers, actor or user)
+            set_security_answers(user=user, answers=dict(security_answers), actor=actor or user)
     return customer
-
-
-# services.security imports this module, so these two import it when called.
-
-
-def _clean_answers(answers: Mapping[str, str]) -> dict[str, str]:
-    from clientvault.accounts.services.security import clean_security_answers
-
-    return clean_security_answers(answers)
-
-
-def _store_answers(user: User, answers: Mapping[str, str], actor: Actor) -> None:
-    from clientvault.accounts.services.security import set_security_answers
-
-    set_security_answers(user=user, answers=dict(answers), actor=actor)
 
 
 def _record_marketing(person: Person, granted: bool, channel: str, actor: Actor | None) -> None:

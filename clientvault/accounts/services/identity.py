@@ -43,11 +43,11 @@ from clientvault.accounts.models import (
     SecurityQuestion,
     User,
 )
+from clientvault.accounts.services.answers import check_security_answer
 
 # A contact detail as it can be used, or "" when missing, erased or restricted: the one test,
 # shared with auth.email_on_record.
 from clientvault.accounts.services.clientlog import log_client_event, on_record
-from clientvault.accounts.services.security import check_security_answer
 from clientvault.accounts.texts import queue_text, texts_available
 from clientvault.privacy.services.audit import record_event
 

@@ -13,7 +13,7 @@ the request. A signup whose address was never confirmed is sent nothing: it is n
 The sign-in page's request does the same work whether or not an account matches, so its answer
 and its time tell nothing: :func:`request_password_reset` only queues one job, sealed with the
 typed identifier and a random request id, for every identifier alike. The job
-(:func:`clientvault.accounts.tasks.answer_password_reset_request`) looks the login up and, if
+(:func:`answer_password_reset_request`) looks the login up and, if
 one can be reset, sends the link through :func:`answer_reset_request`, once per request.
 """
 
@@ -28,9 +28,16 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django_tasks import task
 
 from clientvault.accounts import throttle
-from clientvault.accounts.mail import new_message_id, queue_email, seal_message
+from clientvault.accounts.mail import (
+    message_id_of,
+    new_message_id,
+    open_message,
+    queue_email,
+    seal_message,
+)
 from clientvault.accounts.models import Channel, ClientLogEvent, User
 from clientvault.accounts.services.auth import (
     email_on_record,
@@ -120,8 +127,6 @@ def request_password_reset(*, identifier: str) -> None:
     Nothing is looked up here, so the request does the same work (and the caller shows the
     same answer) whether or not an account matches.
     """
-    from clientvault.accounts.tasks import answer_password_reset_request  # it imports this one
-
     request: dict[str, object] = {"id": new_message_id(), "identifier": identifier}
     answer_password_reset_request.enqueue(sealed=seal_message(request))
 
@@ -189,3 +194,20 @@ def notify_password_changed(user: User) -> None:
             template=CHANGED_TEMPLATE,
             context={"security_url": settings.CLIENTVAULT_SITE_URL + reverse("accounts:login")},
         )
+
+
+@task()
+def answer_password_reset_request(sealed: str) -> dict[str, int]:
+    """Answer one request queued by :func:`~clientvault.accounts.services.reset.
+    request_password_reset`: a link to the address on record if a usable login matches.
+
+    The typed identifier travels sealed (like queued mail); the request's id makes the answer
+    happen once however often the job runs. The result is a count, never the identifier.
+    """
+    request = open_message(sealed)
+    identifier = request.get("identifier")
+    answered = answer_reset_request(
+        request_id=message_id_of(request),
+        identifier=identifier if isinstance(identifier, str) else "",
+    )
+    return {"answered": int(answered)}

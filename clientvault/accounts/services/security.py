@@ -1,19 +1,14 @@
-"""The security page's services: password change, security answers, reports of unauthorised use.
+"""The security page's services: password change and reports of unauthorised use.
 
-Security answers (SEC-2) are normalised (case-folded, punctuation removed, spaces collapsed)
-and hashed like passwords (argon2); they are never shown again and serve only to check a
-caller's identity (:func:`check_security_answer`). A report of unauthorised use (SEC-3) ends
-every session, revokes every API token, withdraws the invitations the login sent that are still
-waiting, forces a password reset through the e-mail on record and is raised to staff.
+(Security answers are in :mod:`clientvault.accounts.services.answers`.) A report of
+unauthorised use (SEC-3) ends every session, revokes every API token, withdraws the invitations
+the login sent that are still waiting, forces a password reset through the e-mail on record
+and is raised to staff.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Mapping
-
 from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -23,8 +18,6 @@ from clientvault.accounts.models import (
     Channel,
     ClientLogEvent,
     Person,
-    SecurityAnswer,
-    SecurityQuestion,
     UnauthorisedUseReport,
     User,
 )
@@ -36,8 +29,6 @@ from clientvault.accounts.services.sessions import Secured, sign_out_everywhere,
 from clientvault.privacy.actors import Actor
 from clientvault.privacy.services.audit import record_event
 
-ANSWER_MIN_LENGTH = 2
-ANSWER_MAX_LENGTH = 100
 DESCRIPTION_MAX_LENGTH = 2000
 
 # --- password ---------------------------------------------------------------------------------
@@ -68,71 +59,6 @@ def change_password(*, request: HttpRequest, user: User, password: str) -> Secur
         )
         notify_password_changed(user)
     return secured
-
-
-# --- security answers -------------------------------------------------------------------------
-
-
-def normalise_answer(answer: str) -> str:
-    """Case-folded, punctuation removed, spaces collapsed: "St. Mary's" == "st marys"."""
-    folded = unicodedata.normalize("NFKC", answer).casefold()
-    kept = "".join(ch for ch in folded if not unicodedata.category(ch).startswith("P"))
-    return " ".join(kept.split())
-
-
-def clean_security_answers(answers: Mapping[str, str]) -> dict[str, str]:
-    """Question code -> normalised answer; refuses unknown questions and too short answers."""
-    if not answers:
-        raise ValidationError("Choose at least one security question and give its answer.")
-    clean: dict[str, str] = {}
-    for question, answer in answers.items():
-        if question not in SecurityQuestion.values:
-            raise ValidationError({"question": f"Question: {question!r} is not one we offer."})
-        text = normalise_answer(answer)
-        if not ANSWER_MIN_LENGTH <= len(text) <= ANSWER_MAX_LENGTH:
-            label = SecurityQuestion(question).label
-            raise ValidationError(
-                {
-                    "answer": f"Answer to “{label}”: give {ANSWER_MIN_LENGTH} to "
-                    f"{ANSWER_MAX_LENGTH} letters or digits."
-                }
-            )
-        clean[question] = text
-    return clean
-
-
-def set_security_answers(*, user: User, answers: dict[str, str], actor: Actor) -> None:
-    """Replace the login's security answers with these (question code -> answer)."""
-    clean = clean_security_answers(answers)
-    with transaction.atomic():
-        SecurityAnswer.objects.filter(user=user).delete()
-        SecurityAnswer.objects.bulk_create(
-            SecurityAnswer(user=user, question=q, answer_hash=make_password(a))
-            for q, a in clean.items()
-        )
-        log_for_user(user=user, event=ClientLogEvent.SECURITY_ANSWERS_CHANGED, actor=actor)
-        record_event(
-            action="security_answers.set",
-            actor=actor,
-            subject_id=user.subject_id,
-            purpose="security",
-            obj=user,
-            details={"questions": sorted(clean)},
-        )
-
-
-def check_security_answer(*, user: User, question: str, answer: str) -> bool:
-    """Whether ``answer`` matches the stored answer to ``question`` (after normalising)."""
-    row = SecurityAnswer.objects.filter(user=user, question=question).first()
-    normalised = normalise_answer(answer)
-    if row is None:
-        make_password(normalised)  # the same work either way
-        return False
-    return bool(normalised) and check_password(normalised, row.answer_hash)
-
-
-def answered_questions(user: User) -> list[SecurityAnswer]:
-    return list(SecurityAnswer.objects.filter(user=user).order_by("question"))
 
 
 # --- unauthorised use -------------------------------------------------------------------------

@@ -11,11 +11,9 @@ is sent.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import wraps
-from typing import Any, Concatenate, ParamSpec, cast
-from urllib.parse import urlencode
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -44,6 +42,7 @@ from clientvault.accounts.forms.auth import (
 )
 from clientvault.accounts.forms_common import add_service_errors
 from clientvault.accounts.models import RecoveryCodeDevice, User
+from clientvault.accounts.reauth import reauth_required, with_next
 from clientvault.accounts.services.auth import (
     complete_sign_in,
     find_login_user,
@@ -62,7 +61,6 @@ from clientvault.accounts.services.reset import (
 from clientvault.accounts.services.sessions import (
     Secured,
     mark_reauthenticated,
-    recently_authenticated,
 )
 from clientvault.accounts.services.twofactor import (
     Step,
@@ -80,9 +78,6 @@ from clientvault.accounts.services.twofactor import (
     two_factor_required,
     verify_second_factor,
 )
-
-P = ParamSpec("P")
-View = Callable[Concatenate[HttpRequest, P], HttpResponse]
 
 SETUP_KEY = "cv_totp_setup_key"
 NEW_CODES = "cv_recovery_codes"
@@ -118,10 +113,6 @@ def _next(request: HttpRequest, user: User | None = None) -> str:
     return _home(user) if user is not None else resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
-def _with_next(view: str, next_url: str) -> str:
-    return f"{reverse(view)}?{urlencode({'next': next_url})}"
-
-
 def throttled_page(
     request: HttpRequest, template: str, context: Mapping[str, Any], verdict: throttle.Verdict
 ) -> HttpResponse:
@@ -139,47 +130,6 @@ def secured_text(secured: Secured) -> str:
     if secured.tokens_revoked:
         parts.append(f" {plural(secured.tokens_revoked, 'API token')} revoked.")
     return "".join(parts)
-
-
-# --- re-authentication --------------------------------------------------------------------------
-
-
-def reauth_required(view: View[P]) -> View[P]:
-    """The password must have been typed in the last five minutes, else ask for it again.
-
-    Use after ``login_required`` (or ``person_required``) on views that change the e-mail
-    address, the password, the second factor or the security answers.
-    """
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        return _ask_password(request) or view(request, *args, **kwargs)
-
-    return cast(View[P], wrapped)
-
-
-def reauth_before_post(view: View[P]) -> View[P]:
-    """Like :func:`reauth_required`, for the POST only: the page itself may be read freely.
-
-    For pages that list things and make a new one, such as the API tokens page.
-    """
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        refusal = _ask_password(request) if request.method == "POST" else None
-        return refusal or view(request, *args, **kwargs)
-
-    return cast(View[P], wrapped)
-
-
-def _ask_password(request: HttpRequest) -> HttpResponse | None:
-    """Where to go first when the password was not typed in the last five minutes, or None."""
-    if not request.user.is_authenticated:
-        return redirect(_with_next("accounts:login", request.get_full_path()))
-    if not recently_authenticated(request.session):
-        messages.info(request, "Please type your password again to continue.")
-        return redirect(_with_next("accounts:reauth", request.get_full_path()))
-    return None
 
 
 @sensitive_post_parameters("password")
@@ -210,10 +160,10 @@ def reauth(request: HttpRequest) -> HttpResponse:
 def _after_password(request: HttpRequest, user: User, step: Step) -> HttpResponse:
     next_url = _next(request, user)
     if step is Step.VERIFY:
-        return redirect(_with_next("accounts:two_factor", next_url))
+        return redirect(with_next("accounts:two_factor", next_url))
     if step is Step.ENROL:
         messages.info(request, "Your account needs two-step sign-in. Please set it up now.")
-        return redirect(_with_next("accounts:two_factor_setup", next_url))
+        return redirect(with_next("accounts:two_factor_setup", next_url))
     return devices.remember_device(redirect(next_url), user)  # the sign-in is complete
 
 
@@ -313,7 +263,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if _is_verified(user) or step is Step.NONE:
         return redirect(next_url)
     if step is Step.ENROL:
-        return redirect(_with_next("accounts:two_factor_setup", next_url))
+        return redirect(with_next("accounts:two_factor_setup", next_url))
     form = CodeForm(request.POST or None)
     context = {"form": form, "next": next_url}
     if request.method == "POST":
@@ -406,7 +356,7 @@ def _enrolled(request: HttpRequest, user: User, codes: list[str], *, pending: bo
         complete_sign_in(request=request, user=user)
     request.session[NEW_CODES] = codes
     messages.success(request, "Two-step sign-in is on.")
-    response = redirect(_with_next("accounts:recovery_codes", _next(request, user)))
+    response = redirect(with_next("accounts:recovery_codes", _next(request, user)))
     return devices.remember_device(response, user) if pending else response
 
 

@@ -21,13 +21,10 @@ from clientvault.accounts.forms.auth import SetPasswordForm
 from clientvault.accounts.forms.security import ReportForm, SecurityAnswersForm
 from clientvault.accounts.forms_common import add_service_errors
 from clientvault.accounts.models import LoginEvent, Person, User, UserSession
+from clientvault.accounts.reauth import reauth_required
+from clientvault.accounts.services.answers import answered_questions, set_security_answers
 from clientvault.accounts.services.clientlog import person_of
-from clientvault.accounts.services.security import (
-    answered_questions,
-    change_password,
-    report_unauthorised_use,
-    set_security_answers,
-)
+from clientvault.accounts.services.security import change_password, report_unauthorised_use
 from clientvault.accounts.services.sessions import (
     end_session,
     session_digest,
@@ -38,7 +35,7 @@ from clientvault.accounts.services.twofactor import (
     recovery_codes_left,
     two_factor_required,
 )
-from clientvault.accounts.views.auth import reauth_required, secured_text
+from clientvault.accounts.views.auth import secured_text
 
 PAGE_SIZE = 25
 
