@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -205,6 +206,31 @@ class ProfileChange(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+    @classmethod
+    def keep(
+        cls,
+        *,
+        person: Person,
+        changed: Iterable[str],
+        old: Mapping[str, str],
+        new: Mapping[str, str],
+        actor_id: str,
+        channel: str,
+    ) -> None:
+        """Keep each changed field's old and new value, at one moment, in the person's history."""
+        now = timezone.now()
+        for name in changed:
+            cls.objects.create(
+                person=person,
+                subject_id=person.subject_id,
+                field=name,
+                old_value=old[name],
+                new_value=new[name],
+                at=now,
+                actor_id=actor_id,
+                channel=channel,
+            )
 
 
 class Invitation(models.Model):

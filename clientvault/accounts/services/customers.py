@@ -369,18 +369,15 @@ def apply_person_changes(
     channel: str,
 ) -> None:
     """Store checked changes: each kept as old -> new, the account logged, the change audited."""
-    now = timezone.now()
+    ProfileChange.keep(
+        person=person,
+        changed=changed,
+        old=current,
+        new=clean,
+        actor_id=actor_ref(actor),
+        channel=channel,
+    )
     for name in changed:
-        ProfileChange.objects.create(
-            person=person,
-            subject=person.subject,
-            field=name,
-            old_value=current[name],
-            new_value=clean[name],
-            at=now,
-            actor_id=actor_ref(actor),
-            channel=channel,
-        )
         setattr(person, name, clean[name])
     person.save()
     log_client_event(

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from clientvault.accounts.activities import LABELS, ORGANISATION, ORGANISATION_DETAILS
 from clientvault.accounts.models import (
@@ -127,19 +126,16 @@ def _apply(
     channel: str,
 ) -> None:
     organisation = Organisation.objects.select_for_update().get(customer=customer)
-    now = timezone.now()
     for name in changed:
         setattr(organisation, MODEL_FIELDS[name], clean[name])
-        ProfileChange.objects.create(
-            person=owner,
-            subject_id=owner.subject_id,
-            field=name,
-            old_value=current[name],
-            new_value=clean[name],
-            at=now,
-            actor_id=actor_ref(actor),
-            channel=channel,
-        )
+    ProfileChange.keep(
+        person=owner,
+        changed=changed,
+        old=current,
+        new=clean,
+        actor_id=actor_ref(actor),
+        channel=channel,
+    )
     organisation.save()
     if "organisation_name" in changed:
         index_name(organisation)
