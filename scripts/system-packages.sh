@@ -6,6 +6,8 @@ PACKAGES="postgresql-client chromium"
 for pkg in $PACKAGES; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need="$need $pkg"
 done
+# npm installs axe-core for the browser tests; Node.js may come from elsewhere than Debian.
+command -v npm >/dev/null 2>&1 || need="$need nodejs npm"
 [ -z "$need" ] && exit 0
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
