@@ -154,10 +154,13 @@ def _recent(rule: Rule, digest: str, now: dt.datetime) -> QuerySet[ThrottleBucke
     )
 
 
-def _verdict(rule: Rule, digest: str, now: dt.datetime) -> Verdict:
-    """The verdict on the hits of the last window (the attempt just counted included)."""
+def _verdict(rule: Rule, digest: str, now: dt.datetime, position: int) -> Verdict:
+    """The verdict on the hits of the last window, this attempt being the ``position``-th of
+    the current bucket: counts that parallel attempts add to it after this one are not its
+    concern, so exactly ``limit`` parallel attempts pass."""
     recent = _recent(rule, digest, now).filter(count__gt=0)
-    total = recent.aggregate(total=Sum("count"))["total"] or 0
+    earlier = recent.exclude(window_start=_bucket(now)).aggregate(total=Sum("count"))["total"]
+    total = (earlier or 0) + position
     if total <= rule.limit:
         return ALLOWED
     oldest = recent.order_by("window_start").values_list("window_start", flat=True).first()
@@ -188,8 +191,8 @@ def reserve(*checks: tuple[Rule, str]) -> Verdict:
     verdicts = []
     for rule, key in checks:
         digest = _digest(rule.scope, key)
-        _add(rule.scope, digest, _bucket(now))
-        verdicts.append(_verdict(rule, digest, now))
+        position = _add(rule.scope, digest, _bucket(now))
+        verdicts.append(_verdict(rule, digest, now, position))
     refusals = [v for v in verdicts if not v.allowed]
     if not refusals:
         return ALLOWED

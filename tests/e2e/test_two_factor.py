@@ -65,7 +65,8 @@ def test_a_customer_enrols_an_authenticator_and_signs_in_with_it(page, customer,
     assert len(codes) == 10, "the recovery codes are not shown once enrolled"
     assert overflow_on_phone(page) == []
     shot(page, "recovery-codes")
-    page.get_by_role("link", name="I have saved my codes").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="I have saved my codes").click()
     sign_out_with_browser(page)
 
     sign_in_with_browser(page, "ada@example.com", PASSWORD)
