@@ -48,7 +48,7 @@ def development_server(host: str) -> tuple[str, str]:
 
 
 VAR_DIR = env_path("CLIENTVAULT_VAR_DIR", BASE_DIR / "var")
-_MAILBOX_URL = "mailbox://"  # EMAIL_URL in development: clientvault.accounts.mailbox
+_MAILBOX_URL = "mailbox://"  # EMAIL_URL in development: clientvault.messaging.mailbox
 
 try:
     DEBUG = env_bool("DEBUG", True)
@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "clientvault.privacy",
+    "clientvault.messaging",
     "clientvault.accounts",
     "clientvault.web",
 ]
@@ -234,7 +235,7 @@ def _email_settings(url: str) -> dict[str, object]:
     if scheme == "mailbox":
         if not DEBUG:
             raise ImproperlyConfigured("EMAIL_URL mailbox:// is for development only (DEBUG=1)")
-        return {"EMAIL_BACKEND": "clientvault.accounts.mailbox.MailboxBackend"}
+        return {"EMAIL_BACKEND": "clientvault.messaging.mailbox.MailboxBackend"}
     if scheme not in dj_email_url.SCHEMES:
         known = ", ".join(sorted([*dj_email_url.SCHEMES, "mailbox"]))
         raise ImproperlyConfigured(f"EMAIL_URL is not a valid e-mail URL (scheme one of {known})")
@@ -242,7 +243,7 @@ def _email_settings(url: str) -> dict[str, object]:
 
 
 # Development mail and texts: files in the mailbox, shown at /dev/mailbox, never in the server log
-# (clientvault/accounts/mailbox.py).
+# (clientvault/messaging/mailbox.py).
 CLIENTVAULT_MAILBOX_DIR = VAR_DIR / "mail"
 _email = _email_settings(_email_url) if _email_url else {}
 if not _email and not DEBUG:

@@ -12,6 +12,7 @@ from clientvault.api import api
 urlpatterns = [
     path("", include("clientvault.web.urls")),
     path("", include("clientvault.privacy.urls")),
+    path("", include("clientvault.messaging.urls")),
     path("", include("clientvault.accounts.urls")),
     path("api/v1/", api.urls),
 ]

@@ -450,21 +450,3 @@ inv.declare(
         "count": inv.not_personal("count"),
     },
 )
-
-# --- outbound messages ------------------------------------------------------------------------
-
-inv.declare(
-    "accounts.Delivery",
-    subject=None,
-    retention=inv.RowRetention(period="task_results", age_field="claimed_at"),
-    description="Which queued e-mail and text messages were claimed and handed over, so none is "
-    "sent twice; kept as long as the jobs that could repeat them",
-    fields={
-        "id": inv.not_personal("row id"),
-        "message_id": inv.not_personal("random id made when the message was queued"),
-        "kind": inv.not_personal("e-mail or text message"),
-        "status": inv.not_personal("being sent, sent or failed"),
-        "claimed_at": inv.not_personal("when a worker claimed it"),
-        "delivered_at": inv.not_personal("when it was handed over"),
-    },
-)

@@ -34,9 +34,8 @@ AUDIT_BASIS = "GDPR Art. 5(2) and 32: accountability and security of processing"
 
 
 def _consent(period: str) -> inv.Personal:
-    return _retained(
-        "user.consent", ["legal_obligation", "marketing", "partner_sharing"], period, CONSENT_BASIS
-    )
+    purposes = ["legal_obligation", "marketing", "reseller_newsletter", "partner_sharing"]
+    return _retained("user.consent", purposes, period, CONSENT_BASIS)
 
 
 def _disclosure() -> inv.Personal:

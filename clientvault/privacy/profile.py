@@ -63,6 +63,7 @@ RETENTION_KEYS = (
     "invitations",
     "security_reports",
     "unconfirmed_signups",
+    "messages",
 )
 # Sections with a fixed set of keys; [retention], [roles] and [back_office] take any key.
 KEYS: dict[str, tuple[str, ...]] = {

@@ -43,6 +43,7 @@ RETENTION_LABELS = {
     "invitations": "Invitations to join an account",
     "security_reports": "Your reports of unauthorised use",
     "unconfirmed_signups": "A new account whose e-mail address was never confirmed",
+    "messages": "The e-mail and text messages we sent you, and what became of each",
 }
 # Periods of our own machinery, not of records about a customer: left out of the policy's list.
 INTERNAL_RETENTION = {

@@ -9,6 +9,7 @@ is enqueued at most once per period, however many schedulers run: the ``Periodic
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,7 +49,14 @@ class PeriodicJob:
         return timezone.localtime(now).strftime(PERIOD_FORMATS[self.every])
 
 
-PERIODIC_JOBS = (PeriodicJob("retention_sweep", retention_sweep, "daily"),)
+PERIODIC_JOBS: list[PeriodicJob] = [PeriodicJob("retention_sweep", retention_sweep, "daily")]
+
+
+def register_periodic_job(job: PeriodicJob) -> None:
+    """Add an app's periodic job (an app's ``ready``); a name registered twice is refused."""
+    if any(known.name == job.name for known in PERIODIC_JOBS):
+        raise ValueError(f"periodic job {job.name!r} is registered twice")
+    PERIODIC_JOBS.append(job)
 
 
 def _claim(job: PeriodicJob, period: str, now: datetime.datetime) -> PeriodicRun | None:
@@ -69,8 +77,9 @@ def _enqueue_once(job: PeriodicJob, now: datetime.datetime) -> PeriodicRun | Non
 
 
 def enqueue_due_jobs(
-    *, now: datetime.datetime | None = None, jobs: tuple[PeriodicJob, ...] = PERIODIC_JOBS
+    *, now: datetime.datetime | None = None, jobs: Sequence[PeriodicJob] | None = None
 ) -> list[PeriodicRun]:
     """Enqueue each periodic job not yet enqueued for the current period; return the new runs."""
     now = now or timezone.now()
-    return [run for job in jobs if (run := _enqueue_once(job, now)) is not None]
+    chosen = PERIODIC_JOBS if jobs is None else jobs
+    return [run for job in chosen if (run := _enqueue_once(job, now)) is not None]

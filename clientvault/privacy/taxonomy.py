@@ -15,6 +15,7 @@ class Purpose(models.TextChoices):
     PAYMENT_PROCESSING = "payment_processing", "Processing payments"
     NOTICES = "notices", "Sending service notices"
     MARKETING = "marketing", "Product information and offers"
+    RESELLER_NEWSLETTER = "reseller_newsletter", "Newsletters to resellers"
     PARTNER_SHARING = "partner_sharing", "Partner programmes"
     SECURITY = "security", "Security and fraud prevention"
     SUPPORT = "support", "Customer support"

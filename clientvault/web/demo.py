@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import hmac
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -28,10 +29,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django_otp.oath import TOTP
-from django_tasks_db.models import DBTaskResult
 
-from clientvault.accounts.mail import open_message, send_email
-from clientvault.accounts.mailbox import MAILBOX_BACKEND, mailbox_dir
+from clientvault.accounts.messages import INVITATION
 from clientvault.accounts.models import (
     AuthenticatorDevice,
     Channel,
@@ -66,6 +65,8 @@ from clientvault.accounts.services.twofactor import (
     recovery_code_unused,
     secret_text,
 )
+from clientvault.messaging.mailbox import MAILBOX_BACKEND, mailbox_dir
+from clientvault.messaging.models import Message, Status
 from clientvault.privacy.actors import SystemActor
 from clientvault.privacy.models import DisclosureGround, PolicyVersion, RecipientKind
 from clientvault.privacy.services.disclosures import disclose
@@ -244,15 +245,11 @@ def _registrar_disclosure(person: Person, index: int) -> None:
 
 
 def _invitation_link(address: str) -> str:
-    """The link in the queued invitation to ``address``; the job is taken off the queue, as
-    if the invitee had received it and followed the link."""
-    jobs = DBTaskResult.objects.filter(task_path=send_email.module_path).order_by("-enqueued_at")
-    for job in jobs:
-        message = open_message(str(job.args_kwargs["kwargs"]["sealed"]))
-        context = message.get("context")
-        if message.get("to") == address and isinstance(context, dict):
-            job.delete()
-            return str(context["link"])
+    """The link in the queued invitation to ``address``, as the invitee would follow it."""
+    queued = Message.objects.filter(kind=INVITATION.key, status=Status.QUEUED)
+    for message in queued.order_by("-queued_at"):
+        if message.to == address:
+            return str(json.loads(str(message.context))["link"])
     raise LookupError(f"no invitation was queued for {address}")
 
 

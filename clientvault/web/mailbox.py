@@ -1,7 +1,7 @@
 """The development mailbox page: ``/dev/mailbox`` (a 404 unless ``DEBUG`` is on).
 
 E-mail and text messages sent in development are kept as files, never printed into the server
-log (:mod:`clientvault.accounts.mailbox`); these pages list them and show one, links included,
+log (:mod:`clientvault.messaging.mailbox`); these pages list them and show one, links included,
 so that a developer can follow a reset or invitation link or read an identity code.
 """
 
@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from clientvault.accounts import mailbox
+from clientvault.messaging import mailbox
 
 
 def _development_only() -> None:

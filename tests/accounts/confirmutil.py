@@ -7,20 +7,24 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 from django.test import Client
 from django.urls import reverse
-from django_tasks_db.models import DBTaskResult
 
-from clientvault.accounts.mail import open_message
+from clientvault.messaging.models import Message, Status
 
 CONFIRM_PATH = "/confirm-email/"
 
 
 def queued_messages() -> list[dict[str, object]]:
-    rows = DBTaskResult.objects.filter(task_path__endswith="send_email").order_by("enqueued_at")
-    return [open_message(r.args_kwargs["kwargs"]["sealed"]) for r in rows]
+    """The outbox's messages still waiting for the worker, oldest first: kind, to, context."""
+    rows = Message.objects.filter(status=Status.QUEUED).order_by("queued_at")
+    return [
+        {"kind": r.kind, "to": str(r.to), "context": json.loads(str(r.context or "{}"))}
+        for r in rows
+    ]
 
 
 def queued_links(to: str | None = None) -> list[str]:

@@ -3,9 +3,9 @@
 - ``smtp_server``: a fixture starting aiosmtpd's ``Controller`` on 127.0.0.1 at a free port and
   pointing Django's SMTP backend at it; it yields a :class:`CapturedMail` with every message
   received (``.messages``, ``.to(address)``, ``.wait_for(address)``).
-- ``deliver_mail()``: run the queued ``send_email`` jobs now, in this process and transaction
-  (what ``clientvault worker --batch`` does, usable inside an ordinary ``django_db`` test);
-  ``run_queued(task)`` does the same for any task's jobs.
+- ``deliver_mail()``: run the outbox's queued ``deliver_message`` jobs now, in this process and
+  transaction (what ``clientvault worker --batch`` does, usable inside an ordinary ``django_db``
+  test); ``run_queued(task)`` does the same for any task's jobs.
 - ``link_in(message)``: the first http(s) link in a message's text.
 
 Import the fixture into a test module (``from tests.accounts.mailutil import smtp_server``).
@@ -26,7 +26,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django_tasks_db.models import DBTaskResult
 
-from clientvault.accounts.mail import send_email
+from clientvault.messaging.delivery import deliver_message
 
 LINK = re.compile(r"https?://\S+")
 
@@ -90,7 +90,7 @@ def smtp_server(settings: Any) -> Iterator[CapturedMail]:
 
 def queued_mail() -> int:
     """How many e-mails are waiting for the worker."""
-    count: int = DBTaskResult.objects.ready().filter(task_path=send_email.module_path).count()
+    count: int = DBTaskResult.objects.ready().filter(task_path=deliver_message.module_path).count()
     return count
 
 
@@ -107,7 +107,7 @@ def run_queued(task: Any) -> int:
 
 def deliver_mail() -> int:
     """Send every queued e-mail now, marking each job done as the worker would; how many."""
-    return run_queued(send_email)
+    return run_queued(deliver_message)
 
 
 def body(message: EmailMessage) -> str:

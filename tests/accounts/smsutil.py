@@ -27,7 +27,7 @@ import pytest
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from clientvault.accounts.texts import send_text
+from clientvault.messaging.delivery import deliver_message
 
 TOKEN = "test-gateway-token"
 
@@ -89,7 +89,7 @@ def sms_gateway(settings: Any) -> Iterator[Gateway]:
         yield gateway
 
 
-def run_jobs(task: Any = send_text) -> int:
+def run_jobs(task: Any = deliver_message) -> int:
     """Run the task's ready jobs with the real worker's ``run_task``; how many ran."""
     worker = Worker(
         queue_names=["default"],

@@ -63,6 +63,7 @@ OPEN_ROUTES = {
     "accounts:password_reset_done": "the 'link sent' page",
     "accounts:password_reset_confirm": "gated by the secret token in the link",
     "accounts:invitation_accept": "gated by the secret token in the invitation",
+    "messaging:unsubscribe": "gated by the signed token in the unsubscribe link (RFC 8058)",
     "dev_mailbox": "the development mailbox: a 404 unless DEBUG is on (test_dev_mailbox.py)",
     "dev_mailbox_message": "one message of the development mailbox: a 404 unless DEBUG is on",
 }
@@ -71,6 +72,7 @@ TOKEN_PAGES = {
     "accounts:invitation_accept",
     "accounts:password_reset_confirm",
     "accounts:email_confirm_link",
+    "messaging:unsubscribe",
 }
 # Routes not requested here, and where they are covered. An unnamed route is called
 # "namespace:[its pattern]".
@@ -121,6 +123,7 @@ FILLERS: dict[str, Filler] = {
     "dev_mailbox_message": lambda w: "20260101T000000000000-000000000000",
     "accounts:password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "set-password"},
     "accounts:invitation_accept": lambda w: "not-a-real-invitation-token",
+    "messaging:unsubscribe": lambda w: "not-a-real-unsubscribe-token",
     "accounts:email_confirm_link": lambda w: "not-a-real-confirmation-token",
     "accounts:sessions_end": lambda w: w.session.pk,
     "accounts:api_token_revoke": lambda w: w.token.pk,

@@ -11,10 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
-from clientvault.accounts import mailbox
-from clientvault.accounts.mail import open_message
 from clientvault.accounts.models import (
     MAX_CHECK_ATTEMPTS,
     Channel,
@@ -27,9 +24,11 @@ from clientvault.accounts.models import (
 )
 from clientvault.accounts.services import identity
 from clientvault.accounts.services.answers import set_security_answers
+from clientvault.messaging import mailbox
 from clientvault.privacy.actors import SYSTEM
 from clientvault.privacy.models import AuditEvent
 from clientvault.privacy.services.erasure import shred_subject
+from tests.accounts.confirmutil import queued_messages
 from tests.accounts.personas import customer, staff, teammate  # noqa: F401
 from tests.accounts.smsutil import run_jobs
 
@@ -37,8 +36,7 @@ pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 
 
 def queued_mail() -> list[dict[str, object]]:
-    rows = DBTaskResult.objects.filter(task_path__endswith="send_email").order_by("enqueued_at")
-    return [open_message(r.args_kwargs["kwargs"]["sealed"]) for r in rows]
+    return queued_messages()
 
 
 def email_code(customer, staff_user):

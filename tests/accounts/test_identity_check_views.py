@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from clientvault.accounts.models import CheckStatus, IdentityCheck, StaffRole
 from clientvault.accounts.services.answers import set_security_answers
-from clientvault.accounts.texts import send_text
 from tests.accounts.personas import customer, staff, staff_client  # noqa: F401
 from tests.accounts.smsutil import run_jobs, sms_gateway  # noqa: F401
 from tests.accounts.test_identity_check import queued_mail
@@ -101,7 +100,7 @@ def test_a_code_by_text_message_is_queued_and_a_gateway_error_never_fails_the_pa
     response = client.post(url(customer), {"action": "send", "method": "phone_code"})
     assert response.status_code == 302
     assert sms_gateway.received == []  # sent by the worker, not the request
-    assert run_jobs(send_text) == 1
+    assert run_jobs() == 1
     assert [m["json"]["to"] for m in sms_gateway.received] == ["+442079460018"]
     assert IdentityCheck.objects.get().status == CheckStatus.PENDING
 

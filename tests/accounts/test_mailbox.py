@@ -7,10 +7,12 @@ import stat
 import pytest
 from django.core import mail
 
-from clientvault.accounts import mailbox
-from clientvault.accounts.mailbox import MAILBOX_BACKEND, TEXT_KIND
-from clientvault.accounts.texts import queue_text, send_text
+from clientvault.messaging import mailbox
+from clientvault.messaging.mailbox import MAILBOX_BACKEND, TEXT_KIND
+from clientvault.messaging.services.outbox import queue_message
+from clientvault.privacy.services.subjects import create_subject
 from tests.accounts.smsutil import run_jobs
+from tests.kernelapp.messages import CODE_TEXT
 
 NUMBER = "+442079460018"
 
@@ -49,13 +51,18 @@ def test_the_backend_keeps_each_message_as_one_file_only_its_owner_reads(folder)
 @pytest.mark.django_db(databases=["default", "keys"])
 def test_a_text_without_a_gateway_is_kept_in_development_and_not_printed(folder, settings, capfd):
     settings.DEBUG, settings.CLIENTVAULT_SMS_URL = True, ""
-    queue_text(to=NUMBER, text="Your identity check code is 123456.")
-    assert run_jobs(send_text) == 1
+    queue_message(
+        subject_id=create_subject(actor=None).id,
+        to=NUMBER,
+        kind=CODE_TEXT.key,
+        context={"code": "123456"},
+    )
+    assert run_jobs() == 1
     (kept,) = mailbox.entries()
     assert (kept.kind, kept.to, kept.body) == (
         TEXT_KIND,
         NUMBER,
-        "Your identity check code is 123456.",
+        "Your code is 123456.",
     )
     printed = "".join(capfd.readouterr())
     assert "123456" not in printed

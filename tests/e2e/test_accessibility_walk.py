@@ -31,13 +31,15 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from clientvault.accounts import mailbox
-from clientvault.accounts.mailbox import MAILBOX_BACKEND
 from clientvault.accounts.models import Permission, StaffRole
 from clientvault.accounts.services.confirmation import request_email_change
 from clientvault.accounts.services.people import create_invitation
 from clientvault.accounts.services.reset import reset_tokens
 from clientvault.accounts.services.sessions import mark_signed_in
+from clientvault.messaging import mailbox
+from clientvault.messaging.mailbox import MAILBOX_BACKEND
+from clientvault.messaging.unsubscribe import make_token
+from clientvault.privacy.taxonomy import Purpose
 from tests.accounts.access_world import World, resolver_entries, world  # noqa: F401
 from tests.accounts.confirmutil import path_of, queued_links
 from tests.accounts.personas import customer, make_staff, sign_in, sign_in_staff  # noqa: F401
@@ -66,6 +68,7 @@ class Walk:
     world: World
     invitation_token: str = ""
     confirm_token: str = ""
+    unsubscribe_token: str = ""
     reset: dict[str, str] = field(default_factory=dict)
 
 
@@ -115,6 +118,8 @@ ANONYMOUS_PAGES = [
     Page("accounts:email_confirm_link", lambda w: w.confirm_token),  # shows /confirm-email
     Page("accounts:email_confirm"),
     Page("accounts:email_confirm_link", lambda w: "not-a-real-link"),
+    Page("messaging:unsubscribe", lambda w: w.unsubscribe_token, submit=True),
+    Page("messaging:unsubscribe", lambda w: "not-a-real-unsubscribe-token"),
     Page("/no-such-page"),
 ]
 OWNER_PAGES = [
@@ -209,7 +214,14 @@ def walk(world: World) -> Walk:
         person=owner, email="new-address@example.com", actor=owner.user, channel="web"
     )
     confirm = path_of(queued_links(to="new-address@example.com")[-1]).rsplit("/", 1)[1]
-    return Walk(world, invitation_token=token, reset=reset, confirm_token=confirm)
+    leave = make_token(subject_id=owner.subject_id, purpose=Purpose.MARKETING)
+    return Walk(
+        world,
+        invitation_token=token,
+        reset=reset,
+        confirm_token=confirm,
+        unsubscribe_token=leave,
+    )
 
 
 @pytest.fixture

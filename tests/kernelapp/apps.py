@@ -6,3 +6,6 @@ class KernelAppConfig(AppConfig):
 
     name = "tests.kernelapp"
     label = "kernelapp"
+
+    def ready(self) -> None:
+        import tests.kernelapp.messages  # noqa: F401  (declares the test kinds of message)

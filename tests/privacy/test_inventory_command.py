@@ -77,6 +77,7 @@ def test_json_lists_the_fields_holding_each_category():
         "service",
         "billing",
         "notices",
+        "marketing",
         "security",
         "support",
     ]

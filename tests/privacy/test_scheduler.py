@@ -9,12 +9,13 @@ from django_tasks_db.models import DBTaskResult
 
 from clientvault.privacy.management.commands.scheduler import seconds_to_next_tick
 from clientvault.privacy.models import PeriodicRun
-from clientvault.privacy.tasks import enqueue_due_jobs
+from clientvault.privacy.tasks import PERIODIC_JOBS, enqueue_due_jobs
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 
 MORNING = datetime.datetime(2030, 3, 1, 8, 0, tzinfo=datetime.UTC)
 EVENING = MORNING.replace(hour=23, minute=59)
+SWEEP = [job for job in PERIODIC_JOBS if job.name == "retention_sweep"]
 
 
 def sweeps() -> list[DBTaskResult]:
@@ -22,17 +23,17 @@ def sweeps() -> list[DBTaskResult]:
 
 
 def test_it_enqueues_the_daily_sweep_once_per_day():
-    [run] = enqueue_due_jobs(now=MORNING)
+    [run] = enqueue_due_jobs(now=MORNING, jobs=SWEEP)
     assert (run.job, run.period, run.enqueued_at) == ("retention_sweep", "2030-03-01", MORNING)
-    assert enqueue_due_jobs(now=MORNING) == []
-    assert enqueue_due_jobs(now=EVENING) == []
+    assert enqueue_due_jobs(now=MORNING, jobs=SWEEP) == []
+    assert enqueue_due_jobs(now=EVENING, jobs=SWEEP) == []
     [task] = sweeps()
     assert task.args_kwargs == {"args": [], "kwargs": {"period": "2030-03-01"}}
 
 
 def test_it_enqueues_again_the_next_day():
-    enqueue_due_jobs(now=MORNING)
-    [run] = enqueue_due_jobs(now=MORNING + datetime.timedelta(days=1))
+    enqueue_due_jobs(now=MORNING, jobs=SWEEP)
+    [run] = enqueue_due_jobs(now=MORNING + datetime.timedelta(days=1), jobs=SWEEP)
     assert run.period == "2030-03-02"
     assert len(sweeps()) == 2
 
@@ -47,7 +48,7 @@ def test_two_schedulers_at_once_enqueue_a_job_once():
     def scheduler() -> None:
         try:
             barrier.wait(timeout=10)
-            enqueued.append(len(enqueue_due_jobs(now=MORNING)))
+            enqueued.append(len(enqueue_due_jobs(now=MORNING, jobs=SWEEP)))
         finally:
             connections.close_all()
 
@@ -66,8 +67,10 @@ def test_it_enqueues_from_the_command_once():
     call_command("scheduler", "--once", stdout=out)
     call_command("scheduler", "--once", stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[0].startswith("enqueued retention_sweep for ")
-    assert lines[1] == "nothing due"
+    assert [line.split(" for ")[0] for line in lines[:-1]] == [
+        f"enqueued {job.name}" for job in PERIODIC_JOBS
+    ]
+    assert lines[-1] == "nothing due"
     assert len(sweeps()) == 1
 
 

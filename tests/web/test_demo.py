@@ -9,7 +9,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django_otp.oath import TOTP
 
-from clientvault.accounts.mailbox import MAILBOX_BACKEND
 from clientvault.accounts.models import (
     AuthenticatorDevice,
     Channel,
@@ -26,6 +25,7 @@ from clientvault.accounts.models import (
     User,
 )
 from clientvault.accounts.services.twofactor import verify_second_factor
+from clientvault.messaging.mailbox import MAILBOX_BACKEND
 from clientvault.privacy.backup import data_models
 from clientvault.privacy.models import (
     ConsentRecord,

@@ -72,7 +72,7 @@ def test_development_mail_goes_to_the_mailbox_by_default(tmp_path):
     )
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.split() == [
-        "clientvault.accounts.mailbox.MailboxBackend",
+        "clientvault.messaging.mailbox.MailboxBackend",
         str(tmp_path / "mail"),
     ]
 

@@ -8,9 +8,9 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from clientvault.accounts import mailbox
-from clientvault.accounts.mailbox import MAILBOX_BACKEND
 from clientvault.accounts.models import StaffRole
+from clientvault.messaging import mailbox
+from clientvault.messaging.mailbox import MAILBOX_BACKEND
 from tests.accounts.personas import customer, customer_client, staff, staff_client  # noqa: F401
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])

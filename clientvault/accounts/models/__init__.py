@@ -14,7 +14,6 @@ from clientvault.accounts.models.customers import (
     PersonRole,
     ProfileChange,
 )
-from clientvault.accounts.models.deliveries import Delivery, DeliveryKind
 from clientvault.accounts.models.organisations import (
     Organisation,
     OrganisationNameToken,
@@ -65,8 +64,6 @@ __all__ = [
     "CustomerKind",
     "CustomerStatus",
     "CustomerStatusChange",
-    "Delivery",
-    "DeliveryKind",
     "EmailConfirmation",
     "IdentityCheck",
     "Invitation",

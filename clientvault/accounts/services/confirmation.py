@@ -37,8 +37,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
+from clientvault.accounts import messages
 from clientvault.accounts.activities import LABELS
-from clientvault.accounts.mail import queue_email
 from clientvault.accounts.models import (
     Channel,
     ClientLogEvent,
@@ -55,6 +55,7 @@ from clientvault.accounts.services.customers import (
     email_taken,
 )
 from clientvault.accounts.validation import clean_email
+from clientvault.messaging.services.outbox import queue_message
 from clientvault.privacy.actors import Actor, SystemActor, actor_ref
 from clientvault.privacy.profile import current_profile
 from clientvault.privacy.services.audit import record_event
@@ -67,10 +68,6 @@ SALT = "clientvault.accounts.email-confirmation"
 SECRET_BYTES = 32
 UNCONFIRMED_LOGIN = "cv_unconfirmed_login"  # session key: the login that may ask for a new link
 RETENTION = SystemActor("retention")
-SIGNUP_TEMPLATE = "accounts/area/email_confirm_signup.txt"
-CHANGE_TEMPLATE = "accounts/area/email_confirm_change.txt"
-REQUESTED_TEMPLATE = "accounts/area/email_change_requested.txt"
-CHANGED_TEMPLATE = "accounts/area/email_address_changed.txt"
 INVALID_LINK = (
     "This link does not work: it may have expired (links work for 24 hours), been used "
     "already, or been replaced by a newer one."
@@ -169,10 +166,10 @@ def send_signup_confirmation(*, person: Person, actor: Actor | None) -> EmailCon
             channel=Channel.ONLINE,
         )
         days = current_profile().retention["unconfirmed_signups"]
-        queue_email(
+        queue_message(
+            subject_id=person.subject_id,
             to=address,
-            subject="Confirm your e-mail address",
-            template=SIGNUP_TEMPLATE,
+            kind=messages.SIGNUP_CONFIRMATION.key,
             context={"link": link, "hours": _hours(), "days": str(days)},
         )
         _audit_sent(confirmation, actor)
@@ -229,7 +226,7 @@ def request_email_change(
             actor=actor,
             channel=channel,
         )
-        _mail_change_links(address, old, link)
+        _mail_change_links(person, address, old, link)
         log_client_event(
             customer=person.customer,
             event=ClientLogEvent.EMAIL_CHANGE_REQUESTED,
@@ -241,19 +238,19 @@ def request_email_change(
     return confirmation
 
 
-def _mail_change_links(address: str, old: str, link: str) -> None:
-    queue_email(
+def _mail_change_links(person: Person, address: str, old: str, link: str) -> None:
+    queue_message(
+        subject_id=person.subject_id,
         to=address,
-        subject="Confirm your new e-mail address",
-        template=CHANGE_TEMPLATE,
+        kind=messages.EMAIL_CHANGE_CONFIRMATION.key,
         context={"link": link, "hours": _hours()},
     )
     if old:
         login_url = settings.CLIENTVAULT_SITE_URL + reverse("accounts:login")
-        queue_email(
+        queue_message(
+            subject_id=person.subject_id,
             to=old,
-            subject="A change of your e-mail address was asked for",
-            template=REQUESTED_TEMPLATE,
+            kind=messages.EMAIL_CHANGE_REQUESTED.key,
             context={"hours": _hours(), "login_url": login_url},
         )
 
@@ -388,12 +385,7 @@ def _confirm_change(confirmation: EmailConfirmation, person: Person) -> None:
     )
     _confirmed(confirmation, person, actor)
     if old:
-        queue_email(
-            to=old,
-            subject="Your e-mail address was changed",
-            template=CHANGED_TEMPLATE,
-            context={},
-        )
+        queue_message(subject_id=person.subject_id, to=old, kind=messages.EMAIL_CHANGED.key)
 
 
 def confirm_address_on_record(*, user: User) -> bool:

@@ -10,11 +10,10 @@ entry in the account's client log. A code read back after its ten minutes expire
 (not a failure of the caller's); a new code expires the staff member's earlier pending ones,
 each with an ``identity_check.expired`` audit event.
 
-Codes leave as queued jobs, in the transaction that starts the check: e-mail through
-:func:`~clientvault.accounts.mail.queue_email`, text messages through
-:func:`~clientvault.accounts.texts.queue_text` to the SMS gateway named by
+Codes leave through the outbox (``messaging.services.outbox.queue_message``), in the
+transaction that starts the check: by e-mail, or by text message to the SMS gateway named by
 ``CLIENTVAULT_SMS_URL``. Without a gateway the telephone method is not offered (development
-writes texts to the worker's console). A contact detail that was erased is not "on record".
+keeps texts in the development mailbox). A contact detail that was erased is not "on record".
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from clientvault.accounts.mail import queue_email
+from clientvault.accounts import messages
 from clientvault.accounts.models import (
     CHECK_CHANNELS,
     MAX_CHECK_ATTEMPTS,
@@ -48,14 +47,14 @@ from clientvault.accounts.services.answers import check_security_answer
 # A contact detail as it can be used, or "" when missing, erased or restricted: the one test,
 # shared with auth.email_on_record.
 from clientvault.accounts.services.clientlog import log_client_event, on_record
-from clientvault.accounts.texts import queue_text, texts_available
+from clientvault.messaging.gateway import texts_available
+from clientvault.messaging.services.outbox import queue_message
 from clientvault.privacy.services.audit import record_event
 
 CHECK_VALID = timedelta(minutes=30)
 CODE_VALID = timedelta(minutes=10)
 MAX_UNPASSED_PER_HOUR = 5
 CODE_METHODS = frozenset({CheckMethod.EMAIL_CODE, CheckMethod.PHONE_CODE})
-CODE_TEMPLATE = "accounts/staff/email/identity_code.txt"
 
 
 # -- what a staff member may do ---------------------------------------------------------------
@@ -225,15 +224,16 @@ def _send_code(check: IdentityCheck, code: str) -> None:
     """Queue the code to what is on record, in the check's transaction (checked methods only)."""
     person, minutes = check.person, CODE_VALID.seconds // 60
     if check.method == CheckMethod.EMAIL_CODE:
-        queue_email(
-            to=on_record(person.email),
-            subject="Your identity check code",
-            template=CODE_TEMPLATE,
-            context={"code": code, "minutes": str(minutes)},
-        )
-        return
-    text = f"Your identity check code is {code}. It is valid for {minutes} minutes."
-    queue_text(to=on_record(person.phone), text=text, valid_until=check.valid_until)
+        to, kind = on_record(person.email), messages.IDENTITY_CODE
+    else:
+        to, kind = on_record(person.phone), messages.IDENTITY_CODE_TEXT
+    queue_message(
+        subject_id=person.subject_id,
+        to=to,
+        kind=kind.key,
+        context={"code": code, "minutes": str(minutes)},
+        valid_until=check.valid_until,
+    )
 
 
 def _supersede_pending(staff: User, person: Person) -> None:

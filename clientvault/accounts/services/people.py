@@ -28,8 +28,8 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from clientvault.accounts import messages
 from clientvault.accounts.activities import ACCEPT_INVITATION, INVITE_USER, LABELS
-from clientvault.accounts.mail import queue_email
 from clientvault.accounts.models import (
     ApiToken,
     Channel,
@@ -56,6 +56,7 @@ from clientvault.accounts.services.tokens import (
     revoke_api_token,
 )
 from clientvault.accounts.validation import clean_email
+from clientvault.messaging.services.outbox import queue_message
 from clientvault.privacy.actors import Actor, SystemActor
 from clientvault.privacy.models import PolicyVersion
 from clientvault.privacy.models.policy import AcceptanceChannel
@@ -220,10 +221,10 @@ def create_invitation(
 
 def _send_invitation(invitation: Invitation, address: str, token: str) -> None:
     customer = invitation.customer
-    queue_email(
+    queue_message(
+        subject_id=invitation.subject_id,
         to=address,
-        subject="You are invited to a hosting account",
-        template="accounts/area/email_invitation.txt",
+        kind=messages.INVITATION.key,
         context={
             "link": _invitation_link(token),
             "account": customer.organisation_name or customer.number,

@@ -30,15 +30,9 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django_tasks import task
 
-from clientvault.accounts import throttle
-from clientvault.accounts.mail import (
-    message_id_of,
-    new_message_id,
-    open_message,
-    queue_email,
-    seal_message,
-)
+from clientvault.accounts import messages, throttle
 from clientvault.accounts.models import Channel, ClientLogEvent, User
+from clientvault.accounts.sealing import new_payload_id, open_payload, payload_id, seal_payload
 from clientvault.accounts.services.auth import (
     email_on_record,
     find_login_user,
@@ -51,13 +45,12 @@ from clientvault.accounts.services.confirmation import (
     is_pending_signup,
 )
 from clientvault.accounts.services.sessions import Secured, sign_out_everywhere
+from clientvault.messaging.services.outbox import queue_message
 from clientvault.privacy.actors import SYSTEM, Actor
 from clientvault.privacy.models import AuditEvent
 from clientvault.privacy.services.audit import record_event
 
-RESET_TEMPLATE = "accounts/auth/email/password_reset.txt"
 SENT = "password_reset.sent"
-CHANGED_TEMPLATE = "accounts/auth/email/password_changed.txt"
 
 
 class ResetTokens(PasswordResetTokenGenerator):
@@ -98,12 +91,12 @@ def send_password_reset(
         raise ValidationError("This login is disabled, so no reset link can be sent.")
     minutes = settings.PASSWORD_RESET_TIMEOUT // 60
     with transaction.atomic():
-        queue_email(
+        queue_message(
+            subject_id=user.subject_id,
             to=address,
-            subject="Reset your password",
-            template=RESET_TEMPLATE,
+            kind=messages.PASSWORD_RESET.key,
             context={"link": reset_link(user), "minutes": str(minutes)},
-            message_id=request_id,
+            key=request_id,
         )
         log_for_user(
             user=user, event=ClientLogEvent.PASSWORD_RESET_REQUESTED, actor=actor, channel=channel
@@ -127,8 +120,8 @@ def request_password_reset(*, identifier: str) -> None:
     Nothing is looked up here, so the request does the same work (and the caller shows the
     same answer) whether or not an account matches.
     """
-    request: dict[str, object] = {"id": new_message_id(), "identifier": identifier}
-    answer_password_reset_request.enqueue(sealed=seal_message(request))
+    request: dict[str, object] = {"id": new_payload_id(), "identifier": identifier}
+    answer_password_reset_request.enqueue(sealed=seal_payload(request))
 
 
 def answer_reset_request(*, request_id: str, identifier: str) -> bool:
@@ -188,10 +181,10 @@ def notify_password_changed(user: User) -> None:
     """Tell the address on record that the password changed (no link, no password)."""
     address = email_on_record(user)
     if address:
-        queue_email(
+        queue_message(
+            subject_id=user.subject_id,
             to=address,
-            subject="Your password was changed",
-            template=CHANGED_TEMPLATE,
+            kind=messages.PASSWORD_CHANGED.key,
             context={"security_url": settings.CLIENTVAULT_SITE_URL + reverse("accounts:login")},
         )
 
@@ -204,10 +197,10 @@ def answer_password_reset_request(sealed: str) -> dict[str, int]:
     The typed identifier travels sealed (like queued mail); the request's id makes the answer
     happen once however often the job runs. The result is a count, never the identifier.
     """
-    request = open_message(sealed)
+    request = open_payload(sealed)
     identifier = request.get("identifier")
     answered = answer_reset_request(
-        request_id=message_id_of(request),
+        request_id=payload_id(request),
         identifier=identifier if isinstance(identifier, str) else "",
     )
     return {"answered": int(answered)}

@@ -33,8 +33,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from clientvault.accounts import throttle
-from clientvault.accounts.mail import queue_email
+from clientvault.accounts import messages, throttle
 from clientvault.accounts.models import Channel, Person, PersonRole
 from clientvault.accounts.services.confirmation import (
     delete_signup_rows,
@@ -44,11 +43,11 @@ from clientvault.accounts.services.confirmation import (
 )
 from clientvault.accounts.services.customers import find_person_by_email, open_account
 from clientvault.accounts.validation import clean_email
+from clientvault.messaging.services.outbox import queue_message
 from clientvault.privacy.actors import SystemActor
 from clientvault.privacy.models import PolicyVersion
 from clientvault.privacy.services.audit import record_event
 
-ADDRESS_IN_USE_TEMPLATE = "accounts/area/email_signup_address_in_use.txt"
 SIGNUP = SystemActor("signup")
 
 
@@ -149,10 +148,10 @@ def _tell_holder(person: Person) -> None:
 
 def _queue_notice(person: Person) -> None:
     site = settings.CLIENTVAULT_SITE_URL
-    queue_email(
+    queue_message(
+        subject_id=person.subject_id,
         to=str(person.email),
-        subject="Someone tried to open an account with your address",
-        template=ADDRESS_IN_USE_TEMPLATE,
+        kind=messages.SIGNUP_ADDRESS_IN_USE.key,
         context={
             "login_url": site + reverse("accounts:login"),
             "reset_url": site + reverse("accounts:password_reset"),

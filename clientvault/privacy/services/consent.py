@@ -96,7 +96,7 @@ def withdraw_consent(
 def default_consent(*, purpose: str) -> bool:
     """What the policy profile assumes for a subject who has said nothing."""
     profile = current_profile()
-    if purpose == Purpose.MARKETING:
+    if purpose in (Purpose.MARKETING, Purpose.RESELLER_NEWSLETTER):
         return profile.marketing_default == "opt-out"
     if purpose == Purpose.PARTNER_SHARING:
         return profile.partners == "opt-out"

@@ -7,7 +7,7 @@ in ``CLIENTVAULT_MAILBOX_DIR`` (``var/mail/``, readable by its owner only); a te
 no SMS gateway configured is kept there too (:func:`keep_text`). ``/dev/mailbox`` lists and shows
 them while ``DEBUG`` is on (``clientvault.web.mailbox``); any mail client opens the files too.
 Production never gets here: the settings refuse ``mailbox://`` with ``DEBUG=0``, and
-``clientvault.accounts.texts`` keeps texts only with ``DEBUG``.
+``clientvault.messaging.gateway`` keeps texts only with ``DEBUG``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
-MAILBOX_BACKEND = "clientvault.accounts.mailbox.MailboxBackend"  # EMAIL_URL=mailbox://
+MAILBOX_BACKEND = "clientvault.messaging.mailbox.MailboxBackend"  # EMAIL_URL=mailbox://
 KIND_HEADER = "X-Clientvault-Kind"
 TEXT_KIND = "text message"
 EMAIL_KIND = "e-mail"

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class MessagingConfig(AppConfig):
+    name = "clientvault.messaging"
+    label = "messaging"
+    verbose_name = "Messaging"
+
+    def ready(self) -> None:
+        """Resume, every hour, deliveries whose worker died mid-send."""
+        from clientvault.messaging.delivery import resume_stalled_messages
+        from clientvault.privacy.tasks import PeriodicJob, register_periodic_job
+
+        register_periodic_job(
+            PeriodicJob("resume_stalled_messages", resume_stalled_messages, "hourly")
+        )

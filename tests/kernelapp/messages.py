@@ -1,0 +1,34 @@
+"""Kinds of message the messaging tests send: a notice, an offer, a newsletter, a text."""
+
+from __future__ import annotations
+
+from clientvault.messaging.kinds import declare
+from clientvault.messaging.models import Category, Channel
+
+NOTICE = declare(
+    "kernelapp.notice",
+    category=Category.SERVICE,
+    headline="Your {{ thing }} is ready",
+    text_template="kernelapp/messages/notice.txt",
+    variables=["thing"],
+    secrets=["link"],
+)
+OFFER = declare(
+    "kernelapp.offer",
+    category=Category.MARKETING,
+    headline="An offer for you",
+    text_template="kernelapp/messages/offer.txt",
+)
+NEWSLETTER = declare(
+    "kernelapp.newsletter",
+    category=Category.RESELLER_NEWSLETTER,
+    headline="Resellers' news",
+    text_template="kernelapp/messages/offer.txt",
+)
+CODE_TEXT = declare(
+    "kernelapp.code_text",
+    category=Category.SECURITY,
+    channel=Channel.TEXT,
+    text_template="kernelapp/messages/code.txt",
+    secrets=["code"],
+)
