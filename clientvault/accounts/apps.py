@@ -10,6 +10,9 @@ class AccountsConfig(AppConfig):
         """Declare the kinds of message accounts sends; add the sweep of signups never
         confirmed to the kernel's retention sweep."""
         import clientvault.accounts.messages  # noqa: F401  (declares the kinds)
+        from clientvault.accounts.audiences import register
+
+        register()
         from clientvault.accounts.services.confirmation import UNCONFIRMED_SIGNUPS
         from clientvault.privacy.services.retention import register_rule
 

@@ -115,6 +115,7 @@ inv.declare(
         "created_channel": inv.not_personal("online, telephone or staff"),
         "created_by": inv.not_personal("link to the staff login that opened it"),
         "created_at": inv.not_personal("when the account was opened"),
+        "is_reseller": inv.not_personal("whether the account resells the operator's services"),
     },
 )
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from clientvault.accounts.views import area, choices, tokens, users
+from clientvault.accounts.views import area, choices, sent, tokens, users
 
 urlpatterns = [
     path("signup", area.signup, name="signup"),
@@ -12,6 +12,8 @@ urlpatterns = [
     path("account/profile/email", area.profile_email, name="profile_email"),
     path("account/profile/history", area.profile_history, name="profile_history"),
     path("account/choices", choices.choices, name="choices"),
+    path("account/messages", sent.sent_messages, name="sent_messages"),
+    path("account/messages/<uuid:pk>", sent.sent_message, name="sent_message"),
     path("account/organisation", area.organisation, name="organisation"),
     path("account/log", area.client_log, name="client_log"),
     path("account/api-tokens", tokens.api_tokens, name="api_tokens"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from clientvault.accounts.views import staff
+from clientvault.accounts.views import campaigns, staff
 
 urlpatterns = [
     path("staff/", staff.search, name="staff_search"),
@@ -18,4 +18,7 @@ urlpatterns = [
     path("staff/intake/", staff.intake, name="staff_intake"),
     path("staff/reports/", staff.reports, name="staff_reports"),
     path("staff/reports/<uuid:pk>/", staff.report, name="staff_report"),
+    path("staff/campaigns/", campaigns.campaigns, name="staff_campaigns"),
+    path("staff/campaigns/new/", campaigns.campaign_new, name="staff_campaign_new"),
+    path("staff/campaigns/<uuid:pk>/", campaigns.campaign, name="staff_campaign"),
 ]

@@ -7,7 +7,9 @@ class MessagingConfig(AppConfig):
     verbose_name = "Messaging"
 
     def ready(self) -> None:
-        """Resume, every hour, deliveries whose worker died mid-send."""
+        """Declare the campaigns' kinds; resume, every hour, deliveries whose worker died
+        mid-send."""
+        import clientvault.messaging.campaign_kinds  # noqa: F401  (declares the kinds)
         from clientvault.messaging.delivery import resume_stalled_messages
         from clientvault.privacy.tasks import PeriodicJob, register_periodic_job
 

@@ -41,7 +41,7 @@ from clientvault.messaging.models import (
     Suppression,
     SuppressionReason,
 )
-from clientvault.messaging.render import Rendered, render
+from clientvault.messaging.render import Copy, Rendered, render
 from clientvault.messaging.unsubscribe import list_headers
 from clientvault.privacy import vault
 from clientvault.privacy.services.consent import current_consent
@@ -79,7 +79,7 @@ def claim(message_id: str, *, now: datetime | None = None) -> Message | None:
     rows = Message.objects.filter(Q(status__in=CLAIMABLE) | stalled, pk=message_id)
     if not rows.update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1):
         return None
-    return Message.objects.select_related("subject").get(pk=message_id)
+    return Message.objects.select_related("subject", "campaign").get(pk=message_id)
 
 
 def skip_reason(message: Message) -> str:
@@ -95,6 +95,11 @@ def skip_reason(message: Message) -> str:
     if Suppression.objects.filter(address_index=message.to_index).exists():
         return SkipReason.SUPPRESSED
     return ""
+
+
+def _copy(message: Message) -> Copy | None:
+    campaign = message.campaign
+    return Copy(campaign.headline, campaign.body) if campaign is not None else None
 
 
 def _values(message: Message) -> dict[str, str]:
@@ -198,9 +203,9 @@ def deliver(message: Message) -> str:
     if reason:
         _finish(message, Status.SKIPPED, skip_reason=reason)
         return Status.SKIPPED
-    kind, values = get_kind(message.kind), _values(message)
+    kind, values, copy = get_kind(message.kind), _values(message), _copy(message)
     try:
-        hand_over(message, render(kind, values))
+        hand_over(message, render(kind, values, copy=copy))
     except TryAgain as problem:
         _retry(message, str(problem))
         return str(message.status)
@@ -210,7 +215,7 @@ def deliver(message: Message) -> str:
     except Undeliverable as problem:
         _finish(message, Status.FAILED, last_error=str(problem)[:200])
         return Status.FAILED
-    kept = render(kind, values, withhold=True)
+    kept = render(kind, values, withhold=True, copy=copy)
     _finish(message, Status.SENT, sent_at=timezone.now(), headline=kept.headline, body=kept.text)
     return Status.SENT
 

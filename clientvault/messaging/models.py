@@ -84,6 +84,74 @@ class SkipReason(models.TextChoices):
     ERASED = "erased", "The recipient's data was erased"
 
 
+class Audience(models.TextChoices):
+    CUSTOMERS = "customers", "Customers who agreed to news and offers"
+    RESELLERS = "resellers", "Resellers who agreed to newsletters"
+    PARTNER_OFFER = "partner_offer", "Customers who agreed to offers from partners"
+
+
+AUDIENCE_CATEGORY: dict[str, str] = {
+    Audience.CUSTOMERS: Category.MARKETING,
+    Audience.RESELLERS: Category.RESELLER_NEWSLETTER,
+    Audience.PARTNER_OFFER: Category.PARTNER_OFFER,
+}
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    QUEUEING = "queueing", "Being queued"
+    QUEUED = "queued", "Queued: the outbox is sending it"
+
+
+# A draft is sent once: queueing (the job fans it out, idempotently) and then queued.
+CAMPAIGN_TRANSITIONS: dict[str, frozenset[str]] = {
+    CampaignStatus.DRAFT: frozenset({CampaignStatus.QUEUEING}),
+    CampaignStatus.QUEUEING: frozenset({CampaignStatus.QUEUED}),
+    CampaignStatus.QUEUED: frozenset(),
+}
+
+
+class Campaign(models.Model):
+    """A marketing message or newsletter written once and sent to everyone in an audience who
+    agreed to it. Its text is the operator's copy, not anyone's personal data."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=120)
+    audience = models.CharField(max_length=16, choices=Audience.choices)
+    headline = models.CharField(max_length=200)
+    body = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
+    )
+    created_by = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    queued_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    audience_size = models.PositiveIntegerField(default=0)
+    without_consent = models.PositiveIntegerField(default=0)  # left out when it was queued
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(audience__in=Audience.values), name="campaign_audience"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CampaignStatus.values), name="campaign_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def category(self) -> str:
+        return AUDIENCE_CATEGORY[self.audience]
+
+    def may_become(self, status: str) -> bool:
+        return status in CAMPAIGN_TRANSITIONS[self.status]
+
+
 class Message(models.Model):
     """One outgoing e-mail or text message and what became of it."""
 
@@ -91,6 +159,9 @@ class Message(models.Model):
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="messages")
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.EMAIL)
     kind = models.CharField(max_length=64)
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
     category = models.CharField(max_length=24, choices=Category.choices)
     purpose = models.CharField(max_length=32, blank=True)  # the consent it needs; "" for none
     to = VaultField()

@@ -25,6 +25,7 @@ inv.declare(
         "subject": inv.not_personal("link to the subject"),
         "channel": inv.not_personal("e-mail or text"),
         "kind": inv.not_personal("which declared kind of message"),
+        "campaign": inv.not_personal("the campaign it belongs to"),
         "category": inv.not_personal("service, security, marketing, newsletter or partner offer"),
         "purpose": inv.not_personal("the consent the message needs"),
         "to": inv.personal("user.contact", purposes=SENDING, erasure="shred"),
@@ -70,5 +71,26 @@ inv.declare(
         ),
         "reason": inv.not_personal("bounce or complaint"),
         "at": inv.not_personal("time"),
+    },
+)
+
+inv.declare(
+    "messaging.Campaign",
+    subject=None,
+    description="Marketing campaigns and newsletters: the operator's copy and counts, "
+    "no one's data",
+    fields={
+        "id": inv.not_personal("row id"),
+        "name": inv.not_personal("the operator's name for it"),
+        "audience": inv.not_personal("which list"),
+        "headline": inv.not_personal("the operator's copy"),
+        "body": inv.not_personal("the operator's copy"),
+        "status": inv.not_personal("state"),
+        "created_by": inv.not_personal("a staff login's id"),
+        "created_at": inv.not_personal("time"),
+        "queued_at": inv.not_personal("time"),
+        "finished_at": inv.not_personal("time"),
+        "audience_size": inv.not_personal("count"),
+        "without_consent": inv.not_personal("count"),
     },
 )

@@ -30,8 +30,12 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from clientvault.accounts.models import ApiToken, Permission, Person, UserSession
+from clientvault.messaging.models import Audience, Campaign, Message, Status
+from clientvault.messaging.services.campaigns import create_campaign
+from clientvault.privacy.actors import SYSTEM
 from tests.accounts.access_world import (  # noqa: F401
     Filler,
     World,
@@ -41,6 +45,7 @@ from tests.accounts.access_world import (  # noqa: F401
     world,
 )
 from tests.accounts.personas import customer, outsider, sign_in  # noqa: F401
+from tests.messaging.support import queue_notice
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 
@@ -105,6 +110,8 @@ NO_PERMISSION_NEEDED = {
         "api_token_revoke",
         "client_log",
         "choices",
+        "sent_messages",  # the person's own messages, found by their subject
+        "sent_message",
     )
 }
 # The permission the issue gives each page (checked against what the view declares).
@@ -116,8 +123,22 @@ EXPECTED_PERMISSION = {
     "accounts:invitation_revoke": Permission.CONTACTS,
 }
 
+
 # How to fill each route's URL parameters with the first account's objects. A route with a
 # single parameter may give just the value, whatever the parameter is called.
+def a_sent_message(person: Person) -> Message:
+    """A message the outbox sent to ``person`` (its kept copy)."""
+    message = queue_notice(person.subject, to=str(person.email))
+    Message.objects.filter(pk=message.pk).update(status=Status.SENT, sent_at=timezone.now())
+    return message
+
+
+def a_campaign() -> Campaign:
+    return create_campaign(
+        name="Walk", audience=Audience.CUSTOMERS, headline="News", body="Hello", actor=SYSTEM
+    )
+
+
 FILLERS: dict[str, Filler] = {
     "privacy:version": lambda w: 1,
     "dev_mailbox_message": lambda w: "20260101T000000000000-000000000000",
@@ -136,6 +157,8 @@ FILLERS: dict[str, Filler] = {
     "accounts:staff_reset_password": lambda w: w.owner.pk,
     "accounts:staff_intake_update": lambda w: w.owner.pk,
     "accounts:staff_report": lambda w: w.report.pk,
+    "accounts:sent_message": lambda w: a_sent_message(w.owner).pk,
+    "accounts:staff_campaign": lambda w: a_campaign().pk,
 }
 
 

@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 
 CUSTOMER_PAGES = {"search", "customer", "identity", "edit", "reset", "intake"}
 REPORT_PAGES = {"reports", "report"}
-ALL = {*CUSTOMER_PAGES, *REPORT_PAGES, "status"}
+CAMPAIGN_PAGES = {"campaigns", "campaign_new"}
+ALL = {*CUSTOMER_PAGES, *REPORT_PAGES, *CAMPAIGN_PAGES, "status"}
 # What each role may open under the need-to-know profile (support purpose, security purpose,
 # and the billing purpose for status). /staff/ ("search") opens for every role: without the
 # support purpose it is the page listing the role's work.
@@ -32,7 +33,8 @@ ALLOWED = {
     StaffRole.BILLING: CUSTOMER_PAGES | {"status"},
     StaffRole.PRIVACY_OFFICER: CUSTOMER_PAGES | REPORT_PAGES,
     StaffRole.LEGAL: REPORT_PAGES | {"search"},
-    StaffRole.ADMINISTRATOR: ALL,
+    StaffRole.ADMINISTRATOR: ALL - CAMPAIGN_PAGES,  # marketing is a role of its own
+    StaffRole.MARKETING: CAMPAIGN_PAGES | {"search"},
 }
 
 
@@ -50,6 +52,8 @@ def urls(customer):
         "intake": reverse("accounts:staff_intake"),
         "reports": reverse("accounts:staff_reports"),
         "report": reverse("accounts:staff_report", args=[report.pk]),
+        "campaigns": reverse("accounts:staff_campaigns"),
+        "campaign_new": reverse("accounts:staff_campaign_new"),
     }
 
 

@@ -21,6 +21,7 @@ SEARCH, INTAKE, REPORTS = (
     reverse("accounts:staff_intake"),
     reverse("accounts:staff_reports"),
 )
+CAMPAIGNS = reverse("accounts:staff_campaigns")
 EXPECTED = {
     StaffRole.SUPPORT: [
         ("Customers", SEARCH),
@@ -34,6 +35,7 @@ EXPECTED = {
         ("Unauthorised-use reports", REPORTS),
     ],
     StaffRole.LEGAL: [("Your work", SEARCH), ("Unauthorised-use reports", REPORTS)],
+    StaffRole.MARKETING: [("Your work", SEARCH), ("Campaigns", CAMPAIGNS)],
     StaffRole.ADMINISTRATOR: [
         ("Customers", SEARCH),
         ("Telephone intake", INTAKE),

@@ -43,6 +43,7 @@ from clientvault.privacy.taxonomy import Purpose
 from tests.accounts.access_world import World, resolver_entries, world  # noqa: F401
 from tests.accounts.confirmutil import path_of, queued_links
 from tests.accounts.personas import customer, make_staff, sign_in, sign_in_staff  # noqa: F401
+from tests.accounts.test_access_walk_pages import a_campaign, a_sent_message
 from tests.accounts.test_signup import FORM as SIGNUP_FORM
 from tests.accounts.test_signup import PW as SIGNUP_PW
 from tests.accounts.test_signup import post as post_signup
@@ -69,6 +70,8 @@ class Walk:
     invitation_token: str = ""
     confirm_token: str = ""
     unsubscribe_token: str = ""
+    sent_message: str = ""
+    campaign: str = ""
     reset: dict[str, str] = field(default_factory=dict)
 
 
@@ -129,6 +132,8 @@ OWNER_PAGES = [
     Page("accounts:profile_email", submit=True),
     Page("accounts:profile_history"),
     Page("accounts:choices", submit=True),
+    Page("accounts:sent_messages"),
+    Page("accounts:sent_message", lambda w: w.sent_message),
     Page("accounts:organisation", submit=True),
     Page("accounts:client_log"),
     Page("accounts:api_tokens", submit=True),
@@ -170,6 +175,9 @@ STAFF_PAGES = [
     Page("accounts:staff_intake", query="kind=organisation", submit=True),
     Page("accounts:staff_reports"),
     Page("accounts:staff_report", lambda w: w.world.report.pk),
+    Page("accounts:staff_campaigns"),
+    Page("accounts:staff_campaign_new", submit=True),
+    Page("accounts:staff_campaign", lambda w: w.campaign),
     Page("accounts:security"),
     Page("accounts:password_change"),
     Page("/staff/no-such-page/"),
@@ -221,6 +229,8 @@ def walk(world: World) -> Walk:
         reset=reset,
         confirm_token=confirm,
         unsubscribe_token=leave,
+        sent_message=str(a_sent_message(owner).pk),
+        campaign=str(a_campaign().pk),
     )
 
 

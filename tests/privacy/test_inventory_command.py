@@ -182,6 +182,7 @@ def test_json_lists_the_categories_of_data_subjects_by_the_roles_they_sign_in_wi
         "administrator",
         "billing",
         "legal",
+        "marketing",
         "privacy_officer",
         "support",
     ]

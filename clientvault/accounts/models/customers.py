@@ -71,6 +71,8 @@ class Customer(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A reseller sells the operator's services on; resellers' newsletters go to its people.
+    is_reseller = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["number"]

@@ -27,6 +27,7 @@ class StaffRole(models.TextChoices):
     PRIVACY_OFFICER = "privacy_officer", "Privacy officer"
     LEGAL = "legal", "Legal"
     ADMINISTRATOR = "administrator", "Administrator"
+    MARKETING = "marketing", "Marketing"
 
 
 class UserManager(DjangoUserManager["User"]):

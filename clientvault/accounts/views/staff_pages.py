@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from clientvault.accounts.models import User
 from clientvault.accounts.services.staff import CUSTOMER_PURPOSE, REPORT_PURPOSE, staff_purposes
+from clientvault.privacy.taxonomy import Purpose
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,13 @@ STAFF_PAGES = (
         REPORT_PURPOSE,
         "Read the reports customers make of unauthorised use, and acknowledge and resolve them.",
         frozenset({"staff_report"}),
+    ),
+    StaffPage(
+        "staff_campaigns",
+        "Campaigns",
+        Purpose.MARKETING,
+        "Write news, offers and newsletters, preview them and send them to those who agreed.",
+        frozenset({"staff_campaign_new", "staff_campaign"}),
     ),
 )
 WORK_PAGE = StaffPage("staff_search", "Your work", "", "What your role can do here.")

@@ -35,6 +35,7 @@ def queue_message(
     context: Mapping[str, str] | None = None,
     key: str = "",
     valid_until: datetime | None = None,
+    campaign_id: uuid.UUID | None = None,
 ) -> Message:
     """Queue one message of a declared ``kind`` to ``to`` (an address, or E.164 for a text).
 
@@ -63,6 +64,7 @@ def queue_message(
             header_id=header_id,
             queued_at=timezone.now(),
             valid_until=valid_until,
+            campaign_id=campaign_id,
         )
         message.save()
         deliver_message.enqueue(message_id=str(message.pk))
