@@ -21,7 +21,6 @@ from clientvault.accounts.services.choices import (
     person_choices,
 )
 from clientvault.privacy.models import ConsentSource
-from clientvault.privacy.taxonomy import Purpose
 
 choices_router = Router(tags=["choices"])
 CHANGE_DESCRIPTION = (
@@ -59,14 +58,16 @@ def update_choices(request: HttpRequest, payload: ChoicesPatch) -> ChoicesOut:
     "/choices",
     response={200: ChoicesOut},
     summary="Set all your choices",
-    description=f"{CHANGE_DESCRIPTION} Partner sharing is required where it is offered.",
+    description=f"{CHANGE_DESCRIPTION} Partner sharing and resellers' newsletters are required "
+    "where they are offered.",
     operation_id="replace_choices",
     openapi_extra=needs(ANY_MEMBER),
 )
 def replace_choices(request: HttpRequest, payload: ChoicesPut) -> ChoicesOut:
     chosen = payload.model_dump(exclude_none=True)
-    if Purpose.PARTNER_SHARING in offered_purposes() and Purpose.PARTNER_SHARING not in chosen:
-        raise ValidationError({"partner_sharing": "Say yes (true) or no (false) to this."})
+    missing = [p for p in offered_purposes(api_person(request)) if p not in chosen]
+    if missing:
+        raise ValidationError({missing[0]: "Say yes (true) or no (false) to this."})
     return _change(request, chosen)
 
 

@@ -232,6 +232,10 @@ class ChoicesOut(Schema):
     """Your choices: news and offers by e-mail, and sharing with partners where offered."""
 
     marketing: ChoiceOut = Field(description="News and offers by e-mail.")
+    reseller_newsletter: ChoiceOut | None = Field(
+        description="Newsletters for resellers; null unless your account is a reseller's and "
+        "the operator sends them."
+    )
     partner_sharing: ChoiceOut | None = Field(
         description="Sharing your data with partners; null when the operator never does."
     )
@@ -241,6 +245,7 @@ class ChoicesOut(Schema):
         by_purpose = {choice.purpose: ChoiceOut.of(choice) for choice in choices}
         return ChoicesOut(
             marketing=by_purpose[Purpose.MARKETING],
+            reseller_newsletter=by_purpose.get(Purpose.RESELLER_NEWSLETTER),
             partner_sharing=by_purpose.get(Purpose.PARTNER_SHARING),
         )
 
@@ -250,6 +255,9 @@ class ChoicesPatch(StrictSchema):
     sent only where the operator offers it (see ``partner_sharing`` in GET /choices)."""
 
     marketing: StrictBool | None = Field(None, description="News and offers by e-mail.")
+    reseller_newsletter: StrictBool | None = Field(
+        None, description="Newsletters for resellers, where offered to you."
+    )
     partner_sharing: StrictBool | None = Field(None, description="Sharing with partners.")
 
 
@@ -257,6 +265,9 @@ class ChoicesPut(StrictSchema):
     """Every choice: marketing always, partner sharing exactly where the operator offers it."""
 
     marketing: StrictBool = Field(description="News and offers by e-mail.")
+    reseller_newsletter: StrictBool | None = Field(
+        None, description="Newsletters for resellers: required where offered, null otherwise."
+    )
     partner_sharing: StrictBool | None = Field(
         None, description="Sharing with partners: required where offered, null otherwise."
     )

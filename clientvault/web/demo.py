@@ -71,6 +71,7 @@ from clientvault.privacy.actors import SystemActor
 from clientvault.privacy.models import DisclosureGround, PolicyVersion, RecipientKind
 from clientvault.privacy.services.disclosures import disclose
 from clientvault.privacy.services.policy import publish_policy
+from clientvault.web.demo_messaging import load_messaging
 
 DEMO = SystemActor("demo")
 PASSWORD = "clientvault-demo"
@@ -110,6 +111,7 @@ STAFF = [
     DemoLogin("pia.privacy", StaffRole.PRIVACY_OFFICER, "Pia Moreau"),
     DemoLogin("leo.legal", StaffRole.LEGAL, "Leo Brandt"),
     DemoLogin("ada.admin", StaffRole.ADMINISTRATOR, "Ada Nakamura"),
+    DemoLogin("mia.marketing", StaffRole.MARKETING, "Mia Rossi"),
 ]
 ACCOUNTS = [
     DemoAccount(
@@ -329,6 +331,7 @@ def load_demo() -> None:
         for index, account in enumerate(ACCOUNTS):
             _account(account, index, version)
         _telephone_customer(staff[StaffRole.SUPPORT], version)
+        load_messaging(marketing=staff[StaffRole.MARKETING])
 
 
 # --- the logins, printed by ``clientvault demo --logins`` ------------------------------------

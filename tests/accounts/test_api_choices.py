@@ -21,6 +21,7 @@ def _send(client, method, person, body):
 def test_it_shows_each_choice_with_its_date_or_the_default(client, customer):  # noqa: F811
     assert client.get(CHOICES, **_auth(customer)).json() == {
         "marketing": {"granted": False, "since": None, "source": None},
+        "reseller_newsletter": None,  # not a reseller's account
         "partner_sharing": None,  # this profile never shares with partners
     }
     record = grant_consent(subject=customer.subject, purpose="marketing", source="form", actor=None)

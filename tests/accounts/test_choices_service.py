@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
+from clientvault.accounts.models import Customer, Person
 from clientvault.accounts.services.choices import (
     NOT_OFFERED,
     change_choices,
@@ -94,3 +95,34 @@ def test_a_persons_choices_are_their_own(customer, teammate):  # noqa: F811
 def test_an_unknown_source_is_a_programming_error(customer):  # noqa: F811
     with pytest.raises(ValueError, match="unknown source"):
         change_choices(person=customer, choices={"marketing": True}, actor=None, source="fax")
+
+
+def _reseller(person):
+    Customer.objects.filter(pk=person.customer_id).update(is_reseller=True)
+    return Person.objects.select_related("customer").get(pk=person.pk)
+
+
+def test_a_resellers_people_choose_their_newsletters(customer, partners_opt_out):  # noqa: F811
+    person = _reseller(customer)
+    offered = [choice.purpose for choice in person_choices(person=person)]
+    assert offered == ["marketing", "reseller_newsletter", "partner_sharing"]
+    change_choices(
+        person=person, choices={"reseller_newsletter": False}, actor=person.user, source="form"
+    )
+    assert not current_consent(subject=person.subject, purpose="reseller_newsletter")
+
+
+def test_others_are_not_offered_resellers_newsletters(customer, partners_opt_out):  # noqa: F811
+    with pytest.raises(ValidationError) as refused:
+        change_choices(
+            person=customer,
+            choices={"reseller_newsletter": True},
+            actor=customer.user,
+            source="form",
+        )
+    assert "go only to the people of a reseller's account" in str(refused.value)
+
+
+def test_resellers_are_not_offered_newsletters_the_profile_does_not_send(customer):  # noqa: F811
+    person = _reseller(customer)
+    assert "reseller_newsletter" not in [c.purpose for c in person_choices(person=person)]

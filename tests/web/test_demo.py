@@ -26,6 +26,7 @@ from clientvault.accounts.models import (
 )
 from clientvault.accounts.services.twofactor import verify_second_factor
 from clientvault.messaging.mailbox import MAILBOX_BACKEND
+from clientvault.messaging.models import Campaign, CampaignStatus
 from clientvault.privacy.backup import data_models
 from clientvault.privacy.models import (
     ConsentRecord,
@@ -85,7 +86,7 @@ def test_it_loads_customers_with_their_history(loaded):
         assert not user.is_staff
         assert user.check_password(PASSWORD)
         assert PolicyAcceptance.objects.filter(subject=user.subject).count() == 1
-        assert ConsentRecord.objects.filter(subject=user.subject).count() == 1
+        assert ConsentRecord.objects.filter(subject=user.subject, source="form").exists()
         assert Disclosure.objects.filter(subject=user.subject).count() == 1
         assert ProfileChange.objects.filter(person__user=user).exists()
         assert LoginEvent.objects.filter(user=user).count() == 3
@@ -211,3 +212,19 @@ def test_it_prints_the_site_address_from_the_settings(loaded, settings):
     first = demo("--logins").splitlines()[0]
     assert first.startswith("Demo logins at https://hosting.example.com/sign-in,")
     assert "8000" not in first
+
+
+def test_it_sends_a_campaign_that_three_refusals_reach_in_time(loaded):
+    campaign = Campaign.objects.get(name="Autumn offer")
+    assert campaign.status == CampaignStatus.QUEUEING  # the worker of make run queues it
+    omar = Person.objects.get(user__username="orbit.owner")
+    nina = Person.objects.get(user__username="nina.orbit")
+    assert omar.customer.is_reseller
+    newest = {
+        person.user.username: ConsentRecord.objects.filter(subject=person.subject)
+        .order_by("-at", "-id")
+        .first()
+        for person in (omar, nina)
+    }
+    assert (newest["orbit.owner"].granted, newest["orbit.owner"].source) == (False, "link")
+    assert (newest["nina.orbit"].granted, newest["nina.orbit"].source) == (False, "form")

@@ -17,6 +17,11 @@ def _help(purpose: str) -> str:
         return (
             f"Product information and offers from {profile.operator_name}. Untick to receive none."
         )
+    if purpose == Purpose.RESELLER_NEWSLETTER:
+        return (
+            f"Newsletters, promotions and other mailings for resellers from "
+            f"{profile.operator_name} and its partners. Untick to receive none."
+        )
     received = ", ".join(category_label(c).lower() for c in profile.partner_categories)
     return f"Partners receive your {received} for their programmes. Untick to share nothing."
 

@@ -28,9 +28,13 @@ from clientvault.privacy.taxonomy import Purpose
 
 LABELS = {
     Purpose.MARKETING.value: "News and offers by e-mail",
+    Purpose.RESELLER_NEWSLETTER.value: "Newsletters for resellers",
     Purpose.PARTNER_SHARING.value: "Sharing with partners",
 }
 NOT_OFFERED = "We do not share your data with partners, so there is nothing to choose here."
+NOT_A_RESELLER = (
+    "Newsletters for resellers go only to the people of a reseller's account, where we send them."
+)
 
 
 @dataclass(frozen=True)
@@ -44,11 +48,16 @@ class Choice:
     source: str  # a ConsentSource value; "" with the default
 
 
-def offered_purposes() -> tuple[str, ...]:
-    """The choices the policy profile gives: marketing always, partner sharing unless never."""
-    if current_profile().partners == "never":
-        return (Purpose.MARKETING.value,)
-    return (Purpose.MARKETING.value, Purpose.PARTNER_SHARING.value)
+def offered_purposes(person: Person | None = None) -> tuple[str, ...]:
+    """The choices the policy profile gives: marketing always; resellers' newsletters to the
+    people of a reseller's account where the profile sends them; partner sharing unless never."""
+    profile = current_profile()
+    offered = [Purpose.MARKETING.value]
+    if person is not None and person.customer.is_reseller and profile.reseller_newsletters:
+        offered.append(Purpose.RESELLER_NEWSLETTER.value)
+    if profile.partners != "never":
+        offered.append(Purpose.PARTNER_SHARING.value)
+    return tuple(offered)
 
 
 def _newest(person: Person, purpose: str) -> ConsentRecord | None:
@@ -59,7 +68,7 @@ def _newest(person: Person, purpose: str) -> ConsentRecord | None:
 def person_choices(*, person: Person) -> list[Choice]:
     """The person's choices the profile offers, each with the date it was made."""
     choices = []
-    for purpose in offered_purposes():
+    for purpose in offered_purposes(person):
         newest = _newest(person, purpose)
         granted = current_consent(subject=person.subject, purpose=purpose)
         since, source = (newest.at, newest.source) if newest is not None else (None, "")
@@ -70,15 +79,19 @@ def person_choices(*, person: Person) -> list[Choice]:
 def choice_history(*, person: Person) -> QuerySet[ConsentRecord]:
     """Every choice the person made of those offered, newest first."""
     records = ConsentRecord.objects.filter(
-        subject_id=person.subject_id, purpose__in=offered_purposes()
+        subject_id=person.subject_id, purpose__in=offered_purposes(person)
     )
     return records.order_by("-at", "-id")
 
 
-def check_offered(choices: Mapping[str, object]) -> None:
-    """Refuse a choice the profile does not give, naming it."""
-    offered = offered_purposes()
-    errors = {name: NOT_OFFERED for name in choices if name not in offered}
+def check_offered(choices: Mapping[str, object], person: Person | None = None) -> None:
+    """Refuse a choice the profile does not give (the person), naming it."""
+    offered = offered_purposes(person)
+    errors = {
+        name: NOT_A_RESELLER if name == Purpose.RESELLER_NEWSLETTER else NOT_OFFERED
+        for name in choices
+        if name not in offered
+    }
     if errors:
         raise ValidationError(errors)
 
@@ -91,12 +104,12 @@ def change_choices(
     ``source`` says where the person made it (``ConsentSource``: form, api). A choice the same
     as the current one records nothing.
     """
-    check_offered(choices)
+    check_offered(choices, person)
     if source not in ConsentSource.values:
         raise ValueError(f"choices: unknown source {source!r}")
     changed = []
     with transaction.atomic():
-        for purpose in offered_purposes():
+        for purpose in offered_purposes(person):
             if purpose in choices and choices[purpose] != current_consent(
                 subject=person.subject, purpose=purpose
             ):

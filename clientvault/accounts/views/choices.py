@@ -49,7 +49,7 @@ def choices(request: HttpRequest, person: Person) -> HttpResponse:
         "person": person,
         "form": form,
         "choices": current,
-        "partners_never": Purpose.PARTNER_SHARING not in offered_purposes(),
+        "partners_never": Purpose.PARTNER_SHARING not in offered_purposes(person),
         "page": page,
         "rows": [{"record": record, "label": LABELS[record.purpose]} for record in page],
     }
