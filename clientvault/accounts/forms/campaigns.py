@@ -42,4 +42,6 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["audience"].choices = offered_audiences()  # type: ignore[attr-defined]
+        offered = offered_audiences()
+        self.fields["audience"].choices = offered  # type: ignore[attr-defined]
+        self.fields["audience"].initial = offered[0][0]
