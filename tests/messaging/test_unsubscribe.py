@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.request
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -114,3 +115,19 @@ def test_a_service_notice_carries_no_unsubscribe_header(recipient, smtp_server):
     queue_notice(recipient)
     deliver_mail()
     assert smtp_server.wait_for(ADDRESS)["List-Unsubscribe"] is None
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "keys"])
+def test_a_provider_posting_over_http_to_the_live_site_unsubscribes(
+    recipient, smtp_server, live_server
+):
+    url = https_target(received_offer(subscribed(recipient), smtp_server))
+    request = urllib.request.Request(
+        live_server.url + urlsplit(url).path,
+        data=b"List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+    assert not current_consent(subject=recipient, purpose=Purpose.MARKETING)
