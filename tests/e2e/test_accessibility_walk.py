@@ -333,10 +333,28 @@ def test_the_pages_refusing_an_authorised_user_pass_axe(walk, context_for):
     assert not problems, _report(problems)
 
 
+# Every back-office page is walked by the roles that open them all between them (the
+# administrator every page but the campaigns, marketing the campaigns); the other roles differ
+# only in their navigation and in which pages refuse them, so each walks its home and a page
+# that refuses it, or its own pages where no other role's walk shows them.
+FULL_WALKS = {
+    StaffRole.ADMINISTRATOR.value: STAFF_PAGES,
+    StaffRole.MARKETING.value: STAFF_PAGES,
+}
+SHORT_WALK = [
+    Page("accounts:staff_search"),
+    Page("accounts:staff_intake"),
+    Page("accounts:staff_reports"),
+    Page("accounts:staff_status", _account),
+    Page("accounts:staff_campaigns"),
+]
+
+
 @pytest.mark.parametrize("role", [role.value for role in StaffRole])
 def test_every_page_of_the_back_office_passes_axe_for_each_role(walk, context_for, role):
     client = _fresh_sign_in(sign_in_staff(Client(), make_staff(role)))
-    problems = walk_pages(context_for(client, role), STAFF_PAGES, walk)
+    pages = FULL_WALKS.get(role, SHORT_WALK)
+    problems = walk_pages(context_for(client, role), pages, walk)
     assert not problems, _report(problems)
 
 
