@@ -7,7 +7,9 @@ class MessagingConfig(AppConfig):
     verbose_name = "Messaging"
 
     def ready(self) -> None:
-        """Resume, every hour, deliveries whose worker died mid-send."""
+        """Declare messaging's own kinds of message; resume, every hour, deliveries whose
+        worker died mid-send."""
+        from clientvault.messaging import messages  # noqa: F401  (declares its kinds)
         from clientvault.messaging.delivery import resume_stalled_messages
         from clientvault.privacy.tasks import PeriodicJob, register_periodic_job
 
