@@ -1,8 +1,9 @@
 """The mail listener: SMTP (or LMTP, behind a mail server) for the opt-out and bounce addresses.
 
 aiosmtpd runs the protocol in an asyncio loop in its own thread. Each message is passed to
-:func:`receive` through ``sync_to_async``, so the database is only ever used from a worker
-thread, never from the event loop, with its connection closed as a request's would be. The
+:func:`receive` through ``sync_to_async`` on one worker thread of the listener's own, so the
+database is never used from the event loop, messages are taken one at a time (SQLite has one
+writer), and the connections are handled as a request's would be and closed when it stops. The
 answers: 250 with the outcome; the named problem with its 5xx code for bad input (552 for a
 message over ``CLIENTVAULT_MAIL_MAX_BYTES``, refused as it arrives); 451 (try again later) on an
 internal error, whose log line names the error's type and place, never the message. A
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -21,7 +23,7 @@ from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from clientvault.messaging.inbound.problems import MailRejected, TooBig, UnknownRecipient
 from clientvault.messaging.inbound.receive import receive
@@ -55,6 +57,12 @@ class Handler:
 
     def __init__(self, *, lmtp: bool = False) -> None:
         self.lmtp = lmtp
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail-receive")
+
+    def close(self) -> None:
+        """Close the worker thread's database connections, then the thread."""
+        self.worker.submit(connections.close_all).result()
+        self.worker.shutdown()
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
@@ -66,7 +74,8 @@ class Handler:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         recipients = list(envelope.rcpt_tos)
-        reply = await sync_to_async(answer)(envelope.original_content or b"", recipients)
+        take = sync_to_async(answer, thread_sensitive=False, executor=self.worker)
+        reply = await take(envelope.original_content or b"", recipients)
         # LMTP answers once per recipient (RFC 2033); the message is acted on once.
         return "\r\n".join([reply] * len(recipients)) if self.lmtp else reply
 
@@ -102,6 +111,10 @@ class Listener(Controller):
         protocol = ListenerLMTP if self.lmtp else ListenerSMTP
         limit = settings.CLIENTVAULT_MAIL_MAX_BYTES
         return protocol(self.handler, data_size_limit=limit, **self.SMTP_kwargs)
+
+    def stop(self, no_assert: bool = False) -> None:
+        super().stop(no_assert)
+        self.handler.close()
 
     @property
     def url(self) -> str:
