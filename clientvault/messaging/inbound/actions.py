@@ -64,8 +64,9 @@ def opt_out_targets(*, sender: str, token: str, purposes: set[str]) -> dict[uuid
 def opt_out(*, sender: str, token: str, purposes: set[str], dkim: str, key: str) -> None:
     """Withdraw what the opt-out address stands for, and confirm it to the sender.
 
-    A sender on record with no one (and without a genuine token) changes nothing and is sent
-    nothing: a reply would tell a stranger, or a forged sender, who is a customer.
+    A sender who is not on record (and has no genuine token) changes nothing and is sent
+    nothing: a reply would tell a stranger, or whoever forged the sender, who is a customer.
+    When the sender was forged for someone on record, the confirmation tells them.
     """
     targets = opt_out_targets(sender=sender, token=token, purposes=purposes)
     subjects = Subject.objects.filter(pk__in=targets, erased_at__isnull=True).order_by("pk")
@@ -78,7 +79,7 @@ def opt_out(*, sender: str, token: str, purposes: set[str], dkim: str, key: str)
 
 
 def list_names(purposes: Iterable[str]) -> str:
-    """ "news and offers by e-mail, offers from our partners and newsletters to resellers"."""
+    """The lists' names for a sentence: "news and offers by e-mail and offers from our partners"."""
     names = [LISTS[p] for p in LIST_ORDER if p in set(purposes)]
     return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
 
