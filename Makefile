@@ -32,7 +32,10 @@ run: migrate
 	$(BIN)/clientvault demo
 	$(BIN)/clientvault demo --logins
 	@echo "Background jobs (e-mail, retention) run in a worker beside the server."
-	$(BIN)/clientvault worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	@echo "Mail listener (opt-out and bounces): smtp://127.0.0.1:8025"
+	$(BIN)/clientvault worker & worker=$$!; \
+		$(BIN)/clientvault mail serve --port 8025 & mail=$$!; \
+		trap 'kill $$worker $$mail' EXIT INT TERM; \
 		$(BIN)/clientvault runserver $(HOST)
 
 lint: install

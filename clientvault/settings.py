@@ -7,8 +7,10 @@ set, and a missing master key stops start-up with a one-line reason.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import secrets
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -361,6 +363,46 @@ def _sms_gateway(url: str) -> str:
 
 # Text messages (identity-check codes): the worker POSTs {"to", "text"} as JSON to this URL.
 CLIENTVAULT_SMS_URL = _sms_gateway(_sms_url)
+
+
+def _mail_address(name: str, value: str) -> str:
+    local, _, domain = value.strip().rpartition("@")
+    if not local or not domain or any(c.isspace() or c in "<>," for c in value.strip()):
+        raise ImproperlyConfigured(f"{name} must be one e-mail address (got {value!r})")
+    return value.strip()
+
+
+def _dns_server(value: str) -> str:
+    """CLIENTVAULT_DNS_SERVER: "" (the system's resolver) or ADDRESS:PORT of a DNS server."""
+    if not value:
+        return ""
+    host, _, port = value.rpartition(":")
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        if not 0 < int(port) < 65536:
+            raise ValueError(port)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"CLIENTVAULT_DNS_SERVER must be ADDRESS:PORT, e.g. 127.0.0.1:53 (got {value!r})"
+        ) from None
+    return value
+
+
+# Mail that comes in (`clientvault mail serve` or `clientvault mail receive`,
+# clientvault/messaging/inbound): requests to the policy profile's opt-out addresses, and
+# delivery and abuse reports to the bounce address. A message over the size limit is refused
+# before it is read. DKIM keys are looked up through the system's resolver, or the DNS server
+# named here.
+_from_domain = parseaddr(DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+CLIENTVAULT_BOUNCE_ADDRESS = _mail_address(
+    "CLIENTVAULT_BOUNCE_ADDRESS", env_str("CLIENTVAULT_BOUNCE_ADDRESS", f"bounces@{_from_domain}")
+)
+CLIENTVAULT_MAIL_MAX_BYTES = env_int("CLIENTVAULT_MAIL_MAX_BYTES", 10 * 1024 * 1024)
+if CLIENTVAULT_MAIL_MAX_BYTES < 1024:
+    raise ImproperlyConfigured(
+        f"CLIENTVAULT_MAIL_MAX_BYTES must be 1024 bytes or more (got {CLIENTVAULT_MAIL_MAX_BYTES})"
+    )
+CLIENTVAULT_DNS_SERVER = _dns_server(env_str("CLIENTVAULT_DNS_SERVER", "").strip())
 
 # No personal data in application logs: requests are not logged with bodies, request paths are
 # logged as their URL pattern (account numbers, ids and tokens left out, see
