@@ -115,13 +115,15 @@ def hand_over(message: Message, rendered: Rendered) -> None:
         except GatewayError as error:
             raise TryAgain(str(error)) from None
         return
-    headers = {"Message-ID": message.header_id}
+    # From: the operator; the envelope sender (Return-Path): the bounce address, where
+    # delivery reports come back to ``clientvault mail serve``.
+    headers = {"Message-ID": message.header_id, "From": settings.DEFAULT_FROM_EMAIL}
     if message.purpose:  # a list the recipient can leave in one click
         headers |= list_headers(subject_id=message.subject_id, purpose=message.purpose)
     email = EmailMultiAlternatives(
         subject=rendered.headline,
         body=rendered.text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=settings.CLIENTVAULT_BOUNCE_ADDRESS,
         to=[str(message.to)],
         headers=headers,
     )

@@ -201,6 +201,7 @@ def test_an_expired_code_is_not_sent(recipient, smtp_server):
 
 class RefusingMail(CapturedMail):
     refusal: str = ""
+    on_mail_from: Any = None
 
 
 def refusing_server(settings: Any, refusal: str) -> RefusingMail:
@@ -209,6 +210,12 @@ def refusing_server(settings: Any, refusal: str) -> RefusingMail:
     mail.refusal = refusal
 
     class Handler(_Handler):
+        async def handle_MAIL(self, server, session, envelope, address, options):
+            if mail.on_mail_from is not None:
+                mail.on_mail_from(address)
+            envelope.mail_from = address
+            return "250 OK"
+
         async def handle_RCPT(self, server, session, envelope, address, options):
             if mail.refusal:
                 return mail.refusal
@@ -233,3 +240,15 @@ def _stop_servers():
     yield
     while _stoppers:
         _stoppers.pop()()
+
+
+def test_reports_of_failed_delivery_come_back_to_the_bounce_address(recipient, settings):
+    settings.CLIENTVAULT_BOUNCE_ADDRESS = "bounces@example.net"
+    mail = refusing_server(settings, "")
+    senders: list[str] = []
+    mail.on_mail_from = senders.append
+    queue_notice(recipient)
+    run_jobs()
+    [received] = mail.messages
+    assert received["From"] == settings.DEFAULT_FROM_EMAIL
+    assert senders == ["bounces@example.net"]

@@ -228,3 +228,6 @@ def test_it_sends_a_campaign_that_three_refusals_reach_in_time(loaded):
     }
     assert (newest["orbit.owner"].granted, newest["orbit.owner"].source) == (False, "link")
     assert (newest["nina.orbit"].granted, newest["nina.orbit"].source) == (False, "form")
+    kai = Person.objects.get(customer__created_channel=Channel.TELEPHONE)
+    by_mail = ConsentRecord.objects.filter(subject=kai.subject).order_by("-at", "-id").first()
+    assert (by_mail.granted, by_mail.source) == (False, "email")
