@@ -199,15 +199,30 @@ def suppress(*, address_index: str | None, reason: str) -> None:
         )
 
 
+def _made(message: Message) -> tuple[Rendered, Rendered] | None:
+    """The message to send and the copy to keep; None when it cannot be made (an unknown kind,
+    a template that breaks): it is then given up, never sent half-made."""
+    try:
+        kind, values, copy = get_kind(message.kind), _values(message), _copy(message)
+        return render(kind, values, copy=copy), render(kind, values, withhold=True, copy=copy)
+    except Exception as error:
+        problem = f"the message could not be made ({type(error).__name__})"
+        _finish(message, Status.FAILED, last_error=problem)
+        return None
+
+
 def deliver(message: Message) -> str:
     """Check, render, hand over and record one claimed message; its new status."""
     reason = skip_reason(message)
     if reason:
         _finish(message, Status.SKIPPED, skip_reason=reason)
         return Status.SKIPPED
-    kind, values, copy = get_kind(message.kind), _values(message), _copy(message)
+    made = _made(message)
+    if made is None:
+        return Status.FAILED
+    rendered, kept = made
     try:
-        hand_over(message, render(kind, values, copy=copy))
+        hand_over(message, rendered)
     except TryAgain as problem:
         _retry(message, str(problem))
         return str(message.status)
@@ -217,7 +232,6 @@ def deliver(message: Message) -> str:
     except Undeliverable as problem:
         _finish(message, Status.FAILED, last_error=str(problem)[:200])
         return Status.FAILED
-    kept = render(kind, values, withhold=True, copy=copy)
     _finish(message, Status.SENT, sent_at=timezone.now(), headline=kept.headline, body=kept.text)
     return Status.SENT
 

@@ -252,3 +252,15 @@ def test_reports_of_failed_delivery_come_back_to_the_bounce_address(recipient, s
     [received] = mail.messages
     assert received["From"] == settings.DEFAULT_FROM_EMAIL
     assert senders == ["bounces@example.net"]
+
+
+def test_a_message_that_cannot_be_made_is_given_up_with_a_clear_state(recipient, smtp_server):
+    message = queue_notice(recipient)
+    Message.objects.filter(pk=message.pk).update(kind="kernelapp.withdrawn")
+    run_jobs()
+    failed = fresh(message)
+    assert (failed.status, failed.last_error) == (
+        Status.FAILED,
+        "the message could not be made (UnknownKind)",
+    )
+    assert smtp_server.messages == []
