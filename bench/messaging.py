@@ -49,10 +49,8 @@ from bench.common import (
     production_env,
 )
 
-TEMPLATE = "bench_messaging_template"
-RUN_DB = "bench_messaging_run"
 CUSTOMERS = 20_000
-SEED_VERSION = "1"  # raise when bench/messaging_app.py makes different data
+SEED_VERSION = "1"  # raise when bench/messaging_seed.py makes different data
 APP = [PYTHON, "-m", "bench.messaging_app"]
 SINK = [PYTHON, "-m", "bench.smtpsink"]
 READY_TIMEOUT = 30.0
@@ -63,11 +61,24 @@ TASKS_TABLE = "django_tasks_database_dbtaskresult"
 # --- the cached data -------------------------------------------------------------------------
 
 
+def template(customers: int) -> str:
+    """The template database of this size (its key store: the same name + "_keys")."""
+    return f"bench_messaging_{customers}_template"
+
+
+def run_db(customers: int) -> str:
+    return f"bench_messaging_{customers}_run"
+
+
+def work_dir(customers: int, name: str) -> Path:
+    return fresh_dir(CACHE / f"messaging-{customers}" / name)
+
+
 def data_fingerprint(customers: int) -> str:
     """What the template depends on: migrations, the generator, the size."""
     digest = hashlib.sha256(f"{SEED_VERSION}:{customers}".encode())
     sources = sorted(REPO.glob("clientvault/*/migrations/*.py"))
-    sources.append(REPO / "bench/messaging_app.py")
+    sources.append(REPO / "bench/messaging_seed.py")
     for path in sources:
         digest.update(path.relative_to(REPO).as_posix().encode())
         digest.update(path.read_bytes())
@@ -75,25 +86,24 @@ def data_fingerprint(customers: int) -> str:
 
 
 def ensure_template(postgres: Postgres, group: Children, customers: int, rebuild: bool) -> None:
-    manifest = CACHE / "messaging-manifest.json"
+    manifest = CACHE / f"messaging-{customers}-manifest.json"
+    name = template(customers)
     fingerprint = data_fingerprint(customers)
     current = manifest.exists() and json.loads(manifest.read_text()) == {"data": fingerprint}
-    keys = TEMPLATE + "_keys"
-    if current and postgres.exists(TEMPLATE) and postgres.exists(keys) and not rebuild:
+    keys = name + "_keys"
+    if current and postgres.exists(name) and postgres.exists(keys) and not rebuild:
         return
     log(f"Building the benchmark data ({customers} customers; kept for later runs)...")
     manifest.unlink(missing_ok=True)
     started = time.monotonic()
-    postgres.create(TEMPLATE)
+    postgres.create(name)
     postgres.create(keys)
-    var_dir = fresh_dir(CACHE / "messaging-template-var")
-    env = production_env(
-        data_url=postgres.url(TEMPLATE), keys_url=postgres.url(keys), var_dir=var_dir
-    )
+    var_dir = work_dir(customers, "template-var")
+    env = production_env(data_url=postgres.url(name), keys_url=postgres.url(keys), var_dir=var_dir)
     command = [PYTHON, "-m", "clientvault.cli"]
     group.run([*command, "migrate", "--noinput", "-v0"], env)
     group.run([*command, "migrate", "--database", "keys", "--noinput", "-v0"], env)
-    group.run([*APP, "seed", f"--customers={customers}"], env)
+    group.run([PYTHON, "-m", "bench.messaging_seed", f"--customers={customers}"], env)
     manifest.write_text(json.dumps({"data": fingerprint}))
     log(f"Built in {time.monotonic() - started:.0f} s.")
 
@@ -124,9 +134,22 @@ def start_sink(group: Children, out: Path) -> tuple[int, subprocess.Popen[bytes]
     raise RuntimeError(f"the SMTP server did not listen on {port} within {READY_TIMEOUT:.0f} s")
 
 
-def run_env(postgres: Postgres, work: Path, smtp_port: int) -> dict[str, str]:
+def copy_template(postgres: Postgres, customers: int) -> str:
+    """A fresh copy of the data (and of its key store) to run on; its name."""
+    name = run_db(customers)
+    postgres.create(name, template=template(customers))
+    postgres.create(name + "_keys", template=template(customers) + "_keys")
+    return name
+
+
+def drop(postgres: Postgres, name: str) -> None:
+    postgres.drop(name)
+    postgres.drop(name + "_keys")
+
+
+def run_env(postgres: Postgres, name: str, work: Path, smtp_port: int) -> dict[str, str]:
     env = production_env(
-        data_url=postgres.url(RUN_DB), keys_url=postgres.url(RUN_DB + "_keys"), var_dir=work
+        data_url=postgres.url(name), keys_url=postgres.url(name + "_keys"), var_dir=work
     )
     return env | {"EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}", "EMAIL_TIMEOUT": "30"}
 
@@ -169,19 +192,31 @@ def wait_drained(
         time.sleep(0.5)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_ticks() -> tuple[int, int]:
+    """(busy, total) CPU ticks of the whole machine so far, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle, iowait
+    return sum(values) - idle, sum(values)
+
+
 # --- one campaign run ------------------------------------------------------------------------
 
 
 def campaign_run(
     name: str, withdraw: bool, args: argparse.Namespace, postgres: Postgres, group: Children
 ) -> dict[str, Any]:
-    postgres.create(RUN_DB, template=TEMPLATE)
-    postgres.create(RUN_DB + "_keys", template=TEMPLATE + "_keys")
-    work = fresh_dir(CACHE / f"messaging-{name}")
+    database = copy_template(postgres, args.customers)
+    work = work_dir(args.customers, name)
     load_before = os.getloadavg()[0]
     try:
         port, _sink = start_sink(group, work / "received.tsv")
-        env = run_env(postgres, work, port)
+        env = run_env(postgres, database, work, port)
         log(f"Run {name}: sending the campaign...")
         group.run([*APP, "send", f"--out={work / 'sent.json'}"], env)
         campaign = json.loads((work / "sent.json").read_text())["campaign"]
@@ -198,7 +233,10 @@ def campaign_run(
                 workers.append(
                     group.start(command, env=env, cwd=REPO, stdout=worker_log, stderr=worker_log)
                 )
-        wait_drained(postgres.url(RUN_DB), campaign, workers, args.timeout)
+        ticks_before = machine_ticks()
+        wait_drained(postgres.url(database), campaign, workers, args.timeout)
+        ticks_after = machine_ticks()
+        worker_cpu = sum(cpu_seconds(worker.pid) for worker in workers)
         if withdrawer is not None:
             log("  outbox drained; waiting for the withdrawals to finish...")
             if withdrawer.wait(args.timeout) != 0:
@@ -214,9 +252,14 @@ def campaign_run(
         result: dict[str, Any] = json.loads((work / "report.json").read_text())
     finally:
         group.stop_all()
-        postgres.drop(RUN_DB)
-        postgres.drop(RUN_DB + "_keys")
+        drop(postgres, database)
     result["load_average_before"] = round(load_before, 2)
+    processed = result["sent"] + result["skipped_no_consent"]
+    result["worker_cpu_ms_per_message"] = (
+        round(worker_cpu * 1000 / processed, 2) if processed else None
+    )
+    busy, total = (after - before for after, before in zip(ticks_after, ticks_before, strict=True))
+    result["machine_cpu_busy_share"] = round(busy / total, 3) if total else None
     result["checks"] = checks(result, withdraw)
     return result
 
@@ -294,7 +337,7 @@ def baseline_run(
 
 
 def baseline(count: int, args: argparse.Namespace, group: Children) -> dict[str, Any]:
-    work = fresh_dir(CACHE / "messaging-baseline")
+    work = work_dir(args.customers, "baseline")
     figures: dict[str, Any] = {"messages": count, "senders": args.workers}
     for label, reuse in (("connection_per_message", False), ("one_connection", True)):
         runs = [
@@ -313,12 +356,11 @@ def baseline(count: int, args: argparse.Namespace, group: Children) -> dict[str,
 
 
 def profile_run(args: argparse.Namespace, postgres: Postgres, group: Children) -> dict[str, Any]:
-    postgres.create(RUN_DB, template=TEMPLATE)
-    postgres.create(RUN_DB + "_keys", template=TEMPLATE + "_keys")
-    work = fresh_dir(CACHE / "messaging-profile")
+    database = copy_template(postgres, args.customers)
+    work = work_dir(args.customers, "profile")
     try:
         port, _sink = start_sink(group, work / "received.tsv")
-        env = run_env(postgres, work, port)
+        env = run_env(postgres, database, work, port)
         log(f"Profiling queueing and delivery of {args.profile_messages} messages...")
         command = [*APP, "profile", f"--messages={args.profile_messages}"]
         command += [f"--sink={work / 'received.tsv'}", f"--out={work / 'profile.json'}"]
@@ -326,8 +368,7 @@ def profile_run(args: argparse.Namespace, postgres: Postgres, group: Children) -
         return dict(json.loads((work / "profile.json").read_text()))
     finally:
         group.stop_all()
-        postgres.drop(RUN_DB)
-        postgres.drop(RUN_DB + "_keys")
+        drop(postgres, database)
 
 
 # --- summary ---------------------------------------------------------------------------------
@@ -353,6 +394,7 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
             runs, lambda r: r["delivery"]["processed_per_second_after_queueing"]
         ),
         "end_to_end_per_second": median(runs, lambda r: r["end_to_end"]["sent_per_second"]),
+        "worker_cpu_ms_per_message": median(runs, lambda r: r["worker_cpu_ms_per_message"]),
         "runs": runs,
     }
 
@@ -376,7 +418,9 @@ def print_run(name: str, run: dict[str, Any]) -> None:
     )
     print(
         f"  end to end: {run['end_to_end']['seconds']} s, "
-        f"{run['end_to_end']['sent_per_second']} sent/s"
+        f"{run['end_to_end']['sent_per_second']} sent/s; workers' CPU "
+        f"{run['worker_cpu_ms_per_message']} ms per message; machine CPU busy "
+        f"{run['machine_cpu_busy_share']:.0%} while draining"
     )
     print(
         f"  sink: received {sink['received']}, unique {sink['unique_message_ids']}, duplicates "

@@ -1,20 +1,12 @@
-"""The messaging benchmark's work inside clientvault: data, a campaign, withdrawals, figures.
+"""The messaging benchmark's work inside clientvault: a campaign, withdrawals, figures, profile.
 
-Run by bench/messaging.py in the environment of the database it works on:
+Run by bench/messaging.py in the environment of the database it works on (the customers come
+from bench/messaging_seed.py):
 
-    python -m bench.messaging_app seed --customers 20000
     python -m bench.messaging_app send --out sent.json
     python -m bench.messaging_app withdraw --campaign ID --share 0.5 --out withdrawals.jsonl
     python -m bench.messaging_app report --campaign ID --sent sent.json --sink received.tsv ...
     python -m bench.messaging_app profile --messages 300 --sink received.tsv --out profile.json
-
-``seed`` makes the customers more directly than ``open_account`` (which spends most of its time
-on an argon2 hash and the login, neither of which a campaign reads): for each, a privacy subject
-through ``create_subject`` (its own data key in the key store, audited), an individual customer
-account, its owner (a Person, with the given name, family name and e-mail address sealed under
-that key and their blind indexes, the address confirmed) and a marketing grant through
-``grant_consent`` (a consent record, audited). That is everything the customers' audience, the
-campaign and the outbox read.
 """
 
 from __future__ import annotations
@@ -43,19 +35,14 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 django.setup()
 
-from django.db import connections, transaction  # noqa: E402
+from django.db import connections  # noqa: E402
 from django.db.models import Max, Min, OuterRef, QuerySet, Subquery  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
 
 from clientvault.accounts.models import (  # noqa: E402
-    Channel,
-    Customer,
-    CustomerKind,
     CustomerStatus,
-    Permission,
     Person,
-    PersonRole,
 )
 from clientvault.messaging.audiences import members_of  # noqa: E402
 from clientvault.messaging.delivery import deliver_message  # noqa: E402
@@ -77,17 +64,11 @@ from clientvault.privacy.actors import SystemActor  # noqa: E402
 from clientvault.privacy.models import ConsentRecord, ConsentSource, Subject  # noqa: E402
 from clientvault.privacy.services.consent import (  # noqa: E402
     default_consent,
-    grant_consent,
     withdraw_consent,
 )
-from clientvault.privacy.services.subjects import create_subject  # noqa: E402
 from clientvault.privacy.taxonomy import Purpose  # noqa: E402
 
 ACTOR = SystemActor("bench")
-BATCH = 250
-SEED = 2026
-GIVEN = "Olivia Amelia Isla Ava Mia Grace Oliver George Noah Arthur Leo Aisha Omar Priya Wei Mei"
-FAMILY = "Smith Jones Taylor Brown Williams Wilson Patel Wright Khan Nguyen Okafor Murphy Kelly"
 HEADLINE = "Half price, {{ given_name }}"
 BODY = (
     "Hello {{ given_name }},\n\nEvery hosting plan is half price this week: move your sites "
@@ -97,41 +78,6 @@ BODY = (
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-# --- seed ------------------------------------------------------------------------------------
-
-
-def seed(customers: int) -> None:
-    rng = random.Random(SEED)
-    given, family = GIVEN.split(), FAMILY.split()
-    started = time.monotonic()
-    for first in range(0, customers, BATCH):
-        with transaction.atomic():
-            for index in range(first, min(first + BATCH, customers)):
-                _customer(index, rng.choice(given), rng.choice(family))
-        done = min(first + BATCH, customers)
-        if done % 2000 == 0 or done == customers:
-            rate = done / max(time.monotonic() - started, 1e-9)
-            log(f"  {done}/{customers} customers ({rate:.0f}/s)")
-
-
-def _customer(index: int, given: str, family: str) -> None:
-    subject = create_subject(actor=None)
-    customer = Customer.objects.create(kind=CustomerKind.INDIVIDUAL, created_channel=Channel.ONLINE)
-    Person(
-        subject=subject,
-        customer=customer,
-        role=PersonRole.OWNER,
-        permissions=list(Permission.values),
-        created_channel=Channel.ONLINE,
-        email_confirmed_at=timezone.now(),
-        given_name=given,
-        family_name=family,
-        email=f"{given}.{family}.{index}@example.net".lower(),
-        country="GB",
-    ).save()
-    grant_consent(subject=subject, purpose=Purpose.MARKETING, source=ConsentSource.FORM, actor=None)
 
 
 # --- the campaign ----------------------------------------------------------------------------
@@ -327,30 +273,36 @@ def _withdrawal_checks(messages: QuerySet[Message], path: Path) -> dict[str, Any
 
 # --- profile ---------------------------------------------------------------------------------
 
-TABLE = re.compile(r'^\s*(SELECT|UPDATE|INSERT INTO|DELETE FROM)\b.*?(?:FROM\s+)?"(\w+)"', re.S)
+STATEMENT = re.compile(r"^\s*(SELECT|UPDATE|INSERT INTO|DELETE FROM)\s")
+TABLE = re.compile(r'(?:FROM|UPDATE|INTO)\s+"(\w+)"')
 WATCHED = {  # what the profile reports the cumulative time of: (file suffix, function)
-    "consent check (current_consent)": ("privacy/services/consent.py", "current_consent"),
-    "queue_message": ("messaging/services/outbox.py", "queue_message"),
+    "deliver_message (the job)": ("messaging/delivery.py", "deliver_message"),
     "claim": ("messaging/delivery.py", "claim"),
-    "skip_reason (consent, suppression)": ("messaging/delivery.py", "skip_reason"),
+    "skip_reason (consent, suppression, address)": ("messaging/delivery.py", "skip_reason"),
+    "current_consent": ("privacy/services/consent.py", "current_consent"),
     "render": ("messaging/render.py", "render"),
     "list_headers": ("messaging/unsubscribe.py", "list_headers"),
-    "SMTP hand-over (_send_mail)": ("messaging/delivery.py", "_send_mail"),
-    "record the state (_finish)": ("messaging/delivery.py", "_finish"),
-    "key from the key store": ("privacy/vault.py", "subject_key"),
+    "_send_mail (SMTP)": ("messaging/delivery.py", "_send_mail"),
+    "_finish (record the state)": ("messaging/delivery.py", "_finish"),
+    "queue_campaign (the job)": ("messaging/services/campaigns.py", "queue_campaign"),
+    "audience walk (members, opened)": ("accounts/audiences.py", "_members"),
+    "queue_message": ("messaging/services/outbox.py", "queue_message"),
+    "subject_key (key store when not cached)": ("privacy/vault.py", "subject_key"),
     "decrypt": ("privacy/vault.py", "decrypt"),
     "encrypt": ("privacy/vault.py", "encrypt"),
 }
 
 
 def _kind(sql: str) -> str:
-    found = TABLE.search(sql)
-    if found is None:
+    """A statement's verb and first table, e.g. "SELECT FOR UPDATE messaging_message"."""
+    verb = STATEMENT.match(sql)
+    if verb is None:
         return sql.split(None, 1)[0].upper() if sql.strip() else "?"
-    verb = found.group(1).split()[0]
-    if verb == "SELECT" and "FOR UPDATE" in sql:
-        verb = "SELECT FOR UPDATE"
-    return f"{verb} {found.group(2)}"
+    table = TABLE.search(sql)
+    name = verb.group(1).split()[0]
+    if name == "SELECT" and "FOR UPDATE" in sql:
+        name += " FOR UPDATE" + (" SKIP LOCKED" if "SKIP LOCKED" in sql else "")
+    return f"{name} {table.group(1) if table else '?'}"
 
 
 @contextmanager
@@ -382,7 +334,7 @@ def _profiled(profile: cProfile.Profile, total: float, count: int) -> dict[str, 
     return shares
 
 
-def _query_figures(queries: Counter[str], count: int, seconds: float) -> dict[str, Any]:
+def _figures(queries: Counter[str], count: int, seconds: float) -> dict[str, Any]:
     total = sum(queries.values())
     return {
         "messages": count,
@@ -394,53 +346,63 @@ def _query_figures(queries: Counter[str], count: int, seconds: float) -> dict[st
     }
 
 
+def _worker(name: str, *, max_tasks: int | None = None) -> Any:
+    """django-tasks-db's worker loop, as ``clientvault worker`` runs it, in this process."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    return Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=max_tasks,
+        worker_id=name,
+        excluded_queue_names=[],
+    )
+
+
+def _measure(run: Any, count: int) -> dict[str, Any]:
+    queries: Counter[str] = Counter()
+    profiler = cProfile.Profile()
+    with counted(queries):
+        started = time.perf_counter()
+        profiler.runcall(run)
+        seconds = time.perf_counter() - started
+    return _figures(queries, count, seconds) | {"time": _profiled(profiler, seconds, count)}
+
+
 def profile(messages: int, sink_file: Path, out: Path) -> None:
-    """Queue a campaign to the audience's first ``messages`` members and deliver it, in this
-    process, counting queries by database and statement and timing the steps (cProfile)."""
-    result: dict[str, Any] = {}
+    """A campaign to the audience's first ``messages`` members, queued and then delivered by
+    django-tasks-db's worker loop in this process (the jobs, the claims of jobs and their
+    results, as in ``clientvault worker``), counting queries by database and statement and
+    timing the steps (cProfile). The first 20 deliveries warm up (templates, URLs, profile)."""
+    warm = 20
     campaign = create_campaign(
         name="Bench profile", audience=Audience.CUSTOMERS, headline=HEADLINE, body=BODY, actor=ACTOR
     )
-    send_campaign(campaign=campaign, actor=ACTOR)
-    original = members_of
-    first_members = lambda audience: islice(original(audience), messages)  # noqa: E731
-    queries: Counter[str] = Counter()
+    send_campaign(campaign=campaign, actor=ACTOR)  # queues the queueing job
+    first_members = lambda audience: islice(members_of(audience), messages + warm)  # noqa: E731
     vault.reset_caches()
-    with mock.patch.object(campaigns, "members_of", first_members), counted(queries):
-        profiler = cProfile.Profile()
-        started = time.perf_counter()
-        profiler.runcall(queue_campaign.call, campaign_id=str(campaign.pk))
-        seconds = time.perf_counter() - started
-    result["queueing"] = _query_figures(queries, messages, seconds)
-    result["queueing"]["time"] = _profiled(profiler, seconds, messages)
-
-    ids = [str(pk) for pk in Message.objects.filter(campaign=campaign).values_list("pk", flat=True)]
-    sessions_before = read_sink(sink_file)["sessions"]
-    queries = Counter()
+    with mock.patch.object(campaigns, "members_of", first_members):
+        queueing = _measure(_worker("profile-queue", max_tasks=1).run, messages + warm)
+    _worker("profile-warm", max_tasks=warm).run()
     vault.reset_caches()  # a worker has not seen these subjects: their keys are not cached
-    with counted(queries):
-        profiler = cProfile.Profile()
-        started = time.perf_counter()
-        for message_id in ids:
-            profiler.runcall(deliver_message.call, message_id=message_id)
-        seconds = time.perf_counter() - started
-    result["delivery"] = _query_figures(queries, len(ids), seconds)
-    result["delivery"]["time"] = _profiled(profiler, seconds, len(ids))
-    sink = read_sink(sink_file)
-    result["delivery"]["smtp_connections_per_message"] = round(
-        (sink["sessions"] - sessions_before) / len(ids), 2
+    sessions_before = read_sink(sink_file)["sessions"]
+    delivery = _measure(_worker("profile-deliver").run, messages)
+    delivery["smtp_connections_per_message"] = round(
+        (read_sink(sink_file)["sessions"] - sessions_before) / messages, 2
     )
-    result["delivery"]["sent"] = Message.objects.filter(
-        campaign=campaign, status=Status.SENT
-    ).count()
-    out.write_text(json.dumps(result))
+    sent = Message.objects.filter(campaign=campaign, status=Status.SENT).count()
+    delivery["sent"] = sent
+    if sent != messages + warm:
+        raise RuntimeError(f"the profile sent {sent} of {messages + warm} messages")
+    out.write_text(json.dumps({"queueing": queueing, "delivery": delivery}))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    seeding = commands.add_parser("seed")
-    seeding.add_argument("--customers", type=int, required=True)
     sending = commands.add_parser("send")
     sending.add_argument("--out", type=Path, required=True)
     withdrawing = commands.add_parser("withdraw")
@@ -459,9 +421,7 @@ def main() -> None:
     profiling.add_argument("--sink", type=Path, required=True)
     profiling.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
-    if args.command == "seed":
-        seed(args.customers)
-    elif args.command == "send":
+    if args.command == "send":
         send(args.out)
     elif args.command == "withdraw":
         withdraw(args.campaign, args.share, args.seed, args.out)
