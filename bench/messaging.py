@@ -56,6 +56,10 @@ SINK = [PYTHON, "-m", "bench.smtpsink"]
 READY_TIMEOUT = 30.0
 MIN_DELIVERED_PER_SECOND = 100.0
 TASKS_TABLE = "django_tasks_database_dbtaskresult"
+# What autovacuum would keep analysed during a run, when the server's autovacuum is off: the job
+# table grows from empty to one row per message, and without statistics PostgreSQL plans the
+# worker's pick of the next job as a scan and sort of every ready job.
+VACUUMED = (TASKS_TABLE, "messaging_message", "privacy_consentrecord")
 
 
 # --- the cached data -------------------------------------------------------------------------
@@ -154,6 +158,17 @@ def run_env(postgres: Postgres, name: str, work: Path, smtp_port: int) -> dict[s
     return env | {"EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}", "EMAIL_TIMEOUT": "30"}
 
 
+def autovacuum_on(postgres: Postgres) -> bool:
+    with psycopg.connect(postgres.url("postgres"), autocommit=True) as connection:
+        row = connection.execute("SHOW autovacuum").fetchone()
+    return row is not None and row[0] == "on"
+
+
+def vacuum(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f"VACUUM (ANALYZE) {', '.join(VACUUMED)}")
+
+
 def outbox_state(url: str, campaign: str) -> dict[str, Any]:
     with psycopg.connect(url, autocommit=True) as connection:
         row = connection.execute(
@@ -172,12 +187,21 @@ def outbox_state(url: str, campaign: str) -> dict[str, Any]:
 
 
 def wait_drained(
-    url: str, campaign: str, workers: list[subprocess.Popen[bytes]], timeout: float
+    url: str,
+    campaign: str,
+    workers: list[subprocess.Popen[bytes]],
+    timeout: float,
+    vacuum_every: float,
 ) -> dict[str, Any]:
     """Until the campaign is queued and none of its messages waits or is being sent (messages
-    left to retry later count as done: the run reports them)."""
+    left to retry later count as done: the run reports them). Every ``vacuum_every`` seconds
+    (0: never) the outbox's tables are vacuumed and analysed, as autovacuum would."""
     deadline, shown = time.monotonic() + timeout, 0.0
+    vacuumed = time.monotonic()
     while True:
+        if vacuum_every and time.monotonic() - vacuumed > vacuum_every:
+            vacuum(url)
+            vacuumed = time.monotonic()
         state = outbox_state(url, campaign)
         if state["campaign"] == "queued" and not state["waiting"] and not state["running_jobs"]:
             return state
@@ -234,7 +258,8 @@ def campaign_run(
                     group.start(command, env=env, cwd=REPO, stdout=worker_log, stderr=worker_log)
                 )
         ticks_before = machine_ticks()
-        wait_drained(postgres.url(database), campaign, workers, args.timeout)
+        url = postgres.url(database)
+        wait_drained(url, campaign, workers, args.timeout, args.vacuum_every)
         ticks_after = machine_ticks()
         worker_cpu = sum(cpu_seconds(worker.pid) for worker in workers)
         if withdrawer is not None:
@@ -484,6 +509,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--withdraw-share", type=float, default=0.5, help="of the audience")
     parser.add_argument("--profile-messages", type=int, default=300, help="0: no profile")
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per run")
+    parser.add_argument(
+        "--vacuum-every",
+        type=float,
+        help="seconds between VACUUM ANALYZE of the outbox's tables during a run, 0 for never "
+        "(default: 30 when the server's autovacuum is off, else 0)",
+    )
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="server URL")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the benchmark data")
     parser.add_argument("--seed", type=int, default=1, help="who withdraws")
@@ -494,6 +525,9 @@ def main() -> None:
     args = parse_args()
     postgres = Postgres(args.postgres)
     load_before = os.getloadavg()
+    autovacuum = autovacuum_on(postgres)
+    if args.vacuum_every is None:
+        args.vacuum_every = 0.0 if autovacuum else 30.0
     with children() as group:
         ensure_template(postgres, group, args.customers, args.rebuild)
         plain, withdrawn = [], []
@@ -520,6 +554,11 @@ def main() -> None:
         f"{per_message}/s with a connection per message, {one_connection}/s with one each"
     )
     print(f"Ratios: {ratios}")
+    vacuumed = f"every {args.vacuum_every:g} s" if args.vacuum_every else "never"
+    print(
+        f"PostgreSQL's autovacuum: {'on' if autovacuum else 'off'}; the outbox's tables "
+        f"vacuumed and analysed by the benchmark during the runs: {vacuumed}"
+    )
     if profile is not None:
         print_profile(profile)
     print("Goals: " + ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in met.items()))
@@ -529,6 +568,8 @@ def main() -> None:
         "workers": args.workers,
         "customers": args.customers,
         "load_average_before": [round(x, 2) for x in load_before],
+        "server_autovacuum": autovacuum,
+        "vacuum_every_s": args.vacuum_every,
         "campaign": campaign,
         "withdrawn_mid_send": mid_send,
         "baseline": base,
