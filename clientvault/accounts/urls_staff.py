@@ -2,12 +2,17 @@
 
 from django.urls import path
 
-from clientvault.accounts.views import campaigns, staff
+from clientvault.accounts.views import campaigns, staff, staff_resellers
 
 urlpatterns = [
     path("staff/", staff.search, name="staff_search"),
     path("staff/customers/<str:number>/", staff.customer, name="staff_customer"),
     path("staff/customers/<str:number>/status/", staff.status, name="staff_status"),
+    path(
+        "staff/customers/<str:number>/reseller/",
+        staff_resellers.reseller,
+        name="staff_reseller",
+    ),
     path("staff/people/<uuid:pk>/identity/", staff.identity_check, name="staff_identity_check"),
     path("staff/people/<uuid:pk>/edit/", staff.intake_update, name="staff_intake_update"),
     path(

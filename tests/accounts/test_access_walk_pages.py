@@ -153,6 +153,7 @@ FILLERS: dict[str, Filler] = {
     "accounts:invitation_revoke": lambda w: w.invitation.pk,
     "accounts:staff_customer": lambda w: w.owner.customer.number,
     "accounts:staff_status": lambda w: w.owner.customer.number,
+    "accounts:staff_reseller": lambda w: w.owner.customer.number,
     "accounts:staff_identity_check": lambda w: w.owner.pk,
     "accounts:staff_reset_password": lambda w: w.owner.pk,
     "accounts:staff_intake_update": lambda w: w.owner.pk,

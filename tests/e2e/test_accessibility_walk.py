@@ -199,6 +199,7 @@ NOT_PAGES = {
     "accounts:sessions_end": "a button's POST, answered with a redirect",
     "accounts:sessions_end_all": "a button's POST, answered with a redirect",
     "accounts:invitation_revoke": "a button's POST, answered with a redirect",
+    "accounts:staff_reseller": "a button's POST (on the status page), answered with a redirect",
 }
 NOT_WALKED_NAMESPACES = {
     "api-v1": "the JSON API (its documentation pages are listed by path)",
