@@ -17,6 +17,7 @@ from itertools import islice
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.template import TemplateSyntaxError
 from django.utils import timezone
 from django_tasks import task
 
@@ -73,7 +74,7 @@ def _check_copy(headline: str, body: str) -> None:
             errors[field] = f"{problem}; you can use " + ", ".join(
                 f"{{{{ {name} }}}}" for name in sorted(allowed)
             )
-        except Exception as problem:  # a template that does not parse
+        except TemplateSyntaxError as problem:  # a tag that does not parse
             errors[field] = f"{label}: {problem}"
     if errors:
         raise CampaignError(errors)
