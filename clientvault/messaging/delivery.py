@@ -204,7 +204,9 @@ def _made(message: Message) -> tuple[Rendered, Rendered] | None:
     a template that breaks): it is then given up, never sent half-made."""
     try:
         kind, values, copy = get_kind(message.kind), _values(message), _copy(message)
-        return render(kind, values, copy=copy), render(kind, values, withhold=True, copy=copy)
+        rendered = render(kind, values, copy=copy)
+        kept = render(kind, values, withhold=True, copy=copy) if kind.secrets else rendered
+        return rendered, kept
     except Exception as error:
         problem = f"the message could not be made ({type(error).__name__})"
         _finish(message, Status.FAILED, last_error=problem)

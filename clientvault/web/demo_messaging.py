@@ -16,6 +16,7 @@ from email.utils import make_msgid
 
 from clientvault.accounts.models import Customer, Person
 from clientvault.accounts.services.choices import change_choices
+from clientvault.accounts.services.customers import find_person_by_email
 from clientvault.messaging.inbound.receive import receive
 from clientvault.messaging.models import Audience, Campaign
 from clientvault.messaging.services.campaigns import create_campaign, send_campaign
@@ -37,11 +38,10 @@ TEXT = (
 
 
 def _person(email: str) -> Person:
-    people = Person.objects.select_related("customer", "user", "subject")
-    found = [p for p in people if str(p.email) == email]
-    if not found:
+    found = find_person_by_email(email)
+    if found is None:
         raise LookupError(f"the demo has no person with the address {email}")
-    return found[0]
+    return found
 
 
 def _choose(person: Person, granted: bool) -> None:

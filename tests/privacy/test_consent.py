@@ -10,6 +10,7 @@ from clientvault.privacy.profile import PRESETS_DIR, current_profile
 from clientvault.privacy.services.consent import (
     ConsentNotOffered,
     consent_history,
+    consenting_subjects,
     current_consent,
     grant_consent,
     record_consent,
@@ -164,3 +165,20 @@ def test_it_never_edits_history(subject):
     withdraw_consent(subject=subject, purpose="marketing", source="link", actor=SYSTEM)
     history = consent_history(subject=subject)
     assert [(r.granted, r.source) for r in history] == [(False, "link"), (True, "form")]
+
+
+def test_many_subjects_are_checked_as_one_by_one_in_one_query(
+    use_profile, django_assert_num_queries
+):
+    use_profile(**{'[marketing]\ndefault = "opt-in"': '[marketing]\ndefault = "opt-out"'})
+    agreed, refused, silent, changed = (Subject.objects.create() for _ in range(4))
+    grant_consent(subject=agreed, purpose="marketing", source="form", actor=SYSTEM)
+    withdraw_consent(subject=refused, purpose="marketing", source="link", actor=SYSTEM)
+    withdraw_consent(subject=changed, purpose="marketing", source="link", actor=SYSTEM)
+    grant_consent(subject=changed, purpose="marketing", source="form", actor=SYSTEM)
+    everyone = [agreed, refused, silent, changed]
+    expected = {s.id for s in everyone if current_consent(subject=s, purpose="marketing")}
+    current_profile()  # loaded before counting
+    with django_assert_num_queries(1):
+        found = consenting_subjects(subject_ids=[s.id for s in everyone], purpose="marketing")
+    assert found == expected == {agreed.id, silent.id, changed.id}

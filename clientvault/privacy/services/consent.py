@@ -6,6 +6,9 @@ profile decides (marketing: ``marketing.default``; partner sharing: ``sharing.pa
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -114,6 +117,19 @@ def current_consent(*, subject: Subject, purpose: str) -> bool:
         .first()
     )
     return default_consent(purpose=purpose) if newest is None else newest
+
+
+def consenting_subjects(*, subject_ids: Iterable[uuid.UUID], purpose: str) -> set[uuid.UUID]:
+    """Which of ``subject_ids`` consent now: :func:`current_consent` for many, in one query."""
+    ids = set(subject_ids)
+    if purpose == Purpose.PARTNER_SHARING and current_profile().partners == "never":
+        return set()
+    records = ConsentRecord.objects.filter(subject_id__in=ids, purpose=purpose)
+    newest: dict[uuid.UUID, bool] = {}
+    for subject_id, granted in records.order_by("-at", "-id").values_list("subject_id", "granted"):
+        newest.setdefault(subject_id, granted)
+    default = default_consent(purpose=purpose)
+    return {i for i in ids if newest.get(i, default)}
 
 
 def consent_history(*, subject: Subject) -> list[ConsentRecord]:
