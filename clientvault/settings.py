@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "clientvault.privacy",
     "clientvault.messaging",
     "clientvault.accounts",
+    "clientvault.rights",
     "clientvault.web",
 ]
 if TESTING:

@@ -2,7 +2,8 @@
 # Debian packages the suite needs; installed once, quietly, when missing.
 set -e
 need=""
-PACKAGES="postgresql-client chromium"
+# Pango draws the text of WeasyPrint's PDFs (printable exports).
+PACKAGES="postgresql-client chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"
 for pkg in $PACKAGES; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need="$need $pkg"
 done
