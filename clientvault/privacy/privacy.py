@@ -123,6 +123,30 @@ inv.declare(
     },
 )
 
+HOLD_BASIS = "GDPR Art. 17(3)(e): kept for the establishment, exercise or defence of legal claims"
+
+
+def _hold() -> inv.Personal:
+    return _retained("user.legal", ["legal_obligation"], "disclosures", HOLD_BASIS)
+
+
+inv.declare(
+    "privacy.Hold",
+    subject="subject",
+    description="Holds that keep a subject's data from retention and erasure while they apply",
+    fields={
+        "id": ROW_ID,
+        "subject": LINK,
+        "reason": _hold(),
+        "placed_by": inv.not_personal("code of the app that placed it"),
+        "reference": _hold(),
+        "confidential": _hold(),
+        "placed_at": WHEN,
+        "ends_on": _hold(),
+        "ended_at": inv.not_personal("when the hold was ended"),
+    },
+)
+
 inv.declare(
     "privacy.PolicyVersion",
     subject=None,

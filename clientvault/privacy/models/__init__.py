@@ -1,6 +1,7 @@
 from clientvault.privacy.models.audit import AuditEvent, AuditHead
 from clientvault.privacy.models.consent import ConsentRecord, ConsentSource
 from clientvault.privacy.models.disclosure import Disclosure, DisclosureGround, RecipientKind
+from clientvault.privacy.models.hold import Hold, HoldReason
 from clientvault.privacy.models.keystore import (
     AuditAnchor,
     MasterKeyVersion,
@@ -19,6 +20,8 @@ __all__ = [
     "ConsentSource",
     "Disclosure",
     "DisclosureGround",
+    "Hold",
+    "HoldReason",
     "MasterKeyVersion",
     "PeriodicRun",
     "PolicyAcceptance",
