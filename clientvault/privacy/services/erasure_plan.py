@@ -106,22 +106,22 @@ class Target:
         """Whether the subject's rows go (every personal field is declared ``delete``)."""
         return all(spec.erasure == Erasure.DELETE for _, spec in self.declaration.personal_fields())
 
-    def _base(self) -> QuerySet[Any]:
+    def base(self) -> QuerySet[Any]:
         return self.model._base_manager.all()
 
     def rows(self, subject_id: uuid.UUID) -> QuerySet[Any]:
         """Every row that reaches the subject."""
-        reach = self._base().filter(**{self.path: subject_id})
+        reach = self.base().filter(**{self.path: subject_id})
         if not self.shared_path:
             return reach
-        return self._base().filter(pk__in=reach.values("pk"))
+        return self.base().filter(pk__in=reach.values("pk"))
 
     def exclusive(self, subject_id: uuid.UUID) -> QuerySet[Any]:
         """The rows that reach no other subject still to be erased."""
         if not self.shared_path:
             return self.rows(subject_id)
         others = Subject.objects.filter(erased_at__isnull=True).exclude(pk=subject_id)
-        shared = self._base().filter(**{f"{self.path}__in": others.values("pk")})
+        shared = self.base().filter(**{f"{self.path}__in": others.values("pk")})
         return self.rows(subject_id).exclude(pk__in=shared.values("pk"))
 
 

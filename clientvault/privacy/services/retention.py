@@ -11,6 +11,16 @@ What row age alone cannot say (which accounts never confirmed their e-mail addre
 registers as an :class:`ExtraRule` (:func:`register_rule`): it names its period in the profile and
 removes, or on a dry run counts, what became due before the cutoff; the kernel imports no app.
 
+Held data stays: rows that reach a subject under an active hold (:mod:`.holds`) are neither
+deleted nor cleared, and the sweep says how many it skipped (a ``skip`` line, its count the held
+rows). An app's registered rule is told nothing of holds and must check them itself.
+
+After erasure, the fields declared ``retain`` (kept for a legal reason) go once their period,
+counted from the subject's ``erased_at``, has passed: a model whose every personal field is
+retained loses the subject's rows (after the longest of their periods), any other has each
+retained field emptied. Rows that also reach someone not yet erased, or erased too recently, stay;
+the audit log is append-only and never touched (its entries name a subject by id only).
+
 A real sweep runs in one transaction on the data database: its ``RetentionRun``, every model's
 deletions and clearings, and its one audit event (counts only) commit together or not at all, so
 no row is ever deleted without the record of it. A model whose expired rows are still protected
@@ -33,12 +43,19 @@ from django.utils.module_loading import import_string
 
 from clientvault.privacy.actors import Actor
 from clientvault.privacy.inventory import Declaration, Erasure, Personal, RowRetention, registry
-from clientvault.privacy.models import RetentionRun
+from clientvault.privacy.models import Hold, RetentionRun, Subject
 from clientvault.privacy.profile import current_profile
 from clientvault.privacy.routers import KEYSTORE_ALIAS
 from clientvault.privacy.services.audit import record_event
+from clientvault.privacy.services.erasure_plan import Target, targets
+from clientvault.privacy.services.holds import active_filter, held_subjects
 
 BATCH_SIZE = 500
+HELD_NOTE = "held: rows of subjects under a hold are kept"
+AFTER_ERASURE = "retained after erasure, now due"
+# Never swept after erasure: the audit log is append-only (its chain must stay whole) and names
+# a subject by id only.
+APPEND_ONLY = frozenset({"privacy.AuditEvent"})
 Aggregator = Callable[[QuerySet[Any]], int]
 
 
@@ -94,6 +111,7 @@ class _Plan:
     aggregator: Aggregator | None = None
     fields: list[_FieldRule] = field(default_factory=list)
     notes: list[SweepLine] = field(default_factory=list)
+    held: QuerySet[Any] | None = None  # the held subjects' ids, when any subject is held
 
     @property
     def label(self) -> str:
@@ -209,10 +227,20 @@ def _plan(declaration: Declaration, now: datetime.datetime) -> _Plan | None:
     return plan
 
 
+def _held(now: datetime.datetime) -> QuerySet[Any] | None:
+    """The held subjects' ids as a subquery, or None when no one is held (nothing to skip)."""
+    today = timezone.localdate(now)
+    return held_subjects(today) if Hold.objects.filter(active_filter(today)).exists() else None
+
+
 def _plan_sweep(*, now: datetime.datetime) -> list[_Plan]:
     """Resolve every rule; RetentionError on the first bad one, before anything changes."""
     declarations = [d for d in registry if _has_rules(d)]
-    return [plan for d in declarations if (plan := _plan(d, now)) is not None]
+    plans = [plan for d in declarations if (plan := _plan(d, now)) is not None]
+    held = _held(now)
+    for plan in plans:
+        plan.held = held if plan.declaration.subject else None
+    return plans
 
 
 def _plan_extra(now: datetime.datetime) -> list[tuple[ExtraRule, int]]:
@@ -237,11 +265,25 @@ def _delete_in_batches(expired: QuerySet[Any]) -> int:
     return total
 
 
+def without_held(
+    due: QuerySet[Any], path: str | None, held: QuerySet[Any] | None
+) -> tuple[QuerySet[Any], int]:
+    """``due`` without the rows that reach a held subject, and how many those are."""
+    if held is None or not path:
+        return due, 0
+    reach = due.model._default_manager.using(due.db).filter(**{f"{path}__in": held})
+    held_rows = reach.values("pk")
+    return due.exclude(pk__in=held_rows), due.filter(pk__in=held_rows).count()
+
+
 def _sweep_rows(plan: _Plan, dry_run: bool) -> Iterator[SweepLine]:
     if plan.row is None or plan.cutoff is None:
         return
     expired = _manager(plan).filter(**{f"{plan.row.age_field}__lt": plan.cutoff})
     rule = {"period": plan.row.period, "days": plan.days, "cutoff": plan.cutoff}
+    expired, held = without_held(expired, plan.declaration.subject, plan.held)
+    if held:
+        yield from plan.line(SweepAction.SKIP, held, note=HELD_NOTE, **rule)
     if plan.aggregator is not None:
         aggregated = expired.count() if dry_run else int(plan.aggregator(expired))
         yield from plan.line(SweepAction.AGGREGATE, aggregated, **rule)
@@ -267,17 +309,23 @@ def _due_for_clearing(plan: _Plan, rule: _FieldRule, empty: Any) -> QuerySet[Any
     return due.exclude(**{rule.name: empty})
 
 
-def _clear_field(plan: _Plan, rule: _FieldRule, dry_run: bool) -> SweepLine:
+def _clear_field(plan: _Plan, rule: _FieldRule, dry_run: bool) -> list[SweepLine]:
     extra: dict[str, Any] = {"period": rule.spec.retention, "days": rule.days, "field": rule.name}
+    category = rule.spec.category
     clearable, empty = _empty_value(plan.model._meta.get_field(rule.name))
     if not clearable:
         note = "cannot be cleared: the field has no empty value"
-        return SweepLine(rule.spec.category, plan.label, SweepAction.SKIP, 0, note=note, **extra)
-    due = _due_for_clearing(plan, rule, empty)
-    count = due.count() if dry_run else due.update(**{rule.name: empty})
-    return SweepLine(
-        rule.spec.category, plan.label, SweepAction.CLEAR, count, cutoff=rule.cutoff, **extra
+        return [SweepLine(category, plan.label, SweepAction.SKIP, 0, note=note, **extra)]
+    due, held = without_held(
+        _due_for_clearing(plan, rule, empty), plan.declaration.subject, plan.held
     )
+    count = due.count() if dry_run else due.update(**{rule.name: empty})
+    lines = [SweepLine(category, plan.label, SweepAction.CLEAR, count, cutoff=rule.cutoff, **extra)]
+    if held:
+        lines.append(
+            SweepLine(category, plan.label, SweepAction.SKIP, held, note=HELD_NOTE, **extra)
+        )
+    return lines
 
 
 def _holders(error: ProtectedError | RestrictedError) -> list[str]:
@@ -294,7 +342,7 @@ def _sweep_model(plan: _Plan, dry_run: bool) -> list[SweepLine]:
     try:
         with transaction.atomic(using=plan.using):
             lines = list(_sweep_rows(plan, dry_run))
-            lines += [_clear_field(plan, rule, dry_run) for rule in plan.fields]
+            lines += [line for rule in plan.fields for line in _clear_field(plan, rule, dry_run)]
     except (ProtectedError, RestrictedError) as error:
         held = _holders(error)
         note = f"kept: expired rows are still referenced by {', '.join(held)}"
@@ -324,12 +372,13 @@ def _ordered(lines: list[SweepLine]) -> list[SweepLine]:
 
 def totals(lines: list[SweepLine]) -> dict[str, int]:
     """Rows deleted and aggregated, values cleared, models touched: counts only."""
-    per_model = {(ln.model, ln.action, ln.field): ln.count for ln in lines}
+    # One count per model, action, field and rule: a model's lines repeat it per category.
+    per_model = {(ln.model, ln.action, ln.field, ln.period, ln.note): ln.count for ln in lines}
     counts = dict.fromkeys(("delete", "aggregate", "clear"), 0)
-    for (_, action, _), count in per_model.items():
+    for (_, action, *_), count in per_model.items():
         if action in counts:
             counts[action] += count
-    touched = {model for (model, _, _), count in per_model.items() if count}
+    touched = {model for (model, *_), count in per_model.items() if count}
     return {
         "deleted": counts["delete"],
         "aggregated": counts["aggregate"],
@@ -365,6 +414,7 @@ def _sweep_all(
 ) -> list[SweepLine]:
     lines = [line for plan in plans for line in _sweep_model(plan, dry_run=dry_run)]
     lines += [_sweep_extra(rule, days, now, dry_run) for rule, days in extra]
+    lines += sweep_after_erasure(now=now, dry_run=dry_run, held=_held(now))
     return _ordered(lines)
 
 
@@ -375,3 +425,109 @@ def last_run_on(*, day: datetime.date) -> RetentionRun | None:
         .order_by("-started_at")
         .first()
     )
+
+
+# -- what was retained after erasure ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Retained:
+    target: Target
+    fields: list[_FieldRule]
+    whole_rows: bool  # every personal field is retained: the rows go, not the values
+
+
+def _retained(target: Target, now: datetime.datetime) -> _Retained | None:
+    personal = list(target.declaration.personal_fields())
+    kept = [(name, spec) for name, spec in personal if spec.erasure == Erasure.RETAIN]
+    if not kept:
+        return None
+    fields = []
+    for name, spec in kept:
+        days = _days(f"{target.label}.{name}", spec.retention or "")
+        fields.append(_FieldRule(name, spec, days, now - datetime.timedelta(days=days)))
+    return _Retained(target, fields, whole_rows=len(kept) == len(personal))
+
+
+def _due_after_erasure(target: Target, cutoff: datetime.datetime) -> QuerySet[Any]:
+    """The rows whose every subject was erased before ``cutoff``."""
+    erased_before = Subject.objects.filter(erased_at__lt=cutoff).values("pk")
+    due = target.base().filter(**{f"{target.path}__in": erased_before})
+    if not target.shared_path:
+        return due
+    others = Subject.objects.exclude(erased_at__lt=cutoff).values("pk")
+    reach_others = target.base().filter(**{f"{target.path}__in": others}).values("pk")
+    return target.base().filter(pk__in=due.values("pk")).exclude(pk__in=reach_others)
+
+
+def _after_erasure_line(
+    rule: _FieldRule, target: Target, action: str, count: int, **extra: Any
+) -> SweepLine:
+    return SweepLine(
+        rule.spec.category,
+        target.label,
+        action,
+        count,
+        period=rule.spec.retention or "",
+        days=rule.days,
+        cutoff=rule.cutoff,
+        note=str(extra.pop("note", AFTER_ERASURE)),
+        field=str(extra.pop("field", "")),
+    )
+
+
+def _delete_after_erasure(
+    kept: _Retained, held: QuerySet[Any] | None, dry_run: bool
+) -> list[SweepLine]:
+    rule = max(kept.fields, key=lambda f: f.days)  # the rows go when the longest period ends
+    due, held_count = without_held(
+        _due_after_erasure(kept.target, rule.cutoff), kept.target.path, held
+    )
+    lines = [_after_erasure_line(rule, kept.target, SweepAction.SKIP, held_count, note=HELD_NOTE)]
+    try:
+        with transaction.atomic():
+            count = due.count() if dry_run else _delete_in_batches(due)
+    except (ProtectedError, RestrictedError) as error:
+        note = f"kept: still referenced by {', '.join(_holders(error))}"
+        return [_after_erasure_line(rule, kept.target, SweepAction.SKIP, due.count(), note=note)]
+    lines.append(_after_erasure_line(rule, kept.target, SweepAction.DELETE, count))
+    return lines
+
+
+def _clear_after_erasure(
+    kept: _Retained, rule: _FieldRule, held: QuerySet[Any] | None, dry_run: bool
+) -> list[SweepLine]:
+    target, extra = kept.target, {"field": rule.name}
+    clearable, empty = _empty_value(target.model._meta.get_field(rule.name))
+    due = _due_after_erasure(target, rule.cutoff)
+    if not clearable:
+        note = "cannot be cleared: the field has no empty value"
+        return [
+            _after_erasure_line(rule, target, SweepAction.SKIP, due.count(), note=note, **extra)
+        ]
+    due = due.exclude(**{f"{rule.name}__isnull": True} if empty is None else {rule.name: empty})
+    due, held_count = without_held(due, target.path, held)
+    count = due.count() if dry_run else due.update(**{rule.name: empty})
+    return [
+        _after_erasure_line(rule, target, SweepAction.CLEAR, count, **extra),
+        _after_erasure_line(rule, target, SweepAction.SKIP, held_count, note=HELD_NOTE, **extra),
+    ]
+
+
+def _sweep_retained(kept: _Retained, held: QuerySet[Any] | None, dry_run: bool) -> list[SweepLine]:
+    if kept.target.label in APPEND_ONLY:
+        return []
+    if kept.whole_rows:
+        return _delete_after_erasure(kept, held, dry_run)
+    return [
+        line for rule in kept.fields for line in _clear_after_erasure(kept, rule, held, dry_run)
+    ]
+
+
+def sweep_after_erasure(
+    *, now: datetime.datetime, dry_run: bool, held: QuerySet[Any] | None
+) -> list[SweepLine]:
+    """Delete or clear what erasure retained once its period since ``erased_at`` has passed."""
+    found = [kept for target in targets() if (kept := _retained(target, now)) is not None]
+    lines = [line for kept in found for line in _sweep_retained(kept, held, dry_run)]
+    return [line for line in lines if line.count]  # only what is due: the rest says nothing
