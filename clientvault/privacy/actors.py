@@ -23,7 +23,7 @@ class SystemActor:
     is_active: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen: UserLike's attributes are writable (as a login's are)
 class SubjectActor:
     """The data subject themselves, as when their own data is gathered for the right of access.
 
