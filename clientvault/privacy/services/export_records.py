@@ -58,6 +58,7 @@ class Row(TypedDict):
 
 class Records(TypedDict):
     model: str
+    title: str
     description: str
     fields: list[FieldInfo]
     rows: list[Row]
@@ -201,6 +202,7 @@ def _records(declaration: Declaration, subject_id: uuid.UUID, into: Gathered) ->
     into.records.append(
         Records(
             model=declaration.label,
+            title=str(declaration.model._meta.verbose_name_plural).capitalize(),
             description=declaration.description,
             fields=[_field_info(*column) for column in columns],
             rows=[_row(row, columns, subject_id) for row in rows],
