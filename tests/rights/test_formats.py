@@ -6,7 +6,9 @@ import csv
 import io
 import json
 import zipfile
+from pathlib import Path
 
+import jsonschema_rs
 import pytest
 from django.utils import timezone
 
@@ -14,9 +16,11 @@ from clientvault.privacy import vault
 from clientvault.privacy.actors import SYSTEM
 from clientvault.privacy.models import Subject
 from clientvault.privacy.profile import current_profile
+from clientvault.privacy.services.access import record_access
+from clientvault.privacy.services.disclosures import disclose
 from clientvault.privacy.services.export import export_subject
 from clientvault.rights import formats
-from tests.accounts.personas import OWNER_DETAILS, open_test_account
+from tests.accounts.personas import OWNER_DETAILS, make_staff, open_test_account
 from tests.kernelapp.models import Contact, Visit
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
@@ -132,3 +136,43 @@ def test_it_makes_a_pdf_and_fetches_nothing(export, monkeypatch):
     assert asked == []
     with pytest.raises(ValueError, match="fetches nothing"):
         formats._NoFetching().fetch("https://example.com/style.css")
+
+
+SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "export-schema.json"
+
+
+@pytest.fixture
+def validator():
+    schema = json.loads(SCHEMA.read_text())
+    return jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
+
+
+def test_a_real_export_matches_the_published_schema(export, validator):
+    subject = Subject.objects.get(reference=export["subject"]["reference"])
+    disclose(
+        subject=subject,
+        recipient_kind="registrar",
+        recipient="Example Registrar Inc",
+        categories=["user.name"],
+        ground="contract",
+        reference="",
+        actor=SYSTEM,
+    )
+    clerk = make_staff("support")
+    record_access(actor=clerk, subject_id=subject.id, purpose="support", what="profile")
+    full = export_subject(subject_id=subject.id, actor=SYSTEM)
+    assert full["disclosures"]
+    assert full["accesses"]
+    errors = [error.message for error in validator.iter_errors(json.loads(formats.as_json(full)))]
+    assert errors == []
+
+
+def test_the_schema_refuses_another_version_or_a_missing_section(export, validator):
+    loaded = json.loads(formats.as_json(export))
+    assert validator.is_valid(loaded)
+    assert not validator.is_valid({**loaded, "schema_version": "2"})
+    assert not validator.is_valid({k: v for k, v in loaded.items() if k != "accesses"})
+    cell = {"state": "erased", "value": "leaked"}
+    row = {"id": "1", "cells": {"name": cell}}
+    broken = {**loaded, "records": [{**loaded["records"][0], "rows": [row]}]}
+    assert not validator.is_valid(broken)
