@@ -174,6 +174,12 @@ def _disclosure(disclosure: Disclosure) -> DisclosureEntry:
     )
 
 
+def _disclosures(subject: Subject) -> list[DisclosureEntry]:
+    """Who received the data, as the subject may see it today (a deferred notice is hidden)."""
+    visible = disclosures_visible_to(subject=subject, today=timezone.localdate())
+    return [_disclosure(disclosure) for disclosure in visible]
+
+
 def _access(event: AuditEvent) -> AccessEntry:
     details = event.details if isinstance(event.details, dict) else {}
     what = details.get("what") or ".".join(
@@ -238,22 +244,20 @@ def _sections_held(export: SubjectExport) -> set[tuple[str, str]]:
 
 
 def _gather(subject: Subject) -> SubjectExport:
+    generated_at = timezone.now().isoformat()
     accesses = _staff_accesses(subject.id)  # before this export's own reveals are logged
     gathered = gather_records(subject_id=subject.id, skip=SECTIONS)
     record = build_record()
     export = SubjectExport(
         schema_version=SCHEMA_VERSION,
-        generated_at=timezone.now().isoformat(),
+        generated_at=generated_at,
         subject=_subject_ref(subject),
         controller=record["controller"],
         categories=[],
         records=gathered.records,
         consents=[_consent(c) for c in consent_history(subject=subject)],
         policy_acceptances=_acceptances(subject),
-        disclosures=[
-            _disclosure(d)
-            for d in disclosures_visible_to(subject=subject, today=timezone.localdate())
-        ],
+        disclosures=_disclosures(subject),
         accesses=accesses,
     )
     held = gathered.held | _sections_held(export)
