@@ -170,7 +170,13 @@ def as_html(export: SubjectExport) -> str:
     """The printable export's HTML (the PDF's source), for a person to read."""
     held = [r for r in export["records"] if r["rows"]]
     empty = [r["title"] for r in export["records"] if not r["rows"]]
-    context = {"export": export, "tables": [_table(r) for r in held], "empty": empty}
+    generated = dt.datetime.fromisoformat(export["generated_at"])
+    context = {
+        "export": export,
+        "generated": generated,
+        "tables": [_table(r) for r in held],
+        "empty": empty,
+    }
     return render_to_string("rights/export_pdf.html", context)
 
 
