@@ -1,7 +1,9 @@
-"""Who acts: a signed-in user (customer or staff) or the system itself (jobs, commands)."""
+"""Who acts: a signed-in user (customer or staff), the system itself (jobs, commands), or a data
+subject exercising their own rights (the right of access)."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -21,6 +23,22 @@ class SystemActor:
     is_active: bool = True
 
 
+@dataclass  # not frozen: UserLike's attributes are writable (as a login's are)
+class SubjectActor:
+    """The data subject themselves, as when their own data is gathered for the right of access.
+
+    Audited as ``subject:<id>``; acts in the ``customer`` role and may reveal only that subject's
+    own data (see :data:`clientvault.privacy.taxonomy.SUBJECT_ACCESS`). A :class:`UserLike`
+    (with no login, so no ``pk``), and so an :data:`Actor`.
+    """
+
+    subject_id: uuid.UUID
+    pk: None = None
+    is_staff: bool = False
+    is_active: bool = True
+    is_authenticated: bool = True
+
+
 Actor = UserLike | SystemActor
 SYSTEM = SystemActor("system")
 
@@ -30,6 +48,8 @@ def actor_ref(actor: Actor | None) -> str:
         return ""
     if isinstance(actor, SystemActor):
         return f"system:{actor.name}"
+    if isinstance(actor, SubjectActor):
+        return f"subject:{actor.subject_id}"
     return f"user:{actor.pk}"
 
 
@@ -39,6 +59,8 @@ def actor_roles(actor: Actor | None) -> set[str]:
         return set()
     if isinstance(actor, SystemActor):
         return {"system"}
+    if isinstance(actor, SubjectActor):
+        return {"customer"}
     if getattr(actor, "is_superuser", False):
         return {"administrator"} | _group_names(actor)
     if actor.is_staff:

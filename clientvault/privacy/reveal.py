@@ -4,9 +4,12 @@ Restricted fields (card data, sensitive data, communications content) read as ``
 through the model; their plaintext comes only from here. A reveal is allowed when the field is
 declared personal in the inventory, the purpose is one the field is declared for, and the policy
 profile grants that purpose to one of the actor's roles (a customer, moreover, only for their own
-data). Every reveal is audited as ``reveal``; every refusal raises :class:`RevealDenied` and is
-audited as ``reveal.denied`` (in the caller's transaction: a caller that rolls its transaction
-back on the error also rolls back that record).
+data). The right of access (``SUBJECT_ACCESS``) is the one exception: it opens any personal field,
+whatever the field declares or the profile grants, but only to the subject themselves (a
+:class:`~clientvault.privacy.actors.SubjectActor`, or a login of that subject). Every reveal is
+audited as ``reveal``; every refusal raises :class:`RevealDenied` and is audited as
+``reveal.denied`` (in the caller's transaction: a caller that rolls its transaction back on the
+error also rolls back that record).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from clientvault.privacy.fields import VaultField
 from clientvault.privacy.inventory import Personal, registry
 from clientvault.privacy.profile import current_profile
 from clientvault.privacy.services.audit import record_event
-from clientvault.privacy.taxonomy import Purpose
+from clientvault.privacy.taxonomy import AUDIT_PURPOSES, SUBJECT_ACCESS, Purpose
 
 
 class RevealDenied(PermissionDenied):
@@ -68,6 +71,8 @@ def _field_denial(model: type[models.Model], field: str, purpose: str) -> Denial
         return Denial("undeclared", "the field is not declared in the privacy inventory")
     if not isinstance(spec, Personal):
         return Denial("not_personal", "the inventory declares the field not personal")
+    if purpose == SUBJECT_ACCESS:
+        return None  # any personal field; who may use it is checked with the actor
     if purpose not in Purpose.values:
         return Denial("unknown_purpose", "that is not a purpose of the taxonomy")
     if purpose not in spec.purposes:
@@ -89,6 +94,8 @@ def _actor_denial(actor: Actor | None, purpose: str, subject_id: uuid.UUID | Non
         return Denial("no_actor", "nobody is signed in")
     if not actor.is_active:
         return Denial("inactive_actor", "the actor's account is inactive")
+    if purpose == SUBJECT_ACCESS:
+        return _subject_access_denial(actor, subject_id)
     roles = actor_roles(actor)
     if purpose not in current_profile().purposes_for(roles):
         held = ", ".join(sorted(roles)) or "none"
@@ -99,6 +106,12 @@ def _actor_denial(actor: Actor | None, purpose: str, subject_id: uuid.UUID | Non
     if roles == {"customer"} and not _own(actor, subject_id):
         return Denial("not_own_data", "a customer may reveal only their own data")
     return None
+
+
+def _subject_access_denial(actor: Actor, subject_id: uuid.UUID | None) -> Denial | None:
+    if _own(actor, subject_id):
+        return None
+    return Denial("not_the_subject", "the right of access reveals data only to its own subject")
 
 
 def _own(actor: Actor, subject_id: uuid.UUID | None) -> bool:
@@ -134,7 +147,7 @@ def _deny(request: _Request, denial: Denial) -> NoReturn:
         action="reveal.denied",
         actor=request.actor,
         subject_id=request.subject_id,
-        purpose=purpose if purpose in Purpose.values else "",
+        purpose=purpose if purpose in AUDIT_PURPOSES else "",
         obj=request.obj,
         details={**request.where, "reason": denial.reason},
     )

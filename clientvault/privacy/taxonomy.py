@@ -24,6 +24,14 @@ class Purpose(models.TextChoices):
     DOMAIN_REGISTRATION = "domain_registration", "Registering domain names"
 
 
+# The subject's own right of access (GDPR Art. 15): reveal() allows it on any personal field, but
+# only to the subject themselves. It is no purpose of processing (no field declares it, no role
+# is granted it, no one consents to it), so it stays out of Purpose, whose values are also the
+# choices of stored consent records; the audit log accepts it beside them.
+SUBJECT_ACCESS = "subject_access"
+AUDIT_PURPOSES = frozenset({*Purpose.values, SUBJECT_ACCESS})
+
+
 class DataSubject(models.TextChoices):
     """Categories of data subjects (GDPR Art. 30(1)(c)), as the kernel tells them apart."""
 

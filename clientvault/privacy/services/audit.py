@@ -41,7 +41,7 @@ from clientvault.privacy import vault
 from clientvault.privacy.actors import Actor, actor_ref, primary_role
 from clientvault.privacy.models import AuditAnchor, AuditEvent, AuditHead
 from clientvault.privacy.routers import KEYSTORE_ALIAS
-from clientvault.privacy.taxonomy import Purpose
+from clientvault.privacy.taxonomy import AUDIT_PURPOSES
 
 GENESIS = "0" * 64
 AUDIT_KEY_NAME = "audit-chain"
@@ -116,7 +116,7 @@ def _check_codes(action: str, purpose: str) -> None:
             "an audit action must be a short code like 'reveal' (no spaces, no '@', "
             f"at most {MAX_TEXT} characters)"
         )
-    if purpose and purpose not in Purpose.values:
+    if purpose and purpose not in AUDIT_PURPOSES:
         raise AuditDetailError(f"audit event {action!r}: unknown purpose {purpose!r}")
 
 
