@@ -15,7 +15,8 @@ from clientvault.privacy.services.erasure import erase_subject
 from clientvault.privacy.services.holds import end_hold, place_hold
 from clientvault.privacy.services.retention import AFTER_ERASURE, HELD_NOTE, sweep_retention
 from tests.accounts.personas import OUTSIDER_DETAILS, add_authorised_user, open_test_account
-from tests.kernelapp.models import Note, Visit
+from tests.kernelapp.models import Contact, Note, Visit
+from tests.privacy.test_retention import contact, contact_rules
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 
@@ -55,6 +56,19 @@ def test_it_skips_a_held_subjects_rows_and_says_how_many():
     after = sweep_retention(dry_run=False, actor=ACTOR)
     assert lines_of(after, "kernelapp.Visit", "delete")[0].count == 3
     assert not lines_of(after, "kernelapp.Visit", "skip")
+
+
+def test_it_does_not_clear_a_held_subjects_field(monkeypatch):
+    contact_rules(monkeypatch)
+    now = timezone.now()
+    held, free = Subject.objects.create(), Subject.objects.create()
+    kept, cleared = contact(held, now, 20), contact(free, now, 20)
+    hold(held)
+    lines = sweep_retention(dry_run=False, now=now, actor=ACTOR)
+    skips = [ln for ln in lines_of(lines, "kernelapp.Contact", "skip") if ln.note == HELD_NOTE]
+    assert {(ln.field, ln.count) for ln in skips} == {("email", 1), ("email_index", 1)}
+    assert Contact.objects.get(pk=kept).email_index is not None
+    assert Contact.objects.get(pk=cleared).email_index is None
 
 
 def erased_with_records(name):
