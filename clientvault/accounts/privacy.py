@@ -137,6 +137,9 @@ inv.declare(
 inv.declare(
     "accounts.Person",
     subject="subject",
+    # A rights request corrects these through the profile's own validation (Art. 16).
+    updater="clientvault.accounts.services.corrections.correct_person_field",
+    correctable=[*(name for name in _person_vault if name != "email"), "country"],
     description="A person on an account: the owner or an authorised user (COL-3, COL-4, COL-5)",
     fields={
         "id": inv.not_personal("row id"),

@@ -19,7 +19,7 @@ from django.template.base import FilterExpression, Node, NodeList, Variable
 from clientvault.messaging.models import CONSENT_FOR, Category, Channel
 
 # Values every e-mail may use, filled in from the policy profile at send time.
-COMMON = frozenset({"operator_name", "support_email", "support_phone"})
+COMMON = frozenset({"operator_name", "support_email", "support_phone", "privacy_contact"})
 DEFAULT_HTML = "messaging/email/default.html"
 WITHHELD = "(withheld from the stored copy)"
 

@@ -39,6 +39,7 @@ def common_values() -> dict[str, str]:
         "operator_name": profile.operator_name,
         "support_email": profile.support_email,
         "support_phone": profile.support_phone_display,
+        "privacy_contact": profile.privacy_contact,
     }
 
 

@@ -88,6 +88,12 @@ class Declaration:
     # path to ``fn(*, subject_id, actor) -> int`` (rows changed; 0 when nothing was left to do),
     # run by erasure after the subject's key is destroyed, in erasure's transaction.
     on_erasure: str | None = None
+    # How a rights request corrects a field (Art. 16): a dotted path to
+    # ``fn(*, subject_id, field, value, actor) -> str`` (the old value), the owning app's own
+    # service with its own validation (a ValidationError names the problem); ``correctable``
+    # lists the fields it accepts.
+    updater: str | None = None
+    correctable: tuple[str, ...] = ()
 
     @property
     def model(self) -> type[models.Model]:
@@ -159,14 +165,28 @@ def declare(
     storage: str = "data database",
     not_in_backups: str = "",
     on_erasure: str | None = None,
+    updater: str | None = None,
+    correctable: Iterable[str] = (),
 ) -> Declaration:
     """Declare a model. ``not_in_backups`` (the reason) leaves its rows out of every backup:
     for rows that would sign someone in, such as sessions, which a restore does without."""
     if label in registry.declarations:
         raise ValueError(f"{label} is declared twice")
     declaration = Declaration(
-        label, subject, fields, retention, description, storage, not_in_backups, on_erasure
+        label,
+        subject,
+        fields,
+        retention,
+        description,
+        storage,
+        not_in_backups,
+        on_erasure,
+        updater,
+        tuple(correctable),
     )
+    unknown = [name for name in declaration.correctable if name not in fields]
+    if unknown or (declaration.correctable and not updater):
+        raise ValueError(f"{label}: correctable fields need an updater and a declaration each")
     registry.declarations[label] = declaration
     return declaration
 

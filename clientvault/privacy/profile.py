@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,9 @@ import phonenumbers
 from django.conf import settings
 from email_validator import EmailNotValidError, validate_email
 
+from clientvault.privacy import rights_rules
 from clientvault.privacy.brand import Brand, BrandError, parse_brand
+from clientvault.privacy.rights_rules import RightsRules, parse_rights
 from clientvault.privacy.taxonomy import CATEGORIES, SENSITIVE_PREFIX, Purpose, is_restricted
 
 PRESETS_DIR = Path(__file__).resolve().parent / "presets"
@@ -86,6 +88,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "roles": (),
     "back_office": (),
     "brand": (),  # its keys are checked by clientvault.privacy.brand
+    "rights": rights_rules.KEYS,
 }
 _REQUIRED = object()
 
@@ -125,6 +128,8 @@ class Profile:
     # [support]: where customers reach support; the telephone number in E.164 (+442079460000).
     support_email: str
     support_phone: str
+    # [rights]: deadlines and verification of data-subject requests (all optional).
+    rights: RightsRules = field(default_factory=RightsRules)
 
     @property
     def support_phone_display(self) -> str:
@@ -408,6 +413,13 @@ def _brand(r: _Reader, operator_name: str, country: str) -> Brand:
         raise r.fail("brand", error.key, str(error)) from None
 
 
+def _rights(r: _Reader) -> RightsRules:
+    rules, problem = parse_rights(r.section("rights") if "rights" in r.data else {})
+    if problem:
+        raise r.fail("rights", problem[0], problem[1])
+    return rules
+
+
 def _decode(path: Path, text: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
@@ -442,6 +454,7 @@ def parse_profile(path: Path, text: str) -> Profile:
         back_office=_back_office(r, roles),
         **_support(r),
         brand=_brand(r, operator["operator_name"], storage["storage_country"]),
+        rights=_rights(r),
     )
 
 

@@ -46,6 +46,7 @@ from tests.accounts.access_world import (  # noqa: F401
 )
 from tests.accounts.personas import customer, outsider, sign_in  # noqa: F401
 from tests.messaging.support import queue_notice
+from tests.rights.helpers import a_rights_request
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 
@@ -71,6 +72,11 @@ OPEN_ROUTES = {
     "messaging:unsubscribe": "gated by the signed token in the unsubscribe link (RFC 8058)",
     "dev_mailbox": "the development mailbox: a 404 unless DEBUG is on (test_dev_mailbox.py)",
     "dev_mailbox_message": "one message of the development mailbox: a 404 unless DEBUG is on",
+    "rights:public_request": "asking about personal data without a login (a code goes to the "
+    "address on record)",
+    "rights:public_verify": "gated by the request's random id; the page reads the same whether "
+    "anyone matched, and a code only the person on record received",
+    "rights:export_link": "gated by the secret in the e-mailed download link",
 }
 # Reached by a secret token, not by ownership: an outsider holding the link may open it.
 TOKEN_PAGES = {
@@ -78,6 +84,8 @@ TOKEN_PAGES = {
     "accounts:password_reset_confirm",
     "accounts:email_confirm_link",
     "messaging:unsubscribe",
+    "rights:public_verify",
+    "rights:export_link",
 }
 # Routes not requested here, and where they are covered. An unnamed route is called
 # "namespace:[its pattern]".
@@ -85,6 +93,8 @@ NOT_WALKED: dict[str, str] = {}
 NOT_WALKED_NAMESPACES = {
     "api-v1": "the JSON API: walked from its OpenAPI schema in test_access_walk_api.py",
 }
+# The back office's routes, by name: every other walked route is the customer area's.
+STAFF_ROUTES = ("accounts:staff_", "rights:privacy_")
 # Area pages a person with no permission at all must still reach (their own login and data).
 NO_PERMISSION_NEEDED = {
     f"accounts:{name}"
@@ -112,6 +122,18 @@ NO_PERMISSION_NEEDED = {
         "choices",
         "sent_messages",  # the person's own messages, found by their subject
         "sent_message",
+    )
+} | {
+    f"rights:{name}"  # the person's own requests (tests/rights: the privacy permission)
+    for name in (
+        "privacy",
+        "new_request",
+        "request",
+        "confirm",
+        "send_code",
+        "enter_code",
+        "withdraw",
+        "download",
     )
 }
 # The permission the issue gives each page (checked against what the view declares).
@@ -160,6 +182,26 @@ FILLERS: dict[str, Filler] = {
     "accounts:staff_report": lambda w: w.report.pk,
     "accounts:sent_message": lambda w: a_sent_message(w.owner).pk,
     "accounts:staff_campaign": lambda w: a_campaign().pk,
+    "rights:public_verify": lambda w: a_rights_request(w.owner).pk,
+    "rights:export_link": lambda w: {"pk": a_rights_request(w.owner).pk, "secret": "not-a-secret"},
+    **{
+        f"rights:{name}": lambda w: a_rights_request(w.owner).pk
+        for name in (
+            "request",
+            "confirm",
+            "send_code",
+            "enter_code",
+            "withdraw",
+            "privacy_request",
+            "privacy_send_code",
+            "privacy_checked",
+            "privacy_approve",
+            "privacy_refuse",
+            "privacy_extend",
+            "privacy_retry",
+        )
+    },
+    "rights:download": lambda w: {"pk": a_rights_request(w.owner).pk, "fmt": "json"},
 }
 
 
@@ -182,7 +224,7 @@ class Route:
             return "open"
         if self.name in NOT_WALKED or self.namespace in NOT_WALKED_NAMESPACES:
             return "elsewhere"
-        return "staff" if self.name.startswith("accounts:staff_") else "area"
+        return "staff" if self.name.startswith(STAFF_ROUTES) else "area"
 
     def url(self, world: World) -> str:
         """The route's URL filled with the first account's objects; LookupError naming it."""

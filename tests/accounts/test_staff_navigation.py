@@ -22,6 +22,7 @@ SEARCH, INTAKE, REPORTS = (
     reverse("accounts:staff_reports"),
 )
 CAMPAIGNS = reverse("accounts:staff_campaigns")
+PRIVACY = reverse("rights:privacy_queue")  # for the roles granted legal_obligation
 EXPECTED = {
     StaffRole.SUPPORT: [
         ("Customers", SEARCH),
@@ -33,8 +34,13 @@ EXPECTED = {
         ("Customers", SEARCH),
         ("Telephone intake", INTAKE),
         ("Unauthorised-use reports", REPORTS),
+        ("Privacy requests", PRIVACY),
     ],
-    StaffRole.LEGAL: [("Your work", SEARCH), ("Unauthorised-use reports", REPORTS)],
+    StaffRole.LEGAL: [
+        ("Your work", SEARCH),
+        ("Unauthorised-use reports", REPORTS),
+        ("Privacy requests", PRIVACY),
+    ],
     StaffRole.MARKETING: [("Your work", SEARCH), ("Campaigns", CAMPAIGNS)],
     StaffRole.ADMINISTRATOR: [
         ("Customers", SEARCH),

@@ -51,6 +51,7 @@ from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import SHOTS as ALL_SHOTS
 from tests.e2e.conftest import TIMEOUT_MS, ConsoleWatch
 from tests.e2e.support import fill_fields
+from tests.rights.helpers import a_rights_request, an_export_link
 
 pytestmark = [
     pytest.mark.e2e,
@@ -73,6 +74,9 @@ class Walk:
     sent_message: str = ""
     campaign: str = ""
     reset: dict[str, str] = field(default_factory=dict)
+    access_request: str = ""  # the owner's access request, received
+    erasure_request: str = ""  # the owner's erasure request, waiting for its code
+    export: dict[str, str] = field(default_factory=dict)  # a download link's pk and secret
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,10 @@ ANONYMOUS_PAGES = [
     Page("accounts:email_confirm_link", lambda w: "not-a-real-link"),
     Page("messaging:unsubscribe", lambda w: w.unsubscribe_token, submit=True),
     Page("messaging:unsubscribe", lambda w: "not-a-real-unsubscribe-token"),
+    Page("rights:public_request", submit=True),
+    Page("rights:public_verify", lambda w: w.erasure_request, submit=True),
+    Page("rights:export_link", lambda w: w.export),
+    Page("rights:export_link", lambda w: {**w.export, "secret": "not-a-secret"}),
     Page("/no-such-page"),
 ]
 OWNER_PAGES = [
@@ -152,6 +160,11 @@ OWNER_PAGES = [
     Page("accounts:report_unauthorised"),
     Page("accounts:reauth", query="next=/security/password", submit=True),
     Page("accounts:invitation_accept", lambda w: w.invitation_token),
+    Page("rights:privacy"),
+    Page("rights:new_request", submit=True),
+    Page("rights:new_request", query="kind=correction"),
+    Page("rights:request", lambda w: w.access_request),
+    Page("rights:request", lambda w: w.erasure_request),
     Page("/account/no-such-page"),
     Page("accounts:logout"),
 ]
@@ -178,6 +191,11 @@ STAFF_PAGES = [
     Page("accounts:staff_campaigns"),
     Page("accounts:staff_campaign_new", submit=True),
     Page("accounts:staff_campaign", lambda w: w.campaign),
+    Page("rights:privacy_queue"),
+    Page("rights:privacy_queue", query="show=all"),
+    Page("rights:privacy_new", submit=True),
+    Page("rights:privacy_request", lambda w: w.access_request),
+    Page("rights:privacy_request", lambda w: w.erasure_request),
     Page("accounts:security"),
     Page("accounts:password_change"),
     Page("/staff/no-such-page/"),
@@ -200,6 +218,22 @@ NOT_PAGES = {
     "accounts:sessions_end_all": "a button's POST, answered with a redirect",
     "accounts:invitation_revoke": "a button's POST, answered with a redirect",
     "accounts:staff_reseller": "a button's POST (on the status page), answered with a redirect",
+    **{
+        f"rights:{name}": "a button's POST on a request's page, answered with a redirect"
+        for name in (
+            "confirm",
+            "send_code",
+            "enter_code",
+            "withdraw",
+            "privacy_send_code",
+            "privacy_checked",
+            "privacy_approve",
+            "privacy_refuse",
+            "privacy_extend",
+            "privacy_retry",
+        )
+    },
+    "rights:download": "a file (JSON, ZIP or PDF), not a page",
 }
 NOT_WALKED_NAMESPACES = {
     "api-v1": "the JSON API (its documentation pages are listed by path)",
@@ -232,6 +266,9 @@ def walk(world: World) -> Walk:
         unsubscribe_token=leave,
         sent_message=str(a_sent_message(owner).pk),
         campaign=str(a_campaign().pk),
+        access_request=str(a_rights_request(owner).pk),
+        erasure_request=str(a_rights_request(owner, kind="erasure").pk),
+        export=an_export_link(owner),
     )
 
 

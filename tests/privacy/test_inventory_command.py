@@ -80,6 +80,7 @@ def test_json_lists_the_fields_holding_each_category():
         "marketing",
         "security",
         "support",
+        "legal_obligation",  # what a rights request was given (rights.RightsRequest)
     ]
 
 

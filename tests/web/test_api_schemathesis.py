@@ -37,6 +37,9 @@ BUSINESS_RULES = {
     "invite_user": "an address that is well formed and not already someone's login",
     "update_choices": "partner sharing only where the operator's policy offers it",
     "replace_choices": "partner sharing exactly where the operator's policy offers it",
+    "create_privacy_request": "a correction names a field a request can correct, an objection "
+    "what it stops, a person on the caller's account; only the owner erases a whole account",
+    "confirm_privacy_request": "the code e-mailed to the address on record",
 }
 ACCEPTED = ["2xx", "401", "403", "404", "409"]
 CONFIG: dict[str, Any] = {

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django import template
 from django.http import HttpRequest
-from django.urls import reverse
 
 from clientvault.accounts.models import User
 from clientvault.accounts.views.staff_pages import pages_for
@@ -28,7 +27,4 @@ def staff_nav(request: HttpRequest) -> list[NavItem]:
     if not isinstance(user, User) or not user.is_staff:
         return []
     here = request.resolver_match.url_name if request.resolver_match else ""
-    return [
-        NavItem(reverse(f"accounts:{p.url_name}"), p.label, here in {p.url_name, *p.covers})
-        for p in pages_for(user)
-    ]
+    return [NavItem(p.url, p.label, here in {p.name, *p.covers}) for p in pages_for(user)]

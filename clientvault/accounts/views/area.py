@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from clientvault.accounts import throttle
 from clientvault.accounts.access import person_required
 from clientvault.accounts.activities import LABELS
+from clientvault.accounts.dashboard import open_items
 from clientvault.accounts.devices import remember_device
 from clientvault.accounts.forms.area import (
     ClientLogFilter,
@@ -264,6 +265,11 @@ def dashboard(request: HttpRequest, person: Person) -> HttpResponse:
         "customer": person.customer,
         "privacy": privacy_summary(person),
         "recent": visible_log(person)[:5],
+        "open_items": open_items(
+            subject_id=person.subject_id,
+            account=person.customer.number,
+            may_privacy=person.may(Permission.PRIVACY),
+        ),
     }
     return render(request, "accounts/area/dashboard.html", context)
 

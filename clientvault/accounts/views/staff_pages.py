@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 from clientvault.accounts.models import User
 from clientvault.accounts.services.staff import CUSTOMER_PURPOSE, REPORT_PURPOSE, staff_purposes
 from clientvault.privacy.taxonomy import Purpose
@@ -19,6 +21,17 @@ class StaffPage:
     purpose: str
     summary: str
     covers: frozenset[str] = frozenset()  # the pages reached from it (highlight this item)
+
+    @property
+    def url(self) -> str:
+        """The page's address; ``url_name`` is an accounts page's name, or ``app:name``."""
+        name = self.url_name
+        return reverse(name if ":" in name else f"accounts:{name}")
+
+    @property
+    def name(self) -> str:
+        """The URL name without its namespace, as ``resolver_match.url_name`` gives it."""
+        return self.url_name.rpartition(":")[2]
 
 
 STAFF_PAGES = (
@@ -50,6 +63,14 @@ STAFF_PAGES = (
         REPORT_PURPOSE,
         "Read the reports customers make of unauthorised use, and acknowledge and resolve them.",
         frozenset({"staff_report"}),
+    ),
+    StaffPage(
+        "rights:privacy_queue",
+        "Privacy requests",
+        Purpose.LEGAL_OBLIGATION,
+        "Answer requests for a copy, a correction or an erasure of personal data, and "
+        "objections to marketing, before their deadlines.",
+        frozenset({"privacy_request", "privacy_new"}),
     ),
     StaffPage(
         "staff_campaigns",
