@@ -12,8 +12,16 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Case, QuerySet, Value, When
 
-from clientvault.accounts.models import Customer, CustomerStatus, CustomerStatusChange, Person, User
+from clientvault.accounts.models import (
+    Customer,
+    CustomerStatus,
+    CustomerStatusChange,
+    Person,
+    PersonRole,
+    User,
+)
 from clientvault.accounts.services.customers import change_status, find_person_by_email
 from clientvault.accounts.services.sessions import recently_authenticated
 from clientvault.privacy.actors import Actor
@@ -21,8 +29,13 @@ from clientvault.privacy.directory import Contact, Identity
 from clientvault.privacy.fields import normalise_text
 
 
+def _owner_first(people: QuerySet[Person]) -> QuerySet[Person]:
+    owner_first = Case(When(role=PersonRole.OWNER, then=Value(0)), default=Value(1))
+    return people.order_by(owner_first, "created_at")
+
+
 def _identity(person: Person) -> Identity:
-    people = Person.objects.filter(customer_id=person.customer_id).order_by("role", "created_at")
+    people = _owner_first(Person.objects.filter(customer_id=person.customer_id))
     return Identity(
         subject_id=person.subject_id,
         account=person.customer.number,
@@ -53,7 +66,7 @@ class AccountsDirectory:
         return person.subject_id if _same_name(person.display_name, name) else None
 
     def account_subjects(self, account: str) -> list[uuid.UUID]:
-        people = Person.objects.filter(customer__number=account).order_by("role", "created_at")
+        people = _owner_first(Person.objects.filter(customer__number=account))
         return list(people.values_list("subject_id", flat=True))
 
     def account_of(self, subject_id: uuid.UUID) -> str | None:

@@ -18,6 +18,9 @@ from django.template.base import FilterExpression, Node, NodeList, Variable
 
 from clientvault.messaging.models import CONSENT_FOR, Category, Channel
 
+# Apps declaring their kinds name a category and a channel from here.
+__all__ = ["Category", "Channel", "Kind", "declare", "get_kind"]
+
 # Values every e-mail may use, filled in from the policy profile at send time.
 COMMON = frozenset({"operator_name", "support_email", "support_phone", "privacy_contact"})
 DEFAULT_HTML = "messaging/email/default.html"

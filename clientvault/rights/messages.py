@@ -6,8 +6,7 @@ the copy the outbox keeps.
 
 from __future__ import annotations
 
-from clientvault.messaging.kinds import declare
-from clientvault.messaging.models import Category, Channel
+from clientvault.messaging.kinds import Category, Channel, declare
 
 SECURITY, SERVICE = Category.SECURITY, Category.SERVICE
 _T = "rights/email/"

@@ -20,7 +20,6 @@ from django.utils import timezone
 from clientvault.privacy.actors import Actor, actor_ref, primary_role
 from clientvault.privacy.directory import Contact, directory
 from clientvault.privacy.inventory import registry
-from clientvault.privacy.models import Subject
 from clientvault.privacy.profile import current_profile
 from clientvault.privacy.services.audit import record_event
 from clientvault.privacy.services.subjects import create_subject
@@ -76,11 +75,6 @@ def _check_correction(ask: Ask) -> None:
         raise ValidationError({"new_value": "New value: at most 500 characters."})
 
 
-def _requester(*, contact: Contact | None, actor: Actor | None) -> tuple[Subject, Contact]:
-    subject = create_subject(actor=actor)
-    return subject, contact or Contact(name="", email="")
-
-
 def create_request(
     *,
     ask: Ask,
@@ -93,7 +87,7 @@ def create_request(
 ) -> RightsRequest:
     """Record a new request (status received), its deadline running from now."""
     check_ask(ask)
-    requester, given = _requester(contact=given, actor=actor)
+    requester = create_subject(actor=actor)
     now = timezone.now()
     with transaction.atomic():
         request = RightsRequest(

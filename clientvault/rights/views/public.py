@@ -11,22 +11,35 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from clientvault.accounts import throttle
 from clientvault.privacy.actors import SystemActor
 from clientvault.rights.forms import CodeForm, PublicAskForm, add_service_errors
-from clientvault.rights.models import ExportFormat, RightsRequest, Status
+from clientvault.rights.models import Channel, ExportFormat, RightsRequest, Status
 from clientvault.rights.services.exports import find_by_secret
 from clientvault.rights.services.exports import render as render_export
 from clientvault.rights.services.intake import ask_publicly
 from clientvault.rights.services.verification import verify_code
 
 PUBLIC = SystemActor("public_form")
+# Throttled like sign-in (accounts.throttle): requests and codes from one address.
+ASK_IP = throttle.Rule("rights-ask-ip", 10)
+CODE_IP = throttle.Rule("rights-code-ip", 20)
+
+
+def _refusal(request: HttpRequest, rule: throttle.Rule) -> str:
+    """The "too many attempts" sentence when the address is over ``rule``'s limit, else ""."""
+    verdict = throttle.reserve((rule, throttle.client_ip(request)))
+    return "" if verdict.allowed else verdict.message
 
 
 @require_http_methods(["GET", "POST"])
 def public_request(request: HttpRequest) -> HttpResponse:
     """Ask without a login, for oneself or as an agent; a code goes to the address on record."""
     form = PublicAskForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    refusal = _refusal(request, ASK_IP) if request.method == "POST" else ""
+    if refusal:
+        form.add_error(None, refusal)
+    elif request.method == "POST" and form.is_valid():
         try:
             made = ask_publicly(
                 ask=form.ask(),
@@ -45,11 +58,14 @@ def public_request(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def public_verify(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Type the code. The page reads the same whether anyone matched or not."""
-    made = RightsRequest.objects.filter(pk=pk, channel="public_form").first()
+    made = RightsRequest.objects.filter(pk=pk, channel=Channel.PUBLIC_FORM).first()
     if made is None:
         raise Http404("no such request")
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    refusal = _refusal(request, CODE_IP) if request.method == "POST" else ""
+    if refusal:
+        form.add_error(None, refusal)
+    elif request.method == "POST" and form.is_valid():
         try:
             verify_code(request=made, code=form.cleaned_data["code"], actor=PUBLIC)
         except ValidationError as error:
