@@ -159,6 +159,8 @@ class RightsRequest(models.Model):
 class RequestEvent(models.Model):
     """One step of a request's history: who, when, which step, why."""
 
+    # A UUID given before the first save: the reason is sealed for its row on insert.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     request = models.ForeignKey(RightsRequest, on_delete=models.CASCADE, related_name="events")
     requester = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
@@ -198,6 +200,7 @@ class VerificationCode(models.Model):
 class AgentPermission(models.Model):
     """An agent's signed permission (PDF or image), sealed for the person it concerns."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     request = models.OneToOneField(
         RightsRequest, on_delete=models.CASCADE, related_name="permission"
     )
