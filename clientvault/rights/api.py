@@ -23,7 +23,12 @@ from clientvault.rights.queries import live_export, owned_request, visible_to
 from clientvault.rights.schemas import CodeIn, RequestIn, RequestOut
 from clientvault.rights.services.intake import ask_as_customer
 from clientvault.rights.services.requests import Ask
-from clientvault.rights.services.verification import needs_code, verify_code, verify_signed_in
+from clientvault.rights.services.verification import (
+    needs_code,
+    send_code,
+    verify_code,
+    verify_signed_in,
+)
 
 rights_router = Router(tags=["privacy requests"])
 MEMBER = needs(ANY_MEMBER)
@@ -75,7 +80,9 @@ def create_request(request: HttpRequest, payload: RequestIn) -> tuple[int, Reque
     made = ask_as_customer(
         identity=identity, ask=ask, actor=user, channel=Channel.API, subject_id=payload.person
     )
-    if not needs_code(made):
+    if needs_code(made):
+        send_code(request=made)
+    else:
         verify_signed_in(request=made, actor=user, how=Verification.API_TOKEN)
     return 201, _out(made)
 

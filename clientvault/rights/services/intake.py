@@ -105,19 +105,21 @@ def ask_publicly(
     """Someone without a login asks, for themselves or as an agent with a signed permission.
 
     A code goes to the address on record of the person whose name and e-mail address match,
-    never to the one typed; the answer is the same whether anyone matched or not.
+    never to the one typed, and so do the person's own notices; the answer is the same
+    whether anyone matched or not.
     """
     check_ask(ask)
     content_type = check_upload(permission) if agent is not None else ""
     if ask.scope == Scope.ACCOUNT:
         raise ValidationError({"scope": "Sign in to ask to erase a whole account."})
     matched = directory().match(name=person.name, email=person.email)
+    on_record = directory().contact(matched) if matched is not None else None
     with transaction.atomic():
         request = create_request(
             ask=ask,
             channel=Channel.PUBLIC_FORM,
             subject_id=matched,
-            given=agent or person,
+            given=agent or on_record or person,
             actor=actor,
             is_agent=agent is not None,
         )
@@ -137,8 +139,9 @@ def _keep_permission(request: RightsRequest, upload: Upload, content_type: str) 
         size=len(upload.content),
         uploaded_at=timezone.now(),
     )
+    row.save()  # the content is sealed once the row has its primary key
     row.content = base64.b64encode(upload.content).decode()
-    row.save()
+    row.save(update_fields=["content"])
 
 
 def ask_for_caller(*, subject_id: uuid.UUID, channel: str, ask: Ask, actor: Actor) -> RightsRequest:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -55,8 +56,15 @@ def do_work(*, request: RightsRequest, actor: Actor) -> str:
 
 
 def _access(request: RightsRequest, actor: Actor) -> str:
+    with transaction.atomic():  # a refused disclosure leaves no copy made and no link sent
+        return _export_and_complete(request, actor)
+
+
+def _export_and_complete(request: RightsRequest, actor: Actor) -> str:
     export, secret = make_export(request=request, actor=actor)
     if secret:
+        if request.is_agent:  # in the register before the link can leave
+            _record_agent_receipt(request, export_categories(export), actor)
         expires = date_text(timezone.localdate(export.expires_at))
         link = download_link(export, secret)
         notify(
@@ -64,8 +72,6 @@ def _access(request: RightsRequest, actor: Actor) -> str:
             kind=messages.EXPORT_READY.key,
             context={"expires": expires, "link": link},
         )
-        if request.is_agent:
-            _record_agent_receipt(request, export_categories(export), actor)
     days = VALID.days
     text = f"A copy of your data is ready to download for {days} days."
     complete(request=request, outcome={"export": str(export.pk)}, summary=text, actor=actor)
