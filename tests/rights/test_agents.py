@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 
 import pytest
@@ -131,13 +132,6 @@ def test_the_agent_sees_the_same_page_whether_the_person_exists(customer, smtp_s
     assert smtp_server.to(AGENT) == []
 
 
-KNOWN_REFUSAL = (
-    "The person's copy holds the e-mails sent to them (user.content.communications), which the "
-    "register (SHR-6) never releases on the consent ground the agent's receipt is recorded on."
-)
-
-
-@pytest.mark.xfail(reason=KNOWN_REFUSAL, strict=True, raises=DisclosureRefused)
 def test_after_the_person_verifies_the_agent_gets_the_copy_and_it_is_registered(
     customer, smtp_server
 ):
@@ -156,20 +150,37 @@ def test_after_the_person_verifies_the_agent_gets_the_copy_and_it_is_registered(
     assert "user.contact.email" in seen[0].categories
 
 
-def test_a_refused_receipt_sends_the_agent_no_link_and_keeps_no_copy(customer, smtp_server):
+def test_a_refused_receipt_sends_the_agent_no_link_keeps_no_copy_and_refuses(
+    customer, smtp_server, monkeypatch
+):
     as_agent(permission=signed())
     made = verify_with_the_persons_code(smtp_server)
-    with pytest.raises(DisclosureRefused):
-        run_rights_jobs()
-    deliver_mail()
+
+    def refused(**_: object) -> None:
+        raise DisclosureRefused("the profile does not allow it")
+
+    monkeypatch.setattr("clientvault.rights.services.work.disclose", refused)
+    run_rights_jobs()
     made.refresh_from_db()
-    assert made.status == Status.IN_PROGRESS
+    assert made.status == Status.REFUSED
     assert not Export.objects.exists()
-    assert smtp_server.to(AGENT) == []
+    assert not any("/privacy/exports/" in body(m) for m in smtp_server.to(AGENT))
+    assert any("We may not release" in body(m) for m in smtp_server.to(AGENT))
     assert disclosures_visible_to(subject=customer.subject, today=timezone.localdate()) == []
 
 
-@pytest.mark.xfail(reason=KNOWN_REFUSAL, strict=True, raises=DisclosureRefused)
+def test_the_agents_copy_leaves_out_the_content_of_messages(customer, smtp_server):
+    as_agent(permission=signed())
+    made = verify_with_the_persons_code(smtp_server)
+    run_rights_jobs()
+    document = json.loads(str(Export.objects.get(request=made).document))
+    messages = next(r for r in document["records"] if r["model"] == "messaging.Message")
+    assert messages["rows"], "the person was sent e-mails (the code at least)"
+    states = {row["cells"]["body"]["state"] for row in messages["rows"]}
+    assert states == {"withheld"}
+    assert "user.content.communications" not in {c["key"] for c in document["categories"]}
+
+
 def test_the_page_the_person_sees_lists_the_agent_as_a_recipient(customer, smtp_server):
     as_agent(permission=signed())
     verify_with_the_persons_code(smtp_server)

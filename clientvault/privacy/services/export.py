@@ -17,6 +17,7 @@ CSV files or a PDF; ``docs/export-schema.json`` is the JSON's schema.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import TypedDict
 
 from django.utils import timezone
@@ -243,10 +244,10 @@ def _sections_held(export: SubjectExport) -> set[tuple[str, str]]:
     }
 
 
-def _gather(subject: Subject) -> SubjectExport:
+def _gather(subject: Subject, withhold: Iterable[str] = ()) -> SubjectExport:
     generated_at = timezone.now().isoformat()
     accesses = _staff_accesses(subject.id)  # before this export's own reveals are logged
-    gathered = gather_records(subject_id=subject.id, skip=SECTIONS)
+    gathered = gather_records(subject_id=subject.id, skip=SECTIONS, withhold=withhold)
     record = build_record()
     export = SubjectExport(
         schema_version=SCHEMA_VERSION,
@@ -265,13 +266,16 @@ def _gather(subject: Subject) -> SubjectExport:
     return export
 
 
-def export_subject(*, subject_id: uuid.UUID, actor: Actor | None) -> SubjectExport:
+def export_subject(
+    *, subject_id: uuid.UUID, actor: Actor | None, withhold: Iterable[str] = ()
+) -> SubjectExport:
     """Everything held about the subject, for the right of access; audited as made by ``actor``.
 
     Raises ``Subject.DoesNotExist`` for an unknown id. An erased subject's values read as erased.
+    Fields of the ``withhold`` categories are given as withheld, never read (an agent's copy).
     """
     subject = Subject.objects.get(pk=subject_id)
-    export = _gather(subject)
+    export = _gather(subject, withhold)
     record_event(
         action="subject.exported",
         actor=actor,

@@ -66,10 +66,15 @@ class Records(TypedDict):
 
 @dataclass
 class Gathered:
-    """The records, and the declared fields (model, field) the subject has a value in."""
+    """The records, and the declared fields (model, field) the subject has a value in.
+
+    ``withhold`` names categories left out of this copy (given as ``withheld``, never read):
+    what an authorised agent may not receive, such as the content of communications.
+    """
 
     records: list[Records] = field(default_factory=list)
     held: set[tuple[str, str]] = field(default_factory=set)
+    withhold: frozenset[str] = frozenset()
 
 
 def as_json_value(value: object) -> JSONValue:
@@ -170,18 +175,24 @@ def _revealed(row: models.Model, name: str, subject_id: uuid.UUID) -> Cell:
         return Cell(state="withheld", value=None)  # sealed for another person of the account
 
 
-def _cell(row: models.Model, column: Column, subject_id: uuid.UUID) -> Cell:
+def _cell(
+    row: models.Model, column: Column, subject_id: uuid.UUID, withhold: frozenset[str]
+) -> Cell:
     model_field, spec = column
     personal = spec if isinstance(spec, Personal) else None
     if personal is not None and personal.category == CREDENTIALS:
         return Cell(state="not_shown", value=None)
+    if personal is not None and personal.category in withhold:
+        return Cell(state="withheld", value=None)
     if personal is not None and personal.restricted and not _is_empty(_stored(row, model_field)):
         return _revealed(row, model_field.name, subject_id)
     return _shown(getattr(row, model_field.attname))
 
 
-def _row(row: models.Model, columns: list[Column], subject_id: uuid.UUID) -> Row:
-    cells = {column[0].name: _cell(row, column, subject_id) for column in columns}
+def _row(
+    row: models.Model, columns: list[Column], subject_id: uuid.UUID, withhold: frozenset[str]
+) -> Row:
+    cells = {column[0].name: _cell(row, column, subject_id, withhold) for column in columns}
     return Row(id=str(row.pk), cells=cells)
 
 
@@ -195,17 +206,25 @@ def _held(label: str, rows: list[models.Model], columns: list[Column]) -> set[tu
     }
 
 
+def _given(columns: list[Column], withhold: frozenset[str]) -> list[Column]:
+    """The columns a copy gives: all but those of withheld categories."""
+    return [c for c in columns if not (isinstance(c[1], Personal) and c[1].category in withhold)]
+
+
 def _records(declaration: Declaration, subject_id: uuid.UUID, into: Gathered) -> None:
     columns = _columns(declaration)
     rows = _rows_of(declaration, subject_id)
-    into.held |= _held(declaration.label, rows, columns)
+    given = [
+        c for c in columns if not (isinstance(c[1], Personal) and c[1].category in into.withhold)
+    ]
+    into.held |= _held(declaration.label, rows, given)
     into.records.append(
         Records(
             model=declaration.label,
             title=str(declaration.model._meta.verbose_name_plural).capitalize(),
             description=declaration.description,
             fields=[_field_info(*column) for column in columns],
-            rows=[_row(row, columns, subject_id) for row in rows],
+            rows=[_row(row, columns, subject_id, into.withhold) for row in rows],
         )
     )
 
@@ -223,9 +242,11 @@ def exportable(skip: Iterable[str] = ()) -> list[Declaration]:
     ]
 
 
-def gather_records(*, subject_id: uuid.UUID, skip: Iterable[str] = ()) -> Gathered:
+def gather_records(
+    *, subject_id: uuid.UUID, skip: Iterable[str] = (), withhold: Iterable[str] = ()
+) -> Gathered:
     """The subject's rows in every exportable model (one query each), and what they hold."""
-    gathered = Gathered()
+    gathered = Gathered(withhold=frozenset(withhold))
     for declaration in exportable(skip):
         _records(declaration, subject_id, gathered)
     return gathered

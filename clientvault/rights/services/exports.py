@@ -20,11 +20,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clientvault.privacy.actors import Actor
+from clientvault.privacy.services.disclosures import COMMUNICATIONS
 from clientvault.privacy.services.export import SubjectExport, export_subject
+from clientvault.privacy.taxonomy import CATEGORIES, SENSITIVE_PREFIX
 from clientvault.rights import formats
 from clientvault.rights.models import Export, ExportFormat, RightsRequest
 
 VALID = datetime.timedelta(days=7)
+# What an agent's copy leaves out: the content of communications (released only on the four
+# grounds of SHR-6) and sensitive data (never released). The person can ask for it themselves.
+AGENT_WITHHELD = (COMMUNICATIONS, *(c for c in CATEGORIES if c.startswith(SENSITIVE_PREFIX)))
 RENDERERS = {
     ExportFormat.JSON: (formats.as_json, "application/json"),
     ExportFormat.ZIP: (formats.as_zip, "application/zip"),
@@ -42,7 +47,8 @@ def make_export(*, request: RightsRequest, actor: Actor | None) -> tuple[Export,
     existing = Export.objects.filter(request=request, subject_id=request.subject_id).first()
     if existing is not None:
         return existing, ""
-    document = export_subject(subject_id=request.subject_id, actor=actor)
+    withhold = AGENT_WITHHELD if request.is_agent else ()
+    document = export_subject(subject_id=request.subject_id, actor=actor, withhold=withhold)
     secret = secrets.token_urlsafe(24)
     now = timezone.now()
     with transaction.atomic():

@@ -19,7 +19,7 @@ from clientvault.privacy.actors import Actor
 from clientvault.rights import messages
 from clientvault.rights.models import RightsRequest, Status
 from clientvault.rights.services.notices import kind_text, notify
-from clientvault.rights.services.requests import add_event
+from clientvault.rights.services.requests import add_event, move
 
 
 def complete(
@@ -47,3 +47,14 @@ def note_outcome(*, request: RightsRequest, outcome: Mapping[str, Any]) -> None:
     """Keep what an unfinished request is waiting for (a hold, a blocker), ids and codes only."""
     RightsRequest.objects.filter(pk=request.pk).update(outcome=dict(outcome))
     request.outcome = dict(outcome)
+
+
+def refuse_at_work(*, request: RightsRequest, reason: str, actor: Actor | None) -> bool:
+    """The work found it may not be done (a release the register refuses): refuse the request,
+    telling the requester why, once."""
+    with transaction.atomic():
+        if not move(request=request, to=Status.REFUSED, actor=actor, reason=reason):
+            return False
+        context = {"kind": kind_text(request), "reason": reason}
+        notify(request=request, kind=messages.REFUSED.key, context=context)
+    return True

@@ -125,8 +125,7 @@ def ask_publicly(
         )
         if permission is not None and agent is not None:
             _keep_permission(request, permission, content_type)
-    _tell_received(request)
-    send_code(request=request)
+    send_code(request=request)  # the one message a public request sends before it is verified
     return request
 
 
@@ -139,9 +138,8 @@ def _keep_permission(request: RightsRequest, upload: Upload, content_type: str) 
         size=len(upload.content),
         uploaded_at=timezone.now(),
     )
-    row.save()  # the content is sealed once the row has its primary key
-    row.content = base64.b64encode(upload.content).decode()
-    row.save(update_fields=["content"])
+    row.content = base64.b64encode(upload.content).decode()  # sealed for the row's UUID
+    row.save()
 
 
 def ask_for_caller(*, subject_id: uuid.UUID, channel: str, ask: Ask, actor: Actor) -> RightsRequest:

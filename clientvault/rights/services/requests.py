@@ -132,10 +132,8 @@ def add_event(
         step=step,
         actor_id=actor_ref(actor),
         actor_label=_role_label(actor),
+        reason=reason,  # sealed for its row: the UUID key is given before the insert
     )
-    if reason:  # sealed once the row has its primary key
-        event.reason = reason
-        event.save(update_fields=["reason"])
     record_event(
         action=f"rights.{step}",
         actor=actor,

@@ -27,6 +27,7 @@ from clientvault.privacy.actors import Actor
 from clientvault.privacy.profile import current_profile
 from clientvault.rights import messages
 from clientvault.rights.models import (
+    Channel,
     Kind,
     RightsRequest,
     Scope,
@@ -39,7 +40,8 @@ from clientvault.rights.services.progress import proceed
 from clientvault.rights.services.requests import contact_on_record, move
 
 MAX_TRIES = 5
-CODES_PER_HOUR = 3
+CODES_PER_HOUR = 3  # for one request
+PERSON_CODES_PER_HOUR = 5  # for one person, whatever the requests (the public form floods)
 WRONG_CODE = "Code: this code is not right, or has expired. Ask for a new code if need be."
 
 
@@ -69,9 +71,22 @@ def send_code(*, request: RightsRequest, link: str = "") -> bool:
     if request.status == Status.RECEIVED:
         move(request=request, to=Status.AWAITING_VERIFICATION, actor=None)
     contact = contact_on_record(request)
-    if contact is None:
+    if contact is None or _person_flooded(request):
         return False
     _issue(request, contact.email, link)
+    return True
+
+
+def _person_flooded(request: RightsRequest) -> bool:
+    """Whether the person had their fill of codes this hour. Said to a signed-in person; kept
+    silent on the public form, whose answer must not tell whether the person exists."""
+    since = timezone.now() - datetime.timedelta(hours=1)
+    person = request.subject_id
+    sent = VerificationCode.objects.filter(request__subject__isnull=False, request__subject=person)
+    if sent.filter(created_at__gte=since).count() < PERSON_CODES_PER_HOUR:
+        return False
+    if request.channel != Channel.PUBLIC_FORM:
+        raise ValidationError({"code": "Too many codes were sent to you; try again in an hour."})
     return True
 
 

@@ -21,7 +21,7 @@ from django_tasks import task
 from clientvault.privacy.actors import Actor, SystemActor
 from clientvault.privacy.models import ConsentSource, DisclosureGround, RecipientKind, Subject
 from clientvault.privacy.services.consent import withdraw_consent
-from clientvault.privacy.services.disclosures import disclose
+from clientvault.privacy.services.disclosures import DisclosureRefused, disclose
 from clientvault.privacy.taxonomy import Purpose
 from clientvault.rights import messages
 from clientvault.rights.models import Channel, Kind, RightsRequest, Status
@@ -33,7 +33,7 @@ from clientvault.rights.services.exports import (
     export_categories,
     make_export,
 )
-from clientvault.rights.services.fulfilment import complete, note_outcome
+from clientvault.rights.services.fulfilment import complete, note_outcome, refuse_at_work
 from clientvault.rights.services.notices import date_text, kind_text, notify
 
 WORKER = SystemActor("rights")
@@ -56,8 +56,13 @@ def do_work(*, request: RightsRequest, actor: Actor) -> str:
 
 
 def _access(request: RightsRequest, actor: Actor) -> str:
-    with transaction.atomic():  # a refused disclosure leaves no copy made and no link sent
-        return _export_and_complete(request, actor)
+    try:
+        with transaction.atomic():  # a refused disclosure leaves no copy made and no link sent
+            return _export_and_complete(request, actor)
+    except DisclosureRefused as refused:
+        reason = f"We may not release this data to an agent: {refused}."
+        refuse_at_work(request=request, reason=reason, actor=actor)
+        return "refused"
 
 
 def _export_and_complete(request: RightsRequest, actor: Actor) -> str:
