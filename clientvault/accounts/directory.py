@@ -13,7 +13,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from clientvault.accounts.models import Customer, CustomerStatus, CustomerStatusChange, Person, User
+from clientvault.accounts.models import (
+    Customer,
+    CustomerStatus,
+    CustomerStatusChange,
+    Person,
+    PersonRole,
+    User,
+)
 from clientvault.accounts.services.customers import change_status, find_person_by_email
 from clientvault.accounts.services.sessions import recently_authenticated
 from clientvault.privacy.actors import Actor
@@ -53,8 +60,10 @@ class AccountsDirectory:
         return person.subject_id if _same_name(person.display_name, name) else None
 
     def account_subjects(self, account: str) -> list[uuid.UUID]:
-        people = Person.objects.filter(customer__number=account).order_by("role", "created_at")
-        return list(people.values_list("subject_id", flat=True))
+        people = Person.objects.filter(customer__number=account).order_by("created_at")
+        rows = list(people.values_list("subject_id", "role"))
+        # The owner first (as the kernel's directory promises), the others as they came.
+        return [subject for subject, role in sorted(rows, key=lambda r: r[1] != PersonRole.OWNER)]
 
     def account_of(self, subject_id: uuid.UUID) -> str | None:
         person = Person.objects.select_related("customer").filter(subject_id=subject_id).first()

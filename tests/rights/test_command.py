@@ -45,7 +45,7 @@ def erased(person: Person) -> bool:
 
 
 @pytest.mark.parametrize("fmt", ["json", "zip", "pdf"])
-def test_export_writes_the_file_in_each_format(customer, tmp_path, fmt):
+def test_export_writes_the_file_in_each_format(customer, teammate, tmp_path, fmt):
     output = tmp_path / f"ada.{fmt}"
 
     said = rights(
@@ -55,7 +55,7 @@ def test_export_writes_the_file_in_each_format(customer, tmp_path, fmt):
     assert f"Wrote {output} ({fmt})." in said
     content = output.read_bytes()
     if fmt == "json":
-        assert json.loads(content)["subject"]["reference"] == customer.subject.reference
+        assert json.loads(content)["subject"]["reference"] == customer.subject.reference  # owner
     elif fmt == "zip":
         assert zipfile.ZipFile(io.BytesIO(content)).namelist()
     else:

@@ -16,7 +16,7 @@ from clientvault.messaging.models import Message
 from clientvault.rights.deadlines import add_months
 from clientvault.rights.models import Channel, RightsRequest, Status
 from clientvault.rights.services.work import fulfil_request
-from tests.accounts.personas import customer, staff, staff_client  # noqa: F401
+from tests.accounts.personas import customer, staff, staff_client, teammate  # noqa: F401
 from tests.rights.helpers import run_rights_jobs
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
@@ -70,7 +70,7 @@ def test_staff_enter_a_request_by_subject_reference_with_its_channel(officer, cu
     assert str(made.email_given) == "ada@example.com"
 
 
-def test_staff_enter_a_request_by_account_number_for_its_owner(officer, customer):
+def test_staff_enter_a_request_by_account_number_for_its_owner(officer, customer, teammate):
     enter(officer, customer.customer.number, kind="erasure")
     made = RightsRequest.objects.get()
     assert made.subject_id == customer.subject_id
