@@ -137,8 +137,9 @@ def _keep_permission(request: RightsRequest, upload: Upload, content_type: str) 
         size=len(upload.content),
         uploaded_at=timezone.now(),
     )
+    row.save()  # the vault seals a value for a row that has its id
     row.content = base64.b64encode(upload.content).decode()
-    row.save()
+    row.save(update_fields=["content"])
 
 
 def ask_for_caller(*, subject_id: uuid.UUID, channel: str, ask: Ask, actor: Actor) -> RightsRequest:
