@@ -8,6 +8,7 @@ import datetime
 import json
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -17,12 +18,14 @@ from clientvault.accounts.services.customers import change_status
 from clientvault.messaging.models import Message
 from clientvault.privacy.actors import SystemActor
 from clientvault.privacy.directory import Contact
-from clientvault.privacy.models import Subject
+from clientvault.privacy.models import HoldReason, Subject
 from clientvault.privacy.profile import current_profile
-from clientvault.rights.models import Channel, Export, RightsRequest, Scope, Status
+from clientvault.privacy.services.holds import place_hold
+from clientvault.rights.models import Channel, Export, RightsRequest, Scope, Status, Verification
 from clientvault.rights.services.daily import rights_daily, start_due_closures
 from clientvault.rights.services.intake import Upload, ask_publicly
 from clientvault.rights.services.requests import Ask
+from clientvault.rights.services.verification import mark_verified
 from tests.accounts.personas import customer, make_staff, outsider, teammate  # noqa: F401
 from tests.rights.helpers import a_rights_request, an_export_link, run_rights_jobs
 
@@ -204,3 +207,43 @@ def test_no_reminder_when_nothing_is_overdue_or_due_this_week(customer):
 
     assert daily()["officers_reminded"] == 0
     assert sent("rights.reminder") == []
+
+
+def erase_through_a_request(person) -> RightsRequest:
+    made = a_rights_request(person, kind="erasure")
+    mark_verified(request=made, how=Verification.STAFF, actor=STAFF, reason="Letter with proof")
+    run_rights_jobs()
+    made.refresh_from_db()
+    return made
+
+
+def test_an_account_its_owner_had_erased_is_not_scheduled_again(customer, teammate):
+    made = erase_through_a_request(customer)
+    assert made.status == Status.COMPLETED
+    assert Customer.objects.get(pk=customer.customer_id).status == CustomerStatus.CLOSED
+
+    assert daily()["closures_scheduled"] == 0
+    assert sent("rights.closure") == []
+    assert RightsRequest.objects.count() == 1
+
+
+def test_an_owner_whose_erasure_is_held_gets_no_closure_notice(customer):
+    place_hold(
+        subject=customer.subject,
+        reason=HoldReason.DISPUTE,
+        ends_on=timezone.localdate() + datetime.timedelta(days=60),
+        actor=None,
+        placed_by="legal",
+    )
+    made = erase_through_a_request(customer)
+    assert made.status == Status.IN_PROGRESS  # paused by the hold, the account closed
+
+    assert daily()["closures_scheduled"] == 0
+    assert sent("rights.closure") == []
+
+
+def test_an_account_erased_by_the_operator_is_not_scheduled_again(customer):
+    call_command("rights", "erase", "--account", customer.customer.number, "--reason", "t-1")
+
+    assert daily()["closures_scheduled"] == 0
+    assert RightsRequest.objects.count() == 1
