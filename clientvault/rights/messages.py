@@ -82,5 +82,5 @@ CLOSURE = declare(
     category=SERVICE,
     headline="Your account is closed: when its data will be erased",
     text_template=_T + "closure.txt",
-    variables=["account", "erase_on"],
+    variables=["account", "erase_on", "reference"],
 )

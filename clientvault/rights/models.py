@@ -54,7 +54,13 @@ class Status(models.TextChoices):
 # The request workflow: which status may follow which.
 TRANSITIONS: dict[str, frozenset[str]] = {
     Status.RECEIVED: frozenset(
-        {Status.AWAITING_VERIFICATION, Status.VERIFIED, Status.REFUSED, Status.WITHDRAWN}
+        {
+            Status.AWAITING_VERIFICATION,
+            Status.VERIFIED,
+            Status.EXPIRED,  # no code was ever asked for
+            Status.REFUSED,
+            Status.WITHDRAWN,
+        }
     ),
     Status.AWAITING_VERIFICATION: frozenset(
         {Status.VERIFIED, Status.EXPIRED, Status.REFUSED, Status.WITHDRAWN}

@@ -10,6 +10,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
@@ -45,9 +46,17 @@ def schedule_closures(*, now: datetime.datetime | None = None) -> int:
 
 
 def _scheduled(account: str) -> bool:
-    return RightsRequest.objects.filter(
-        channel=Channel.CLOSURE, account=account, kind=Kind.ERASURE
-    ).exists()
+    """Whether the account's erasure is scheduled already, or under way through a request
+    that closed it (the whole account's, or its owner's, which takes everyone)."""
+    owner = directory().account_subjects(account)[:1]
+    closed_by_request = (Q(scope=Scope.ACCOUNT, account=account) | Q(subject_id__in=owner)) & Q(
+        status__in=[Status.IN_PROGRESS, Status.COMPLETED]
+    )
+    return (
+        RightsRequest.objects.filter(kind=Kind.ERASURE)
+        .filter(Q(channel=Channel.CLOSURE, account=account) | closed_by_request)
+        .exists()
+    )
 
 
 def _schedule(account: str, erase_on: datetime.date) -> None:
