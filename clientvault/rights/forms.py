@@ -38,7 +38,10 @@ class AskForm(forms.Form):
         label="What would you like?", choices=Kind.choices, help_text=KIND_HELP
     )
     field = forms.ChoiceField(
-        label="Data to correct", required=False, help_text="Only for a correction."
+        label="Data to correct",
+        required=False,
+        help_text="Only for a correction. An e-mail address changes on your profile, by a link "
+        "we send to the new address.",
     )
     new_value = forms.CharField(
         label="Correct value", required=False, max_length=500, help_text="Only for a correction."

@@ -192,3 +192,17 @@ def test_once_unblocked_a_staff_retry_finishes_it_once(customer, officer, blocke
     assert made.events.filter(step="completed").count() == 1
     assert len(notices("rights.completed")) == 1
     assert "Erased:" in notices("rights.completed")[0]
+
+
+def test_a_held_owner_keeps_the_account_open_until_the_erasure_can_go_through(customer, staff):
+    made = verified_erasure(customer, staff(StaffRole.PRIVACY_OFFICER))
+    held = hold(customer, confidential=False)
+    run_rights_jobs()
+    account = Customer.objects.get(pk=customer.customer_id)
+    assert account.status == CustomerStatus.ACTIVE  # the owner can still sign in and read why
+    made.refresh_from_db()
+    assert made.outcome["paused"] == "held"
+    end_hold(hold=held, actor=None)
+    resume()
+    assert Customer.objects.get(pk=customer.customer_id).status == CustomerStatus.CLOSED
+    assert is_erased(customer)

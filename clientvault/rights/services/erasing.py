@@ -14,6 +14,7 @@ from typing import Any
 
 from clientvault.privacy.actors import Actor
 from clientvault.privacy.directory import directory
+from clientvault.privacy.models import Subject
 from clientvault.privacy.services.erasure import (
     ErasureBlocked,
     ErasureReport,
@@ -21,6 +22,8 @@ from clientvault.privacy.services.erasure import (
     erase_subject,
     erasure_blockers,
 )
+from clientvault.privacy.services.erasure_plan import ErasureLine
+from clientvault.privacy.services.holds import active_holds, hold_notice
 from clientvault.rights.models import RightsRequest, Scope
 
 
@@ -51,20 +54,44 @@ class Paused(Exception):
 def erase_request(*, request: RightsRequest, actor: Actor) -> list[ErasureReport]:
     """Erase the request's person or account; raise ``Paused`` when held or blocked.
 
-    What blocks an erasure is checked for everyone first, so a blocked account is not closed;
-    then the account is closed, then each person erased (a held person pauses the rest).
+    Holds and what blocks an erasure are checked for everyone first, so an account is closed
+    only when its erasure can go through; then each person is erased.
     """
     reason = f"request:{request.reference.lower()}"
     account = account_to_close(request)
     subjects = subjects_to_erase(request)
     if account:
         subjects = list(dict.fromkeys([*subjects, *directory().account_subjects(account)]))
-    blockers = [text for s in subjects for text in erasure_blockers(subject_id=s)]
-    if blockers:
-        raise Paused({"paused": "blocked"}, " ".join(dict.fromkeys(blockers)))
+    _refuse_if_paused(subjects)
     if account:
         directory().close_account(account=account, actor=actor, reason=reason)
     return [_erase_one(s, actor, reason) for s in subjects]
+
+
+def _refuse_if_paused(subjects: list[uuid.UUID]) -> None:
+    """Raise ``Paused`` when a hold or a blocker stops the erasure of anyone of ``subjects``
+    (a person already erased is past both: their erasure only finishes)."""
+    waiting = [s for s in subjects if not _erased(s)]
+    holds = active_holds(subject_ids=waiting)
+    if holds:
+        raise Paused({"paused": "held"}, hold_notice(holds))
+    blockers = [text for s in waiting for text in erasure_blockers(subject_id=s)]
+    if blockers:
+        raise Paused({"paused": "blocked"}, " ".join(dict.fromkeys(blockers)))
+
+
+def _erased(subject_id: uuid.UUID) -> bool:
+    return Subject.objects.filter(pk=subject_id, erased_at__isnull=False).exists()
+
+
+def final_lines(reports: list[ErasureReport]) -> list[ErasureLine]:
+    """Each place's last word: a row shared on an account is kept while its first people are
+    erased and erased with the last, and the requester is told the latter."""
+    last: dict[tuple[str, str], ErasureLine] = {}
+    for report in reports:
+        for line in report.lines:
+            last[(line.where, line.category)] = line
+    return list(last.values())
 
 
 def _erase_one(subject_id: uuid.UUID, actor: Actor, reason: str) -> ErasureReport:
@@ -78,12 +105,13 @@ def _erase_one(subject_id: uuid.UUID, actor: Actor, reason: str) -> ErasureRepor
 
 def summary(reports: list[ErasureReport]) -> str:
     """What was erased and what was kept and why, category by category, for the requester."""
-    erased = sorted({line.label for r in reports for line in r.erased()})
+    lines = final_lines(reports)
+    erased = sorted({line.label for line in lines if line.outcome == "erased"})
     kept = sorted(
         {
             f"{line.label}: {line.why}" + _until(line.kept_until)
-            for r in reports
-            for line in r.kept()
+            for line in lines
+            if line.outcome != "erased"
         }
     )
     parts = ["Erased: " + ("; ".join(erased) or "nothing was left to erase") + "."]

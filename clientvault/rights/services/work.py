@@ -22,11 +22,12 @@ from clientvault.privacy.actors import Actor, SystemActor
 from clientvault.privacy.models import ConsentSource, DisclosureGround, RecipientKind, Subject
 from clientvault.privacy.services.consent import withdraw_consent
 from clientvault.privacy.services.disclosures import DisclosureRefused, disclose
+from clientvault.privacy.services.erasure import ErasureReport
 from clientvault.privacy.taxonomy import Purpose
 from clientvault.rights import messages
 from clientvault.rights.models import Channel, Kind, RightsRequest, Status
 from clientvault.rights.services.corrections import apply_correction
-from clientvault.rights.services.erasing import Paused, erase_request, summary
+from clientvault.rights.services.erasing import Paused, erase_request, final_lines, summary
 from clientvault.rights.services.exports import (
     VALID,
     download_link,
@@ -133,8 +134,8 @@ def _erasure(request: RightsRequest, actor: Actor) -> str:
     return "erased"
 
 
-def _lines(reports: list) -> list[dict[str, object]]:  # type: ignore[type-arg]
-    return [line for r in reports for line in r.as_json()["lines"]]
+def _lines(reports: list[ErasureReport]) -> list[dict[str, object]]:
+    return [line.as_json() for line in final_lines(reports)]
 
 
 def _correction(request: RightsRequest, actor: Actor) -> str:
