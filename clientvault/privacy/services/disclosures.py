@@ -155,6 +155,8 @@ def _recipient_problem(r: _Request) -> str | None:
 def _communications_problem(r: _Request) -> str | None:
     if COMMUNICATIONS not in r.categories:
         return None
+    if r.kind == RecipientKind.AGENT and r.ground == DisclosureGround.CONSENT:
+        return None  # RGT-3: the person's own copy, to the agent their signed permission names
     name = COMMUNICATION_GROUNDS.get(DisclosureGround(r.ground))
     if name is None or name not in current_profile().communication_grounds:
         return f"communications content is never disclosed on the ground {r.ground!r}"

@@ -9,8 +9,10 @@ import base64
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from clientvault.privacy.actors import Actor
@@ -124,8 +126,14 @@ def ask_publicly(
         if permission is not None and agent is not None:
             _keep_permission(request, permission, content_type)
     _tell_received(request)
-    send_code(request=request)
+    send_code(request=request, link=verify_link(request))
     return request
+
+
+def verify_link(request: RightsRequest) -> str:
+    """The page where a public request's code is typed: for the person, who may not be the one
+    who filled in the form (an agent's request)."""
+    return settings.CLIENTVAULT_SITE_URL + reverse("rights:public_verify", args=[request.pk])
 
 
 def _keep_permission(request: RightsRequest, upload: Upload, content_type: str) -> None:
@@ -137,8 +145,9 @@ def _keep_permission(request: RightsRequest, upload: Upload, content_type: str) 
         size=len(upload.content),
         uploaded_at=timezone.now(),
     )
+    row.save()  # a vault field is sealed for its row: the row needs its key first
     row.content = base64.b64encode(upload.content).decode()
-    row.save()
+    row.save(update_fields=["content"])
 
 
 def ask_for_caller(*, subject_id: uuid.UUID, channel: str, ask: Ask, actor: Actor) -> RightsRequest:

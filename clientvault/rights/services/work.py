@@ -59,13 +59,13 @@ def _access(request: RightsRequest, actor: Actor) -> str:
     if secret:
         expires = date_text(timezone.localdate(export.expires_at))
         link = download_link(export, secret)
+        if request.is_agent:  # recorded before the agent is sent the link
+            _record_agent_receipt(request, export_categories(export), actor)
         notify(
             request=request,
             kind=messages.EXPORT_READY.key,
             context={"expires": expires, "link": link},
         )
-        if request.is_agent:
-            _record_agent_receipt(request, export_categories(export), actor)
     days = VALID.days
     text = f"A copy of your data is ready to download for {days} days."
     complete(request=request, outcome={"export": str(export.pk)}, summary=text, actor=actor)
