@@ -148,5 +148,8 @@ def rights_lines() -> list[str]:
         agent = ", by an agent" if made.is_agent else ""
         state = made.get_status_display().lower()
         late = ", overdue" if made.is_open and made.deadline < today else ""
-        lines.append(f"  {made.reference}  {made.get_kind_display()}{agent}: {state}{late}")
+        contact = directory().contact(made.subject_id) if made.subject_id else None
+        whose = f" for {contact.name}" if contact else ""
+        what = f"{made.get_kind_display()}{whose}{agent}"
+        lines.append(f"  {made.reference}  {what}: {state}{late}")
     return lines
