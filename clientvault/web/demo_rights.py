@@ -10,8 +10,8 @@
   permission (a small PDF); the code went to Kai, who has not typed it yet.
 
 Everything goes through the rights services, as the pages would; only the overdue request's
-dates (and its history) are moved back afterwards. Idempotent: each request is looked for
-first, by its person and kind, so running the demo again adds nothing.
+dates (received, due, verified, and its history's) are moved back afterwards. Idempotent: each
+request is looked for first, by its person and kind, so running the demo again adds nothing.
 """
 
 from __future__ import annotations
@@ -79,7 +79,9 @@ def _overdue_correction(omar: Person) -> None:
     shift = datetime.timedelta(days=OVERDUE_DAYS)
     received = made.received_at - shift
     RightsRequest.objects.filter(pk=made.pk).update(
-        received_at=received, due_on=due_date(timezone.localdate(received))
+        received_at=received,
+        due_on=due_date(timezone.localdate(received)),
+        verified_at=made.verified_at - shift if made.verified_at else None,
     )
     for event in RequestEvent.objects.filter(request=made):
         RequestEvent.objects.filter(pk=event.pk).update(at=event.at - shift)

@@ -74,3 +74,8 @@ def test_the_logins_list_the_requests(loaded):
     for made in RightsRequest.objects.exclude(subject=None):
         assert made.reference in printed
     assert "overdue" in printed
+
+
+def test_the_overdue_request_was_verified_after_it_was_received(loaded):
+    made = requests_of("orbit.owner").get()
+    assert made.received_at <= made.verified_at < made.received_at + datetime.timedelta(minutes=5)
