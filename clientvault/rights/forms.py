@@ -20,6 +20,12 @@ KIND_HELP = (
     "yourself. Erase: your data is erased, except what the law obliges us to keep (we tell "
     "you what and why). Stop: no more marketing or partner sharing."
 )
+STAFF_KIND_HELP = (
+    "A copy: everything we hold about the person, to download. Correct: a value they cannot "
+    "change themselves. Erase: their data is erased, except what the law obliges us to keep "
+    "(we tell them what and why). Stop: no more marketing or partner sharing."
+)
+AGENT_ONLY = "Only for an agent, and then needed."
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -128,12 +134,16 @@ class PublicAskForm(AskForm):
     is_agent = forms.BooleanField(
         label="I am an authorised agent asking on this person's behalf", required=False
     )
-    agent_name = forms.CharField(label="Your name (agent)", required=False, max_length=200)
-    agent_email = forms.EmailField(label="Your e-mail address (agent)", required=False)
+    agent_name = forms.CharField(
+        label="Your name (agent)", required=False, max_length=200, help_text=AGENT_ONLY
+    )
+    agent_email = forms.EmailField(
+        label="Your e-mail address (agent)", required=False, help_text=AGENT_ONLY
+    )
     permission = forms.FileField(
         label="The person's signed permission",
         required=False,
-        help_text="A PDF, PNG or JPEG file of at most 5 MB.",
+        help_text=f"{AGENT_ONLY[:-1]}: a PDF, PNG or JPEG file of at most 5 MB.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -179,6 +189,8 @@ class StaffAskForm(AskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["kind"].label = "What the person asks for"
+        self.fields["kind"].help_text = STAFF_KIND_HELP
         self.order_fields(["who", "channel", "kind"])
 
 

@@ -161,6 +161,18 @@ class RightsRequest(models.Model):
     def deadline(self) -> datetime.date:
         return self.extended_to or self.due_on
 
+    @property
+    def outcome_rows(self) -> list[dict[str, object]]:
+        """An erasure's outcome for a reader: one row per kind of data, outcome and reason
+        (the outcome keeps one line per field), the date kept until as a date."""
+        rows: dict[tuple[object, ...], dict[str, object]] = {}
+        for line in self.outcome.get("lines", []):
+            kept = line.get("kept_until")
+            key = (line.get("label"), line.get("outcome"), line.get("why"), kept)
+            until = datetime.date.fromisoformat(str(kept)[:10]) if kept else None
+            rows.setdefault(key, {**line, "kept_until": until})
+        return list(rows.values())
+
 
 class RequestEvent(models.Model):
     """One step of a request's history: who, when, which step, why."""
@@ -185,6 +197,13 @@ class RequestEvent(models.Model):
                 name="rights_one_completion",
             ),
         ]
+
+    @property
+    def step_text(self) -> str:
+        """The step as a person reads it ("Awaiting verification", "Paused hold")."""
+        if self.step in Status.values:
+            return str(Status(self.step).label)
+        return self.step.replace("_", " ").replace("-", " ").capitalize()
 
 
 class VerificationCode(models.Model):

@@ -72,6 +72,7 @@ from clientvault.privacy.models import DisclosureGround, PolicyVersion, Recipien
 from clientvault.privacy.services.disclosures import disclose
 from clientvault.privacy.services.policy import publish_policy
 from clientvault.web.demo_messaging import load_messaging
+from clientvault.web.demo_rights import load_rights, rights_lines
 
 DEMO = SystemActor("demo")
 PASSWORD = "clientvault-demo"
@@ -332,6 +333,7 @@ def load_demo() -> None:
             _account(account, index, version)
         _telephone_customer(staff[StaffRole.SUPPORT], version)
         load_messaging(marketing=staff[StaffRole.MARKETING])
+        load_rights()
 
 
 # --- the logins, printed by ``clientvault demo --logins`` ------------------------------------
@@ -381,7 +383,7 @@ def login_lines() -> list[str]:
     ]
     for login in STAFF:
         lines.append(f"  {login.role:<16} {login.username:<12} {_second_factor(login.username)}")
-    return lines
+    return [*lines, *rights_lines()]
 
 
 def mail_lines() -> list[str]:

@@ -9,8 +9,10 @@ import base64
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from clientvault.privacy.actors import Actor
@@ -125,8 +127,15 @@ def ask_publicly(
         )
         if permission is not None and agent is not None:
             _keep_permission(request, permission, content_type)
-    send_code(request=request)  # the one message a public request sends before it is verified
+    # The one message a public request sends before it is verified.
+    send_code(request=request, link=verify_link(request))
     return request
+
+
+def verify_link(request: RightsRequest) -> str:
+    """The page where a public request's code is typed: for the person, who may not be the one
+    who filled in the form (an agent's request)."""
+    return settings.CLIENTVAULT_SITE_URL + reverse("rights:public_verify", args=[request.pk])
 
 
 def _keep_permission(request: RightsRequest, upload: Upload, content_type: str) -> None:

@@ -46,13 +46,20 @@ def request_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "made": made,
         "events": made.events.all(),
         "export": live_export(made),
-        "checked_form": ReasonForm(prefix="checked"),
-        "refuse_form": ReasonForm(prefix="refuse"),
-        "extend_form": ReasonForm(prefix="extend"),
+        "checked_form": _reason_form("checked", "How you checked the person's identity"),
+        "refuse_form": _reason_form("refuse", "Why it is refused (the requester is told)"),
+        "extend_form": _reason_form("extend", "Why more time is needed (the requester is told)"),
         "is_correction": made.kind == Kind.CORRECTION,
         "Status": Status,
     }
     return render(request, "rights/staff/request.html", context)
+
+
+def _reason_form(prefix: str, label: str) -> ReasonForm:
+    """One action's reason, labelled for that action (the page has three)."""
+    form = ReasonForm(prefix=prefix)
+    form.fields["reason"].label = label
+    return form
 
 
 @require_http_methods(["GET", "POST"])
