@@ -138,8 +138,10 @@ def add_event(
         step=step,
         actor_id=actor_ref(actor),
         actor_label=_role_label(actor),
-        reason=reason,
     )
+    if reason:  # sealed once the row has its id (the vault binds a value to its row)
+        event.reason = reason
+        event.save(update_fields=["reason"])
     record_event(
         action=f"rights.{step}",
         actor=actor,
