@@ -117,12 +117,37 @@ class Target:
         return self.base().filter(pk__in=reach.values("pk"))
 
     def exclusive(self, subject_id: uuid.UUID) -> QuerySet[Any]:
-        """The rows that reach no other subject still to be erased."""
+        """The rows that reach no other subject still to be erased.
+
+        Only the subject's own rows are looked at: the test for "another subject" follows the
+        same join as the path (one ``filter`` call), so no query reads every row of the table
+        or every subject (the cost stays that of the subject's rows as the database grows).
+        """
         if not self.shared_path:
             return self.rows(subject_id)
+        mine = self.rows(subject_id)
+        shared = self.base().filter(pk__in=mine.values("pk")).filter(self._another(subject_id))
+        return mine.exclude(pk__in=shared.values("pk"))
+
+    def _another(self, subject_id: uuid.UUID) -> Q:
+        """Reaches a subject other than ``subject_id`` that is not erased yet."""
+        if _ends_at_subject(self.model, self.path):
+            not_erased = Q(**{f"{self.path}__erased_at__isnull": True})
+            other = Q(**{f"{self.path}__lt": subject_id}) | Q(**{f"{self.path}__gt": subject_id})
+            return not_erased & other
         others = Subject.objects.filter(erased_at__isnull=True).exclude(pk=subject_id)
-        shared = self.base().filter(**{f"{self.path}__in": others.values("pk")})
-        return self.rows(subject_id).exclude(pk__in=shared.values("pk"))
+        return Q(**{f"{self.path}__in": others.values("pk")})
+
+
+def _ends_at_subject(model: type[models.Model], path: str) -> bool:
+    """Whether ``path`` ends in a relation to :class:`Subject` (not a bare id column)."""
+    current: Any = model
+    for part in path.split("__"):
+        field = current._meta.get_field(part)
+        current = field.related_model
+        if current is None:
+            return False
+    return current is Subject
 
 
 def _target(declaration: Declaration) -> Target | None:
