@@ -12,25 +12,11 @@ import uuid
 from django.core.exceptions import ValidationError
 
 from clientvault.accounts.models import Channel, Person
-from clientvault.accounts.services.customers import EMAIL_BY_LINK, update_person
+from clientvault.accounts.services.customers import EMAIL_BY_LINK, PERSON_FIELDS, update_person
 from clientvault.privacy.actors import Actor
 
 # Every field of a person a request may correct; the e-mail address changes only by its link.
-CORRECTABLE = (
-    "given_name",
-    "family_name",
-    "phone",
-    "address_line1",
-    "address_line2",
-    "city",
-    "postal_code",
-    "region",
-    "country",
-    "employer",
-    "job_title",
-    "department",
-    "business_phone",
-)
+CORRECTABLE = tuple(name for name in PERSON_FIELDS if name != "email")
 
 
 def correct_person_field(

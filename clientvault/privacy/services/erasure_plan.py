@@ -247,7 +247,14 @@ def _line(
 ) -> ErasureLine:
     where = f"{count.target.label}.{name}"
     label = category_label(spec.category)
-    return ErasureLine(spec.category, label, outcome, spec.erasure.value, where, rows, **extra)
+    return ErasureLine(spec.category, label, outcome, _done(count, spec), where, rows, **extra)
+
+
+def _done(count: ModelCount, spec: Personal) -> str:
+    """What is done to the field: ``delete`` empties it when its row stays for other fields."""
+    if spec.erasure == Erasure.DELETE and not count.target.deletes:
+        return Erasure.CLEAR.value
+    return spec.erasure.value
 
 
 def field_lines(

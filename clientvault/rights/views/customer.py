@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -124,17 +125,25 @@ def confirm(request: HttpRequest, identity: Identity, pk: uuid.UUID) -> HttpResp
     return redirect(here)
 
 
+def _act(
+    request: HttpRequest, made: RightsRequest, action: Callable[[], object], done: str
+) -> HttpResponse:
+    """Run one service call for the request; its refusal or ``done`` as a message, then back."""
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("rights:request", pk=made.pk)
+
+
 @require_POST
 @customer_required
 def send(request: HttpRequest, identity: Identity, pk: uuid.UUID) -> HttpResponse:
     made = owned_request(identity, pk)
-    try:
-        send_code(request=made)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "We sent a code to your e-mail address on record.")
-    return redirect("rights:request", pk=made.pk)
+    sent = "We sent a code to your e-mail address on record."
+    return _act(request, made, lambda: send_code(request=made), sent)
 
 
 @require_POST
@@ -142,28 +151,24 @@ def send(request: HttpRequest, identity: Identity, pk: uuid.UUID) -> HttpRespons
 def enter_code(request: HttpRequest, identity: Identity, pk: uuid.UUID) -> HttpResponse:
     made = owned_request(identity, pk)
     form = CodeForm(request.POST)
-    try:
-        if not form.is_valid():
+    code = str(form.cleaned_data["code"]) if form.is_valid() else ""
+    actor = request.user
+
+    def verify() -> object:
+        if not code:
             raise ValidationError({"code": "Code: type the code from the e-mail."})
-        verify_code(request=made, code=form.cleaned_data["code"], actor=request.user)  # type: ignore[arg-type]
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Thank you: your request is verified.")
-    return redirect("rights:request", pk=made.pk)
+        return verify_code(request=made, code=code, actor=actor)  # type: ignore[arg-type]
+
+    return _act(request, made, verify, "Thank you: your request is verified.")
 
 
 @require_POST
 @customer_required
 def withdraw_request(request: HttpRequest, identity: Identity, pk: uuid.UUID) -> HttpResponse:
     made = owned_request(identity, pk)
-    try:
-        withdraw(request=made, actor=request.user)  # type: ignore[arg-type]
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Request {made.reference} is withdrawn.")
-    return redirect("rights:request", pk=made.pk)
+    actor = request.user
+    done = f"Request {made.reference} is withdrawn."
+    return _act(request, made, lambda: withdraw(request=made, actor=actor), done)  # type: ignore[arg-type]
 
 
 @customer_required
