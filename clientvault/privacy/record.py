@@ -189,21 +189,36 @@ def _retention(declaration: Declaration, spec: Personal, profile: Profile) -> Re
     if rule is not None:
         days = profile.retention.get(rule.period)
         age = _verbose(declaration, rule.age_field)
-        text = f"deleted after {days} days (counted from {age})"
+        text = f"deleted {_span(days)} after {age}"
         return Retention(period=rule.period, days=days, text=text)
     if spec.retention is not None:
         days = profile.retention.get(spec.retention)
         if spec.erasure == Erasure.RETAIN:
-            text = f"kept {days} days for a legal reason, then deleted"
+            text = f"kept {_span(days)} for a legal reason, then deleted"
         else:
-            text = f"{days} days"
+            text = _span(days)
         return Retention(period=spec.retention, days=days, text=text)
     return Retention(period=None, days=None, text=WHILE_OPEN)
 
 
+# How a row's age field reads in "deleted 2 years after …", where its own name reads poorly.
+_AGE_WORDS = {"at": "it was recorded", "expires at": "it expired", "expire date": "it expired"}
+
+
 def _verbose(declaration: Declaration, name: str) -> str:
     field = declaration.model._meta.get_field(name)
-    return str(field.verbose_name).lower() if isinstance(field, models.Field) else name
+    words = str(field.verbose_name).lower() if isinstance(field, models.Field) else name
+    return _AGE_WORDS.get(words, f"it was {words.removesuffix(' at')}")
+
+
+def _span(days: int | None) -> str:
+    """A period as people say it: "2 years", "30 days"."""
+    if days is None:
+        return "for a period the profile does not set"
+    if days >= 365 and days % 365 == 0:
+        years = days // 365
+        return f"{years} year{'s' if years > 1 else ''}"
+    return f"{days} day{'s' if days != 1 else ''}"
 
 
 def _category(key: str, held_in: list[Holding], profile: Profile) -> Category:

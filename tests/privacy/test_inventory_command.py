@@ -102,7 +102,7 @@ def test_json_gives_retention_days_from_the_profile():
     ip = category(data, "user.device.ip_address")
     session_ip = held_in(ip, "accounts.UserSession.ip_address")["retention"]
     assert (session_ip["period"], session_ip["days"]) == ("sessions", 14)
-    assert session_ip["text"] == "deleted after 14 days (counted from last seen at)"
+    assert session_ip["text"] == "deleted 14 days after it was last seen"
     session = held_in(
         category(data, "user.authorization.credentials"), "accounts.StoredSession.session_data"
     )
