@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 
 from clientvault.privacy.directory import Contact, Identity
 from clientvault.privacy.profile import current_profile
-from clientvault.privacy.taxonomy import Purpose
 from clientvault.rights.models import Channel, Kind, Scope
 from clientvault.rights.services.intake import STAFF_CHANNELS, Upload
 from clientvault.rights.services.requests import OBJECTABLE, Ask, correctable_fields
@@ -204,6 +203,3 @@ class CodeForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="Reason", max_length=1000, widget=forms.Textarea)
-
-
-PURPOSE_LABELS = {p.value: p.label for p in Purpose}

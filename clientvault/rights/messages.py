@@ -6,7 +6,7 @@ the copy the outbox keeps.
 
 from __future__ import annotations
 
-from clientvault.messaging.kinds import Category, Channel, declare
+from clientvault.messaging.kinds import Category, declare
 
 SECURITY, SERVICE = Category.SECURITY, Category.SERVICE
 _T = "rights/email/"
@@ -15,14 +15,6 @@ CODE = declare(
     "rights.code",
     category=SECURITY,
     headline="Your code to confirm a request about your data",
-    text_template=_T + "code.txt",
-    variables=["kind", "reference", "minutes"],
-    secrets=["code", "link"],
-)
-CODE_TEXT = declare(
-    "rights.code_text",
-    category=SECURITY,
-    channel=Channel.TEXT,
     text_template=_T + "code.txt",
     variables=["kind", "reference", "minutes"],
     secrets=["code", "link"],

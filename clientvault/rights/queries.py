@@ -70,10 +70,6 @@ def counts(*, today: datetime.date | None = None) -> dict[str, int]:
     }
 
 
-def open_for(identity: Identity) -> int:
-    return visible_to(identity).filter(status__in=OPEN).count()
-
-
 def find_subject(who: str) -> uuid.UUID:
     """A subject by its reference (S-…), or an account's owner by the account number."""
     text = who.strip().upper()

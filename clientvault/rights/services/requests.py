@@ -195,7 +195,3 @@ def contact_on_record(request: RightsRequest) -> Contact | None:
     if request.subject_id is None:
         return None
     return directory().contact(request.subject_id)
-
-
-def requester_contact(request: RightsRequest) -> Contact:
-    return Contact(name=str(request.name_given or ""), email=str(request.email_given or ""))
