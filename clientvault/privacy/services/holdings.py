@@ -9,31 +9,19 @@ from __future__ import annotations
 
 import uuid
 
-from django.db import models
-
-from clientvault.privacy.inventory import registry
+from clientvault.privacy.inventory import Declaration
 from clientvault.privacy.record import Category, build_record
-
-
-def _installed(label: str) -> type[models.Model] | None:
-    declaration = registry.get(label)
-    try:
-        return declaration.model if declaration else None
-    except LookupError:
-        return None
+from clientvault.privacy.services.export_records import exportable
 
 
 def labels_held(*, subject_id: uuid.UUID) -> set[str]:
     """The models holding at least one row of the subject."""
-    found = set()
-    for declaration in registry:
-        model = _installed(declaration.label)
-        if model is None or not declaration.subject:
-            continue
-        rows = model._base_manager.filter(**{declaration.subject: subject_id})
-        if rows.exists():
-            found.add(declaration.label)
-    return found
+    return {d.label for d in exportable() if _has_rows(d, subject_id)}
+
+
+def _has_rows(declaration: Declaration, subject_id: uuid.UUID) -> bool:
+    path = str(declaration.subject)  # exportable() gives only declarations with a subject path
+    return declaration.model._base_manager.filter(**{path: subject_id}).exists()
 
 
 def categories_held(*, subject_id: uuid.UUID) -> list[Category]:

@@ -1,10 +1,10 @@
 """Erasing what a request concerns: one person, or a whole account (RGT-1, RET-1, RET-3).
 
-An account-wide erasure (or the erasure of an account's owner) first closes the account through
-the directory, then erases every person on it; each person through the kernel's
-``erase_subject``, which follows the inventory (shred, delete, clear, pseudonymise, retain) and
-refuses a held subject or one whose erasure something blocks. Both refusals leave the request in
-progress with the reason kept and the requester told once; the daily job tries again.
+An account-wide erasure (or the erasure of an account's owner) checks holds and blockers for
+everyone on the account, closes the account through the directory, then erases every person on
+it through the kernel's ``erase_subject``, which follows the inventory (shred, delete, clear,
+pseudonymise, retain). A hold or a blocker leaves the request in progress with the reason kept
+and the requester told once; the hourly ``resume_stalled_requests`` job tries again.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from clientvault.privacy.services.erasure import (
     erase_subject,
     erasure_blockers,
 )
-from clientvault.privacy.services.erasure_plan import ErasureLine
+from clientvault.privacy.services.erasure_plan import ERASED, ErasureLine
 from clientvault.privacy.services.holds import active_holds, hold_notice
 from clientvault.rights.models import RightsRequest, Scope
 
@@ -71,17 +71,18 @@ def erase_request(*, request: RightsRequest, actor: Actor) -> list[ErasureReport
 def _refuse_if_paused(subjects: list[uuid.UUID]) -> None:
     """Raise ``Paused`` when a hold or a blocker stops the erasure of anyone of ``subjects``
     (a person already erased is past both: their erasure only finishes)."""
-    waiting = [s for s in subjects if not _erased(s)]
+    erased = set(
+        Subject.objects.filter(pk__in=subjects, erased_at__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+    waiting = [s for s in subjects if s not in erased]
     holds = active_holds(subject_ids=waiting)
     if holds:
         raise Paused({"paused": "held"}, hold_notice(holds))
     blockers = [text for s in waiting for text in erasure_blockers(subject_id=s)]
     if blockers:
         raise Paused({"paused": "blocked"}, " ".join(dict.fromkeys(blockers)))
-
-
-def _erased(subject_id: uuid.UUID) -> bool:
-    return Subject.objects.filter(pk=subject_id, erased_at__isnull=False).exists()
 
 
 def final_lines(reports: list[ErasureReport]) -> list[ErasureLine]:
@@ -106,12 +107,12 @@ def _erase_one(subject_id: uuid.UUID, actor: Actor, reason: str) -> ErasureRepor
 def summary(reports: list[ErasureReport]) -> str:
     """What was erased and what was kept and why, category by category, for the requester."""
     lines = final_lines(reports)
-    erased = sorted({line.label for line in lines if line.outcome == "erased"})
+    erased = sorted({line.label for line in lines if line.outcome == ERASED})
     kept = sorted(
         {
             f"{line.label}: {line.why}" + _until(line.kept_until)
             for line in lines
-            if line.outcome != "erased"
+            if line.outcome != ERASED
         }
     )
     parts = ["Erased: " + ("; ".join(erased) or "nothing was left to erase") + "."]

@@ -4,7 +4,7 @@
   disclosure register), then completion;
 - objection: the consent withdrawn in the consent ledger, then completion;
 - erasure: ``erasing.erase_request``, then completion with what was erased and kept;
-- correction: staff approve it (``decisions.approve_correction``), which applies it here.
+- correction: staff approve it (``progress.approve_correction``), which applies it here.
 
 Each step can run again: an export is made once per request and person, consent withdrawn
 twice is the same refusal, the kernel's erasure is idempotent, and ``complete`` finishes once.
@@ -90,7 +90,7 @@ def _record_agent_receipt(request: RightsRequest, categories: list[str], actor: 
         subject=_person(request),
         recipient_kind=RecipientKind.AGENT,
         recipient="Authorised agent (signed permission on file)",
-        categories=[c for c in categories if not c.startswith("user.demographic.")],
+        categories=categories,  # sensitive data is withheld from an agent's copy
         ground=DisclosureGround.CONSENT,
         reference=f"permission:{request.reference}",
         actor=actor,
