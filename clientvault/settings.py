@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "clientvault.privacy",
     "clientvault.messaging",
     "clientvault.accounts",
+    "clientvault.billing",
     "clientvault.rights",
     "clientvault.web",
 ]
@@ -449,3 +450,25 @@ LOGGING = {
         "django_tasks_db": {"level": "WARNING"},
     },
 }
+
+# Payments (clientvault.billing). The gateway is ``test`` (the local test gateway, an HTTP server
+# `make run` starts beside the site: `clientvault testgateway serve`) or ``stripe``. Card numbers
+# are entered only in the gateway's hosted form; clientvault keeps the gateway's token.
+try:
+    PAYMENT_GATEWAY = env_str("CLIENTVAULT_PAYMENT_GATEWAY", "test" if DEBUG else "stripe")
+    TEST_GATEWAY_URL = env_str("CLIENTVAULT_TEST_GATEWAY_URL", "http://127.0.0.1:8040").rstrip("/")
+    TEST_GATEWAY_SECRET = env_str("CLIENTVAULT_TEST_GATEWAY_SECRET", "whsec_clientvault_test")
+    STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
+    STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
+    STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")  # empty: Stripe's own
+    PAYMENT_GATEWAY_TIMEOUT = env_int("CLIENTVAULT_PAYMENT_GATEWAY_TIMEOUT", 20)  # seconds
+except EnvError as error:
+    raise ImproperlyConfigured(str(error)) from None
+if PAYMENT_GATEWAY not in ("test", "stripe"):
+    raise ImproperlyConfigured(
+        f"CLIENTVAULT_PAYMENT_GATEWAY must be 'test' or 'stripe' (got {PAYMENT_GATEWAY!r})"
+    )
+if PAYMENT_GATEWAY == "stripe" and not DEBUG and not (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET):
+    raise ImproperlyConfigured(
+        "STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set for the stripe payment gateway"
+    )

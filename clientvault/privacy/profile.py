@@ -66,6 +66,7 @@ RETENTION_KEYS = (
     "security_reports",
     "unconfirmed_signups",
     "messages",
+    "invoices",
 )
 # Sections with a fixed set of keys; [retention], [roles] and [back_office] take any key.
 KEYS: dict[str, tuple[str, ...]] = {

@@ -24,6 +24,8 @@ def _production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         CLIENTVAULT_MASTER_KEY=base64.b64encode(os.urandom(32)).decode(),
         EMAIL_URL="smtp://127.0.0.1:25",
         CLIENTVAULT_VAR_DIR=str(tmp_path),
+        STRIPE_SECRET_KEY="sk_live_" + secrets.token_hex(12),
+        STRIPE_WEBHOOK_SECRET="whsec_" + secrets.token_hex(12),
     )
     env.update(overrides)
     return {k: v for k, v in env.items() if v != ""}

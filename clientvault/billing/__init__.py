@@ -1,0 +1,1 @@
+"""Billing: payment methods (tokens in the vault), invoices, payments, credit, gateway adapters."""

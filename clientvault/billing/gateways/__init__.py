@@ -1,0 +1,1 @@
+"""Payment gateways: adapters behind one interface (:class:`.base.Gateway`)."""

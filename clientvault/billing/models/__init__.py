@@ -1,0 +1,71 @@
+from clientvault.billing.models.accounts import BillingAccount
+from clientvault.billing.models.catalogue import (
+    Cycle,
+    Plan,
+    Price,
+    Subscription,
+    SubscriptionStatus,
+)
+from clientvault.billing.models.invoices import (
+    INVOICE_TRANSITIONS,
+    OPEN_STATUSES,
+    CreditNote,
+    Invoice,
+    InvoiceLine,
+    InvoiceSeries,
+    InvoiceStatus,
+)
+from clientvault.billing.models.methods import (
+    GatewayCustomer,
+    MethodKind,
+    MethodStatus,
+    PaymentMethod,
+    SetupSession,
+    SetupSessionStatus,
+)
+from clientvault.billing.models.money import Currency, format_amount, percent_of
+from clientvault.billing.models.payments import (
+    PAYMENT_TRANSITIONS,
+    CreditEntry,
+    CreditReason,
+    DunningStep,
+    Payment,
+    PaymentKind,
+    PaymentStatus,
+    Refund,
+    WebhookEvent,
+)
+
+__all__ = [
+    "INVOICE_TRANSITIONS",
+    "OPEN_STATUSES",
+    "PAYMENT_TRANSITIONS",
+    "BillingAccount",
+    "CreditEntry",
+    "CreditNote",
+    "CreditReason",
+    "Currency",
+    "Cycle",
+    "DunningStep",
+    "GatewayCustomer",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceSeries",
+    "InvoiceStatus",
+    "MethodKind",
+    "MethodStatus",
+    "Payment",
+    "PaymentKind",
+    "PaymentMethod",
+    "PaymentStatus",
+    "Plan",
+    "Price",
+    "Refund",
+    "SetupSession",
+    "SetupSessionStatus",
+    "Subscription",
+    "SubscriptionStatus",
+    "WebhookEvent",
+    "format_amount",
+    "percent_of",
+]
