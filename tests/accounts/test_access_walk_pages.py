@@ -45,6 +45,7 @@ from tests.accounts.access_world import (  # noqa: F401
     world,
 )
 from tests.accounts.personas import customer, outsider, sign_in  # noqa: F401
+from tests.billing.rows import an_invoice
 from tests.messaging.support import queue_notice
 from tests.rights.helpers import a_rights_request
 
@@ -138,6 +139,10 @@ NO_PERMISSION_NEEDED = {
 }
 # The permission the issue gives each page (checked against what the view declares).
 EXPECTED_PERMISSION = {
+    **{
+        f"billing:{name}": Permission.BILLING
+        for name in ("overview", "invoices", "invoice", "credit")
+    },
     "accounts:users": Permission.CONTACTS,
     "accounts:user_invite": Permission.CONTACTS,
     "accounts:user_edit": Permission.CONTACTS,
@@ -202,6 +207,7 @@ FILLERS: dict[str, Filler] = {
         )
     },
     "rights:download": lambda w: {"pk": a_rights_request(w.owner).pk, "fmt": "json"},
+    "billing:invoice": lambda w: an_invoice(w.owner).display_number,
 }
 
 

@@ -47,6 +47,7 @@ from tests.accounts.test_access_walk_pages import a_campaign, a_sent_message
 from tests.accounts.test_signup import FORM as SIGNUP_FORM
 from tests.accounts.test_signup import PW as SIGNUP_PW
 from tests.accounts.test_signup import post as post_signup
+from tests.billing.rows import a_credit_note, a_method, a_payment, an_invoice, some_credit
 from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import SHOTS as ALL_SHOTS
 from tests.e2e.conftest import TIMEOUT_MS, ConsoleWatch
@@ -77,6 +78,7 @@ class Walk:
     access_request: str = ""  # the owner's access request, received
     erasure_request: str = ""  # the owner's erasure request, waiting for its code
     export: dict[str, str] = field(default_factory=dict)  # a download link's pk and secret
+    invoice: str = ""  # the owner's invoice, part paid, with a credit note
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,10 @@ OWNER_PAGES = [
     Page("rights:new_request", query="kind=correction"),
     Page("rights:request", lambda w: w.access_request),
     Page("rights:request", lambda w: w.erasure_request),
+    Page("billing:overview"),
+    Page("billing:invoices"),
+    Page("billing:invoice", lambda w: w.invoice),
+    Page("billing:credit"),
     Page("/account/no-such-page"),
     Page("accounts:logout"),
 ]
@@ -269,7 +275,18 @@ def walk(world: World) -> Walk:
         access_request=str(a_rights_request(owner).pk),
         erasure_request=str(a_rights_request(owner, kind="erasure").pk),
         export=an_export_link(owner),
+        invoice=_an_invoice_with_history(owner),
     )
+
+
+def _an_invoice_with_history(owner: Any) -> str:
+    """The owner's invoice with a payment and a credit note, a card, and some credit."""
+    invoice = an_invoice(owner, lines=(("Shared hosting", 1, 1000), ("Backups", 2, 250)))
+    a_payment(invoice, amount=500, method=a_method(owner))
+    a_credit_note(invoice, amount=200, reason="Outage")
+    type(invoice).objects.filter(pk=invoice.pk).update(amount_paid=500, amount_credited=200)
+    some_credit(owner, 1500)
+    return invoice.display_number
 
 
 @pytest.fixture
