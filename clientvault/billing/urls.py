@@ -3,7 +3,7 @@ office under /staff/billing."""
 
 from django.urls import path
 
-from clientvault.billing.views import invoices
+from clientvault.billing.views import invoices, staff
 
 app_name = "billing"
 
@@ -12,4 +12,12 @@ urlpatterns = [
     path("account/billing/invoices", invoices.invoice_list, name="invoices"),
     path("account/billing/invoices/<str:number>", invoices.invoice_detail, name="invoice"),
     path("account/billing/credit", invoices.credit, name="credit"),
+    path("staff/billing/", staff.invoice_list, name="staff_invoices"),
+    path("staff/billing/invoices/<int:pk>/", staff.invoice_detail, name="staff_invoice"),
+    path("staff/billing/customers/<str:number>/", staff.customer_billing, name="staff_account"),
+    path(
+        "staff/billing/methods/<int:pk>/billing-address/",
+        staff.reveal_address,
+        name="staff_reveal_address",
+    ),
 ]

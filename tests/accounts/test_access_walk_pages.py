@@ -45,7 +45,7 @@ from tests.accounts.access_world import (  # noqa: F401
     world,
 )
 from tests.accounts.personas import customer, outsider, sign_in  # noqa: F401
-from tests.billing.rows import an_invoice
+from tests.billing.rows import a_method, an_invoice
 from tests.messaging.support import queue_notice
 from tests.rights.helpers import a_rights_request
 
@@ -95,7 +95,7 @@ NOT_WALKED_NAMESPACES = {
     "api-v1": "the JSON API: walked from its OpenAPI schema in test_access_walk_api.py",
 }
 # The back office's routes, by name: every other walked route is the customer area's.
-STAFF_ROUTES = ("accounts:staff_", "rights:privacy_")
+STAFF_ROUTES = ("accounts:staff_", "rights:privacy_", "billing:staff_")
 # Area pages a person with no permission at all must still reach (their own login and data).
 NO_PERMISSION_NEEDED = {
     f"accounts:{name}"
@@ -208,6 +208,9 @@ FILLERS: dict[str, Filler] = {
     },
     "rights:download": lambda w: {"pk": a_rights_request(w.owner).pk, "fmt": "json"},
     "billing:invoice": lambda w: an_invoice(w.owner).display_number,
+    "billing:staff_invoice": lambda w: an_invoice(w.owner).pk,
+    "billing:staff_account": lambda w: w.owner.customer.number,
+    "billing:staff_reveal_address": lambda w: a_method(w.owner).pk,
 }
 
 

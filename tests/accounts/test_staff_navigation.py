@@ -23,13 +23,14 @@ SEARCH, INTAKE, REPORTS = (
 )
 CAMPAIGNS = reverse("accounts:staff_campaigns")
 PRIVACY = reverse("rights:privacy_queue")  # for the roles granted legal_obligation
+BILLING = reverse("billing:staff_invoices")  # for the roles granted billing
 EXPECTED = {
     StaffRole.SUPPORT: [
         ("Customers", SEARCH),
         ("Telephone intake", INTAKE),
         ("Unauthorised-use reports", REPORTS),
     ],
-    StaffRole.BILLING: [("Customers", SEARCH), ("Telephone intake", INTAKE)],
+    StaffRole.BILLING: [("Customers", SEARCH), ("Telephone intake", INTAKE), ("Billing", BILLING)],
     StaffRole.PRIVACY_OFFICER: [
         ("Customers", SEARCH),
         ("Telephone intake", INTAKE),
@@ -46,6 +47,7 @@ EXPECTED = {
         ("Customers", SEARCH),
         ("Telephone intake", INTAKE),
         ("Unauthorised-use reports", REPORTS),
+        ("Billing", BILLING),
     ],
 }
 

@@ -79,6 +79,7 @@ class Walk:
     erasure_request: str = ""  # the owner's erasure request, waiting for its code
     export: dict[str, str] = field(default_factory=dict)  # a download link's pk and secret
     invoice: str = ""  # the owner's invoice, part paid, with a credit note
+    invoice_pk: int = 0
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,11 @@ STAFF_PAGES = [
     Page("rights:privacy_new", submit=True),
     Page("rights:privacy_request", lambda w: w.access_request),
     Page("rights:privacy_request", lambda w: w.erasure_request),
+    Page("billing:staff_invoices"),
+    Page("billing:staff_invoices", query="status=unpaid&q=INV"),
+    Page("billing:staff_invoices", query="status=lost"),
+    Page("billing:staff_account", _account),
+    Page("billing:staff_invoice", lambda w: w.invoice_pk),
     Page("accounts:security"),
     Page("accounts:password_change"),
     Page("/staff/no-such-page/"),
@@ -240,6 +246,8 @@ NOT_PAGES = {
         )
     },
     "rights:download": "a file (JSON, ZIP or PDF), not a page",
+    "billing:staff_reveal_address": "a button's POST on a customer's billing page; its answer "
+    "is checked in tests/e2e/test_billing_staff.py",
 }
 NOT_WALKED_NAMESPACES = {
     "api-v1": "the JSON API (its documentation pages are listed by path)",
@@ -275,18 +283,18 @@ def walk(world: World) -> Walk:
         access_request=str(a_rights_request(owner).pk),
         erasure_request=str(a_rights_request(owner, kind="erasure").pk),
         export=an_export_link(owner),
-        invoice=_an_invoice_with_history(owner),
+        **_an_invoice_with_history(owner),
     )
 
 
-def _an_invoice_with_history(owner: Any) -> str:
+def _an_invoice_with_history(owner: Any) -> dict[str, Any]:
     """The owner's invoice with a payment and a credit note, a card, and some credit."""
     invoice = an_invoice(owner, lines=(("Shared hosting", 1, 1000), ("Backups", 2, 250)))
     a_payment(invoice, amount=500, method=a_method(owner))
     a_credit_note(invoice, amount=200, reason="Outage")
     type(invoice).objects.filter(pk=invoice.pk).update(amount_paid=500, amount_credited=200)
     some_credit(owner, 1500)
-    return invoice.display_number
+    return {"invoice": invoice.display_number, "invoice_pk": invoice.pk}
 
 
 @pytest.fixture
@@ -402,6 +410,7 @@ SHORT_WALK = [
     Page("accounts:staff_reports"),
     Page("accounts:staff_status", _account),
     Page("accounts:staff_campaigns"),
+    Page("billing:staff_account", _account),
 ]
 
 

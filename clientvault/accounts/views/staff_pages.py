@@ -73,6 +73,14 @@ STAFF_PAGES = (
         frozenset({"privacy_request", "privacy_new"}),
     ),
     StaffPage(
+        "billing:staff_invoices",
+        "Billing",
+        Purpose.BILLING,
+        "Find invoices by status or number; open a customer's invoices, payments and credit; "
+        "record a payment, refund, credit an invoice or add credit.",
+        frozenset({"staff_invoice", "staff_account", "staff_reveal_address"}),
+    ),
+    StaffPage(
         "staff_campaigns",
         "Campaigns",
         Purpose.MARKETING,
