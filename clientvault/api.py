@@ -45,6 +45,7 @@ from clientvault.accounts.api import router as accounts_router
 from clientvault.accounts.api_choices import choices_router
 from clientvault.accounts.schemas import ValidationErrors
 from clientvault.api_docs import ApiReference
+from clientvault.billing.api import billing_router
 from clientvault.rights.api import rights_router
 from clientvault.web.limits import body_limit, too_large_message
 
@@ -238,6 +239,7 @@ api.add_router("", users_router)
 api.add_router("", sessions_router)
 api.add_router("", choices_router)
 api.add_router("", rights_router)
+api.add_router("", billing_router)
 
 # Added last, so it only sees what no router matched: a JSON 404, not Django's HTML page.
 fallback = Router()

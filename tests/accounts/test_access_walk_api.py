@@ -42,6 +42,7 @@ from tests.accounts.access_world import (  # noqa: F401
     world,
 )
 from tests.accounts.personas import customer, make_staff, outsider  # noqa: F401
+from tests.billing.rows import an_invoice
 from tests.rights.helpers import a_rights_request
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
@@ -55,6 +56,7 @@ API_FILLERS: dict[str, Filler] = {
     "api-tokens": lambda w: w.token.pk,
     "reports": lambda w: w.report.pk,
     "privacy": lambda w: a_rights_request(w.owner).pk,
+    "billing": lambda w: an_invoice(w.owner).display_number,
 }
 # Routes of the api-v1 namespace that are not operations of the schema, and why.
 NOT_IN_SCHEMA = {

@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, settings
 from clientvault.accounts.models import ApiToken
 from clientvault.accounts.services import authenticate_api_token, create_api_token
 from tests.accounts.personas import customer, teammate  # noqa: F401
+from tests.billing.rows import an_invoice
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 
@@ -92,8 +93,10 @@ def customer_token(in_test_transaction, customer, teammate) -> str:  # noqa: F81
 
     schemathesis builds some cases when it collects the tests, before any fixture runs, so the
     token it sends has to be known then: the service's random text is replaced by a fixed one
-    (its SHA-256 digest, which is all the database keeps of a token).
+    (its SHA-256 digest, which is all the database keeps of a token). The account has an
+    invoice, so a sequence can follow the invoice list to one invoice.
     """
+    an_invoice(customer)
     token, _ = create_api_token(user=customer.user, name="schemathesis")
     prefix = TOKEN.split("_")[1]
     ApiToken.objects.filter(pk=token.pk).update(

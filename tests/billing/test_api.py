@@ -1,0 +1,184 @@
+# ruff: noqa: F811  (pytest fixtures imported from tests.accounts.personas)
+"""/api/v1/billing: invoices (paged, one by number), token-free payment methods and credit, for
+a token of a person with the billing permission; 403 without it, 404 for another account's."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from clientvault.accounts.services import create_api_token
+from clientvault.billing.models import InvoiceStatus, MethodStatus, PaymentStatus
+from tests.accounts.personas import (  # noqa: F401
+    add_authorised_user,
+    customer,
+    outsider,
+    teammate,
+)
+from tests.billing.rows import (
+    ADDRESS,
+    ISSUED_ADDRESS,
+    TOKEN,
+    a_credit_note,
+    a_method,
+    a_payment,
+    an_invoice,
+    some_credit,
+)
+
+pytestmark = pytest.mark.django_db(databases=["default", "keys"])
+
+
+def get(person, path: str, **params):
+    raw = create_api_token(user=person.user, name="test")[1]
+    return Client().get(
+        f"/api/v1/billing{path}", params, headers={"Authorization": f"Bearer {raw}"}
+    )
+
+
+def test_it_lists_issued_invoices_newest_first_25_a_page(customer):
+    made = [an_invoice(customer, issued_days_ago=40 - i) for i in range(26)]
+    an_invoice(customer, status=InvoiceStatus.DRAFT)
+
+    first = get(customer, "/invoices").json()
+    second = get(customer, "/invoices", page=2).json()
+
+    assert first["count"] == 26
+    assert first["page_size"] == 25
+    assert first["items"][0] == {
+        "number": made[-1].display_number,
+        "status": "unpaid",
+        "currency": "EUR",
+        "issued_at": first["items"][0]["issued_at"],
+        "due_on": made[-1].due_on.isoformat(),
+        "total": 1200,
+        "balance_due": 1200,
+    }
+    assert [i["number"] for i in second["items"]] == [made[0].display_number]
+
+
+def test_a_paid_invoice_has_nothing_due(customer):
+    an_invoice(customer, status=InvoiceStatus.PAID, paid=1200)
+
+    assert get(customer, "/invoices").json()["items"][0]["balance_due"] == 0
+
+
+def test_one_invoice_in_full(customer):
+    invoice = an_invoice(customer, paid=500, credited=200, reverse_charge=True)
+    a_payment(invoice, amount=500, method=a_method(customer), amount_refunded=100)
+    a_payment(invoice, amount=700, status=PaymentStatus.FAILED)
+    a_credit_note(invoice, amount=200, reason="Outage")
+
+    body = get(customer, f"/invoices/{invoice.display_number}").json()
+
+    assert body["issued_to"] == {
+        "name": "Ada Lovelace",
+        "organisation": "",
+        "address": ISSUED_ADDRESS,
+        "country": "GB",
+        "vat_number": "DE136695976",
+    }
+    assert body["reverse_charge"] is True
+    assert body["lines"] == [
+        {
+            "description": "Shared hosting, monthly",
+            "quantity": 1,
+            "unit_amount": 1000,
+            "tax_rate": "0.00",
+            "amount": 1000,
+        }
+    ]
+    assert (body["subtotal"], body["tax"], body["total"], body["balance_due"]) == (
+        1000,
+        0,
+        1000,
+        300,
+    )
+    assert [(p["method"], p["amount"], p["refunded"]) for p in body["payments"]] == [
+        ("Visa ending 4242", 500, 100)
+    ]
+    assert [(n["number"], n["amount"], n["reason"]) for n in body["credit_notes"]] == [
+        ("CN000001", 200, "Outage")
+    ]
+
+
+def test_payment_methods_are_token_free(customer):
+    a_method(customer, brand="mastercard", last4="5454", default=False)
+    a_method(customer)
+    a_method(customer, last4="1111", default=False, status=MethodStatus.REMOVED)
+
+    response = get(customer, "/payment-methods")
+
+    body = response.json()
+    assert [(m["brand"], m["last4"], m["is_default"]) for m in body] == [
+        ("visa", "4242", True),
+        ("mastercard", "5454", False),
+    ]
+    assert set(body[0]) == {"id", "kind", "brand", "last4", "exp_month", "exp_year", "is_default"}
+    text = response.content.decode()
+    for secret in (TOKEN, ADDRESS.splitlines()[0], "Ada Lovelace"):
+        assert secret not in text
+
+
+def test_credit_and_its_history(customer):
+    some_credit(customer, 2500, -1000, note="Goodwill")
+
+    body = get(customer, "/credit").json()
+
+    assert body["balance"] == 1500
+    assert body["currency"] == "EUR"
+    assert [(e["amount"], e["balance_after"], e["reason"]) for e in body["history"]] == [
+        (-1000, 1500, "applied"),
+        (2500, 2500, "staff"),
+    ]
+
+
+def test_a_teammate_with_billing_reads_the_accounts_invoices(customer, teammate):
+    invoice = an_invoice(customer)
+
+    assert get(teammate, f"/invoices/{invoice.display_number}").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/invoices", "/invoices/{number}", "/payment-methods", "/credit"])
+def test_a_teammate_without_billing_gets_403(customer, path):
+    invoice = an_invoice(customer)
+    lacking = add_authorised_user(customer, username="linus", email="linus@example.com")
+
+    response = get(lacking, path.format(number=invoice.display_number))
+
+    assert response.status_code == 403
+    assert "billing permission" in response.json()["detail"]
+
+
+def test_another_accounts_invoice_is_404(customer, outsider):
+    invoice = an_invoice(customer)
+
+    response = get(outsider, f"/invoices/{invoice.display_number}")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_an_outsider_lists_only_their_own(customer, outsider):
+    an_invoice(customer)
+    a_method(customer)
+    some_credit(customer, 900)
+
+    assert get(outsider, "/invoices").json()["count"] == 0
+    assert get(outsider, "/payment-methods").json() == []
+    assert get(outsider, "/credit").json()["balance"] == 0
+
+
+def test_the_schema_declares_the_billing_permission_on_each_operation():
+    schema = json.loads(Client().get("/api/v1/openapi.json").content)
+
+    operations = [
+        spec
+        for path, methods in schema["paths"].items()
+        if "/billing/" in path
+        for spec in methods.values()
+    ]
+    assert len(operations) >= 4
+    assert {op["x-clientvault-permission"] for op in operations} == {"billing"}
