@@ -61,13 +61,13 @@ def test_the_kernel_contract_forbids_every_other_top_level_module():
 
 def test_the_kernel_contract_covers_an_app_added_later(tmp_path):
     package = _copy_project(tmp_path)
-    (package / "billing").mkdir()
-    (package / "billing" / "__init__.py").write_text("")
-    (package / "privacy" / "probe.py").write_text("from clientvault import billing\n")
+    (package / "legal").mkdir()
+    (package / "legal" / "__init__.py").write_text("")
+    (package / "privacy" / "probe.py").write_text("from clientvault import legal\n")
     result = _lint(tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "The privacy kernel imports no other clientvault app BROKEN" in result.stdout
-    assert "clientvault.privacy.probe -> clientvault.billing" in result.stdout
+    assert "clientvault.privacy.probe -> clientvault.legal" in result.stdout
 
 
 def test_the_import_contracts_hold():
@@ -87,13 +87,13 @@ def test_the_layers_contract_refuses_an_upward_import(tmp_path):
 
 def test_the_layers_contract_covers_apps_added_later(tmp_path):
     package = _copy_project(tmp_path)
-    for app in ("billing", "hosting"):
+    for app in ("hosting", "support"):
         (package / app).mkdir()
         (package / app / "__init__.py").write_text("")
-    (package / "billing" / "probe.py").write_text("from clientvault import hosting\n")
+    (package / "hosting" / "probe.py").write_text("from clientvault import support\n")
     result = _lint(tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "clientvault.billing.probe -> clientvault.hosting" in result.stdout
+    assert "clientvault.hosting.probe -> clientvault.support" in result.stdout
 
 
 def test_the_cycle_contract_refuses_two_modules_of_an_app_importing_each_other(tmp_path):

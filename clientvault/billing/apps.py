@@ -7,4 +7,4 @@ class BillingConfig(AppConfig):
     verbose_name = "Billing"
 
     def ready(self) -> None:
-        from clientvault.billing import privacy  # noqa: F401  (declares the models)
+        from clientvault.billing import checks, privacy  # noqa: F401  (declarations, checks)

@@ -92,10 +92,10 @@ def test_partner_opt_out_shares_with_partners_unless_the_customer_opts_out():
     assert "partner_sharing" in profile.purposes_for({"system"})
 
 
-def test_payment_only_lets_only_billing_and_the_customer_process_payments():
+def test_payment_only_lets_only_billing_staff_and_the_charging_job_process_payments():
     profile = preset("payment-only")
     processing = {r for r, purposes in profile.roles.items() if "payment_processing" in purposes}
-    assert processing == {"customer", "billing"}
+    assert processing == {"billing", "system"}
     assert CARD not in profile.registrar_categories
     assert profile.partners == "never"
     assert "marketing" not in profile.purposes_for(set(profile.roles))

@@ -13,6 +13,7 @@ from clientvault.privacy import vault
 from clientvault.privacy.actors import SystemActor
 from clientvault.privacy.inventory import registry
 from clientvault.privacy.models import AuditEvent, Subject
+from clientvault.privacy.profile import current_profile
 from clientvault.privacy.reveal import RevealDenied, reveal, subject_id_of
 from clientvault.privacy.services.audit import verify_chain
 from tests.kernelapp.models import Contact, Visit
@@ -81,7 +82,11 @@ def test_it_refuses_a_purpose_the_field_is_not_declared_for(contact):
     assert AuditEvent.objects.get(action="reveal.denied").purpose == "billing"
 
 
-def test_it_refuses_the_system_when_the_profile_grants_it_no_such_purpose(contact):
+def test_it_refuses_the_system_when_the_profile_grants_it_no_such_purpose(contact, monkeypatch):
+    profile = current_profile()
+    system = tuple(p for p in profile.roles["system"] if p != "payment_processing")
+    narrowed = dataclasses.replace(profile, roles={**profile.roles, "system": system})
+    monkeypatch.setattr("clientvault.privacy.reveal.current_profile", lambda: narrowed)
     refusal = denied(contact, "card_number", "payment_processing", SystemActor("sweep"))
     assert refusal.reason == "purpose_not_granted"
     assert "by system:sweep" in str(refusal)
@@ -105,12 +110,19 @@ def test_it_refuses_nobody(contact, nobody):
     assert denied(contact, "card_number", "payment_processing", nobody).reason == "no_actor"
 
 
-def test_a_customer_reveals_their_own_card_but_no_one_elses(contact):
+def test_a_customer_reveals_their_own_data_but_no_one_elses(contact):
     stranger = User.objects.create_user(username="eve", subject=Subject.objects.create())
-    refusal = denied(contact, "card_number", "payment_processing", stranger)
+    refusal = denied(contact, "name", "service", stranger)
     assert refusal.reason == "not_own_data"
     owner = User.objects.create_user(username="ada", subject=contact.subject)
-    assert reveal(contact, "card_number", "payment_processing", owner) == CARD
+    assert reveal(contact, "name", "service", owner) == "Ada"
+
+
+def test_a_customer_cannot_reveal_even_their_own_card_token(contact):
+    """Only billing staff and the charging job process payments (the profile's [roles])."""
+    owner = User.objects.create_user(username="ada", subject=contact.subject)
+    refusal = denied(contact, "card_number", "payment_processing", owner)
+    assert refusal.reason == "purpose_not_granted"
 
 
 @pytest.mark.parametrize(

@@ -93,6 +93,9 @@ class GatewayEvent:
     amount: int = 0
     currency: str = ""
     failure_code: str = ""
+    # The idempotency key the charge was sent with (the gateway echoes it, as metadata), so an
+    # event can settle an attempt whose own call timed out before it learnt ``reference``.
+    idempotency_key: str = ""
 
 
 class Gateway(Protocol):

@@ -1,0 +1,51 @@
+"""What billing offers the layers above it: hooks to suspend and restore an account's services.
+
+Billing knows nothing of hosting services. Dunning calls :func:`suspend_services` once an invoice
+stays unpaid past the profile's ``[billing] suspend_after_days``, and :func:`restore_services`
+when a payment settles a suspended account's last overdue invoice; the hosting app registers
+what each does (``register_suspension_hooks`` in its ``ready``). Each hook is
+``fn(*, customer_id, invoice_id, reason, actor) -> int`` (services changed) and must be
+idempotent: a dunning run killed and run again calls it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from clientvault.privacy.actors import Actor
+
+ServiceHook = Callable[..., int]
+
+
+@dataclass(frozen=True)
+class SuspensionHooks:
+    suspend: ServiceHook
+    restore: ServiceHook
+
+
+_HOOKS: list[SuspensionHooks] = []
+
+
+def register_suspension_hooks(hooks: SuspensionHooks) -> None:
+    if hooks not in _HOOKS:
+        _HOOKS.append(hooks)
+
+
+def unregister_suspension_hooks(hooks: SuspensionHooks) -> None:
+    if hooks in _HOOKS:
+        _HOOKS.remove(hooks)
+
+
+def suspend_services(*, customer_id: int, invoice_id: int, actor: Actor | None) -> int:
+    return sum(
+        h.suspend(customer_id=customer_id, invoice_id=invoice_id, reason="unpaid", actor=actor)
+        for h in list(_HOOKS)
+    )
+
+
+def restore_services(*, customer_id: int, invoice_id: int, actor: Actor | None) -> int:
+    return sum(
+        h.restore(customer_id=customer_id, invoice_id=invoice_id, reason="paid", actor=actor)
+        for h in list(_HOOKS)
+    )
