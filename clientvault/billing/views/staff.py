@@ -26,7 +26,7 @@ from clientvault.accounts.models import Customer, User
 from clientvault.accounts.services.staff import staff_purposes
 from clientvault.accounts.views.staff import staff_page, staff_user
 from clientvault.billing import queries
-from clientvault.billing.forms import InvoiceFilter
+from clientvault.billing.forms.staff import InvoiceFilter
 from clientvault.billing.models import Invoice, Payment, PaymentMethod
 from clientvault.privacy.reveal import RevealDenied, reveal
 from clientvault.privacy.services.access import record_access
