@@ -142,8 +142,7 @@ def _checked_eu(number: str, country: str) -> str:
     registered = VAT_PREFIX_COUNTRY.get(compact[:2], compact[:2])
     if country and registered != country:
         raise _invalid(
-            f"it is a {country_name(registered)} number, but the billing address is in "
-            f"{country_name(country)}"
+            f"it belongs to another country ({registered}) than the billing address ({country})"
         )
     return compact
 

@@ -55,7 +55,7 @@ def test_it_decides_the_tax(seller, buyer, number, business, rate, reverse, says
     [
         ("DE", "DE136695977", "checksum"),
         ("DE", "DE12", "length"),
-        ("FR", VALID_DE, "it is a Germany number, but the billing address is in France"),
+        ("FR", VALID_DE, "it belongs to another country (DE) than the billing address (FR)"),
         ("GR", "EL12345", "not valid"),
         ("GB", "GB123", "not valid"),
         ("US", "!!", "use 2 to 30 letters and digits"),
