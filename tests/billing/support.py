@@ -51,7 +51,10 @@ def issued(person: Person, *amounts: int, actor=SYSTEM) -> Invoice:
 
 def price(amount: int = 1000, *, code: str = "web", cycle: str = Cycle.MONTHLY) -> Price:
     plan, _ = Plan.objects.get_or_create(code=code, defaults={"name": f"Hosting {code}"})
-    return Price.objects.create(plan=plan, cycle=cycle, currency="EUR", amount=amount)
+    made, _ = Price.objects.update_or_create(
+        plan=plan, cycle=cycle, currency="EUR", defaults={"amount": amount}
+    )
+    return made
 
 
 def subscribe(person: Person, on: datetime.date, *, of: Price, quantity: int = 1) -> Subscription:
@@ -63,3 +66,26 @@ def subscribe(person: Person, on: datetime.date, *, of: Price, quantity: int = 1
 def sent(kind: str) -> list[dict[str, str]]:
     """The values of every message of ``kind`` queued (as the outbox keeps them)."""
     return [json.loads(m.context) for m in Message.objects.filter(kind=kind).order_by("queued_at")]
+
+
+def quick_customer(n: int, *, country: str = "FR") -> Person:
+    """An individual account with its owner, made directly (no login): for volume tests."""
+    from clientvault.accounts.models import Channel, Customer, PersonRole
+    from clientvault.privacy.services.subjects import create_subject
+
+    account = Customer.objects.create(kind=CustomerKind.INDIVIDUAL, created_channel=Channel.STAFF)
+    person = Person(
+        subject=create_subject(actor=None),
+        customer=account,
+        role=PersonRole.OWNER,
+        given_name=f"Client{n}",
+        family_name="Example",
+        email=f"client{n}@example.org",
+        address_line1=f"{n} Rue de Rivoli",
+        city="Paris",
+        postal_code="75001",
+        country=country,
+        created_channel=Channel.STAFF,
+    )
+    person.save()
+    return person
