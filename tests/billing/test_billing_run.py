@@ -104,7 +104,7 @@ def test_a_subscription_in_another_currency_than_the_account_is_left_and_recorde
 
 def _run_queries(count: int, subscriptions_each: int) -> int:
     plans = [price(100 * (n + 1), code=f"p{n}") for n in range(subscriptions_each)]
-    for n in range(count):
+    for _ in range(count):
         person = quick_customer(next(NUMBERS))
         for plan in plans:
             subscribe(person, DAY, of=plan)
@@ -131,5 +131,5 @@ def test_queries_per_invoice_stay_few(warm):
     few = _run_queries(4, 2)
     many = _run_queries(16, 3)
     per_invoice = (many - few) / 12
-    print(f"billing run: {per_invoice:.1f} queries per invoice")  # noqa: T201
+    print(f"billing run: {per_invoice:.1f} queries per invoice")
     assert per_invoice <= 12
