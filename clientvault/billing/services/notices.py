@@ -13,6 +13,8 @@ from django.urls import reverse
 
 from clientvault.accounts.models import Person
 from clientvault.accounts.services.clientlog import on_record
+from clientvault.billing import messages
+from clientvault.billing.models import PaymentMethod
 from clientvault.messaging.kinds import Kind
 from clientvault.messaging.services.outbox import queue_message
 
@@ -35,3 +37,18 @@ def notify(*, contact: Person | None, kind: Kind, context: Mapping[str, str], ke
         key=key,
     )
     return True
+
+
+def notify_card_expiring(*, method: PaymentMethod) -> bool:
+    """Tell the payer that their payment method expires soon ("card expiring" notice).
+
+    Queued once per method and expiry date (the key), whoever calls it how often; names the
+    method by brand and last four digits only. The caller (the daily job that finds expiring
+    methods) sets ``expiry_notice_sent_on`` and writes the client-log entry in its transaction.
+    """
+    return notify(
+        contact=method.payer,
+        kind=messages.CARD_EXPIRING,
+        context={"method": method.label, "expires": method.expires},
+        key=f"billing.card_expiring.{method.pk}.{method.exp_year}-{method.exp_month}",
+    )
