@@ -7,6 +7,7 @@ shared with other test runs, is never reached; every call still races the others
 
 from __future__ import annotations
 
+import datetime
 import queue
 import threading
 from collections.abc import Callable
@@ -24,12 +25,13 @@ from clientvault.billing.models import (
     InvoiceStatus,
     Payment,
     PaymentKind,
+    Subscription,
 )
-from clientvault.billing.services.invoices import issue_invoice
+from clientvault.billing.services.invoices import invoice_subscriptions, issue_invoice
 from clientvault.billing.services.payments import add_credit, apply_credit
 from tests.accounts import personas
 from tests.accounts.parallel import needs_postgresql
-from tests.billing.support import SYSTEM, draft, issued
+from tests.billing.support import SYSTEM, draft, issued, price, quick_customer, subscribe
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "keys"])
 
@@ -112,3 +114,22 @@ def test_50_concurrent_spends_of_one_credit_across_two_invoices_never_go_below_z
     for amount, after in entries:  # the running balance matches each entry's
         balance += amount
         assert after == balance >= 0
+
+
+def test_two_billing_runs_at_once_bill_each_subscription_once():
+    needs_postgresql()
+    day = datetime.date(2026, 3, 1)
+    plan = price(1000)
+    for n in range(30):
+        subscribe(quick_customer(n), day, of=plan)
+
+    issued_by_run = concurrently(
+        2, lambda n: invoice_subscriptions(today=day, actor=SYSTEM), workers=2
+    )
+
+    assert sum(issued_by_run) == 30
+    assert Invoice.objects.count() == 30
+    assert sorted(Invoice.objects.values_list("number", flat=True)) == list(range(1, 31))
+    assert set(Subscription.objects.values_list("next_invoice_on", flat=True)) == {
+        datetime.date(2026, 4, 1)
+    }
