@@ -7,4 +7,10 @@ class BillingConfig(AppConfig):
     verbose_name = "Billing"
 
     def ready(self) -> None:
-        from clientvault.billing import checks, privacy  # noqa: F401  (declarations, checks)
+        """Declare billing's models to the privacy inventory, the notices it sends (message
+        kinds) and its deployment checks."""
+        from clientvault.billing import (  # noqa: F401  (declarations, checks)
+            checks,
+            messages,
+            privacy,
+        )

@@ -23,7 +23,8 @@ import phonenumbers
 from django.conf import settings
 from email_validator import EmailNotValidError, validate_email
 
-from clientvault.privacy import rights_rules
+from clientvault.privacy import billing_rules, rights_rules
+from clientvault.privacy.billing_rules import BillingRules, parse_billing
 from clientvault.privacy.brand import Brand, BrandError, parse_brand
 from clientvault.privacy.rights_rules import RightsRules, parse_rights
 from clientvault.privacy.taxonomy import CATEGORIES, SENSITIVE_PREFIX, Purpose, is_restricted
@@ -90,6 +91,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "back_office": (),
     "brand": (),  # its keys are checked by clientvault.privacy.brand
     "rights": rights_rules.KEYS,
+    "billing": billing_rules.KEYS,
 }
 _REQUIRED = object()
 
@@ -131,6 +133,8 @@ class Profile:
     support_phone: str
     # [rights]: deadlines and verification of data-subject requests (all optional).
     rights: RightsRules = field(default_factory=RightsRules)
+    # [billing]: the operator's tax country and VAT number, currency, numbering, terms.
+    billing: BillingRules = field(default_factory=BillingRules)
 
     @property
     def support_phone_display(self) -> str:
@@ -421,6 +425,14 @@ def _rights(r: _Reader) -> RightsRules:
     return rules
 
 
+def _billing(r: _Reader, storage_country: str) -> BillingRules:
+    table = r.section("billing") if "billing" in r.data else {}
+    rules, problem = parse_billing(table, storage_country=storage_country)
+    if problem:
+        raise r.fail("billing", problem[0], problem[1])
+    return rules
+
+
 def _decode(path: Path, text: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
@@ -456,6 +468,7 @@ def parse_profile(path: Path, text: str) -> Profile:
         **_support(r),
         brand=_brand(r, operator["operator_name"], storage["storage_country"]),
         rights=_rights(r),
+        billing=_billing(r, storage["storage_country"]),
     )
 
 

@@ -21,11 +21,13 @@ def migrate(targets):
 
 
 def before_and_after() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """The accounts migration this one follows, and the newest (whatever their numbers)."""
+    """The accounts migration this one follows, and the newest of every app (whatever their
+    numbers): going back unapplies the migrations of apps that depend on accounts (billing),
+    and going forward must apply them again for the tests that follow."""
     graph = MigrationExecutor(connection).loader.graph
     [mine] = [k for k in graph.nodes if k[0] == "accounts" and k[1].endswith(NAME)]
     parents = [p.key for p in graph.node_map[mine].parents if p.key[0] == "accounts"]
-    return parents, graph.leaf_nodes("accounts")
+    return parents, graph.leaf_nodes()
 
 
 def test_it_seals_organisation_names_and_confirms_existing_addresses():

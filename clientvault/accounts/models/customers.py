@@ -284,6 +284,16 @@ class ClientLogEvent(models.TextChoices):
     POLICY_ACCEPTED = "policy_accepted", "Privacy policy accepted"
     EMAIL_CONFIRMED = "email_confirmed", "E-mail address confirmed"
     EMAIL_CHANGE_REQUESTED = "email_change_requested", "E-mail address change requested"
+    # Billing (clientvault.billing writes these; accounts only names them).
+    BILLING_DETAILS_CHANGED = "billing_details_changed", "Billing details changed"
+    INVOICE_ISSUED = "invoice_issued", "Invoice issued"
+    INVOICE_CANCELLED = "invoice_cancelled", "Invoice cancelled"
+    PAYMENT_RECEIVED = "payment_received", "Payment received"
+    PAYMENT_FAILED = "payment_failed", "Payment failed"
+    REFUND_MADE = "refund_made", "Payment refunded"
+    CREDIT_NOTE_ISSUED = "credit_note_issued", "Credit note issued"
+    CREDIT_ADDED = "credit_added", "Account credit added"
+    CREDIT_APPLIED = "credit_applied", "Account credit used"
 
 
 class ClientLogEntry(models.Model):
