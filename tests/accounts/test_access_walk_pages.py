@@ -45,7 +45,7 @@ from tests.accounts.access_world import (  # noqa: F401
     world,
 )
 from tests.accounts.personas import customer, outsider, sign_in  # noqa: F401
-from tests.billing.rows import a_method, an_invoice
+from tests.billing.rows import a_method, a_payment, an_invoice
 from tests.messaging.support import queue_notice
 from tests.rights.helpers import a_rights_request
 
@@ -141,7 +141,7 @@ NO_PERMISSION_NEEDED = {
 EXPECTED_PERMISSION = {
     **{
         f"billing:{name}": Permission.BILLING
-        for name in ("overview", "invoices", "invoice", "credit")
+        for name in ("overview", "invoices", "invoice", "invoice_pdf", "credit", "details")
     },
     "accounts:users": Permission.CONTACTS,
     "accounts:user_invite": Permission.CONTACTS,
@@ -208,8 +208,13 @@ FILLERS: dict[str, Filler] = {
     },
     "rights:download": lambda w: {"pk": a_rights_request(w.owner).pk, "fmt": "json"},
     "billing:invoice": lambda w: an_invoice(w.owner).display_number,
+    "billing:invoice_pdf": lambda w: an_invoice(w.owner).display_number,
     "billing:staff_invoice": lambda w: an_invoice(w.owner).pk,
+    "billing:staff_payment": lambda w: an_invoice(w.owner).pk,
+    "billing:staff_credit_note": lambda w: an_invoice(w.owner).pk,
+    "billing:staff_refund": lambda w: a_payment(an_invoice(w.owner), amount=100).pk,
     "billing:staff_account": lambda w: w.owner.customer.number,
+    "billing:staff_credit_add": lambda w: w.owner.customer.number,
     "billing:staff_reveal_address": lambda w: a_method(w.owner).pk,
 }
 

@@ -80,6 +80,7 @@ class Walk:
     export: dict[str, str] = field(default_factory=dict)  # a download link's pk and secret
     invoice: str = ""  # the owner's invoice, part paid, with a credit note
     invoice_pk: int = 0
+    payment_pk: int = 0
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,8 @@ OWNER_PAGES = [
     Page("billing:invoices"),
     Page("billing:invoice", lambda w: w.invoice),
     Page("billing:credit"),
+    Page("billing:details", submit=True),
+    Page("billing:details", fill=(("VAT number (optional)", "GB123"),)),
     Page("/account/no-such-page"),
     Page("accounts:logout"),
 ]
@@ -208,6 +211,10 @@ STAFF_PAGES = [
     Page("billing:staff_invoices", query="status=lost"),
     Page("billing:staff_account", _account),
     Page("billing:staff_invoice", lambda w: w.invoice_pk),
+    Page("billing:staff_payment", lambda w: w.invoice_pk, submit=True),
+    Page("billing:staff_credit_note", lambda w: w.invoice_pk, submit=True),
+    Page("billing:staff_refund", lambda w: w.payment_pk, submit=True),
+    Page("billing:staff_credit_add", _account, submit=True),
     Page("accounts:security"),
     Page("accounts:password_change"),
     Page("/staff/no-such-page/"),
@@ -246,6 +253,7 @@ NOT_PAGES = {
         )
     },
     "rights:download": "a file (JSON, ZIP or PDF), not a page",
+    "billing:invoice_pdf": "a file (PDF), not a page",
     "billing:staff_reveal_address": "a button's POST on a customer's billing page; its answer "
     "is checked in tests/e2e/test_billing_staff.py",
 }
@@ -290,11 +298,11 @@ def walk(world: World) -> Walk:
 def _an_invoice_with_history(owner: Any) -> dict[str, Any]:
     """The owner's invoice with a payment and a credit note, a card, and some credit."""
     invoice = an_invoice(owner, lines=(("Shared hosting", 1, 1000), ("Backups", 2, 250)))
-    a_payment(invoice, amount=500, method=a_method(owner))
+    payment = a_payment(invoice, amount=500, method=a_method(owner))
     a_credit_note(invoice, amount=200, reason="Outage")
     type(invoice).objects.filter(pk=invoice.pk).update(amount_paid=500, amount_credited=200)
     some_credit(owner, 1500)
-    return {"invoice": invoice.display_number, "invoice_pk": invoice.pk}
+    return {"invoice": invoice.display_number, "invoice_pk": invoice.pk, "payment_pk": payment.pk}
 
 
 @pytest.fixture

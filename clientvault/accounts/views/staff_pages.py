@@ -78,7 +78,17 @@ STAFF_PAGES = (
         Purpose.BILLING,
         "Find invoices by status or number; open a customer's invoices, payments and credit; "
         "record a payment, refund, credit an invoice or add credit.",
-        frozenset({"staff_invoice", "staff_account", "staff_reveal_address"}),
+        frozenset(
+            {
+                "staff_invoice",
+                "staff_account",
+                "staff_payment",
+                "staff_credit_note",
+                "staff_refund",
+                "staff_credit_add",
+                "staff_reveal_address",
+            }
+        ),
     ),
     StaffPage(
         "staff_campaigns",

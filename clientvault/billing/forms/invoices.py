@@ -70,9 +70,8 @@ class BillingDetailsForm(forms.Form):
         "VAT number",
         max_length=20,
         required=False,
-        help_text="For a business in the EU: with the country prefix, such as DE136695976. "
-        "A valid number from another EU country than ours means the invoice carries no VAT "
-        "(reverse charge).",
+        help_text="For a business: with its country prefix, such as DE136695976. An EU business's "
+        "valid number may mean the invoice carries no VAT (reverse charge).",
     )
 
     def __init__(self, *args: Any, people: QuerySet[Person], **kwargs: Any) -> None:

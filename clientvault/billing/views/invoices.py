@@ -8,16 +8,22 @@ refusal is shown on the form field it names.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
 
 from clientvault.accounts.access import person_required
 from clientvault.accounts.models import Permission, Person
-from clientvault.billing import queries
+from clientvault.accounts.views.area import acting_user
+from clientvault.billing import pdf, queries
+from clientvault.billing.errors import BillingError
+from clientvault.billing.forms.fields import add_billing_error
+from clientvault.billing.forms.invoices import BillingDetailsForm
 from clientvault.billing.models import Invoice, PaymentStatus
+from clientvault.billing.services.accounts import update_billing_details
 
 PAGE_SIZE = 25
 BILLING = Permission.BILLING
@@ -83,3 +89,48 @@ def credit(request: HttpRequest, person: Person) -> HttpResponse:
         ),
     }
     return render(request, "billing/credit.html", context)
+
+
+@require_safe
+@person_required(BILLING)
+def invoice_pdf(request: HttpRequest, person: Person, number: str) -> HttpResponse:
+    """The invoice as issued, as a PDF file to keep (Content-Disposition: attachment)."""
+    invoice = own_invoice(person, number)
+    response = HttpResponse(pdf.invoice_pdf(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{invoice.display_number}.pdf"'
+    return response
+
+
+def billing_people(person: Person) -> QuerySet[Person]:
+    """Who may be the billing contact: the owner, and authorised users with billing."""
+    people = Person.objects.filter(customer=person.customer).order_by("-role", "created_at")
+    allowed = [p.pk for p in people if p.may(BILLING)]
+    return people.filter(pk__in=allowed)
+
+
+@require_http_methods(["GET", "POST"])
+@person_required(BILLING)
+def details(request: HttpRequest, person: Person) -> HttpResponse:
+    """The billing contact invoices are issued to, and the VAT number they carry."""
+    settings = queries.billing_settings(person.customer)
+    people = billing_people(person)
+    owner = people.first()
+    initial = {
+        "contact": (settings.contact_id if settings else None) or (owner.pk if owner else None),
+        "vat_number": settings.vat_number if settings else "",
+    }
+    form = BillingDetailsForm(request.POST or None, people=people, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_billing_details(
+                customer=person.customer,
+                contact=form.cleaned_data["contact"],
+                vat_number=form.cleaned_data["vat_number"],
+                actor=acting_user(request),
+            )
+        except BillingError as error:
+            add_billing_error(form, error)
+        else:
+            messages.success(request, "Saved. The next invoices are issued with these details.")
+            return redirect("billing:details")
+    return render(request, "billing/details.html", {"person": person, "form": form})

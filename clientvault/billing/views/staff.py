@@ -14,20 +14,45 @@ Each page that shows a customer's billing is access-logged for each person on th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_POST, require_safe
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clientvault.accounts.models import Customer, User
 from clientvault.accounts.services.staff import staff_purposes
 from clientvault.accounts.views.staff import staff_page, staff_user
 from clientvault.billing import queries
-from clientvault.billing.forms.staff import InvoiceFilter
-from clientvault.billing.models import Invoice, Payment, PaymentMethod
+from clientvault.billing.errors import BillingError
+from clientvault.billing.forms.fields import add_billing_error
+from clientvault.billing.forms.staff import (
+    AddCreditForm,
+    CreditNoteForm,
+    InvoiceFilter,
+    ManualPaymentForm,
+    RefundForm,
+)
+from clientvault.billing.models import (
+    Invoice,
+    InvoiceStatus,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    format_amount,
+)
+from clientvault.billing.services.payments import (
+    add_credit,
+    issue_credit_note,
+    record_manual_payment,
+    refund_payment,
+)
 from clientvault.privacy.reveal import RevealDenied, reveal
 from clientvault.privacy.services.access import record_access
 from clientvault.privacy.taxonomy import Purpose
@@ -36,6 +61,8 @@ PAGE_SIZE = 25
 BILLING = Purpose.BILLING
 SUPPORT = Purpose.SUPPORT
 PROCESSING = Purpose.PAYMENT_PROCESSING
+# Where a credit note may be issued: an issued invoice not yet cancelled or refunded.
+CREDITABLE = (InvoiceStatus.UNPAID, InvoiceStatus.OVERDUE, InvoiceStatus.PAID)
 
 
 def log_view(staff: User, customer: Customer, purpose: str, what: str) -> None:
@@ -114,8 +141,132 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "lines": invoice.lines.all(),
         "payments": invoice.payments.select_related("method").prefetch_related("refunds"),
         "credit_notes": invoice.credit_notes.select_related("series", "created_by"),
+        "creditable": invoice.status in CREDITABLE,
     }
     return render(request, "billing/staff/invoice.html", context)
+
+
+# -- actions on money: a form, one service call, back to the invoice or the account ------------
+
+
+def _act(
+    request: HttpRequest,
+    form: forms.Form,
+    action: Callable[[dict[str, Any]], str],
+    done: str,
+    page: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """On a valid POST, run ``action`` (one service call) with the form's data: its message
+    and a redirect to ``done``; a refusal goes on the form, shown again on ``page``."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = action(form.cleaned_data)
+        except BillingError as error:
+            add_billing_error(form, error)
+        else:
+            messages.success(request, message)
+            return redirect(done)
+    return render(request, page, context | {"form": form})
+
+
+def _invoice(pk: int) -> Invoice:
+    return get_object_or_404(Invoice.objects.select_related("series", "customer"), pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_page(purpose=BILLING)
+def manual_payment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record money received outside the gateway: a bank transfer, a cheque, cash."""
+    invoice, staff = _invoice(pk), staff_user(request)
+    form = ManualPaymentForm(request.POST or None)
+
+    def record(data: dict[str, Any]) -> str:
+        record_manual_payment(
+            invoice=invoice, amount=data["amount"], note=data["note"], actor=staff
+        )
+        paid = format_amount(data["amount"], invoice.currency)
+        return f"Recorded a payment of {paid} on {invoice.display_number}."
+
+    done = invoice_url(invoice)
+    context = {"invoice": invoice, "customer": invoice.customer, "open": invoice.is_open}
+    return _act(request, form, record, done, "billing/staff/manual_payment.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_page(purpose=BILLING)
+def credit_note(request: HttpRequest, pk: int) -> HttpResponse:
+    """Credit part or all of an invoice: its balance falls, or (paid) the account gets credit."""
+    invoice, staff = _invoice(pk), staff_user(request)
+    form = CreditNoteForm(request.POST or None)
+
+    def issue(data: dict[str, Any]) -> str:
+        note = issue_credit_note(
+            invoice=invoice, amount=data["amount"], reason=data["reason"], actor=staff
+        )
+        return f"Issued credit note {note.display_number} on {invoice.display_number}."
+
+    context = {
+        "invoice": invoice,
+        "customer": invoice.customer,
+        "creditable": invoice.status in CREDITABLE,
+    }
+    return _act(
+        request, form, issue, invoice_url(invoice), "billing/staff/credit_note.html", context
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_page(purpose=BILLING)
+def refund(request: HttpRequest, pk: int) -> HttpResponse:
+    """Refund part or all of a payment, at most what is left of it to refund."""
+    payment = get_object_or_404(
+        Payment.objects.select_related("invoice__series", "customer", "method"), pk=pk
+    )
+    staff, invoice = staff_user(request), payment.invoice
+    form = RefundForm(
+        request.POST or None, refundable=payment.refundable, currency=payment.currency
+    )
+
+    def give_back(data: dict[str, Any]) -> str:
+        refund_payment(payment=payment, amount=data["amount"], reason=data["reason"], actor=staff)
+        amount = format_amount(data["amount"], payment.currency)
+        return f"Refunded {amount} of the payment on {invoice.display_number}."
+
+    context = {
+        "payment": payment,
+        "invoice": invoice,
+        "customer": payment.customer,
+        "refundable": payment.refundable,
+        "succeeded": payment.status == PaymentStatus.SUCCEEDED,
+    }
+    return _act(
+        request, form, give_back, invoice_url(invoice), "billing/staff/refund.html", context
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_page(purpose=BILLING)
+def credit_add(request: HttpRequest, number: str) -> HttpResponse:
+    """Add credit to an account (a goodwill gesture, money received with no invoice to pay)."""
+    account, staff = get_object_or_404(Customer, number=number), staff_user(request)
+    form = AddCreditForm(request.POST or None)
+    currency = queries.account_currency(account)
+
+    def add(data: dict[str, Any]) -> str:
+        add_credit(customer=account, amount=data["amount"], note=data["note"], actor=staff)
+        return f"Added {format_amount(data['amount'], currency)} of credit to {account.number}."
+
+    context = {
+        "customer": account,
+        "credit": queries.Amount(queries.credit_balance(account), currency),
+    }
+    done = reverse("billing:staff_account", args=[account.number])
+    return _act(request, form, add, done, "billing/staff/credit_add.html", context)
+
+
+def invoice_url(invoice: Invoice) -> str:
+    return reverse("billing:staff_invoice", args=[invoice.pk])
 
 
 @require_POST
