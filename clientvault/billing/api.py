@@ -9,14 +9,14 @@ token's own account, so another account's number answers 404, like one that does
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router
 from ninja.pagination import paginate
 
 from clientvault.accounts.api import PageOf25, api_person, needs
 from clientvault.accounts.models import Permission, Person
 from clientvault.accounts.schemas import Error, ValidationErrors
-from clientvault.billing import queries
+from clientvault.billing import pdf, queries
 from clientvault.billing.models import Invoice, PaymentMethod
 from clientvault.billing.schemas import (
     CreditEntryOut,
@@ -62,6 +62,27 @@ def list_invoices(request: HttpRequest) -> QuerySet[Invoice]:
 )
 def get_invoice(request: HttpRequest, number: str) -> Invoice:
     return _invoice(request, number)
+
+
+PDF_ANSWER = {
+    "description": "The invoice as issued, as a PDF file",
+    "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+}
+
+
+@billing_router.get(
+    "/billing/invoices/{number}/pdf",
+    response={403: Error, 404: Error, 422: ValidationErrors},
+    summary="One of your invoices as a PDF file",
+    description="The file the customer area offers, named by the invoice's number.",
+    operation_id="get_invoice_pdf",
+    openapi_extra={**BILLING, "responses": {200: PDF_ANSWER}},
+)
+def get_invoice_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    invoice = _invoice(request, number)
+    response = HttpResponse(pdf.invoice_pdf(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{invoice.display_number}.pdf"'
+    return response
 
 
 @billing_router.get(

@@ -27,6 +27,7 @@ from tests.billing.rows import (
     an_invoice,
     some_credit,
 )
+from tests.billing.support import issued
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 
@@ -104,6 +105,23 @@ def test_one_invoice_in_full(customer):
     ]
 
 
+def test_one_invoice_as_a_pdf(customer):
+    invoice = issued(customer, 1000)
+
+    response = get(customer, f"/invoices/{invoice.display_number}/pdf")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="{invoice.display_number}.pdf"'
+    assert response.content.startswith(b"%PDF")
+
+
+def test_another_accounts_pdf_is_404(customer, outsider):
+    invoice = issued(customer, 1000)
+
+    assert get(outsider, f"/invoices/{invoice.display_number}/pdf").status_code == 404
+
+
 def test_payment_methods_are_token_free(customer):
     a_method(customer, brand="mastercard", last4="5454", default=False)
     a_method(customer)
@@ -141,7 +159,10 @@ def test_a_teammate_with_billing_reads_the_accounts_invoices(customer, teammate)
     assert get(teammate, f"/invoices/{invoice.display_number}").status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/invoices", "/invoices/{number}", "/payment-methods", "/credit"])
+@pytest.mark.parametrize(
+    "path",
+    ["/invoices", "/invoices/{number}", "/invoices/{number}/pdf", "/payment-methods", "/credit"],
+)
 def test_a_teammate_without_billing_gets_403(customer, path):
     invoice = an_invoice(customer)
     lacking = add_authorised_user(customer, username="linus", email="linus@example.com")
@@ -180,5 +201,5 @@ def test_the_schema_declares_the_billing_permission_on_each_operation():
         if "/billing/" in path
         for spec in methods.values()
     ]
-    assert len(operations) >= 4
+    assert len(operations) >= 5
     assert {op["x-clientvault-permission"] for op in operations} == {"billing"}

@@ -3,15 +3,19 @@ page passing axe-core and fitting the screen."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
 from clientvault.billing.models import InvoiceStatus
 from tests.accounts.personas import PASSWORD
 from tests.billing.rows import a_credit_note, a_method, a_payment, an_invoice, some_credit
+from tests.billing.support import issued
 from tests.e2e.axe import assert_accessible
 from tests.e2e.support import overflow_on_phone, sign_in_with_browser, unlabelled_tables_on_phone
 
+DOWNLOAD_MS = 30_000  # a PDF's first rendering (WeasyPrint) may take seconds
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True, databases=["default", "keys"]),
@@ -55,6 +59,20 @@ def test_a_customer_goes_from_the_overview_to_the_list_to_an_invoice(page, custo
 
     page.get_by_role("link", name="← All invoices").click()
     page.wait_for_url(f"**{reverse('billing:invoices')}")
+
+
+def test_the_pdf_link_downloads_the_invoice_named_by_its_number(page, customer):
+    invoice = issued(customer, 1000, 250)
+    sign_in_with_browser(page, "ada", PASSWORD)
+    page.goto(reverse("billing:invoice", args=[invoice.display_number]))
+    looks_right(page, "an issued invoice")
+
+    with page.expect_download(timeout=DOWNLOAD_MS) as started:
+        page.get_by_role("link", name="Download the PDF").click(timeout=DOWNLOAD_MS)
+
+    download = started.value
+    assert download.suggested_filename == f"{invoice.display_number}.pdf"
+    assert Path(download.path()).read_bytes().startswith(b"%PDF")
 
 
 def test_a_new_account_sees_the_empty_states(page, customer):
