@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from tests.accounts.personas)
 """A payment method's token, holder name and billing address are sealed for the payer's
 subject, though the row reaches that subject through the payer (``payer__subject``)."""
 
