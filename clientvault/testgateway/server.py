@@ -296,7 +296,6 @@ class Gateway:
             db,
             customer=customer["id"],
             kind="sepa",
-            brand="sepa debit",
             last4=iban[-4:],
             holder_name=holder,
             number=iban,
