@@ -45,6 +45,7 @@ from tests.accounts.access_world import (  # noqa: F401
     world,
 )
 from tests.accounts.personas import customer, outsider, sign_in  # noqa: F401
+from tests.billing.methods_support import a_payment_method, a_setup_session
 from tests.messaging.support import queue_notice
 from tests.rights.helpers import a_rights_request
 
@@ -143,6 +144,17 @@ EXPECTED_PERMISSION = {
     "accounts:user_edit": Permission.CONTACTS,
     "accounts:user_remove": Permission.CONTACTS,
     "accounts:invitation_revoke": Permission.CONTACTS,
+    **{
+        f"billing:{name}": Permission.BILLING
+        for name in (
+            "methods",
+            "method_add",
+            "method_return",
+            "method_sepa",
+            "method_default",
+            "method_remove",
+        )
+    },
 }
 
 
@@ -202,6 +214,9 @@ FILLERS: dict[str, Filler] = {
         )
     },
     "rights:download": lambda w: {"pk": a_rights_request(w.owner).pk, "fmt": "json"},
+    "billing:method_return": lambda w: a_setup_session(w.owner).pk,
+    "billing:method_default": lambda w: a_payment_method(w.owner, default=False).pk,
+    "billing:method_remove": lambda w: a_payment_method(w.owner, default=False).pk,
 }
 
 

@@ -47,6 +47,7 @@ from tests.accounts.test_access_walk_pages import a_campaign, a_sent_message
 from tests.accounts.test_signup import FORM as SIGNUP_FORM
 from tests.accounts.test_signup import PW as SIGNUP_PW
 from tests.accounts.test_signup import post as post_signup
+from tests.billing.methods_support import a_payment_method, a_setup_session
 from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import SHOTS as ALL_SHOTS
 from tests.e2e.conftest import TIMEOUT_MS, ConsoleWatch
@@ -77,6 +78,8 @@ class Walk:
     access_request: str = ""  # the owner's access request, received
     erasure_request: str = ""  # the owner's erasure request, waiting for its code
     export: dict[str, str] = field(default_factory=dict)  # a download link's pk and secret
+    payment_method: str = ""  # the owner's card (made in the database: no gateway runs)
+    setup_session: str = ""  # a hosted-form visit the gateway (unreachable here) cannot confirm
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,11 @@ OWNER_PAGES = [
     Page("rights:new_request", query="kind=correction"),
     Page("rights:request", lambda w: w.access_request),
     Page("rights:request", lambda w: w.erasure_request),
+    Page("billing:methods"),
+    Page("billing:methods", query="cancelled=1"),
+    Page("billing:method_sepa", submit=True),
+    Page("billing:method_remove", lambda w: w.payment_method),
+    Page("billing:method_return", lambda w: w.setup_session),
     Page("/account/no-such-page"),
     Page("accounts:logout"),
 ]
@@ -234,6 +242,9 @@ NOT_PAGES = {
         )
     },
     "rights:download": "a file (JSON, ZIP or PDF), not a page",
+    "billing:method_add": "a button's POST, answered with a redirect to the gateway's form "
+    "(its pages: tests/e2e/test_billing_methods.py)",
+    "billing:method_default": "a button's POST, answered with a redirect",
 }
 NOT_WALKED_NAMESPACES = {
     "api-v1": "the JSON API (its documentation pages are listed by path)",
@@ -244,7 +255,8 @@ NOT_WALKED_NAMESPACES = {
 
 
 @pytest.fixture
-def walk(world: World) -> Walk:
+def walk(world: World, settings: Any) -> Walk:
+    settings.TEST_GATEWAY_URL = "http://127.0.0.1:9"  # nothing listens: the return page says so
     owner = world.owner
     _, token = create_invitation(
         customer=owner.customer, email="newcomer@example.com", permissions=[], actor=owner.user
@@ -269,6 +281,8 @@ def walk(world: World) -> Walk:
         access_request=str(a_rights_request(owner).pk),
         erasure_request=str(a_rights_request(owner, kind="erasure").pk),
         export=an_export_link(owner),
+        payment_method=str(a_payment_method(owner).pk),
+        setup_session=str(a_setup_session(owner).pk),
     )
 
 

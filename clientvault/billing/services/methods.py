@@ -98,8 +98,7 @@ def _customer_ref(person: Person, actor: Actor | None) -> str:
         raise BillingError(UNREACHABLE, code="gateway_unavailable") from None
     except GatewayRefused:
         raise BillingError(
-            "The payment service refused to open an account for payments. Please try again "
-            "later.",
+            "The payment service refused to open an account for payments. Please try again later.",
             code="gateway_refused",
         ) from None
 

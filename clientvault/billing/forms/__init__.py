@@ -1,0 +1,1 @@
+"""Billing's forms, one module per area of the customer's and the staff's pages."""

@@ -1,0 +1,1 @@
+"""Billing's pages: one module per area (payment methods, invoices, staff, webhooks)."""
