@@ -98,12 +98,12 @@ def _field(spec: Field, values: dict[str, str], errors: dict[str, str]) -> str:
     described = []
     hint = ""
     if spec.hint:
-        hint = f'<span class="hint" id="{ident}-hint">{escape(spec.hint)}</span>'
-        described.append(f"{ident}-hint")
+        hint = f'<span class="hint" id="{ident}_hint">{escape(spec.hint)}</span>'
+        described.append(f"{ident}_hint")
     error = ""
     if spec.name in errors:
-        error = f'<p class="error" id="{ident}-error">{escape(errors[spec.name])}</p>'
-        described.append(f"{ident}-error")
+        error = f'<p class="error" id="{ident}_error">{escape(errors[spec.name])}</p>'
+        described.append(f"{ident}_error")
     value = "" if spec.secret else values.get(spec.name, "")
     attributes = [
         f'id="{ident}"',

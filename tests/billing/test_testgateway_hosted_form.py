@@ -92,7 +92,7 @@ def test_each_wrong_field_is_named_beside_it(gateway, field, value, message):
     session = a_session(gateway)
     status, html, _ = post_form(session["url"], {**CARD_FORM, field: value})
     assert status == 200
-    assert f'<p class="error" id="f-{field}-error">{message}</p>' in html
+    assert f'<p class="error" id="f-{field}_error">{message}</p>' in html
     assert f'<li><a href="#f-{field}">{message}</a></li>' in html
     assert 'aria-invalid="true"' in html
     assert "<title>Error: Add a card" in html
