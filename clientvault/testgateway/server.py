@@ -329,7 +329,7 @@ class Gateway:
                 return (*cards.WALLET_DECLINE, False)
         return "", "", False
 
-    def charge(self, db: Any, body: JSON) -> Answer:
+    def charge(self, db: Any, body: JSON, *, key: str) -> Answer:
         customer = self._customer(db, _text(body, "customer"))
         amount, currency = _amount(body), _currency(body)
         method = self._method(db, _text(body, "payment_method"))
@@ -361,7 +361,8 @@ class Gateway:
         row = dict(db.execute("SELECT * FROM charges WHERE id = ?", (charge_id,)).fetchone())
         kind = "charge.failed" if code else "charge.succeeded"
         event = self.deliverer.record(
-            db, event_body(event_id=new_id("evt"), kind=kind, charge=row, amount=amount)
+            db,
+            event_body(event_id=new_id("evt"), kind=kind, charge=row, amount=amount, key=key),
         )
         view = _charge_view(row)
         if code:
@@ -378,7 +379,7 @@ class Gateway:
     def read_charge(self, db: Any, body: JSON, charge_id: str) -> Answer:
         return Answer(200, _charge_view(self._charge_row(db, charge_id)))
 
-    def refund(self, db: Any, body: JSON) -> Answer:
+    def refund(self, db: Any, body: JSON, *, key: str) -> Answer:
         charge = self._charge_row(db, _text(body, "charge"))
         amount = _amount(body)
         if charge["status"] != "succeeded":
@@ -410,6 +411,7 @@ class Gateway:
                 charge=charge,
                 amount=amount,
                 refund_id=refund_id,
+                key=key,
             ),
         )
         view = {
@@ -724,7 +726,8 @@ class Handler(BaseHTTPRequestHandler):
                             "this Idempotency-Key was already used for a different request",
                         )
                     return Answer(int(seen["status"]), json.loads(seen["body"])), True
-            answer: Answer = operation(db, body, *args)
+            extra = {"key": key} if name in KEY_REQUIRED else {}
+            answer: Answer = operation(db, body, *args, **extra)
             if key and answer.status in REMEMBERED:
                 Store.remember(db, key, fingerprint, answer.status, answer.body)
         return answer, False

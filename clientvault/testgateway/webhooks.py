@@ -45,7 +45,10 @@ def event_body(
     charge: dict[str, Any],
     amount: int,
     refund_id: str = "",
+    key: str = "",
 ) -> dict[str, Any]:
+    """An event's body. ``idempotency_key`` is the key of the request that made the charge (or
+    the refund), so a merchant whose call timed out can match the event to its attempt."""
     return {
         "id": event_id,
         "type": kind,
@@ -57,6 +60,7 @@ def event_body(
             "currency": charge["currency"],
             "status": charge["status"],
             "failure_code": charge["failure_code"],
+            "idempotency_key": key,
         },
     }
 

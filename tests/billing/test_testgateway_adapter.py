@@ -215,6 +215,7 @@ def test_a_delivered_webhook_parses_into_its_event(settings, webhook_receiver):
     assert event.kind == "charge.failed"
     assert event.reference == declined.reference
     assert (event.amount, event.currency, event.failure_code) == (990, "EUR", "card_declined")
+    assert event.idempotency_key == "pay-w"  # matches the attempt even if its call timed out
     assert event.id.startswith("evt_")
 
 
@@ -260,3 +261,29 @@ def test_a_signed_body_that_is_not_an_event_is_rejected():
     body = b'{"nothing": true}'
     with pytest.raises(WebhookRejected, match="not an event"):
         TestGateway().parse_webhook(body=body, headers=signed(body))
+
+
+def test_a_timed_out_charge_is_still_told_by_its_webhook(settings, webhook_receiver):
+    settings.PAYMENT_GATEWAY_TIMEOUT = 0.5
+    with running_gateway(webhook_url=webhook_receiver.url) as gateway:
+        settings.TEST_GATEWAY_URL = gateway.url
+        adapter = TestGateway()
+        customer = adapter.create_customer(party=ADA, idempotency_key="c-10")
+        slow = a_card(adapter, customer, cards.HANGING_CARD)
+        with pytest.raises(GatewayError):
+            adapter.charge(
+                customer_ref=customer,
+                token=slow.token,
+                amount=700,
+                currency="EUR",
+                idempotency_key="pay-late",
+                description="INV-6",
+            )
+        [delivery] = webhook_receiver.wait_for(1)
+    event = adapter.parse_webhook(body=delivery.body, headers=delivery.headers)
+    assert (event.kind, event.idempotency_key, event.amount) == (
+        "charge.succeeded",
+        "pay-late",
+        700,
+    )
+    assert event.reference.startswith("ch_")

@@ -50,11 +50,13 @@ def test_each_charge_and_refund_sends_one_signed_event(webhook_receiver):
         "currency": "EUR",
         "status": "succeeded",
         "failure_code": "",
+        "idempotency_key": "k-1",
     }
     assert events["charge.failed"]["data"]["charge"] == failed["id"]
     assert events["charge.failed"]["data"]["failure_code"] == "insufficient_funds"
     assert events["refund.succeeded"]["data"]["amount"] == 500
     assert events["refund.succeeded"]["data"]["refund"].startswith("re_")
+    assert events["refund.succeeded"]["data"]["idempotency_key"] == "r-1"
     assert len({e["id"] for e in events.values()}) == 3
     for delivery in received:
         when, mac = parse_signature(delivery.headers[SIGNATURE_HEADER])

@@ -286,6 +286,7 @@ def _event(body: bytes) -> GatewayEvent:
             amount=amount,
             currency=str(data.get("currency") or ""),
             failure_code=str(data.get("failure_code") or ""),
+            idempotency_key=str(data.get("idempotency_key") or ""),
         )
     except (ValueError, KeyError, TypeError, AttributeError):
         raise WebhookRejected("the webhook's body is not an event") from None
