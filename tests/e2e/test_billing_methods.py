@@ -75,6 +75,7 @@ def test_a_customer_adds_a_card_in_the_hosted_form_and_sees_it_as_the_default(
 
     page.get_by_role("button", name="Add a card", exact=True).click()
     page.wait_for_url(f"{gateway.url}/setup/*")
+    hosted_form = page.url
     looks_right(page, "the gateway's card form")
     fill_fields(page, {**CARD, "Card number": "4242 4242 4242 4241", "Expiry date": "01/20"})
     page.get_by_role("button", name="Save the card").click()
@@ -99,6 +100,13 @@ def test_a_customer_adds_a_card_in_the_hosted_form_and_sees_it_as_the_default(
     looks_right(page, "payment methods, with the card")
     method = PaymentMethod.objects.get()
     assert (method.label, method.is_default) == ("Visa ending 4242", True)
+
+    page.goto(hosted_form)  # the browser's back button, or a second tab
+    assert "already been added" in page.locator("main").inner_text()
+    looks_right(page, "the gateway's page for a finished setup")
+    page.goto(f"{gateway.url}/setup/seti_nothing")
+    assert page.get_by_role("heading", level=1).inner_text() == "Page not found"
+    looks_right(page, "the gateway's page for an unknown setup")
 
 
 def test_leaving_the_wallet_page_adds_nothing(page, customer, gateway):
