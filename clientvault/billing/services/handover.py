@@ -16,12 +16,13 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
-from clientvault.accounts.models import Customer, Person, PersonRole
+from clientvault.accounts.models import Customer, Person
 from clientvault.accounts.services.clientlog import on_record
 from clientvault.billing.errors import BillingError
 from clientvault.billing.gateways.base import Gateway, Party
 from clientvault.billing.gateways.registry import current_gateway
-from clientvault.billing.models import BillingAccount, GatewayCustomer, MethodKind, PaymentMethod
+from clientvault.billing.models import GatewayCustomer, MethodKind, PaymentMethod
+from clientvault.billing.services.accounts import billing_account_for, billing_contact
 from clientvault.privacy.actors import Actor
 from clientvault.privacy.models import DisclosureGround, RecipientKind, Subject
 from clientvault.privacy.profile import current_profile
@@ -78,22 +79,12 @@ def disclose_to_processor(
         ) from None
 
 
-def billing_account(customer: Customer) -> BillingAccount:
-    """The account's billing settings, made on first need.
-
-    A stand-in for ``billing.services.accounts.billing_account_for`` (not on main yet): the
-    integrator may point the callers here at it.
-    """
-    account, _ = BillingAccount.objects.get_or_create(customer=customer)
-    return account
-
-
-def billing_contact(customer: Customer) -> Person:
-    """Whom the account is billed to: the billing contact, else the owner."""
-    account = BillingAccount.objects.filter(customer=customer).select_related("contact").first()
-    if account is not None and account.contact is not None:
-        return account.contact
-    return Person.objects.select_related("subject").get(customer=customer, role=PersonRole.OWNER)
+def payer_of_record(customer: Customer) -> Person:
+    """Whom the gateway's customer record describes: the billing contact, else the owner."""
+    contact = billing_contact(billing_account_for(customer))
+    if contact is None:
+        raise BillingError("The account has no owner to bill.", code="no_contact")
+    return contact
 
 
 def processor_party(person: Person) -> tuple[Party, list[str]]:
@@ -131,7 +122,7 @@ def gateway_customer_ref(*, customer: Customer, actor: Actor | None) -> str:
     found = GatewayCustomer.objects.filter(customer=customer, gateway=gateway.name).first()
     if found is not None:
         return found.reference
-    contact = billing_contact(customer)
+    contact = payer_of_record(customer)
     party, categories = processor_party(contact)
     if categories:
         disclose_to_processor(

@@ -42,10 +42,10 @@ from clientvault.billing.models import (
     SetupSession,
     SetupSessionStatus,
 )
+from clientvault.billing.services.accounts import billing_account_for
 from clientvault.billing.services.handover import (
     BANK_ACCOUNT,
     NAME,
-    billing_account,
     disclose_to_processor,
     gateway_customer_ref,
 )
@@ -78,7 +78,7 @@ def _may_pay(person: Person) -> None:
 
 def _locked_account(customer: Customer) -> BillingAccount:
     """The account's billing row, locked until the transaction ends (call inside one)."""
-    account = billing_account(customer)
+    account = billing_account_for(customer)
     return BillingAccount.objects.select_for_update().get(pk=account.pk)
 
 
@@ -319,7 +319,7 @@ def add_bank_account(
     digits. Only for an account billed in euros."""
     _may_pay(person)
     holder = _holder(holder_name)
-    account = billing_account(person.customer)
+    account = billing_account_for(person.customer)
     if account.currency != Currency.EUR:
         raise BillingError(
             f"SEPA Direct Debit is only for accounts billed in euros; this account is billed "

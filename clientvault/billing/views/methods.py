@@ -62,8 +62,9 @@ def _methods(person: Person) -> list[PaymentMethod]:
 
 
 def _currency(person: Person) -> str:
+    """The account's currency (its billing settings are made on first need, not by a look)."""
     account = BillingAccount.objects.filter(customer=person.customer).first()
-    return account.currency if account else Currency.EUR
+    return account.currency if account else current_profile().billing.currency
 
 
 @require_safe
