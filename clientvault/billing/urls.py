@@ -1,9 +1,10 @@
-"""Billing's pages (namespace ``billing``): the customer area under /account/billing, the back
-office under /staff/billing."""
+"""Billing's pages (namespace ``billing``): the customer area under /account/billing (the
+overview, invoices, credit, billing details, payment methods), the back office under
+/staff/billing."""
 
 from django.urls import path
 
-from clientvault.billing.views import invoices, staff
+from clientvault.billing.views import invoices, methods, staff
 
 app_name = "billing"
 
@@ -14,6 +15,12 @@ urlpatterns = [
     path("account/billing/invoices/<str:number>/pdf", invoices.invoice_pdf, name="invoice_pdf"),
     path("account/billing/credit", invoices.credit, name="credit"),
     path("account/billing/details", invoices.details, name="details"),
+    path("account/billing/methods", methods.methods, name="methods"),
+    path("account/billing/methods/add", methods.method_add, name="method_add"),
+    path("account/billing/methods/return/<uuid:pk>", methods.method_return, name="method_return"),
+    path("account/billing/methods/sepa", methods.method_sepa, name="method_sepa"),
+    path("account/billing/methods/<int:pk>/default", methods.method_default, name="method_default"),
+    path("account/billing/methods/<int:pk>/remove", methods.method_remove, name="method_remove"),
     path("staff/billing/", staff.invoice_list, name="staff_invoices"),
     path("staff/billing/invoices/<int:pk>/", staff.invoice_detail, name="staff_invoice"),
     path("staff/billing/customers/<str:number>/", staff.customer_billing, name="staff_account"),

@@ -173,12 +173,24 @@ class VaultField(models.TextField):  # type: ignore[type-arg]
         return f"{self.model._meta.label}.{self.attname}:{instance.pk}"
 
     def _binding(self, instance: models.Model) -> Binding:
-        subject_id = _as_uuid(getattr(instance, f"{self.subject_field}_id"))
-        return subject_id, self.where(instance)
+        return self._subject_id(instance), self.where(instance)
+
+    def _subject_id(self, instance: models.Model) -> uuid.UUID | None:
+        """The subject's id, following a path of foreign keys (``payer__subject``) when the row
+        reaches its subject through another row, as its inventory declaration may say."""
+        *hops, last = self.subject_field.split("__")
+        target: Any = instance
+        for hop in hops:
+            target = getattr(target, hop, None)
+            if target is None:
+                return None
+        return _as_uuid(getattr(target, f"{last}_id"))
 
     def _bind_loaded(self, instance: models.Model, **kwargs: Any) -> None:
         """Remember where a loaded ciphertext was, from the loaded values only (no queries)."""
         value = instance.__dict__.get(self.attname)
+        if "__" in self.subject_field:
+            return  # the subject is on another row: found when the value is first opened
         subject_attname = f"{self.subject_field}_id"
         pk_attname = instance._meta.pk.attname
         loaded = subject_attname in instance.__dict__ and pk_attname in instance.__dict__

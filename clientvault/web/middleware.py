@@ -42,7 +42,13 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", content_security_policy())
+        policy = content_security_policy()
+        # A page whose form leads on to another origin (a payment gateway's hosted form, after
+        # our own redirect) names that origin on the response; browsers check the redirect.
+        extra = getattr(response, "form_action_origins", ())
+        if extra:
+            policy = policy.replace("form-action 'self'", f"form-action 'self' {' '.join(extra)}")
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", "interest-cohort=()")
         return response
 

@@ -45,6 +45,7 @@ from tests.accounts.access_world import (  # noqa: F401
     world,
 )
 from tests.accounts.personas import customer, outsider, sign_in  # noqa: F401
+from tests.billing.methods_support import a_payment_method, a_setup_session
 from tests.billing.rows import a_method, a_payment, an_invoice
 from tests.messaging.support import queue_notice
 from tests.rights.helpers import a_rights_request
@@ -148,6 +149,17 @@ EXPECTED_PERMISSION = {
     "accounts:user_edit": Permission.CONTACTS,
     "accounts:user_remove": Permission.CONTACTS,
     "accounts:invitation_revoke": Permission.CONTACTS,
+    **{
+        f"billing:{name}": Permission.BILLING
+        for name in (
+            "methods",
+            "method_add",
+            "method_return",
+            "method_sepa",
+            "method_default",
+            "method_remove",
+        )
+    },
 }
 
 
@@ -215,7 +227,10 @@ FILLERS: dict[str, Filler] = {
     "billing:staff_refund": lambda w: a_payment(an_invoice(w.owner), amount=100).pk,
     "billing:staff_account": lambda w: w.owner.customer.number,
     "billing:staff_credit_add": lambda w: w.owner.customer.number,
-    "billing:staff_reveal_address": lambda w: a_method(w.owner).pk,
+    "billing:staff_reveal_address": lambda w: a_method(w.owner, default=False).pk,
+    "billing:method_return": lambda w: a_setup_session(w.owner).pk,
+    "billing:method_default": lambda w: a_payment_method(w.owner, default=False).pk,
+    "billing:method_remove": lambda w: a_payment_method(w.owner, default=False).pk,
 }
 
 

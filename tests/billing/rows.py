@@ -33,7 +33,6 @@ from clientvault.billing.models import (
 TOKEN = "tok_visa_4242_secret"
 ADDRESS = "12 Marylebone Road\nLondon NW1 5LR"
 ISSUED_ADDRESS = "221B Baker Street\nLondon NW1 6XE"
-SEALS_FOR_PAYER = False  # until the vault follows ``payer__subject`` (the gateway's branch)
 
 
 def series(code: str = "INV", prefix: str = "INV") -> InvoiceSeries:
@@ -152,11 +151,10 @@ def a_method(
         **extra,
     )
     method.save()  # a vault field is sealed for the row's key: the row comes first
-    if SEALS_FOR_PAYER:
-        method.token = TOKEN
-        method.holder_name = "Ada Lovelace"
-        method.billing_address = ADDRESS
-        method.save(update_fields=["token", "holder_name", "billing_address"])
+    method.token = TOKEN
+    method.holder_name = "Ada Lovelace"
+    method.billing_address = ADDRESS
+    method.save(update_fields=["token", "holder_name", "billing_address"])
     return method
 
 

@@ -47,6 +47,7 @@ from tests.accounts.test_access_walk_pages import a_campaign, a_sent_message
 from tests.accounts.test_signup import FORM as SIGNUP_FORM
 from tests.accounts.test_signup import PW as SIGNUP_PW
 from tests.accounts.test_signup import post as post_signup
+from tests.billing.methods_support import a_payment_method, a_setup_session
 from tests.billing.rows import a_credit_note, a_method, a_payment, an_invoice, some_credit
 from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import SHOTS as ALL_SHOTS
@@ -81,6 +82,8 @@ class Walk:
     invoice: str = ""  # the owner's invoice, part paid, with a credit note
     invoice_pk: int = 0
     payment_pk: int = 0
+    payment_method: str = ""  # the owner's card (made in the database: no gateway runs)
+    setup_session: str = ""  # a hosted-form visit the gateway (unreachable here) cannot confirm
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,11 @@ OWNER_PAGES = [
     Page("billing:credit"),
     Page("billing:details", submit=True),
     Page("billing:details", fill=(("VAT number (optional)", "GB123"),)),
+    Page("billing:methods"),
+    Page("billing:methods", query="cancelled=1"),
+    Page("billing:method_sepa", submit=True),
+    Page("billing:method_remove", lambda w: w.payment_method),
+    Page("billing:method_return", lambda w: w.setup_session),
     Page("/account/no-such-page"),
     Page("accounts:logout"),
 ]
@@ -256,6 +264,9 @@ NOT_PAGES = {
     "billing:invoice_pdf": "a file (PDF), not a page",
     "billing:staff_reveal_address": "a button's POST on a customer's billing page; its answer "
     "is checked in tests/e2e/test_billing_staff.py",
+    "billing:method_add": "a button's POST, answered with a redirect to the gateway's form "
+    "(its pages: tests/e2e/test_billing_methods.py)",
+    "billing:method_default": "a button's POST, answered with a redirect",
 }
 NOT_WALKED_NAMESPACES = {
     "api-v1": "the JSON API (its documentation pages are listed by path)",
@@ -266,7 +277,8 @@ NOT_WALKED_NAMESPACES = {
 
 
 @pytest.fixture
-def walk(world: World) -> Walk:
+def walk(world: World, settings: Any) -> Walk:
+    settings.TEST_GATEWAY_URL = "http://127.0.0.1:9"  # nothing listens: the return page says so
     owner = world.owner
     _, token = create_invitation(
         customer=owner.customer, email="newcomer@example.com", permissions=[], actor=owner.user
@@ -292,13 +304,15 @@ def walk(world: World) -> Walk:
         erasure_request=str(a_rights_request(owner, kind="erasure").pk),
         export=an_export_link(owner),
         **_an_invoice_with_history(owner),
+        payment_method=str(a_payment_method(owner).pk),
+        setup_session=str(a_setup_session(owner).pk),
     )
 
 
 def _an_invoice_with_history(owner: Any) -> dict[str, Any]:
     """The owner's invoice with a payment and a credit note, a card, and some credit."""
     invoice = an_invoice(owner, lines=(("Shared hosting", 1, 1000), ("Backups", 2, 250)))
-    payment = a_payment(invoice, amount=500, method=a_method(owner))
+    payment = a_payment(invoice, amount=500, method=a_method(owner, default=False))
     a_credit_note(invoice, amount=200, reason="Outage")
     type(invoice).objects.filter(pk=invoice.pk).update(amount_paid=500, amount_credited=200)
     some_credit(owner, 1500)

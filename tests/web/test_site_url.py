@@ -92,14 +92,15 @@ def test_make_run_hands_its_host_to_every_command(tmp_path):
     (bin_dir / ".installed").touch()
     record = tmp_path / "commands.txt"
     stand_in = bin_dir / "clientvault"
-    # The server waits (up to 10 s) for the worker and the mail listener beside it to record
-    # themselves: make kills them as soon as the server ends.
+    # The server waits (up to 10 s) for the worker, the mail listener and the test payment
+    # gateway beside it to record themselves: make kills them as soon as the server ends.
     stand_in.write_text(
         "#!/bin/sh\n"
         f'echo "$* CLIENTVAULT_HOST=$CLIENTVAULT_HOST" >> {record}\n'
         '[ "$1" = runserver ] || exit 0\n'
         "for _ in $(seq 100); do "
-        f"grep -q ^worker {record} && grep -q '^mail serve' {record} && exit 0; sleep 0.1; done\n"
+        f"grep -q ^worker {record} && grep -q '^mail serve' {record} && "
+        f"grep -q '^testgateway serve' {record} && exit 0; sleep 0.1; done\n"
     )
     stand_in.chmod(0o755)
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLIENTVAULT_")}
@@ -121,6 +122,7 @@ def test_make_run_hands_its_host_to_every_command(tmp_path):
             "demo --logins",
             "worker",
             "mail serve --port 8025",
+            "testgateway serve",
             "runserver 0.0.0.0:8123",
         )
     )

@@ -294,6 +294,9 @@ class ClientLogEvent(models.TextChoices):
     CREDIT_NOTE_ISSUED = "credit_note_issued", "Credit note issued"
     CREDIT_ADDED = "credit_added", "Account credit added"
     CREDIT_APPLIED = "credit_applied", "Account credit used"
+    PAYMENT_METHOD_ADDED = "payment_method_added", "Payment method added"
+    PAYMENT_METHOD_REMOVED = "payment_method_removed", "Payment method removed"
+    DEFAULT_PAYMENT_METHOD = "default_payment_method", "Default payment method changed"
 
 
 class ClientLogEntry(models.Model):
