@@ -38,6 +38,7 @@ def test_it_adds_credit_the_customer_then_sees(customer, staff_client, customer_
         ({"amount": "0.00", "note": "x"}, "Credit to add: type an amount above zero."),
         ({"amount": "5", "note": ""}, "Note: this is needed."),
         ({"amount": "5", "note": "x" * 201}, "Note: at most 200 characters."),
+        ({"amount": "5", "note": "5555-5555-5555-4444"}, "Note: that looks like a card number."),
     ],
 )
 def test_the_form_says_what_is_wrong(customer, staff_client, data, message):

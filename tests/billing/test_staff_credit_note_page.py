@@ -58,6 +58,15 @@ def test_more_than_can_be_credited_is_refused_on_the_amount(customer, billing):
     assert not CreditNote.objects.exists()
 
 
+def test_a_card_number_in_the_reason_is_refused(customer, billing):
+    invoice = issued(customer, 3000)
+
+    page = billing.post(url(invoice), {"amount": "1", "reason": "4242424242424242"})
+
+    assert "Reason: that looks like a card number." in page.content.decode()
+    assert not CreditNote.objects.exists()
+
+
 def test_a_cancelled_invoice_offers_no_form(customer, billing, staff):
     invoice = cancel_invoice(
         invoice=issued(customer, 3000), reason="Ordered twice", actor=staff("billing")

@@ -101,3 +101,12 @@ def test_roles_without_billing_are_refused(customer, staff_client, role):
 
 def test_a_customer_gets_404(customer, customer_client):
     assert customer_client.get(url(issued(customer, 1000))).status_code == 404
+
+
+def test_a_card_number_in_the_reference_is_refused_and_not_stored(customer, billing):
+    invoice = issued(customer, 1000)
+
+    page = billing.post(url(invoice), {"amount": "5", "note": "card 4242 4242 4242 4242"})
+
+    assert "Reference: that looks like a card number." in page.content.decode()
+    assert not Payment.objects.filter(invoice=invoice).exists()

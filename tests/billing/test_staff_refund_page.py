@@ -92,3 +92,12 @@ def test_other_roles_than_billing_refund_only_with_the_billing_purpose(paid, sta
 
 def test_a_customer_gets_404(paid, customer_client):
     assert customer_client.get(url(paid[1])).status_code == 404
+
+
+def test_a_card_number_in_the_reason_is_refused(paid, billing):
+    _, payment = paid
+
+    page = billing.post(url(payment), {"amount": "1", "reason": "to 4000056655665556"})
+
+    assert "Reason: that looks like a card number." in page.content.decode()
+    assert not Refund.objects.exists()
