@@ -48,7 +48,7 @@ from tests.accounts.test_signup import FORM as SIGNUP_FORM
 from tests.accounts.test_signup import PW as SIGNUP_PW
 from tests.accounts.test_signup import post as post_signup
 from tests.billing.methods_support import a_payment_method, a_setup_session
-from tests.billing.rows import a_credit_note, a_method, a_payment, an_invoice, some_credit
+from tests.billing.rows import a_credit_note, a_payment, an_invoice, some_credit
 from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import SHOTS as ALL_SHOTS
 from tests.e2e.conftest import TIMEOUT_MS, ConsoleWatch
@@ -292,6 +292,7 @@ def walk(world: World, settings: Any) -> Walk:
     )
     confirm = path_of(queued_links(to="new-address@example.com")[-1]).rsplit("/", 1)[1]
     leave = make_token(subject_id=owner.subject_id, purpose=Purpose.MARKETING)
+    method = a_payment_method(owner)
     return Walk(
         world,
         invitation_token=token,
@@ -303,16 +304,16 @@ def walk(world: World, settings: Any) -> Walk:
         access_request=str(a_rights_request(owner).pk),
         erasure_request=str(a_rights_request(owner, kind="erasure").pk),
         export=an_export_link(owner),
-        **_an_invoice_with_history(owner),
-        payment_method=str(a_payment_method(owner).pk),
+        payment_method=str(method.pk),
+        **_an_invoice_with_history(owner, method),
         setup_session=str(a_setup_session(owner).pk),
     )
 
 
-def _an_invoice_with_history(owner: Any) -> dict[str, Any]:
-    """The owner's invoice with a payment and a credit note, a card, and some credit."""
+def _an_invoice_with_history(owner: Any, method: Any) -> dict[str, Any]:
+    """The owner's invoice with a payment by ``method`` and a credit note, and some credit."""
     invoice = an_invoice(owner, lines=(("Shared hosting", 1, 1000), ("Backups", 2, 250)))
-    payment = a_payment(invoice, amount=500, method=a_method(owner, default=False))
+    payment = a_payment(invoice, amount=500, method=method)
     a_credit_note(invoice, amount=200, reason="Outage")
     type(invoice).objects.filter(pk=invoice.pk).update(amount_paid=500, amount_credited=200)
     some_credit(owner, 1500)
