@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from clientvault.billing.views import methods
+from clientvault.billing.views import methods, webhooks
 
 app_name = "billing"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("account/billing/methods/sepa", methods.method_sepa, name="method_sepa"),
     path("account/billing/methods/<int:pk>/default", methods.method_default, name="method_default"),
     path("account/billing/methods/<int:pk>/remove", methods.method_remove, name="method_remove"),
+    path("billing/webhooks/<slug:gateway>", webhooks.webhook, name="webhook"),
 ]
