@@ -16,7 +16,6 @@ from clientvault.billing.models import DunningStep
 from clientvault.billing.services.dunning import run_dunning
 from clientvault.billing.services.payments import record_manual_payment
 from clientvault.messaging.models import Message
-from tests.accounts.personas import customer, staff  # noqa: F401
 from tests.billing.charging_support import an_invoice
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
@@ -84,4 +83,5 @@ def test_a_paid_invoice_is_not_dunned(customer, hosting, staff):
         invoice=invoice, amount=invoice.balance_due, note="bank", actor=staff("billing")
     )
     assert run_dunning(today=late(invoice, 30)) == run_dunning(today=late(invoice, 31))
-    assert not DunningStep.objects.exists() and hosting == []
+    assert not DunningStep.objects.exists()
+    assert hosting == []

@@ -9,7 +9,6 @@ import pytest
 from clientvault.accounts.models import ClientLogEntry, ClientLogEvent
 from clientvault.billing.services.expiry import notify_expiring_methods
 from clientvault.messaging.models import Message
-from tests.accounts.personas import customer  # noqa: F401
 from tests.billing.methods_support import a_payment_method
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
@@ -32,7 +31,8 @@ def test_a_card_expiring_next_month_is_announced_once(customer):
     [notice] = Message.objects.filter(kind="billing.card_expiring")
     assert notice.subject_id == customer.subject_id
     entry = ClientLogEntry.objects.get(event=ClientLogEvent.PAYMENT_METHOD_EXPIRING)
-    assert "ending 4242" in entry.detail and "01/2032" in entry.detail
+    assert "ending 4242" in entry.detail
+    assert "01/2032" in entry.detail
 
 
 def test_a_card_valid_for_longer_is_not_announced(customer):

@@ -10,7 +10,6 @@ from django.urls import reverse
 from clientvault.billing.models import InvoiceStatus, Payment, PaymentStatus, WebhookEvent
 from clientvault.billing.services.charging import open_attempt
 from clientvault.testgateway.webhooks import sign
-from tests.accounts.personas import customer  # noqa: F401
 from tests.billing.charging_support import an_invoice
 from tests.billing.gateway_server import SECRET
 from tests.billing.methods_support import a_payment_method
@@ -56,16 +55,19 @@ def test_the_route_is_the_one_the_gateway_is_told():
 
 def test_a_signed_event_settles_the_attempt_its_key_names(client, pending):
     answer = post(client, event(pending))
-    assert answer.status_code == 200 and answer.json() == {"outcome": "settled"}
+    assert answer.status_code == 200
+    assert answer.json() == {"outcome": "settled"}
     pending.refresh_from_db()
-    assert pending.status == PaymentStatus.SUCCEEDED and pending.reference == "ch_1"
+    assert pending.status == PaymentStatus.SUCCEEDED
+    assert pending.reference == "ch_1"
     assert pending.invoice.status == InvoiceStatus.PAID
 
 
 def test_a_failed_charge_event_records_the_decline(client, pending):
     post(client, event(pending, "charge.failed", failure_code="card_declined"))
     pending.refresh_from_db()
-    assert pending.status == PaymentStatus.FAILED and pending.failure_code == "card_declined"
+    assert pending.status == PaymentStatus.FAILED
+    assert pending.failure_code == "card_declined"
     assert "declined" in pending.failure_message
 
 
@@ -83,7 +85,8 @@ def test_a_forged_event_is_refused_and_nothing_is_written(client, pending):
     body = event(pending)
     forged = sign("whsec_someone_else", body)
     answer = post(client, body, forged)
-    assert answer.status_code == 400 and "signature" in answer.json()["detail"]
+    assert answer.status_code == 400
+    assert "signature" in answer.json()["detail"]
     assert not WebhookEvent.objects.exists()
     pending.refresh_from_db()
     assert pending.status == PaymentStatus.PENDING
