@@ -1,9 +1,8 @@
 """Card numbers are accepted only in the payment provider's hosted form (COL-3, USE-2, PCI DSS).
 
-:class:`RefuseCardNumbersMiddleware` reads every POST, PUT and PATCH body before any view runs
-(``process_view``: after the URL is resolved and ``web.limits`` has refused what is too large or
-malformed, before the CSRF check and the view) and refuses it when a value holds something
-shaped like a payment card number (:func:`clientvault.privacy.cards.find_card_number`):
+Every POST, PUT and PATCH body is read before the view that would store it runs, and refused
+when a value holds something shaped like a payment card number
+(:func:`clientvault.privacy.cards.find_card_number`):
 
 - a form, URL-encoded or multipart: every field's values, and the names of uploaded files. The
   content of an uploaded file is not read: a file is not typed text, and what is kept of one
@@ -13,11 +12,17 @@ shaped like a payment card number (:func:`clientvault.privacy.cards.find_card_nu
   field in its errors;
 - any other text body (``text/*``): as a whole. Other bodies (binary uploads) are not read.
 
-Nothing is stored and no view runs. A page gets a 400 page naming the field, saying card
-numbers are entered only in the secure payment form and that nothing was saved, with a link
-back. The API (``/api/``) gets its own answer for invalid input, 422 ``{"detail": [{"field",
-"message"}]}``, the shape every operation with a body documents in the schema (a 400 there is
-documented as a body that is not JSON).
+Pages: :class:`RefuseCardNumbersMiddleware` checks in ``process_view``, once the URL is resolved
+and ``web.limits`` has refused what is too large or malformed, before the CSRF check and the
+view, and answers a 400 page naming the field, saying card numbers are entered only in the
+secure payment form and that nothing was saved, with a link back.
+
+The API (``/api/``): the middleware leaves it to the API, which calls
+:func:`refuse_card_numbers` after its token check and before it reads the body into an
+operation's arguments (``clientvault.api.ClientvaultAPI``). So the API keeps its order of
+answers (401 for any token problem, 404, 405, then the body) and refuses with its own answer
+for invalid input, 422 ``{"detail": [{"field": ..., "message": ...}]}``, the shape every
+operation with a body documents in the schema (a 400 there means a body that is not JSON).
 
 Only the payment webhooks (``/billing/webhooks/``) are exempt: their bodies come from the
 payment provider, signed, and may describe a card (brand and last four digits).
@@ -35,9 +40,15 @@ from io import BytesIO
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import BadRequest, RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    BadRequest,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    ValidationError,
+)
 from django.core.files.uploadhandler import load_handler
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -68,20 +79,23 @@ def page_message(field: str) -> str:
     )
 
 
-def _json_values(value: Any, path: tuple[str, ...] = ()) -> Iterator[Found]:
-    """Every string and number in a JSON document with its dotted path; object keys are
-    checked under their parent's path (a key is not echoed as a field name)."""
-    where = ".".join(path) or None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield where, key
-            yield from _json_values(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _json_values(item, (*path, str(index)))
-    elif isinstance(value, str):
-        yield where, value
-    # numbers arrive as their text (parse_int/parse_float below); true, false and null hold none
+def _json_values(document: Any) -> Iterator[Found]:
+    """Every string and number in a JSON document with its dotted path, in document order;
+    object keys are checked under their parent's path (a key is not echoed as a field name).
+    Numbers arrive as their text (``parse_int``/``parse_float``); true, false and null hold
+    none. Walked with a stack, not recursion: any depth json accepts is read."""
+    stack: list[tuple[tuple[str, ...], Any]] = [((), document)]
+    while stack:
+        path, value = stack.pop()
+        where = ".".join(path) or None
+        if isinstance(value, str):
+            yield where, value
+        elif isinstance(value, dict):
+            yield from ((where, key) for key in value)
+            stack.extend(((*path, key), item) for key, item in reversed(value.items()))
+        elif isinstance(value, list):
+            items = reversed(list(enumerate(value)))
+            stack.extend(((*path, str(index)), item) for index, item in items)
 
 
 def _form_values(data: QueryDict, files: Any) -> Iterator[Found]:
@@ -111,7 +125,7 @@ def _values(request: HttpRequest) -> Iterator[Found]:
     elif content_type == "application/json" or content_type.endswith("+json"):
         try:
             document = json.loads(request.body, parse_int=str, parse_float=str)
-        except ValueError:  # not JSON (or not UTF-8): the API says so
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, or too deep: the API says so
             return
         yield from _json_values(document)
     elif content_type.startswith("text/"):
@@ -139,11 +153,29 @@ def _back(request: HttpRequest) -> str:
     return request.path
 
 
-def refusal(request: HttpRequest, field: str | None) -> HttpResponse:
-    if request.path.startswith(API_PREFIX):
-        detail = [{"field": field, "message": API_MESSAGE}]
-        return JsonResponse({"detail": detail}, status=422)
-    context = {"message": page_message(field or WHOLE_BODY), "back": _back(request)}
+def _log(request: HttpRequest, field: str | None) -> None:
+    route = getattr(request.resolver_match, "route", "?")
+    named = field if field and _LOGGABLE_NAME.fullmatch(field) else "(a field)"
+    logger.warning("Refused a card number in %s of a %s to %s", named, request.method, route)
+
+
+def refuse_card_numbers(request: HttpRequest) -> None:
+    """For the API: a ValidationError naming the field (the API answers 422) when the body
+    holds a card number."""
+    if request.method not in CHECKED_METHODS:
+        return
+    found = card_field(request)
+    if found is not None:
+        _log(request, found[0])
+        raise ValidationError({found[0] or NON_FIELD_ERRORS: API_MESSAGE}, code="card_number")
+
+
+def refusal_page(request: HttpRequest, field: str | None) -> HttpResponse:
+    if field is None:
+        shown = WHOLE_BODY
+    else:  # a name is echoed unless it looks like a card number itself
+        shown = field if find_card_number(field) is None else "(one of the fields)"
+    context = {"message": page_message(shown), "back": _back(request)}
     return render(request, "billing/card_number_refused.html", context, status=400)
 
 
@@ -161,13 +193,12 @@ class RefuseCardNumbersMiddleware:
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
     ) -> HttpResponse | None:
-        if request.method not in CHECKED_METHODS or request.path.startswith(EXEMPT_PREFIXES):
+        if request.method not in CHECKED_METHODS:
             return None
+        if request.path.startswith((API_PREFIX, *EXEMPT_PREFIXES)):
+            return None  # the API checks after its token check; webhooks are signed
         found = card_field(request)
         if found is None:
             return None
-        field = found[0]
-        route = getattr(request.resolver_match, "route", "?")
-        named = field if field and _LOGGABLE_NAME.fullmatch(field) else "(a field)"
-        logger.warning("Refused a card number in %s of a %s to %s", named, request.method, route)
-        return refusal(request, field)
+        _log(request, found[0])
+        return refusal_page(request, found[0])

@@ -199,7 +199,7 @@ def test_an_api_body_is_refused_naming_the_field_as_the_api_does(customer, caplo
     ],
 )
 def test_every_string_and_number_at_any_depth_is_checked(customer, body, field):
-    response = Client().post(
+    response = Client().patch(
         API_PROFILE, json.dumps(body), content_type="application/json", **_auth(customer)
     )
     assert response.status_code == 422
@@ -213,6 +213,26 @@ def test_an_api_body_without_a_card_number_reaches_the_api(customer):
     response = Client().patch(API_PROFILE, body, content_type="application/json", **_auth(customer))
     assert response.status_code == 200
     assert response.json()["address_line2"] == "DE89 3704 0044 0532 0130 00"
+
+
+def test_the_api_still_answers_a_token_problem_an_unknown_path_and_a_wrong_method_first(
+    customer,
+):
+    body = {"address_line2": CARD}
+    without = Client().patch(API_PROFILE, body, content_type="application/json")
+    assert without.status_code == 401
+    bad_token = Client().patch(
+        API_PROFILE, body, content_type="application/json", HTTP_AUTHORIZATION="Bearer cv_x_y"
+    )
+    assert bad_token.status_code == 401
+    unknown = Client().patch(
+        "/api/v1/no-such-thing", body, content_type="application/json", **_auth(customer)
+    )
+    assert unknown.status_code == 404
+    wrong_method = Client().put(
+        API_PROFILE, body, content_type="application/json", **_auth(customer)
+    )
+    assert wrong_method.status_code == 405
 
 
 def test_a_body_that_is_not_json_is_left_to_the_api(customer):
@@ -251,6 +271,21 @@ def test_a_multipart_put_is_checked():
 def test_a_plain_text_body_is_checked_whole():
     response = Client().post("/echo", IN_TEXT, content_type="text/plain")
     assert_page_refusal(response, "(the request body)")
+
+
+@pytest.mark.urls("tests.billing.guard_urls")
+def test_json_is_read_at_any_depth_it_parses_and_is_left_alone_deeper():
+    deep = "[" * 900 + json.dumps(CARD) + "]" * 900
+    response = Client().post("/echo", deep, content_type="application/json")
+    assert_page_refusal(response, "0" + ".0" * 899)
+    too_deep = "[" * 100_000 + "]" * 100_000
+    assert Client().post("/echo", too_deep, content_type="application/json").content == RAN
+
+
+@pytest.mark.urls("tests.billing.guard_urls")
+def test_a_field_named_like_a_card_number_is_not_echoed():
+    response = Client().post("/echo", {CARD: CARD})
+    assert_page_refusal(response, "(one of the fields)")
 
 
 @pytest.mark.urls("tests.billing.guard_urls")
