@@ -275,6 +275,11 @@ class Router:
             "last_payment_error": None,
             "livemode": False,
             "created": CREATED,
+            "metadata": {
+                key[len("metadata[") : -1]: value
+                for key, value in form.items()
+                if key.startswith("metadata[")
+            },
         }
 
     def refund(self, form: dict[str, str]) -> dict[str, Any]:

@@ -191,6 +191,7 @@ def test_a_charge_is_a_payment_intent_confirmed_off_session(fake_stripe: FakeStr
         "confirm": "true",
         "off_session": "true",
         "description": "Invoice 2026-000042",
+        "metadata[idempotency_key]": "pay-7-1",
     }
     assert sent.idempotency_key == "pay-7-1"
     assert (result.succeeded, result.pending) == (True, False)
@@ -385,6 +386,7 @@ def intent(status: str, error: dict | None = None) -> dict:
     return {
         "id": "pi_3Test0001",
         "object": "payment_intent",
+        "metadata": {"idempotency_key": "pay-7-1"},
         "amount": 1234,
         "amount_received": 1234 if status == "succeeded" else 0,
         "currency": "eur",
@@ -423,6 +425,7 @@ def parse(body: bytes, headers: dict[str, str]) -> GatewayEvent:
                 reference="pi_3Test0001",
                 amount=1234,
                 currency="EUR",
+                idempotency_key="pay-7-1",
             ),
         ),
         (
@@ -438,6 +441,7 @@ def parse(body: bytes, headers: dict[str, str]) -> GatewayEvent:
                 amount=1234,
                 currency="EUR",
                 failure_code="lost_card",
+                idempotency_key="pay-7-1",
             ),
         ),
         (

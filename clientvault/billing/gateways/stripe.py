@@ -16,7 +16,8 @@ How Stripe's objects map to the interface:
 - a SEPA account given to clientvault is a ``sepa_debit`` PaymentMethod attached to the
   customer; the IBAN goes to Stripe and only the last four digits Stripe reports come back;
 - a charge is a PaymentIntent confirmed off-session; its id (``pi_...``) is the charge
-  reference everywhere: refunds are made against it and webhooks are matched by it. A decline
+  reference everywhere: refunds are made against it and webhooks are matched by it, or by the
+  idempotency key, which the PaymentIntent carries in its metadata. A decline
   is a :class:`.base.ChargeResult` that did not succeed; a PaymentIntent still ``processing``
   (SEPA debits take days) is a result with ``pending`` set, settled later by its webhook;
 - a webhook is verified with ``STRIPE_WEBHOOK_SECRET`` (HMAC-SHA256 over ``<t>.<body>``,
@@ -72,6 +73,7 @@ EVENT_KINDS: dict[str, EventKind] = {
     "payment_intent.payment_failed": "charge.failed",
     "charge.refunded": "refund.succeeded",
 }
+IDEMPOTENCY_METADATA = "idempotency_key"  # the PaymentIntent's metadata key for it
 WEBHOOK_TOLERANCE = 300  # seconds: an older signature is a replay
 SIGNATURE_HEADER = "stripe-signature"
 
@@ -210,6 +212,7 @@ def _event(event: Mapping[str, Any]) -> GatewayEvent:
     if kind == "other" or not isinstance(obj, Mapping):
         return GatewayEvent(id=event_id, kind="other")
     currency = _text(obj.get("currency")).upper()
+    key = _text(_mapping(obj.get("metadata")).get(IDEMPOTENCY_METADATA))
     if kind == "refund.succeeded":  # a Charge; amount_refunded is the total refunded so far
         reference = _id(obj.get("payment_intent")) or _text(obj.get("id"))
         amount = obj.get("amount_refunded")
@@ -219,17 +222,18 @@ def _event(event: Mapping[str, Any]) -> GatewayEvent:
             reference=reference,
             amount=amount if isinstance(amount, int) else 0,
             currency=currency,
+            idempotency_key=key,
         )
     amount = obj.get("amount_received") or obj.get("amount")
+    failed = kind == "charge.failed"
     return GatewayEvent(
         id=event_id,
         kind=kind,
         reference=_text(obj.get("id")),
         amount=amount if isinstance(amount, int) else 0,
         currency=currency,
-        failure_code=_failure_code(obj.get("last_payment_error"))
-        if kind == "charge.failed"
-        else "",
+        failure_code=_failure_code(obj.get("last_payment_error")) if failed else "",
+        idempotency_key=key,
     )
 
 
@@ -339,6 +343,9 @@ class StripeGateway:
             "confirm": True,
             "off_session": True,
             "description": description,
+            # Echoed in the PaymentIntent's webhooks: an attempt whose call timed out before it
+            # learnt the reference is still settled by its event.
+            "metadata": {IDEMPOTENCY_METADATA: idempotency_key},
         }
         with _calling("charge"):
             try:
