@@ -275,9 +275,9 @@ def test_a_plain_text_body_is_checked_whole():
 
 @pytest.mark.urls("tests.billing.guard_urls")
 def test_json_is_read_at_any_depth_it_parses_and_is_left_alone_deeper():
-    deep = "[" * 900 + json.dumps(CARD) + "]" * 900
+    deep = "[" * 200 + json.dumps(CARD) + "]" * 200
     response = Client().post("/echo", deep, content_type="application/json")
-    assert_page_refusal(response, "0" + ".0" * 899)
+    assert_page_refusal(response, "0" + ".0" * 199)
     too_deep = "[" * 100_000 + "]" * 100_000
     assert Client().post("/echo", too_deep, content_type="application/json").content == RAN
 
