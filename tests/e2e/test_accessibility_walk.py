@@ -140,6 +140,7 @@ OWNER_PAGES = [
     Page("home"),
     Page("accounts:dashboard"),
     Page("accounts:profile"),
+    Page("accounts:profile", fill=(("Town or city", "4242 4242 4242 4242"),)),  # card refused
     Page("accounts:profile_email", submit=True),
     Page("accounts:profile_history"),
     Page("accounts:choices", submit=True),

@@ -161,6 +161,8 @@ def send_attempt(*, payment: Payment) -> Payment:
             failure_message="The payment service refused the request.",
             actor=CHARGING,
         )
+    if result.pending:  # accepted, settled later (a SEPA debit): its webhook will say how
+        return _await_outcome(payment, result.reference)
     return settle_payment(
         payment=payment,
         succeeded=result.succeeded,
@@ -169,6 +171,15 @@ def send_attempt(*, payment: Payment) -> Payment:
         failure_message=DECLINE_MESSAGES.get(result.failure_code, result.failure_message)[:200],
         actor=CHARGING,
     )
+
+
+def _await_outcome(payment: Payment, reference: str) -> Payment:
+    """Keep the attempt pending under the gateway's reference, for its webhook to settle."""
+    Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING).update(
+        reference=reference[:128]
+    )
+    payment.refresh_from_db()
+    return payment
 
 
 def pay_invoice_now(*, invoice: Invoice, method: PaymentMethod, actor: Actor) -> Payment:
