@@ -16,7 +16,7 @@ def echo(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    *project,
     path("echo", echo),
-    path("billing/webhooks/test", echo),
+    path("billing/webhooks/test", echo),  # before the project's own, so this one answers
+    *project,
 ]

@@ -45,6 +45,10 @@ DECLINE_MESSAGES = {
     "insufficient_funds": "The payment was declined for insufficient funds.",
     "expired_card": "The card has expired. Please add a card that is valid.",
 }
+PROCESSING = (
+    "The payment service accepted the payment and is processing it (a direct debit takes a "
+    "few days). We will e-mail you when it is settled; please don't pay again."
+)
 UNKNOWN_OUTCOME = (
     "The payment service did not answer in time. We have not charged you twice and will "
     "confirm the payment shortly; please don't pay again."
@@ -192,7 +196,7 @@ def pay_invoice_now(*, invoice: Invoice, method: PaymentMethod, actor: Actor) ->
     if payment.status == PaymentStatus.FAILED:
         raise PaymentFailed(payment.failure_message or "The payment was declined.")
     if payment.status == PaymentStatus.PENDING:
-        raise PaymentFailed(UNKNOWN_OUTCOME, code="pending")
+        raise PaymentFailed(PROCESSING if payment.reference else UNKNOWN_OUTCOME, code="pending")
     return payment
 
 
@@ -247,11 +251,12 @@ def charge_due_invoices(*, today: datetime.date) -> ChargeRun:
 
 
 def resume_pending_payments(*, older_than: datetime.timedelta) -> ChargeRun:
-    """Send again, with their own keys, the attempts whose outcome is still unknown."""
+    """Send again, with their own keys, the attempts whose outcome is still unknown (those the
+    gateway accepted for later settlement, a reference given, wait for their webhook)."""
     cutoff = timezone.now() - older_than
     run = ChargeRun()
     pending = Payment.objects.filter(
-        kind=PaymentKind.CHARGE, status=PaymentStatus.PENDING, created_at__lte=cutoff
+        kind=PaymentKind.CHARGE, status=PaymentStatus.PENDING, created_at__lte=cutoff, reference=""
     ).select_related("invoice__series", "method__customer")
     for payment in pending.iterator(200):
         run = _tally(run, send_attempt(payment=payment))
