@@ -46,6 +46,7 @@ from clientvault.accounts.api_choices import choices_router
 from clientvault.accounts.schemas import ValidationErrors
 from clientvault.api_docs import ApiReference
 from clientvault.billing.api import billing_router
+from clientvault.billing.middleware import refuse_card_numbers
 from clientvault.rights.api import rights_router
 from clientvault.web.limits import body_limit, too_large_message
 
@@ -58,6 +59,7 @@ ERROR_SCHEMA = {
     "required": ["detail"],
 }
 NOT_JSON = "The request body is not valid JSON."
+FALLBACK_NAMES = {"api_root", "unknown_path"}  # the routes answering 404 for unknown paths
 
 
 def _answer(description: str, schema: str = "Error") -> dict[str, Any]:
@@ -108,6 +110,14 @@ def _describe_requirement(operation: dict[str, Any]) -> None:
 
 
 class ClientvaultAPI(NinjaAPI):
+    def create_temporal_response(self, request: HttpRequest) -> HttpResponse:
+        """Called by every operation after its token check, before the body is read into its
+        arguments: a body holding a card number is refused there, 422 naming the field
+        (``billing.middleware``; pages are checked by its middleware)."""
+        if getattr(request.resolver_match, "url_name", None) not in FALLBACK_NAMES:
+            refuse_card_numbers(request)
+        return super().create_temporal_response(request)
+
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
     ) -> OpenAPISchema:

@@ -141,6 +141,7 @@ MIDDLEWARE = [
     "clientvault.web.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "clientvault.billing.middleware.RefuseCardNumbersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -448,6 +449,8 @@ LOGGING = {
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "django_tasks": {"level": "WARNING"},
         "django_tasks_db": {"level": "WARNING"},
+        # The stripe package logs request and response bodies at DEBUG and INFO.
+        "stripe": {"level": "WARNING"},
     },
 }
 
@@ -462,8 +465,12 @@ try:
     STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
     STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")  # empty: Stripe's own
     PAYMENT_GATEWAY_TIMEOUT = env_int("CLIENTVAULT_PAYMENT_GATEWAY_TIMEOUT", 20)  # seconds
+    _stripe_console_log = env_str("STRIPE_LOG", "").strip().lower()
 except EnvError as error:
     raise ImproperlyConfigured(str(error)) from None
+if _stripe_console_log in ("debug", "info"):
+    # The stripe package then prints what it sends and receives (tokens, IBANs) to stderr.
+    raise ImproperlyConfigured("STRIPE_LOG prints Stripe's requests to the console: unset it")
 if PAYMENT_GATEWAY not in ("test", "stripe"):
     raise ImproperlyConfigured(
         f"CLIENTVAULT_PAYMENT_GATEWAY must be 'test' or 'stripe' (got {PAYMENT_GATEWAY!r})"

@@ -8,9 +8,15 @@ class BillingConfig(AppConfig):
 
     def ready(self) -> None:
         """Declare billing's models to the privacy inventory, the notices it sends (message
-        kinds) and its deployment checks."""
+        kinds) and its deployment checks; run the billing run daily and, every hour, send
+        again the charges whose outcome is still unknown."""
         from clientvault.billing import (  # noqa: F401  (declarations, checks)
             checks,
             messages,
             privacy,
         )
+        from clientvault.billing.jobs import billing_daily, resume_payments
+        from clientvault.privacy.tasks import PeriodicJob, register_periodic_job
+
+        register_periodic_job(PeriodicJob("billing_daily", billing_daily, "daily"))
+        register_periodic_job(PeriodicJob("resume_payments", resume_payments, "hourly"))

@@ -10,6 +10,7 @@ idempotent: a dunning run killed and run again calls it again.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -37,14 +38,14 @@ def unregister_suspension_hooks(hooks: SuspensionHooks) -> None:
         _HOOKS.remove(hooks)
 
 
-def suspend_services(*, customer_id: int, invoice_id: int, actor: Actor | None) -> int:
+def suspend_services(*, customer_id: uuid.UUID, invoice_id: int, actor: Actor | None) -> int:
     return sum(
         h.suspend(customer_id=customer_id, invoice_id=invoice_id, reason="unpaid", actor=actor)
         for h in list(_HOOKS)
     )
 
 
-def restore_services(*, customer_id: int, invoice_id: int, actor: Actor | None) -> int:
+def restore_services(*, customer_id: uuid.UUID, invoice_id: int, actor: Actor | None) -> int:
     return sum(
         h.restore(customer_id=customer_id, invoice_id=invoice_id, reason="paid", actor=actor)
         for h in list(_HOOKS)

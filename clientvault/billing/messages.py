@@ -45,3 +45,20 @@ CARD_EXPIRING = declare(
     variables=["method", "expires", "area_url"],
     description="The account's default payment card expires before the next invoice.",
 )
+PAYMENT_REMINDER = declare(
+    "billing.payment_reminder",
+    category=SERVICE,
+    headline="Reminder: invoice {{ number }} is unpaid",
+    text_template="billing/email/payment_reminder.txt",
+    variables=["number", "balance", "days", "area_url"],
+    description="An invoice is still unpaid some days after its due date (dunning).",
+)
+SERVICES_SUSPENDED = declare(
+    "billing.services_suspended",
+    category=SERVICE,
+    headline="Your services are suspended: invoice {{ number }} is unpaid",
+    text_template="billing/email/services_suspended.txt",
+    variables=["number", "balance", "area_url"],
+    description="An invoice stayed unpaid past the suspension day; the account's services "
+    "are suspended until it is paid.",
+)

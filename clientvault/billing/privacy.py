@@ -236,6 +236,7 @@ inv.declare(
         "currency": inv.not_personal("currency"),
         "amount_refunded": _money("refunded"),
         "attempt": inv.not_personal("attempt number"),
+        "attempted_on": inv.not_personal("the billing day of a charge attempt"),
         "idempotency_key": inv.not_personal("random key the gateway deduplicates by"),
         "reference": _kept("user.financial"),
         "failure_code": inv.not_personal("the gateway's code from a fixed list"),

@@ -4,7 +4,7 @@ overview, invoices, credit, billing details, payment methods), the back office u
 
 from django.urls import path
 
-from clientvault.billing.views import invoices, methods, staff
+from clientvault.billing.views import invoices, methods, staff, webhooks
 
 app_name = "billing"
 
@@ -37,4 +37,5 @@ urlpatterns = [
         staff.reveal_address,
         name="staff_reveal_address",
     ),
+    path("billing/webhooks/<slug:gateway>", webhooks.webhook, name="webhook"),
 ]

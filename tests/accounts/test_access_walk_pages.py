@@ -72,6 +72,8 @@ OPEN_ROUTES = {
     "accounts:password_reset_confirm": "gated by the secret token in the link",
     "accounts:invitation_accept": "gated by the secret token in the invitation",
     "messaging:unsubscribe": "gated by the signed token in the unsubscribe link (RFC 8058)",
+    "billing:webhook": "the payment gateways' webhooks: gated by the gateway's signature "
+    "(tests/billing/test_webhooks.py), never by a session",
     "dev_mailbox": "the development mailbox: a 404 unless DEBUG is on (test_dev_mailbox.py)",
     "dev_mailbox_message": "one message of the development mailbox: a 404 unless DEBUG is on",
     "rights:public_request": "asking about personal data without a login (a code goes to the "
@@ -184,6 +186,7 @@ FILLERS: dict[str, Filler] = {
     "accounts:password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "set-password"},
     "accounts:invitation_accept": lambda w: "not-a-real-invitation-token",
     "messaging:unsubscribe": lambda w: "not-a-real-unsubscribe-token",
+    "billing:webhook": lambda w: "test",
     "accounts:email_confirm_link": lambda w: "not-a-real-confirmation-token",
     "accounts:sessions_end": lambda w: w.session.pk,
     "accounts:api_token_revoke": lambda w: w.token.pk,

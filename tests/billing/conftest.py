@@ -6,12 +6,14 @@ import pytest
 
 from clientvault.accounts.models import Person, User
 from tests.accounts import personas
+from tests.billing.gateway_server import gateway_server
 from tests.billing.support import nimbus_account
 
 customer = personas.customer
 outsider = personas.outsider
 teammate = personas.teammate
 staff = personas.staff
+__all__ = ["gateway_server"]  # the test gateway, for every billing test that asks for it
 
 
 @pytest.fixture

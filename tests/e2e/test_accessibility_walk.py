@@ -144,6 +144,7 @@ OWNER_PAGES = [
     Page("home"),
     Page("accounts:dashboard"),
     Page("accounts:profile"),
+    Page("accounts:profile", fill=(("Town or city", "4242 4242 4242 4242"),)),  # card refused
     Page("accounts:profile_email", submit=True),
     Page("accounts:profile_history"),
     Page("accounts:choices", submit=True),
@@ -240,6 +241,7 @@ DEV_PAGES = [
 # Routes that are not pages, or are walked in another state; each with the reason.
 NOT_PAGES = {
     "healthz": "JSON for the load balancer, not a page",
+    "billing:webhook": "JSON for the payment gateways, not a page",
     "accounts:api_token_revoke": "a button's POST, answered with a redirect",
     "accounts:sessions_end": "a button's POST, answered with a redirect",
     "accounts:sessions_end_all": "a button's POST, answered with a redirect",

@@ -297,6 +297,9 @@ class ClientLogEvent(models.TextChoices):
     PAYMENT_METHOD_ADDED = "payment_method_added", "Payment method added"
     PAYMENT_METHOD_REMOVED = "payment_method_removed", "Payment method removed"
     DEFAULT_PAYMENT_METHOD = "default_payment_method", "Default payment method changed"
+    PAYMENT_METHOD_EXPIRING = "payment_method_expiring", "Payment method expiring"
+    PAYMENT_REMINDER = "payment_reminder", "Payment reminder sent"
+    SERVICES_SUSPENDED = "services_suspended", "Services suspended for an unpaid invoice"
 
 
 class ClientLogEntry(models.Model):

@@ -67,10 +67,15 @@ class MethodDetails:
 
 @dataclass(frozen=True)
 class ChargeResult:
+    """The gateway's answer to a charge. ``pending``: accepted but not settled yet (a SEPA debit
+    takes days); ``succeeded`` is then False and the outcome comes by webhook for ``reference``.
+    """
+
     reference: str  # the gateway's charge id
     succeeded: bool
     failure_code: str = ""  # "card_declined", "expired_card", "insufficient_funds"...
     failure_message: str = ""
+    pending: bool = False
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from clientvault.billing.models.invoices import Invoice
 from clientvault.billing.models.methods import PaymentMethod
@@ -47,6 +48,8 @@ class Payment(models.Model):
     currency = models.CharField(max_length=3, choices=Currency.choices)
     amount_refunded = models.BigIntegerField(default=0)
     attempt = models.PositiveIntegerField(default=1)  # the invoice's charge attempt number
+    # The billing day of a charge attempt (the daily run's date): one automatic attempt a day.
+    attempted_on = models.DateField(default=timezone.localdate)
     idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
     reference = models.CharField(max_length=128, blank=True)  # the gateway's charge id
     failure_code = models.CharField(max_length=64, blank=True)

@@ -14,10 +14,13 @@ from django.utils import timezone
 
 from clientvault.accounts.models import User
 from clientvault.billing.errors import BillingError
+from clientvault.billing.hooks import restore_services
 from clientvault.billing.models import (
+    OPEN_STATUSES,
     BillingAccount,
     CreditEntry,
     CreditReason,
+    DunningStep,
     Invoice,
     InvoiceStatus,
     Payment,
@@ -25,6 +28,8 @@ from clientvault.billing.models import (
     PaymentStatus,
 )
 from clientvault.privacy.actors import Actor
+
+SUSPEND_STEP = "suspend"  # the dunning step that suspends services (services.dunning)
 
 
 def staff_user(actor: Actor | None) -> User | None:
@@ -64,11 +69,25 @@ def move(invoice: Invoice, status: str, *, doing: str) -> None:
 
 
 def close_if_settled(invoice: Invoice) -> bool:
-    """Mark an open invoice paid once nothing is due; True if it was."""
+    """Mark an open invoice paid once nothing is due; True if it was.
+
+    Paying an invoice for which dunning suspended the account's services restores them, unless
+    another suspended invoice of the account is still open (the hooks are idempotent).
+    """
     if invoice.is_open and invoice.balance_due <= 0:
         move(invoice, InvoiceStatus.PAID, doing="marked paid")
+        _restore_if_suspended(invoice)
         return True
     return False
+
+
+def _restore_if_suspended(invoice: Invoice) -> None:
+    suspended = DunningStep.objects.filter(step=SUSPEND_STEP, invoice__customer=invoice.customer_id)
+    if not suspended.filter(invoice=invoice).exists():
+        return
+    still = suspended.exclude(invoice=invoice).filter(invoice__status__in=OPEN_STATUSES)
+    if not still.exists():
+        restore_services(customer_id=invoice.customer_id, invoice_id=invoice.pk, actor=None)
 
 
 INVOICE_MONEY_FIELDS = ["amount_paid", "amount_credited", "status", "paid_at", "closed_at"]
