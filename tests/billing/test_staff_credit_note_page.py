@@ -63,7 +63,7 @@ def test_a_card_number_in_the_reason_is_refused(customer, billing):
 
     page = billing.post(url(invoice), {"amount": "1", "reason": "4242424242424242"})
 
-    assert "Reason: that looks like a card number." in page.content.decode()
+    assert page.status_code == 400
     assert not CreditNote.objects.exists()
 
 

@@ -103,10 +103,11 @@ def test_a_customer_gets_404(customer, customer_client):
     assert customer_client.get(url(issued(customer, 1000))).status_code == 404
 
 
-def test_a_card_number_in_the_reference_is_refused_and_not_stored(customer, billing):
+def test_a_card_number_in_the_reference_is_refused_before_anything_is_stored(customer, billing):
     invoice = issued(customer, 1000)
 
     page = billing.post(url(invoice), {"amount": "5", "note": "card 4242 4242 4242 4242"})
 
-    assert "Reference: that looks like a card number." in page.content.decode()
+    assert page.status_code == 400
+    assert "Card numbers are not typed here" in page.content.decode()
     assert not Payment.objects.filter(invoice=invoice).exists()

@@ -99,5 +99,5 @@ def test_a_card_number_in_the_reason_is_refused(paid, billing):
 
     page = billing.post(url(payment), {"amount": "1", "reason": "to 4000056655665556"})
 
-    assert "Reason: that looks like a card number." in page.content.decode()
+    assert page.status_code == 400
     assert not Refund.objects.exists()

@@ -8,7 +8,6 @@ Amounts are typed in the currency's units ("12.50") and handed on in minor units
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +16,6 @@ from django.core.exceptions import ValidationError
 
 from clientvault.accounts.forms_common import add_service_errors
 from clientvault.billing.errors import BillingError
-from clientvault.billing.services.methods import card_number_in
 
 MAX_AMOUNT = Decimal("1000000.00")  # past any real invoice; a typo of a few zeros is refused
 
@@ -59,23 +57,9 @@ class MoneyField(forms.DecimalField):
         return None if amount is None else int(amount * 100)
 
 
-def no_card_number(label: str) -> Callable[[str], None]:
-    """A validator refusing text with anything shaped like a card number (Luhn-valid, 13 to 19
-    digits), before it is stored or logged: card numbers go only into the gateway's form."""
-
-    def check(value: str) -> None:
-        if card_number_in(value):
-            raise ValidationError(
-                f"{label}: that looks like a card number. Card numbers are entered only in the "
-                "payment service's secure form, never here.",
-                code="card_number",
-            )
-
-    return check
-
-
 def text_field(label: str, *, max_length: int = 200, required: bool = True, **kwargs: Any) -> Any:
-    """A line of text with messages naming the field; a card number in it is refused."""
+    """A line of text with messages naming the field. (Anything shaped like a card number is
+    refused before any form sees it: ``billing.middleware``.)"""
     messages = {
         "required": f"{label}: this is needed.",
         "max_length": f"{label}: at most {max_length} characters.",
@@ -85,6 +69,5 @@ def text_field(label: str, *, max_length: int = 200, required: bool = True, **kw
         max_length=max_length,
         required=required,
         error_messages=messages,
-        validators=[no_card_number(label)],
         **kwargs,
     )
