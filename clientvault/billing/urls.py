@@ -13,6 +13,7 @@ urlpatterns = [
     path("account/billing/invoices", invoices.invoice_list, name="invoices"),
     path("account/billing/invoices/<str:number>", invoices.invoice_detail, name="invoice"),
     path("account/billing/invoices/<str:number>/pdf", invoices.invoice_pdf, name="invoice_pdf"),
+    path("account/billing/invoices/<str:number>/pay", invoices.pay, name="pay"),
     path("account/billing/credit", invoices.credit, name="credit"),
     path("account/billing/details", invoices.details, name="details"),
     path("account/billing/methods", methods.methods, name="methods"),

@@ -144,7 +144,7 @@ NO_PERMISSION_NEEDED = {
 EXPECTED_PERMISSION = {
     **{
         f"billing:{name}": Permission.BILLING
-        for name in ("overview", "invoices", "invoice", "invoice_pdf", "credit", "details")
+        for name in ("overview", "invoices", "invoice", "invoice_pdf", "pay", "credit", "details")
     },
     "accounts:users": Permission.CONTACTS,
     "accounts:user_invite": Permission.CONTACTS,
@@ -224,6 +224,7 @@ FILLERS: dict[str, Filler] = {
     "rights:download": lambda w: {"pk": a_rights_request(w.owner).pk, "fmt": "json"},
     "billing:invoice": lambda w: an_invoice(w.owner).display_number,
     "billing:invoice_pdf": lambda w: an_invoice(w.owner).display_number,
+    "billing:pay": lambda w: an_invoice(w.owner).display_number,
     "billing:staff_invoice": lambda w: an_invoice(w.owner).pk,
     "billing:staff_payment": lambda w: an_invoice(w.owner).pk,
     "billing:staff_credit_note": lambda w: an_invoice(w.owner).pk,

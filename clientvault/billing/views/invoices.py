@@ -19,11 +19,12 @@ from clientvault.accounts.access import person_required
 from clientvault.accounts.models import Permission, Person
 from clientvault.accounts.views.area import acting_user
 from clientvault.billing import pdf, queries
-from clientvault.billing.errors import BillingError
+from clientvault.billing.errors import BillingError, PaymentFailed
 from clientvault.billing.forms.fields import add_billing_error
-from clientvault.billing.forms.invoices import BillingDetailsForm
-from clientvault.billing.models import Invoice, PaymentStatus
+from clientvault.billing.forms.invoices import BillingDetailsForm, PayNowForm
+from clientvault.billing.models import Invoice, PaymentStatus, format_amount
 from clientvault.billing.services.accounts import update_billing_details
+from clientvault.billing.services.charging import pay_invoice_now
 
 PAGE_SIZE = 25
 BILLING = Permission.BILLING
@@ -69,8 +70,44 @@ def invoice_detail(request: HttpRequest, person: Person, number: str) -> HttpRes
         "credit_notes": invoice.credit_notes.select_related("series"),
         "failed": invoice.payments.filter(status=PaymentStatus.FAILED).first(),
         "pending": invoice.payments.filter(status=PaymentStatus.PENDING).exists(),
+        "has_methods": queries.active_methods(person.customer).exists(),
     }
     return render(request, "billing/invoice.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@person_required(BILLING)
+def pay(request: HttpRequest, person: Person, number: str) -> HttpResponse:
+    """Pay an open invoice now with one of the account's payment methods (the default first).
+
+    A decline is shown on the page, in the payment service's words; a charge whose outcome is
+    not known yet goes back to the invoice with that news (it is settled later, never twice).
+    """
+    invoice = own_invoice(person, number)
+    if not invoice.is_open:
+        messages.info(request, f"Invoice {invoice.display_number} has nothing left to pay.")
+        return redirect("billing:invoice", number=invoice.display_number)
+    methods = queries.active_methods(person.customer)
+    form = PayNowForm(request.POST or None, methods=methods)
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment = pay_invoice_now(
+                invoice=invoice, method=form.cleaned_data["method"], actor=acting_user(request)
+            )
+        except PaymentFailed as failure:
+            if failure.code != "pending":
+                add_billing_error(form, failure)
+            else:
+                messages.info(request, failure.text)
+                return redirect("billing:invoice", number=invoice.display_number)
+        except BillingError as error:
+            add_billing_error(form, error)
+        else:
+            paid = format_amount(payment.amount, payment.currency)
+            messages.success(request, f"Thank you: {paid} paid. A receipt is on its way by e-mail.")
+            return redirect("billing:invoice", number=invoice.display_number)
+    context = {"person": person, "invoice": invoice, "form": form, "methods": methods}
+    return render(request, "billing/pay.html", context)
 
 
 @require_safe
