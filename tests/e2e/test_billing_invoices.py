@@ -3,13 +3,17 @@ page passing axe-core and fitting the screen."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from clientvault.billing.models import InvoiceStatus
+from clientvault.testgateway import RunningGateway
 from tests.accounts.personas import PASSWORD
+from tests.billing.charging_support import DECLINED, real_card
+from tests.billing.gateway_server import running_gateway
 from tests.billing.rows import a_credit_note, a_method, a_payment, an_invoice, some_credit
 from tests.billing.support import issued
 from tests.e2e.axe import assert_accessible
@@ -83,3 +87,37 @@ def test_a_new_account_sees_the_empty_states(page, customer):
     page.goto(reverse("billing:credit"))
     assert "No credit yet" in page.locator("main").inner_text()
     looks_right(page, "no credit")
+
+
+@pytest.fixture
+def gateway(live_server, settings) -> Iterator[RunningGateway]:
+    webhooks = f"{live_server.url}/billing/webhooks/test"
+    with running_gateway(secret=settings.TEST_GATEWAY_SECRET, webhook_url=webhooks) as running:
+        settings.PAYMENT_GATEWAY = "test"
+        settings.TEST_GATEWAY_URL = running.url
+        yield running
+
+
+def test_a_declined_card_is_said_and_the_default_card_then_pays(page, customer, gateway):
+    declined = real_card(customer, gateway, DECLINED)  # the first card added: the default
+    real_card(customer, gateway)
+    invoice = issued(customer, 1000, 250)
+    sign_in_with_browser(page, "ada", PASSWORD)
+    page.goto(reverse("billing:invoice", args=[invoice.display_number]))
+
+    page.get_by_role("link", name="Pay now").click()
+    page.wait_for_url(f"**{reverse('billing:pay', args=[invoice.display_number])}")
+    assert page.get_by_label(f"{declined.label}, expires {declined.expires} (default)").is_checked()
+    looks_right(page, "pay now")
+    page.get_by_role("button", name="Pay EUR 12.50").click()
+    page.wait_for_load_state()
+    assert "Your card was declined." in page.locator(".form-errors").inner_text()
+    looks_right(page, "pay now, declined")
+
+    page.get_by_label("Visa ending 4242", exact=False).last.check()
+    page.get_by_role("button", name="Pay EUR 12.50").click()
+    page.wait_for_url(f"**{reverse('billing:invoice', args=[invoice.display_number])}")
+    assert "Thank you: EUR 12.50 paid." in page.locator(".messages").inner_text()
+    assert "Paid" in page.locator("h1").inner_text()
+    assert page.get_by_role("link", name="Pay now").count() == 0
+    looks_right(page, "a paid invoice")
