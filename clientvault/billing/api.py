@@ -8,23 +8,29 @@ token's own account, so another account's number answers 404, like one that does
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from clientvault.accounts.api import PageOf25, api_person, needs
+from clientvault.accounts.api import PageOf25, api_person, needs, request_user
 from clientvault.accounts.models import Permission, Person
 from clientvault.accounts.schemas import Error, ValidationErrors
 from clientvault.billing import pdf, queries
-from clientvault.billing.models import Invoice, PaymentMethod
+from clientvault.billing.errors import PaymentFailed
+from clientvault.billing.models import Currency, Invoice, PaymentMethod, PaymentStatus
 from clientvault.billing.schemas import (
     CreditEntryOut,
     CreditOut,
     InvoiceOut,
     InvoiceSummary,
     MethodOut,
+    PayIn,
+    PayOut,
 )
+from clientvault.billing.services.charging import pay_invoice_now
 
 billing_router = Router(tags=["billing"])
 BILLING = needs(Permission.BILLING)
@@ -62,6 +68,58 @@ def list_invoices(request: HttpRequest) -> QuerySet[Invoice]:
 )
 def get_invoice(request: HttpRequest, number: str) -> Invoice:
     return _invoice(request, number)
+
+
+NO_METHOD = "method: choose one of your account's payment methods (/billing/payment-methods)."
+
+
+def _paying_method(invoice: Invoice, wanted: int | None) -> PaymentMethod:
+    methods = queries.active_methods(invoice.customer)
+    method = methods.filter(pk=wanted).first() if wanted is not None else methods.first()
+    if method is None or (wanted is None and not method.is_default):
+        raise ValidationError({"method": [NO_METHOD]})
+    return method
+
+
+@billing_router.post(
+    "/billing/invoices/{number}/pay",
+    response={
+        200: PayOut,
+        202: PayOut,
+        403: Error,
+        404: Error,
+        409: Error,
+        422: ValidationErrors,
+    },
+    summary="Pay one of your open invoices now",
+    description="Charges the balance due to the payment method given, or to the default. 200: "
+    "paid; 202: accepted, its outcome not known yet (it is settled later, never charged "
+    "twice: do not pay again); 409: nothing is left to pay; 422: the method is not one of "
+    "yours, or the charge was declined (the message says why).",
+    operation_id="pay_invoice",
+    openapi_extra=BILLING,
+)
+def pay_invoice(request: HttpRequest, number: str, payload: PayIn) -> tuple[int, PayOut]:
+    invoice = _invoice(request, number)
+    if not invoice.is_open:
+        raise HttpError(409, f"Invoice {invoice.display_number} has nothing left to pay.")
+    method = _paying_method(invoice, payload.method)
+    try:
+        payment = pay_invoice_now(invoice=invoice, method=method, actor=request_user(request))
+    except PaymentFailed as failure:
+        if failure.code != "pending":
+            raise
+        waiting = invoice.payments.filter(status=PaymentStatus.PENDING).first()
+        amount = waiting.amount if waiting is not None else invoice.balance_due
+        return 202, _paid(PaymentStatus.PENDING, amount, invoice.currency, failure.text)
+    return 200, _paid(PaymentStatus.SUCCEEDED, payment.amount, payment.currency, PAID)
+
+
+PAID = "Paid. A receipt is on its way by e-mail."
+
+
+def _paid(status: PaymentStatus, amount: int, currency: str, message: str) -> PayOut:
+    return PayOut(status=status, amount=amount, currency=Currency(currency), message=message)
 
 
 PDF_ANSWER = {

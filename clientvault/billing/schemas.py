@@ -169,6 +169,26 @@ class MethodOut(Schema):
     is_default: bool = Field(description="Whether it pays invoices when they fall due.")
 
 
+class PayIn(Schema):
+    """Which payment method pays; the account's default when left out."""
+
+    method: int | None = Field(
+        None, description="A payment method's id from /billing/payment-methods; null: the default."
+    )
+
+
+class PayOut(Schema):
+    """What became of the charge: paid, or accepted and waiting for the payment service."""
+
+    status: PaymentStatus = Field(
+        description="succeeded: paid; pending: the outcome is not known yet (a direct debit, or "
+        "the payment service did not answer): it is settled later and never charged twice."
+    )
+    amount: int = _money("The amount charged.")
+    currency: Currency
+    message: str
+
+
 class CreditEntryOut(Schema):
     created_at: datetime.datetime
     amount: int = _money("Positive: added; negative: spent.")

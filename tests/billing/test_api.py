@@ -10,13 +10,14 @@ import pytest
 from django.test import Client
 
 from clientvault.accounts.services import create_api_token
-from clientvault.billing.models import InvoiceStatus, MethodStatus, PaymentStatus
+from clientvault.billing.models import InvoiceStatus, MethodStatus, Payment, PaymentStatus
 from tests.accounts.personas import (  # noqa: F401
     add_authorised_user,
     customer,
     outsider,
     teammate,
 )
+from tests.billing.charging_support import DECLINED, HANGING, real_card
 from tests.billing.rows import (
     ADDRESS,
     ISSUED_ADDRESS,
@@ -30,6 +31,16 @@ from tests.billing.rows import (
 from tests.billing.support import issued
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
+
+
+def post(person, path: str, body: dict | None = None):
+    raw = create_api_token(user=person.user, name="test")[1]
+    return Client().post(
+        f"/api/v1/billing{path}",
+        json.dumps(body or {}),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {raw}"},
+    )
 
 
 def get(person, path: str, **params):
@@ -201,5 +212,101 @@ def test_the_schema_declares_the_billing_permission_on_each_operation():
         if "/billing/" in path
         for spec in methods.values()
     ]
-    assert len(operations) >= 5
+    assert len(operations) >= 6
     assert {op["x-clientvault-permission"] for op in operations} == {"billing"}
+
+
+def test_paying_with_the_default_method(customer, gateway_server):
+    real_card(customer, gateway_server)
+    invoice = issued(customer, 1000, 500)
+
+    response = post(customer, f"/invoices/{invoice.display_number}/pay")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "succeeded",
+        "amount": 1500,
+        "currency": "EUR",
+        "message": "Paid. A receipt is on its way by e-mail.",
+    }
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.PAID
+
+
+def test_paying_with_a_method_named_by_its_id(customer, gateway_server):
+    real_card(customer, gateway_server, DECLINED)
+    good = real_card(customer, gateway_server)
+    invoice = issued(customer, 1000)
+
+    assert (
+        post(customer, f"/invoices/{invoice.display_number}/pay", {"method": good.pk}).json()[
+            "status"
+        ]
+        == "succeeded"
+    )
+
+
+def test_a_decline_is_422_saying_why(customer, gateway_server):
+    real_card(customer, gateway_server, DECLINED)
+    invoice = issued(customer, 1000)
+
+    response = post(customer, f"/invoices/{invoice.display_number}/pay")
+
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": [
+            {"field": None, "message": "Your card was declined. Please use another payment method."}
+        ]
+    }
+
+
+def test_an_unanswered_charge_is_202_and_not_sent_again(customer, gateway_server, settings):
+    settings.PAYMENT_GATEWAY_TIMEOUT = 0.5
+    real_card(customer, gateway_server, HANGING)
+    invoice = issued(customer, 1000)
+
+    first = post(customer, f"/invoices/{invoice.display_number}/pay")
+
+    assert first.status_code == 202
+    assert first.json()["status"] == "pending"
+    assert "did not answer in time" in first.json()["message"]
+
+
+def test_another_accounts_method_is_422_on_the_method(customer, outsider):
+    theirs = a_method(outsider)
+    invoice = issued(customer, 1000)
+
+    response = post(customer, f"/invoices/{invoice.display_number}/pay", {"method": theirs.pk})
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "method"
+    assert not Payment.objects.exists()
+
+
+def test_without_a_default_method_it_is_422(customer):
+    a_method(customer, default=False)
+    invoice = issued(customer, 1000)
+
+    response = post(customer, f"/invoices/{invoice.display_number}/pay")
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "method"
+
+
+def test_a_paid_invoice_is_409(customer):
+    a_method(customer)
+    invoice = an_invoice(customer, status=InvoiceStatus.PAID, paid=1200)
+
+    response = post(customer, f"/invoices/{invoice.display_number}/pay")
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": f"Invoice {invoice.display_number} has nothing left to pay."
+    }
+
+
+def test_paying_another_accounts_invoice_is_404(customer, outsider):
+    a_method(outsider)
+    invoice = issued(customer, 1000)
+
+    assert post(outsider, f"/invoices/{invoice.display_number}/pay").status_code == 404

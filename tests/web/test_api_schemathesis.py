@@ -41,6 +41,8 @@ BUSINESS_RULES = {
     "create_privacy_request": "a correction names a field a request can correct, an objection "
     "what it stops, a person on the caller's account; only the owner erases a whole account",
     "confirm_privacy_request": "the code e-mailed to the address on record",
+    "pay_invoice": "a payment method on the caller's account, and a charge the payment "
+    "service accepts",
 }
 ACCEPTED = ["2xx", "401", "403", "404", "409"]
 CONFIG: dict[str, Any] = {
