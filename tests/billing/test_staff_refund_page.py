@@ -8,8 +8,10 @@ from django.urls import reverse
 
 from clientvault.accounts.models import StaffRole
 from clientvault.billing.models import InvoiceStatus, Refund
+from clientvault.billing.services.charging import pay_invoice_now
 from clientvault.billing.services.payments import record_manual_payment
 from tests.accounts.personas import customer, customer_client, staff, staff_client  # noqa: F401
+from tests.billing.charging_support import real_card
 from tests.billing.support import issued
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
@@ -101,3 +103,19 @@ def test_a_card_number_in_the_reason_is_refused(paid, billing):
 
     assert page.status_code == 400
     assert not Refund.objects.exists()
+
+
+def test_a_card_payment_is_refunded_at_the_gateway(customer, billing, gateway_server):
+    card = real_card(customer, gateway_server)
+    invoice = issued(customer, 2000)
+    payment = pay_invoice_now(invoice=invoice, method=card, actor=customer.user)
+
+    page = billing.post(url(payment), {"amount": "12.50", "reason": "Downgrade"}, follow=True)
+
+    assert f"Refunded EUR 12.50 of the payment on {invoice.display_number}." in (
+        page.content.decode()
+    )
+    [refund] = Refund.objects.all()
+    assert refund.reference not in {"", "manual"}  # the gateway's reference
+    payment.refresh_from_db()
+    assert payment.amount_refunded == 1250
