@@ -120,3 +120,10 @@ def test_an_unknown_gateway_is_not_found(client):
 
 def test_only_post_is_allowed(client):
     assert client.get(URL).status_code == 405
+
+
+def test_a_form_posted_to_the_webhook_is_refused_as_not_json(client):
+    answer = client.post(URL, {"id": "evt_1"})
+    assert answer.status_code == 400
+    assert answer.json() == {"detail": "a webhook's body must be JSON"}
+    assert not WebhookEvent.objects.exists()

@@ -16,6 +16,8 @@ from clientvault.billing.services.webhooks import receive_webhook
 def webhook(request: HttpRequest, gateway: str) -> HttpResponse:
     if gateway not in ADAPTERS:
         return JsonResponse({"detail": "unknown gateway"}, status=404)
+    if request.content_type != "application/json":
+        return JsonResponse({"detail": "a webhook's body must be JSON"}, status=400)
     try:
         outcome = receive_webhook(gateway=gateway, body=request.body, headers=request.headers)
     except WebhookRejected as error:
