@@ -100,12 +100,6 @@ def an_invoice(
     return invoice
 
 
-def a_paid_invoice(customer: Customer | Person, **extra: Any) -> tuple[Invoice, Payment]:
-    invoice = an_invoice(customer, status=InvoiceStatus.PAID, paid=1200, **extra)
-    payment = a_payment(invoice, amount=1200)
-    return invoice, payment
-
-
 def a_payment(
     invoice: Invoice,
     *,

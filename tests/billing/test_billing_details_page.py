@@ -86,3 +86,9 @@ def test_a_teammate_without_billing_gets_403(customer):
 
     assert client.get(DETAILS).status_code == 403
     assert client.post(DETAILS, {"contact": linus.pk}).status_code == 403
+
+
+def test_an_organisation_starts_with_its_organisations_vat_number(nimbus):
+    page = sign_in(Client(), nimbus.user).get(DETAILS).content.decode()
+
+    assert 'value="DE136695976"' in page

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -23,7 +23,11 @@ from clientvault.billing.errors import BillingError, PaymentFailed
 from clientvault.billing.forms.fields import add_billing_error
 from clientvault.billing.forms.invoices import BillingDetailsForm, PayNowForm
 from clientvault.billing.models import Invoice, PaymentStatus, format_amount
-from clientvault.billing.services.accounts import update_billing_details
+from clientvault.billing.services.accounts import (
+    billing_account_for,
+    billing_contact,
+    update_billing_details,
+)
 from clientvault.billing.services.charging import pay_invoice_now
 
 PAGE_SIZE = 25
@@ -66,7 +70,7 @@ def invoice_detail(request: HttpRequest, person: Person, number: str) -> HttpRes
         "person": person,
         "invoice": invoice,
         "lines": invoice.lines.all(),
-        "payments": payments.prefetch_related(Prefetch("refunds")),
+        "payments": payments,
         "credit_notes": invoice.credit_notes.select_related("series"),
         "failed": invoice.payments.filter(status=PaymentStatus.FAILED).first(),
         "pending": invoice.payments.filter(status=PaymentStatus.PENDING).exists(),
@@ -149,13 +153,10 @@ def billing_people(person: Person) -> QuerySet[Person]:
 @person_required(BILLING)
 def details(request: HttpRequest, person: Person) -> HttpResponse:
     """The billing contact invoices are issued to, and the VAT number they carry."""
-    settings = queries.billing_settings(person.customer)
+    settings = billing_account_for(person.customer)  # made on first need, as invoicing does
+    contact = billing_contact(settings)
+    initial = {"contact": contact.pk if contact else None, "vat_number": settings.vat_number}
     people = billing_people(person)
-    owner = people.first()
-    initial = {
-        "contact": (settings.contact_id if settings else None) or (owner.pk if owner else None),
-        "vat_number": settings.vat_number if settings else "",
-    }
     form = BillingDetailsForm(request.POST or None, people=people, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
