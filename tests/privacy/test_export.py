@@ -108,6 +108,21 @@ def test_it_says_an_erased_subjects_values_are_erased(ada):
     assert "Ada" not in text(export)
 
 
+def test_a_field_declared_not_shown_is_held_never_given(ada, monkeypatch):
+    declared = registry.get("kernelapp.Contact").fields
+    monkeypatch.setitem(
+        declared, "card_number", dataclasses.replace(declared["card_number"], shown=False)
+    )
+    export = export_subject(subject_id=ada.subject_id, actor=SYSTEM)
+    (row,) = records(export, "kernelapp.Contact")
+    assert row["cells"]["card_number"] == {"state": "not_shown", "value": None}
+    assert shown(row, "name") == "Ada Lovelace"
+    assert CARD not in text(export)
+    assert not AuditEvent.objects.filter(action="reveal").exists()  # never even read
+    held = {c["key"] for c in export["categories"]}
+    assert "user.financial.credit_card" in held  # the copy still says the category is held
+
+
 def test_a_vault_field_sealed_restricted_is_revealed_whatever_its_category(ada, monkeypatch):
     declared = registry.get("kernelapp.Contact").fields
     as_name = dataclasses.replace(declared["card_number"], category="user.name")

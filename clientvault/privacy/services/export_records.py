@@ -5,8 +5,9 @@ path leads from the subject to: its own rows (``subject``) and the rows it reach
 relation (``user__subject``), or its account's rows (``customer__people__subject``), each once.
 Every declared personal field is given in clear; restricted fields (of a restricted category,
 or vault fields sealed restricted) are read through ``reveal()`` for the subject themselves, so
-each is audited; credentials (hashes, secrets) are said to be held but never shown; a value
-whose key was destroyed is said to be erased. Fields declared not personal are given only as context that can hold no secret:
+each is audited; credentials (hashes, secrets) and fields declared ``shown=False`` (a
+processor's token) are said to be held but never shown; a value whose key was destroyed is said
+to be erased. Fields declared not personal are given only as context that can hold no secret:
 the row's id, dates, flags and choices from a fixed list.
 """
 
@@ -36,7 +37,8 @@ Column: TypeAlias = tuple["models.Field[Any, Any]", FieldSpec]
 
 class Cell(TypedDict):
     """One value: ``shown`` (``value`` holds it), ``erased`` (its key was destroyed),
-    ``not_shown`` (a credential: held, never given) or ``withheld`` (another person's)."""
+    ``not_shown`` (a credential or another secret: held, never given) or ``withheld`` (another
+    person's)."""
 
     state: State
     value: JSONValue
@@ -190,7 +192,7 @@ def _cell(
 ) -> Cell:
     model_field, spec = column
     personal = spec if isinstance(spec, Personal) else None
-    if personal is not None and personal.category == CREDENTIALS:
+    if personal is not None and (personal.category == CREDENTIALS or not personal.shown):
         return Cell(state="not_shown", value=None)
     if personal is not None and personal.category in withhold:
         return Cell(state="withheld", value=None)
