@@ -2,7 +2,8 @@
 
 A payment method keeps only the processor's token, brand, last four digits and expiry; the
 token and the billing name and address are sealed for the payer and restricted (``reveal()``
-for payment processing only). Invoices, their lines, payments, refunds and credit notes are
+for payment processing only), and the token is never given in a copy of the payer's data
+(``shown=False``). Invoices, their lines, payments, refunds and credit notes are
 accounting records: erasure keeps them (``retain``) for the profile's ``invoices`` period, and
 the retention sweep deletes them once that period has passed since they were made.
 """
@@ -13,14 +14,16 @@ from clientvault.privacy import inventory as inv
 
 ACCOUNT_ROWS = "customer__people__subject"
 TAX_LAW = "accounting records (tax law)"
-KEPT = {"erasure": "retain", "legal_basis": TAX_LAW, "retention": "invoices"}
 BILLING = ["billing"]
 PAYING = ["billing", "payment_processing"]
 PROCESSING = ["payment_processing"]
 
 
 def _kept(category: str, purposes: list[str] = BILLING) -> inv.Personal:
-    return inv.personal(category, purposes=purposes, **KEPT)
+    """Kept by erasure for the accounting period, then deleted by the retention sweep."""
+    return inv.personal(
+        category, purposes=purposes, erasure="retain", legal_basis=TAX_LAW, retention="invoices"
+    )
 
 
 def _money(what: str) -> inv.Personal:
@@ -185,7 +188,13 @@ inv.declare(
         "payer": inv.not_personal("link to the person who added it"),
         "gateway": inv.not_personal("which gateway holds it"),
         "kind": inv.not_personal("card, SEPA mandate or wallet"),
-        "token": inv.personal("user.financial.credit_card", purposes=PROCESSING, erasure="shred"),
+        # Held, never shown, not even in the payer's own copy of their data: with the
+        # operator's key the token charges the card, so a copy (a ZIP e-mailed to an agent, a
+        # PDF left in a download folder) would carry a way to pay with it. The copy says a
+        # token is held; brand, last four digits and expiry identify the card to its owner.
+        "token": inv.personal(
+            "user.financial.credit_card", purposes=PROCESSING, erasure="shred", shown=False
+        ),
         "holder_name": inv.personal("user.name", purposes=PROCESSING, erasure="shred"),
         "billing_address": inv.personal(
             "user.contact.address", purposes=PROCESSING, erasure="shred"
