@@ -180,6 +180,9 @@ inv.declare(
 inv.declare(
     "billing.PaymentMethod",
     subject="payer__subject",
+    # Erasure shreds the token and empties what identifies the card; the method is then removed,
+    # so nothing tries to charge it.
+    on_erasure="clientvault.billing.services.methods.retire_erased_payers_methods",
     description="Payment methods: the processor's token, brand, last four digits and expiry; "
     "never a card number or CVC (COL-3, USE-2)",
     fields={
