@@ -17,6 +17,9 @@ TAX_LAW = "accounting records (tax law)"
 BILLING = ["billing"]
 PAYING = ["billing", "payment_processing"]
 PROCESSING = ["payment_processing"]
+# An invoice's amounts serve support too: staff who take calls answer "is my invoice paid?"
+# from its number, amounts and status, never from the name and address it was issued to.
+ANSWERING = ["billing", "support"]
 
 
 def _kept(category: str, purposes: list[str] = BILLING) -> inv.Personal:
@@ -26,8 +29,8 @@ def _kept(category: str, purposes: list[str] = BILLING) -> inv.Personal:
     )
 
 
-def _money(what: str) -> inv.Personal:
-    return _kept("user.financial")
+def _money(what: str, purposes: list[str] = BILLING) -> inv.Personal:
+    return _kept("user.financial", purposes)
 
 
 inv.declare(
@@ -115,11 +118,11 @@ inv.declare(
         "issued_country": _kept("user.contact.address"),
         "issued_vat_number": _kept("user.unique_id"),
         "reverse_charge": inv.not_personal("whether the customer accounts for the VAT"),
-        "subtotal": _money("subtotal"),
-        "tax": _money("tax"),
-        "total": _money("total"),
-        "amount_paid": _money("paid"),
-        "amount_credited": _money("credited"),
+        "subtotal": _money("subtotal", ANSWERING),
+        "tax": _money("tax", ANSWERING),
+        "total": _money("total", ANSWERING),
+        "amount_paid": _money("paid", ANSWERING),
+        "amount_credited": _money("credited", ANSWERING),
         "issued_at": inv.not_personal("when"),
         "due_on": inv.not_personal("when"),
         "paid_at": inv.not_personal("when"),
