@@ -461,6 +461,9 @@ try:
     PAYMENT_GATEWAY = env_str("CLIENTVAULT_PAYMENT_GATEWAY", "test" if DEBUG else "stripe")
     TEST_GATEWAY_URL = env_str("CLIENTVAULT_TEST_GATEWAY_URL", "http://127.0.0.1:8040").rstrip("/")
     TEST_GATEWAY_SECRET = env_str("CLIENTVAULT_TEST_GATEWAY_SECRET", "whsec_clientvault_test")
+    # The test gateway's own state (its customers, methods, charges): `testgateway serve` and the
+    # demo, which adds its payment methods there, share it, so the demo's tokens stay valid.
+    TEST_GATEWAY_STATE = env_path("CLIENTVAULT_TEST_GATEWAY_STATE", VAR_DIR / "testgateway.sqlite3")
     STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
     STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
     STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")  # empty: Stripe's own

@@ -2,7 +2,8 @@
 
 A payment method keeps only the processor's token, brand, last four digits and expiry; the
 token and the billing name and address are sealed for the payer and restricted (``reveal()``
-for payment processing only). Invoices, their lines, payments, refunds and credit notes are
+for payment processing only), and the token is never given in a copy of the payer's data
+(``shown=False``). Invoices, their lines, payments, refunds and credit notes are
 accounting records: erasure keeps them (``retain``) for the profile's ``invoices`` period, and
 the retention sweep deletes them once that period has passed since they were made.
 """
@@ -13,18 +14,23 @@ from clientvault.privacy import inventory as inv
 
 ACCOUNT_ROWS = "customer__people__subject"
 TAX_LAW = "accounting records (tax law)"
-KEPT = {"erasure": "retain", "legal_basis": TAX_LAW, "retention": "invoices"}
 BILLING = ["billing"]
 PAYING = ["billing", "payment_processing"]
 PROCESSING = ["payment_processing"]
+# An invoice's amounts serve support too: staff who take calls answer "is my invoice paid?"
+# from its number, amounts and status, never from the name and address it was issued to.
+ANSWERING = ["billing", "support"]
 
 
 def _kept(category: str, purposes: list[str] = BILLING) -> inv.Personal:
-    return inv.personal(category, purposes=purposes, **KEPT)
+    """Kept by erasure for the accounting period, then deleted by the retention sweep."""
+    return inv.personal(
+        category, purposes=purposes, erasure="retain", legal_basis=TAX_LAW, retention="invoices"
+    )
 
 
-def _money(what: str) -> inv.Personal:
-    return _kept("user.financial")
+def _money(what: str, purposes: list[str] = BILLING) -> inv.Personal:
+    return _kept("user.financial", purposes)
 
 
 inv.declare(
@@ -112,11 +118,11 @@ inv.declare(
         "issued_country": _kept("user.contact.address"),
         "issued_vat_number": _kept("user.unique_id"),
         "reverse_charge": inv.not_personal("whether the customer accounts for the VAT"),
-        "subtotal": _money("subtotal"),
-        "tax": _money("tax"),
-        "total": _money("total"),
-        "amount_paid": _money("paid"),
-        "amount_credited": _money("credited"),
+        "subtotal": _money("subtotal", ANSWERING),
+        "tax": _money("tax", ANSWERING),
+        "total": _money("total", ANSWERING),
+        "amount_paid": _money("paid", ANSWERING),
+        "amount_credited": _money("credited", ANSWERING),
         "issued_at": inv.not_personal("when"),
         "due_on": inv.not_personal("when"),
         "paid_at": inv.not_personal("when"),
@@ -177,6 +183,9 @@ inv.declare(
 inv.declare(
     "billing.PaymentMethod",
     subject="payer__subject",
+    # Erasure shreds the token and empties what identifies the card; the method is then removed,
+    # so nothing tries to charge it.
+    on_erasure="clientvault.billing.services.methods.retire_erased_payers_methods",
     description="Payment methods: the processor's token, brand, last four digits and expiry; "
     "never a card number or CVC (COL-3, USE-2)",
     fields={
@@ -185,7 +194,13 @@ inv.declare(
         "payer": inv.not_personal("link to the person who added it"),
         "gateway": inv.not_personal("which gateway holds it"),
         "kind": inv.not_personal("card, SEPA mandate or wallet"),
-        "token": inv.personal("user.financial.credit_card", purposes=PROCESSING, erasure="shred"),
+        # Held, never shown, not even in the payer's own copy of their data: with the
+        # operator's key the token charges the card, so a copy (a ZIP e-mailed to an agent, a
+        # PDF left in a download folder) would carry a way to pay with it. The copy says a
+        # token is held; brand, last four digits and expiry identify the card to its owner.
+        "token": inv.personal(
+            "user.financial.credit_card", purposes=PROCESSING, erasure="shred", shown=False
+        ),
         "holder_name": inv.personal("user.name", purposes=PROCESSING, erasure="shred"),
         "billing_address": inv.personal(
             "user.contact.address", purposes=PROCESSING, erasure="shred"

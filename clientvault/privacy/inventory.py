@@ -49,6 +49,9 @@ class Personal:
     retention: str | None = None
     legal_basis: str = ""
     recipients: tuple[str, ...] = ()
+    # False for a secret that lets its holder act, such as a payment processor's token (it
+    # charges the card): a copy of the subject's data says it is held but never gives it.
+    shown: bool = True
 
     @property
     def restricted(self) -> bool:
@@ -140,7 +143,10 @@ def personal(
     retention: str | None = None,
     legal_basis: str = "",
     recipients: Iterable[str] = (),
+    shown: bool = True,
 ) -> Personal:
+    """A personal field. ``shown=False``: held, never shown, not even in the subject's own copy
+    (a secret that acts for them, as credentials are: a processor's token charges the card)."""
     return Personal(
         category=category,
         purposes=tuple(purposes),
@@ -148,6 +154,7 @@ def personal(
         retention=retention,
         legal_basis=legal_basis,
         recipients=tuple(recipients),
+        shown=shown,
     )
 
 

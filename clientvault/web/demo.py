@@ -3,7 +3,9 @@
 Everything goes through the services a real customer or staff member would trigger: accounts
 opened online (policy accepted, marketing answered) and by telephone, a profile corrected, an
 authorised user invited and joined, another invited and still pending, security answers, sign-in
-history, a report of unauthorised use, and one staff login per role with an authenticator.
+history, a report of unauthorised use, and one staff login per role with an authenticator;
+then marketing, billing (``demo_billing``: payment methods through the test gateway, invoices in
+every status) and privacy requests.
 
 Idempotent: each account and login is looked up first (by username, or by e-mail for the
 account staff opened by telephone), so running it twice changes nothing.
@@ -71,6 +73,7 @@ from clientvault.privacy.actors import SystemActor
 from clientvault.privacy.models import DisclosureGround, PolicyVersion, RecipientKind
 from clientvault.privacy.services.disclosures import disclose
 from clientvault.privacy.services.policy import publish_policy
+from clientvault.web.demo_billing import billing_lines, load_billing
 from clientvault.web.demo_messaging import load_messaging
 from clientvault.web.demo_rights import load_rights, rights_lines
 
@@ -333,6 +336,7 @@ def load_demo() -> None:
             _account(account, index, version)
         _telephone_customer(staff[StaffRole.SUPPORT], version)
         load_messaging(marketing=staff[StaffRole.MARKETING])
+        load_billing(staff=staff[StaffRole.BILLING])  # before Carol's copy of her data is made
         load_rights()
 
 
@@ -383,7 +387,7 @@ def login_lines() -> list[str]:
     ]
     for login in STAFF:
         lines.append(f"  {login.role:<16} {login.username:<12} {_second_factor(login.username)}")
-    return [*lines, *rights_lines()]
+    return [*lines, *rights_lines(), *billing_lines()]
 
 
 def mail_lines() -> list[str]:

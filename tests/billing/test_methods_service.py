@@ -41,6 +41,7 @@ from tests.accounts.personas import (  # noqa: F401
     teammate,
 )
 from tests.billing.gateway_server import CARD_FORM, gateway_server, post_form  # noqa: F401
+from tests.billing.plaintext import every_text_in_the_data_database
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 
@@ -343,16 +344,6 @@ def test_removing_while_the_gateway_is_unreachable_keeps_the_method(
 
 
 # --- nothing in plain text -------------------------------------------------------------------
-
-
-def every_text_in_the_data_database() -> str:
-    """Every value of every table of the data database, as the database holds it."""
-    found = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
-            found += [str(value) for row in cursor.fetchall() for value in row]
-    return "\n".join(found)
 
 
 def test_the_data_database_and_the_logs_hold_no_token_or_iban(customer, gateway_server, caplog):

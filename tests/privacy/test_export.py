@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 from clientvault.accounts.models import Person, SecurityAnswer, User
 from clientvault.privacy import vault
 from clientvault.privacy.actors import SYSTEM
+from clientvault.privacy.inventory import registry
 from clientvault.privacy.models import AuditEvent, ConsentSource, Subject
 from clientvault.privacy.services.access import record_access
 from clientvault.privacy.services.consent import grant_consent
@@ -104,6 +106,34 @@ def test_it_says_an_erased_subjects_values_are_erased(ada):
         assert row["cells"][name] == {"state": "erased", "value": None}
     assert export["subject"]["erased"] is True
     assert "Ada" not in text(export)
+
+
+def test_a_field_declared_not_shown_is_held_never_given(ada, monkeypatch):
+    declared = registry.get("kernelapp.Contact").fields
+    monkeypatch.setitem(
+        declared, "card_number", dataclasses.replace(declared["card_number"], shown=False)
+    )
+    export = export_subject(subject_id=ada.subject_id, actor=SYSTEM)
+    (row,) = records(export, "kernelapp.Contact")
+    assert row["cells"]["card_number"] == {"state": "not_shown", "value": None}
+    assert shown(row, "name") == "Ada Lovelace"
+    assert CARD not in text(export)
+    assert not AuditEvent.objects.filter(action="reveal").exists()  # never even read
+    held = {c["key"] for c in export["categories"]}
+    assert "user.financial.credit_card" in held  # the copy still says the category is held
+
+
+def test_a_vault_field_sealed_restricted_is_revealed_whatever_its_category(ada, monkeypatch):
+    declared = registry.get("kernelapp.Contact").fields
+    as_name = dataclasses.replace(declared["card_number"], category="user.name")
+    monkeypatch.setitem(declared, "card_number", as_name)  # the field itself stays restricted
+    export = export_subject(subject_id=ada.subject_id, actor=SYSTEM)
+    (row,) = records(export, "kernelapp.Contact")
+    assert shown(row, "card_number") == CARD  # not "[restricted]"
+    (event,) = AuditEvent.objects.filter(action="reveal")
+    assert event.details == {"model": "kernelapp.Contact", "field": "card_number"}
+    (info,) = [f for r in export["records"] for f in r["fields"] if f["name"] == "card_number"]
+    assert info["restricted"] is True
 
 
 @pytest.fixture

@@ -87,7 +87,12 @@ def test_it_loads_customers_with_their_history(loaded):
         assert user.check_password(PASSWORD)
         assert PolicyAcceptance.objects.filter(subject=user.subject).count() == 1
         assert ConsentRecord.objects.filter(subject=user.subject, source="form").exists()
-        assert Disclosure.objects.filter(subject=user.subject).count() == 1
+        registrar = Disclosure.objects.filter(subject=user.subject, recipient_kind="registrar")
+        assert registrar.count() == 1
+        # their payment methods went to the payment processor through the register
+        assert Disclosure.objects.filter(
+            subject=user.subject, recipient_kind="payment_processor"
+        ).exists()
         assert ProfileChange.objects.filter(person__user=user).exists()
         assert LoginEvent.objects.filter(user=user).count() == 3
     carol = Person.objects.get(user__username="carol")

@@ -36,12 +36,17 @@ def kept(var):
 
 
 def secrets_in(messages):
-    """What must never reach a log: addresses, numbers, links (and their paths), codes."""
+    """What must never reach a log: addresses, numbers, links (and the paths of those that carry
+    an id or a token, such as /password-reset/<token>: a page's bare name, such as "account" of
+    the billing notices' link to the customer area, is no secret), codes."""
     found = set()
     for to, _, body in messages:
         found.add(to)
         for link in LINK.findall(body):
-            found.update({link, link.split("://", 1)[1].split("/", 1)[1]})
+            found.add(link)
+            path = link.split("://", 1)[1].split("/", 1)[1]
+            if "/" in path.strip("/"):
+                found.add(path)
         if "code" in body:
             found.update(CODE.findall(body))
     return found

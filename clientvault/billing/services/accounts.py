@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 
 from clientvault.accounts.models import (
     Channel,
@@ -23,6 +25,8 @@ from clientvault.billing.tax import normalise_vat_number
 from clientvault.privacy.actors import Actor
 from clientvault.privacy.profile import current_profile
 from clientvault.privacy.services.audit import record_event
+from clientvault.privacy.services.holds import held_subjects
+from clientvault.privacy.services.retention import ExtraRule
 
 
 def billing_account_for(customer: Customer) -> BillingAccount:
@@ -133,3 +137,35 @@ def update_billing_details(
             },
         )
     return account
+
+
+# -- retention ----------------------------------------------------------------------------------
+
+
+def expire_erased_accounts(cutoff: datetime.datetime, dry_run: bool) -> int:
+    """Delete the billing settings of accounts whose every person was erased before ``cutoff``
+    and is under no hold (on a dry run, count them); how many.
+
+    Erasure keeps an account's credit balance for the legal period, like its invoices, but the
+    kernel's sweep cannot empty a number that has no empty value: this rule (run by the sweep
+    with the profile's ``invoices`` period) removes the whole row once that period is over.
+    """
+    not_due = Person.objects.filter(customer=OuterRef("customer_id")).filter(
+        Q(subject__erased_at__isnull=True)
+        | Q(subject__erased_at__gte=cutoff)
+        | Q(subject_id__in=held_subjects())
+    )
+    due = BillingAccount.objects.filter(
+        Exists(Person.objects.filter(customer=OuterRef("customer_id"))), ~Exists(not_due)
+    )
+    if dry_run:
+        return due.count()
+    return int(due.delete()[1].get(BillingAccount._meta.label, 0))
+
+
+ERASED_ACCOUNTS = ExtraRule(
+    label="billing.BillingAccount",
+    category="user.financial",
+    period="invoices",
+    expire=expire_erased_accounts,
+)

@@ -64,7 +64,11 @@ class ChargeRun:
 
 
 def attempt_key(invoice: Invoice, attempt: int) -> str:
-    return f"cv-invoice-{invoice.pk}-attempt-{attempt}"
+    """The attempt's idempotency key: the invoice's id and the moment it was made (so a
+    database started afresh, or another one sharing the gateway account, never reuses a key the
+    gateway already answered with another charge), and the attempt's number."""
+    made = int(invoice.created_at.timestamp() * 1_000_000)
+    return f"cv-invoice-{invoice.pk}-{made:x}-attempt-{attempt}"
 
 
 def _check_method(invoice: Invoice, method: PaymentMethod) -> None:

@@ -440,3 +440,29 @@ def remove_method(*, method: PaymentMethod, actor: Actor | None) -> None:
         )
         _log(current, ClientLogEvent.PAYMENT_METHOD_REMOVED, actor, current.payer)
     method.status, method.is_default = current.status, False
+
+
+# --- erasure ---------------------------------------------------------------------------------
+
+
+def retire_erased_payers_methods(*, subject_id: uuid.UUID, actor: Actor | None) -> int:
+    """An erased payer's methods, removed (the inventory's ``on_erasure``); how many changed.
+
+    Erasure has destroyed the payer's key, so the tokens read as erased and can no longer be
+    detached at the gateway; removed, the methods are no account's default and nothing tries to
+    charge them. Their brand, last four digits and expiry were emptied by erasure itself.
+    """
+    active = PaymentMethod.objects.filter(payer__subject_id=subject_id, status=MethodStatus.ACTIVE)
+    ids = list(active.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    PaymentMethod.objects.filter(pk__in=ids).update(
+        status=MethodStatus.REMOVED, is_default=False, removed_at=timezone.now()
+    )
+    record_event(
+        action="billing.method.removed",
+        actor=actor,
+        subject_id=subject_id,
+        details={"reason": "erasure", "methods": len(ids)},
+    )
+    return len(ids)

@@ -3,11 +3,12 @@
 For each installed model whose declaration has a subject path, one query fetches the rows that
 path leads from the subject to: its own rows (``subject``) and the rows it reaches through a
 relation (``user__subject``), or its account's rows (``customer__people__subject``), each once.
-Every declared personal field is given in clear; restricted fields are read through
-``reveal()`` for the subject themselves, so each is audited; credentials (hashes, secrets) are
-said to be held but never shown; a value whose key was destroyed is said to be erased. Fields
-declared not personal are given only as context that can hold no secret: the row's id, dates,
-flags and choices from a fixed list.
+Every declared personal field is given in clear; restricted fields (of a restricted category,
+or vault fields sealed restricted) are read through ``reveal()`` for the subject themselves, so
+each is audited; credentials (hashes, secrets) and fields declared ``shown=False`` (a
+processor's token) are said to be held but never shown; a value whose key was destroyed is said
+to be erased. Fields declared not personal are given only as context that can hold no secret:
+the row's id, dates, flags and choices from a fixed list.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ Column: TypeAlias = tuple["models.Field[Any, Any]", FieldSpec]
 
 class Cell(TypedDict):
     """One value: ``shown`` (``value`` holds it), ``erased`` (its key was destroyed),
-    ``not_shown`` (a credential: held, never given) or ``withheld`` (another person's)."""
+    ``not_shown`` (a credential or another secret: held, never given) or ``withheld`` (another
+    person's)."""
 
     state: State
     value: JSONValue
@@ -112,6 +114,14 @@ def _columns(declaration: Declaration) -> list[Column]:
     return found
 
 
+def _restricted(model_field: Any, spec: FieldSpec) -> bool:
+    """Read only through ``reveal()``: a restricted category, or a vault field sealed restricted
+    whatever its category (a payer's name and billing address on a payment method)."""
+    if not isinstance(spec, Personal):
+        return False
+    return spec.restricted or bool(getattr(model_field, "restricted", False))
+
+
 def _field_info(model_field: models.Field[Any, Any], spec: FieldSpec) -> FieldInfo:
     category = spec.category if isinstance(spec, Personal) else ""
     return FieldInfo(
@@ -120,7 +130,7 @@ def _field_info(model_field: models.Field[Any, Any], spec: FieldSpec) -> FieldIn
         personal=isinstance(spec, Personal),
         category=category,
         category_label=category_label(category) if category else "",
-        restricted=isinstance(spec, Personal) and spec.restricted,
+        restricted=_restricted(model_field, spec),
     )
 
 
@@ -148,7 +158,9 @@ def _rows_of(declaration: Declaration, subject_id: uuid.UUID) -> list[models.Mod
     rows = manager.filter(**{path: subject_id})
     if many:
         rows = manager.filter(pk__in=rows.values("pk"))
-    if joins and any(spec.restricted for _, spec in declaration.personal_fields()):
+    meta = model._meta
+    fields = declaration.personal_fields()
+    if joins and any(_restricted(meta.get_field(name), spec) for name, spec in fields):
         rows = rows.select_related(joins)  # reveal() follows the path to the row's subject
     return list(rows.order_by("pk"))
 
@@ -180,11 +192,11 @@ def _cell(
 ) -> Cell:
     model_field, spec = column
     personal = spec if isinstance(spec, Personal) else None
-    if personal is not None and personal.category == CREDENTIALS:
+    if personal is not None and (personal.category == CREDENTIALS or not personal.shown):
         return Cell(state="not_shown", value=None)
     if personal is not None and personal.category in withhold:
         return Cell(state="withheld", value=None)
-    if personal is not None and personal.restricted and not _is_empty(_stored(row, model_field)):
+    if _restricted(model_field, spec) and not _is_empty(_stored(row, model_field)):
         return _revealed(row, model_field.name, subject_id)
     return _shown(getattr(row, model_field.attname))
 

@@ -4,7 +4,9 @@ The gateway itself (:mod:`clientvault.testgateway`) knows nothing of Django; thi
 hands it the settings: the shared secret (``TEST_GATEWAY_SECRET``: its API key and its webhook
 signing secret), the merchant's name from the policy profile, where to keep its state and where
 to send its webhooks (by default the site's ``/billing/webhooks/test``, at
-``CLIENTVAULT_SITE_URL``). ``make run`` starts it with the worker and the mail listener.
+``CLIENTVAULT_SITE_URL``). Its state is ``TEST_GATEWAY_STATE`` (``var/testgateway.sqlite3``),
+the file the demo adds its payment methods to. ``make run`` starts it with the worker and the
+mail listener.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from clientvault.privacy.profile import current_profile
 from clientvault.testgateway.server import Config, serve
 
-DEFAULT_STATE = Path("var/testgateway.sqlite3")
 WEBHOOK_PATH = "/billing/webhooks/test"
 
 
@@ -34,8 +35,8 @@ class Command(BaseCommand):
         run.add_argument(
             "--state",
             type=Path,
-            default=DEFAULT_STATE,
-            help=f"state file (default {DEFAULT_STATE})",
+            default=None,
+            help="state file (default: TEST_GATEWAY_STATE, var/testgateway.sqlite3)",
         )
         run.add_argument(
             "--webhook-url",
@@ -57,7 +58,8 @@ class Command(BaseCommand):
             webhook_url=webhook_url,
             merchant=current_profile().operator_name,
         )
-        serve(config, host=host, port=port, state=options["state"], announce=self._announce)
+        state = options["state"] or settings.TEST_GATEWAY_STATE
+        serve(config, host=host, port=port, state=state, announce=self._announce)
 
     def _announce(self, line: str) -> None:
         self.stdout.write(line)
