@@ -227,6 +227,7 @@ def measure(
         out = work / "result.json"
         command = [PYTHON, "-m", "bench.billing_app", "measure", f"--gateway-state={state}"]
         command += [f"--out={out}", f"--baseline-limit={args.baseline_limit}"]
+        command.append(f"--billed={args.billed}")
         if args.profile:
             profile_dir = fresh_dir(CACHE / f"billing-profile-{customers}")
             command.append(f"--profile-dir={profile_dir}")
@@ -273,17 +274,20 @@ def _median(runs: list[dict[str, Any]], *path: str) -> Any:
 def summarise(runs: list[dict[str, Any]], seed_seconds: float | None) -> dict[str, Any]:
     return {
         "customers": runs[0]["customers"],
+        "billed": runs[0]["billed"],
         "invoices": runs[0]["total"]["invoices"],
         "charges": runs[0]["charging"]["count"],
         "invoicing": {
             "invoices_per_second": _median(runs, "invoicing", "per_second"),
             "ms_per_invoice": _median(runs, "invoicing", "ms_each"),
             "queries_per_invoice": _median(runs, "invoicing", "queries_each"),
+            "cpu_ms_per_invoice": _median(runs, "invoicing", "cpu_ms_each"),
         },
         "charging": {
             "charges_per_second": _median(runs, "charging", "per_second"),
             "ms_per_charge": _median(runs, "charging", "ms_each"),
             "queries_per_charge": _median(runs, "charging", "queries_each"),
+            "cpu_ms_per_charge": _median(runs, "charging", "cpu_ms_each"),
             "ms_per_charge_over_baseline": _median(runs, "charging", "over_baseline"),
         },
         "total": {
@@ -312,6 +316,12 @@ def ratios(sizes: dict[str, dict[str, Any]], small: int, large: int) -> dict[str
             b["charging"]["ms_per_charge"], a["charging"]["ms_per_charge"]
         ),
         "total_ms_per_invoice": _ratio(b["total"]["ms_per_invoice"], a["total"]["ms_per_invoice"]),
+        "invoicing_cpu_ms_per_invoice": _ratio(
+            b["invoicing"]["cpu_ms_per_invoice"], a["invoicing"]["cpu_ms_per_invoice"]
+        ),
+        "charging_cpu_ms_per_charge": _ratio(
+            b["charging"]["cpu_ms_per_charge"], a["charging"]["cpu_ms_per_charge"]
+        ),
         "baseline_ms_per_charge": _ratio(
             b["baseline"]["ms_per_charge"], a["baseline"]["ms_per_charge"]
         ),
@@ -365,6 +375,13 @@ def parse_args() -> argparse.Namespace:
         type=int,
         help="runs per size (median); default 3 below 100,000 customers, else 1",
     )
+    parser.add_argument(
+        "--billed",
+        type=int,
+        default=0,
+        help="customers due on the run's day, the same at every size (the others are moved to "
+        "the following days of the month before the run); 0: all, the whole monthly run",
+    )
     parser.add_argument("--card-share", type=float, default=0.9, help="customers with a card")
     parser.add_argument("--decline-share", type=float, default=0.02, help="of the cards")
     parser.add_argument(
@@ -378,6 +395,9 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="server URL")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the benchmark data")
+    parser.add_argument(
+        "--build-only", action="store_true", help="build (or check) the data of each size, no run"
+    )
     parser.add_argument(
         "--profile", action="store_true", help="pyinstrument profiles under var/bench/"
     )
@@ -394,11 +414,17 @@ def main() -> None:
         args.vacuum_every = 0.0 if autovacuum else 30.0
     by_size: dict[str, dict[str, Any]] = {}
     with children() as group:
-        for customers in sizes:
-            seed_seconds = ensure_template(postgres, group, customers, args)
-            repeats = args.repeats or (3 if customers < 100_000 else 1)
-            runs = [measure(postgres, group, customers, args, n + 1) for n in range(repeats)]
-            by_size[str(customers)] = summarise(runs, seed_seconds)
+        built = {n: ensure_template(postgres, group, n, args) for n in sizes}
+        if args.build_only:
+            return
+        # The sizes take turns, so that a change in the machine's load falls on both alike.
+        repeats = {n: args.repeats or (3 if n < 100_000 else 1) for n in sizes}
+        runs: dict[int, list[dict[str, Any]]] = {n: [] for n in sizes}
+        for number in range(max(repeats.values())):
+            for n in sizes:
+                if number < repeats[n]:
+                    runs[n].append(measure(postgres, group, n, args, number + 1))
+        by_size = {str(n): summarise(runs[n], built[n]) for n in sizes}
     ratio = ratios(by_size, sizes[0], sizes[-1]) if len(sizes) > 1 else None
     met = goals(by_size, ratio)
     print(f"\nBilling run on PostgreSQL ({os.cpu_count()} CPUs, load {load_before[0]:.1f}):")
@@ -423,6 +449,7 @@ def main() -> None:
         "vacuum_every_s": args.vacuum_every,
         "card_share": args.card_share,
         "decline_share": args.decline_share,
+        "billed": args.billed or "all",
         "sizes": by_size,
         "ratios": ratio,
         "goals": met,

@@ -29,6 +29,7 @@ import argparse
 import datetime
 import json
 import os
+import random
 import sqlite3
 import sys
 import time
@@ -43,7 +44,7 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 django.setup()
 
-from django.db import connections  # noqa: E402
+from django.db import connection, connections  # noqa: E402
 from django.db.models import Count, Max, Min, Sum  # noqa: E402
 
 from clientvault.billing.gateways.testgateway import TestGateway  # noqa: E402
@@ -61,8 +62,11 @@ from clientvault.billing.models import (  # noqa: E402
 )
 from clientvault.billing.services.charging import CHARGING, charge_due_invoices  # noqa: E402
 from clientvault.billing.services.invoices import invoice_subscriptions  # noqa: E402
+from clientvault.billing.services.notices import area_url  # noqa: E402
 from clientvault.privacy.reveal import reveal  # noqa: E402
 from clientvault.privacy.routers import KEYSTORE_ALIAS  # noqa: E402
+
+SEED = 2026
 
 
 def log(message: str) -> None:
@@ -254,9 +258,39 @@ def baseline(limit: int) -> dict[str, Any]:
 # --- the run -------------------------------------------------------------------------------------
 
 
-def measure(state: Path, profile_dir: str, baseline_limit: int) -> dict[str, Any]:
+def bill_only(day: datetime.date, billed: int) -> None:
+    """Leave ``billed`` subscriptions, chosen at random, due on ``day`` and move the others to
+    the following 27 days, as a daily run meets them when customers signed up on different
+    days (done before the timing, then vacuumed and analysed)."""
+    table = Subscription._meta.db_table
+    ids = sorted(
+        Subscription.objects.filter(
+            status=SubscriptionStatus.ACTIVE, next_invoice_on=day
+        ).values_list("pk", flat=True)
+    )
+    kept = random.Random(SEED).sample(ids, min(billed, len(ids)))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET next_invoice_on = next_invoice_on + (1 + id %% 27)::int"
+            " WHERE status = %s AND next_invoice_on = %s",
+            [SubscriptionStatus.ACTIVE, day],
+        )
+        cursor.execute(f"UPDATE {table} SET next_invoice_on = %s WHERE id = ANY(%s)", [day, kept])
+        cursor.execute(f"VACUUM (ANALYZE) {table}")
+
+
+def warm_up() -> None:
+    """What the first invoice of a process would pay once: the URL configuration (the notices
+    link to the customer area)."""
+    area_url()
+
+
+def measure(state: Path, profile_dir: str, baseline_limit: int, billed: int) -> dict[str, Any]:
     active = Subscription.objects.filter(status=SubscriptionStatus.ACTIVE)
     day: datetime.date = active.aggregate(day=Min("next_invoice_on"))["day"]
+    if billed:
+        bill_only(day, billed)
+    warm_up()
     due = active.filter(next_invoice_on__lte=day).count()
     customers = Subscription.objects.values("customer").distinct().count()
     log(f"  invoicing {due} subscriptions due on {day}...")
@@ -295,6 +329,7 @@ def measure(state: Path, profile_dir: str, baseline_limit: int) -> dict[str, Any
     base = baseline(baseline_limit)
     return {
         "customers": customers,
+        "billed": due,
         "day": day.isoformat(),
         "charge_day": charge_day.isoformat(),
         "invoicing": invoicing,
@@ -313,8 +348,9 @@ def main() -> None:
     measuring.add_argument("--out", type=Path, required=True)
     measuring.add_argument("--profile-dir", default="")
     measuring.add_argument("--baseline-limit", type=int, default=0, help="0: as many as charged")
+    measuring.add_argument("--billed", type=int, default=0, help="subscriptions due; 0: all")
     args = parser.parse_args()
-    result = measure(args.gateway_state, args.profile_dir, args.baseline_limit)
+    result = measure(args.gateway_state, args.profile_dir, args.baseline_limit, args.billed)
     args.out.write_text(json.dumps(result))
 
 
