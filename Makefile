@@ -33,7 +33,6 @@ run: migrate
 	$(BIN)/clientvault demo --logins
 	@echo "Background jobs (e-mail, retention) run in a worker beside the server."
 	@echo "Mail listener (opt-out and bounces): smtp://127.0.0.1:8025"
-	@echo "Test payment gateway (hosted card form, webhooks to this site): http://127.0.0.1:8040"
 	$(BIN)/clientvault worker & worker=$$!; \
 		$(BIN)/clientvault mail serve --port 8025 & mail=$$!; \
 		$(BIN)/clientvault testgateway serve & gateway=$$!; \
