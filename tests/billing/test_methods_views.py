@@ -74,7 +74,7 @@ def test_the_list_shows_brand_last_four_expiry_and_the_default(customer, custome
     assert "12/2040" in page
     assert '<span class="status">Default</span>' in page
     assert page.index("Visa ending 4242") < page.index("Mastercard ending 4444")
-    assert "Make default<span class=\"visually-hidden\">: Mastercard ending 4444</span>" in page
+    assert 'Make default<span class="visually-hidden">: Mastercard ending 4444</span>' in page
 
 
 def test_the_list_lets_its_forms_lead_on_to_the_gateway_only(customer_client, settings):
