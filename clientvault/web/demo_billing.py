@@ -14,8 +14,9 @@
   invoice with it; a bank transfer paid part of the yearly VPS invoice. Its subscriptions are
   due today: the billing run invoices them.
 - Kai (a consumer in Berlin: German VAT) saved a card that the test gateway declines for want
-  of funds. His invoice was issued 19 days ago and fell due 5 days ago: the billing run marks it
-  overdue, its charge is declined, and the first reminder goes out.
+  of funds. His invoice fell due as many days ago as the profile's first reminder waits (3 by
+  default; it was issued the payment terms before): the billing run marks it overdue, its charge
+  is declined, and the first reminder goes out.
 
 Everything goes through billing's services, as the pages and the daily job would: cards through
 the gateway's hosted form, POSTed as a browser would (a card number reaches the gateway only),
@@ -87,8 +88,6 @@ from clientvault.privacy.profile import current_profile
 from clientvault.testgateway import Config, start
 
 CURRENCY = "EUR"
-OVERDUE_DAYS = 5  # past the due date: the first reminder (3 days) is due, not the second (7)
-PAYMENT_TERMS_OFFSET = 14  # the default profile's payment terms, for the overdue invoice's dates
 
 
 @dataclass(frozen=True)
@@ -349,16 +348,23 @@ def _kai(kai: Person, prices: dict[tuple[str, str], Price], staff: User) -> None
     _subscribe(kai, vps, today + datetime.timedelta(days=11))
     _subscribe(kai, backups, today + datetime.timedelta(days=11))
     late = _issued(kai, [_line(vps), _line(backups)], staff)
-    _move_back(late, days=PAYMENT_TERMS_OFFSET + OVERDUE_DAYS)
+    _move_back(late, due_days_ago=days_late())
     twice = _issued(kai, [_line(prices[("ssl", Cycle.ANNUALLY)])], staff)
     cancel_invoice(invoice=twice, reason="Ordered twice", actor=staff)
 
 
-def _move_back(invoice: Invoice, *, days: int) -> None:
-    """Issued ``days`` ago, so due ``days`` less the payment terms ago (the demo's past)."""
-    shift = datetime.timedelta(days=days)
+def days_late() -> int:
+    """How late Kai's invoice is: the profile's first reminder is due, no later step."""
+    rules = current_profile().billing
+    return min(rules.reminder_days, default=max(rules.suspend_after_days - 1, 1))
+
+
+def _move_back(invoice: Invoice, *, due_days_ago: int) -> None:
+    """Due ``due_days_ago`` days ago, and issued its payment terms before that (the demo's
+    past): its dates, moved back together."""
     assert invoice.issued_at is not None
     assert invoice.due_on is not None
+    shift = invoice.due_on - (timezone.localdate() - datetime.timedelta(days=due_days_ago))
     Invoice.objects.filter(pk=invoice.pk).update(
         created_at=invoice.created_at - shift,
         issued_at=invoice.issued_at - shift,

@@ -62,15 +62,16 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_until_up(url: str, timeout: float = 20.0) -> None:
+def wait_until_up(url: str, process: subprocess.Popen[str], timeout: float = 90.0) -> None:
+    """Until the gateway answers (it starts Django first, slow on a busy machine)."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             with urllib.request.urlopen(f"{url}/health", timeout=1):
                 return
         except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"the test gateway did not come up at {url}")
+            time.sleep(0.2)
+    raise AssertionError(f"the test gateway did not come up at {url} (exit {process.poll()})")
 
 
 def tokens_in_gateway_state(state: Path) -> list[str]:
@@ -103,7 +104,7 @@ def test_the_demo_leaves_no_card_number_token_or_iban_in_the_database_or_the_log
         text=True,
     )
     try:
-        wait_until_up(url)
+        wait_until_up(url, gateway)
         # again, its logins, and the worker (mail to the mailbox, the daily jobs) as in make run
         for args in (("demo",), ("demo", "--logins"), ("worker", "--batch", "--interval=0")):
             ran = clientvault(env, *args)

@@ -5,9 +5,11 @@ methods, never the processor's token; erasure shreds the methods, keeps the invo
 amounts and the name and address they were issued to, says so with the legal basis and the end
 date, and the retention sweep deletes them once that period has passed.
 
-The staff billing screens are not on this branch yet, so who may read the kept invoices is
-checked where the screens will ask: the purposes the policy profile grants each role, against
-those the inventory declares for each field, and ``reveal()`` for the restricted ones.
+Who may read the kept invoices afterwards is checked on the back office's billing pages (the
+invoice page needs the billing purpose; the customer's billing page shows a role without it
+only numbers, amounts and statuses), and where those pages' rules come from: the purposes the
+profile grants each role against those the inventory declares for each field, and ``reveal()``
+for the restricted ones.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from clientvault.accounts.models import Person, StaffRole, User
@@ -52,7 +55,7 @@ from clientvault.rights.services.intake import Upload, ask_publicly
 from clientvault.rights.services.requests import Ask
 from clientvault.rights.services.verification import mark_verified, verify_signed_in
 from tests.accounts.mailutil import deliver_mail
-from tests.accounts.personas import customer, staff, teammate  # noqa: F401
+from tests.accounts.personas import customer, staff, staff_client, teammate  # noqa: F401
 from tests.billing.charging_support import an_invoice, real_card
 from tests.rights.helpers import a_rights_request, run_rights_jobs
 
@@ -295,6 +298,29 @@ def test_after_erasure_only_billing_reads_the_issued_name_and_support_the_amount
     assert {"status", "number", "total", "amount_paid", "subtotal", "tax"} <= for_support
     assert not {"issued_name", "issued_address", "issued_vat_number"} & for_support
     assert not {"amount", "note", "reference"} & readable("billing.Payment", sam)
+
+
+def test_after_erasure_billings_page_shows_the_kept_invoice_and_supports_only_its_amounts(
+    billed, officer, staff_client
+):
+    erased(billed.person, officer)
+    invoice = reverse("billing:staff_invoice", args=[billed.paid.pk])
+    account = reverse("billing:staff_account", args=[billed.person.customer.number])
+    billing = staff_client(StaffRole.BILLING)
+    seen = billing.get(invoice).content.decode()
+    assert "Ada Lovelace" in seen
+    assert "12 Marylebone Road" in seen
+    assert "EUR 25.00" in seen
+    support = staff_client(StaffRole.SUPPORT)
+    assert support.get(invoice).status_code == 403
+    listed = support.get(account)
+    assert listed.status_code == 200
+    page = listed.content.decode()
+    assert billed.paid.display_number in page
+    assert "EUR 25.00" in page
+    assert "Ada Lovelace" not in page
+    assert "Marylebone" not in page
+    assert all(token not in page + seen for token in billed.tokens)
 
 
 def test_nobody_but_payment_processing_reveals_a_method_and_support_never(billed, staff):

@@ -47,12 +47,14 @@ def store(person: Person) -> Subject:
 
 
 def shown_values(export) -> set[str]:
+    """The personal values shown (not a row's id, which a generated "1" could equal)."""
     return {
-        str(cell["value"])
+        str(row["cells"][field["name"]]["value"])
         for records in export["records"]
+        for field in records["fields"]
+        if field["personal"]
         for row in records["rows"]
-        for cell in row["cells"].values()
-        if cell["state"] == "shown"
+        if row["cells"][field["name"]]["state"] == "shown"
     }
 
 
