@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "clientvault.messaging",
     "clientvault.accounts",
     "clientvault.billing",
+    "clientvault.hosting",
     "clientvault.rights",
     "clientvault.web",
 ]
@@ -478,3 +479,30 @@ if PAYMENT_GATEWAY not in ("test", "stripe"):
     raise ImproperlyConfigured(
         f"CLIENTVAULT_PAYMENT_GATEWAY must be 'test' or 'stripe' (got {PAYMENT_GATEWAY!r})"
     )
+
+# Hosting (clientvault.hosting). Services are created on a control panel through a server module
+# and domains at a registrar through a registrar adapter. The shipped ones are local test servers
+# that `make run` starts beside the site (`clientvault testpanel serve`, `clientvault
+# testregistrar serve`); each holds its own state in a small sqlite file under var/.
+try:
+    SERVER_MODULE = env_str("CLIENTVAULT_SERVER_MODULE", "testpanel")
+    TEST_PANEL_URL = env_str("CLIENTVAULT_TEST_PANEL_URL", "http://127.0.0.1:8050").rstrip("/")
+    TEST_PANEL_KEY = env_str("CLIENTVAULT_TEST_PANEL_KEY", "panel_clientvault_test")
+    TEST_PANEL_STATE = env_path("CLIENTVAULT_TEST_PANEL_STATE", VAR_DIR / "testpanel.sqlite3")
+    REGISTRAR = env_str("CLIENTVAULT_REGISTRAR", "testregistrar")
+    TEST_REGISTRAR_URL = env_str("CLIENTVAULT_TEST_REGISTRAR_URL", "http://127.0.0.1:8060").rstrip(
+        "/"
+    )
+    TEST_REGISTRAR_KEY = env_str("CLIENTVAULT_TEST_REGISTRAR_KEY", "registrar_clientvault_test")
+    TEST_REGISTRAR_STATE = env_path(
+        "CLIENTVAULT_TEST_REGISTRAR_STATE", VAR_DIR / "testregistrar.sqlite3"
+    )
+    HOSTING_TIMEOUT = env_int("CLIENTVAULT_HOSTING_TIMEOUT", 15)  # seconds, panel and registrar
+except EnvError as error:
+    raise ImproperlyConfigured(str(error)) from None
+if SERVER_MODULE != "testpanel":
+    raise ImproperlyConfigured(
+        f"CLIENTVAULT_SERVER_MODULE must be 'testpanel' (got {SERVER_MODULE!r})"
+    )
+if REGISTRAR != "testregistrar":
+    raise ImproperlyConfigured(f"CLIENTVAULT_REGISTRAR must be 'testregistrar' (got {REGISTRAR!r})")

@@ -1,0 +1,1 @@
+"""Registrar adapters: where domain names are registered, transferred and renewed."""
