@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
+
+# Property tests are never timed: a loaded machine (the browser tests beside them) would turn
+# hypothesis's 200 ms deadline into failures that say nothing about the code.
+settings.register_profile("clientvault", deadline=None)
+settings.load_profile("clientvault")
 
 
 @pytest.fixture(autouse=True)

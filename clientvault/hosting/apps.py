@@ -5,3 +5,31 @@ class HostingConfig(AppConfig):
     name = "clientvault.hosting"
     label = "hosting"
     verbose_name = "Hosting"
+
+    def ready(self) -> None:
+        """Declare hosting's models to the privacy inventory; let billing's dunning suspend and
+        restore services and its invoices set up (or cancel) orders; teach the call runner
+        the panel's and registrar's calls; run the daily hosting run and, every hour, resume
+        calls a dead worker left."""
+        from clientvault.billing.hooks import (
+            InvoiceHooks,
+            SuspensionHooks,
+            register_invoice_hooks,
+            register_suspension_hooks,
+        )
+        from clientvault.hosting import privacy  # noqa: F401  (declarations)
+        from clientvault.hosting.jobs import hosting_daily, resume_calls
+        from clientvault.hosting.services import provisioning, registration
+        from clientvault.hosting.services.lifecycle import (
+            restore_after_payment,
+            suspend_for_unpaid,
+        )
+        from clientvault.hosting.services.orders import order_cancelled, order_paid
+        from clientvault.privacy.tasks import PeriodicJob, register_periodic_job
+
+        register_suspension_hooks(SuspensionHooks(suspend_for_unpaid, restore_after_payment))
+        register_invoice_hooks(InvoiceHooks(paid=order_paid, cancelled=order_cancelled))
+        provisioning.register()
+        registration.register()
+        register_periodic_job(PeriodicJob("hosting_daily", hosting_daily, "daily"))
+        register_periodic_job(PeriodicJob("resume_calls", resume_calls, "hourly"))

@@ -81,6 +81,7 @@ def test_json_lists_the_fields_holding_each_category():
         "security",
         "support",
         "legal_obligation",  # what a rights request was given (rights.RightsRequest)
+        "domain_registration",  # a domain contact's address goes to the registrar (hosting)
     ]
 
 

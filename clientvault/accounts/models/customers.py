@@ -300,6 +300,19 @@ class ClientLogEvent(models.TextChoices):
     PAYMENT_METHOD_EXPIRING = "payment_method_expiring", "Payment method expiring"
     PAYMENT_REMINDER = "payment_reminder", "Payment reminder sent"
     SERVICES_SUSPENDED = "services_suspended", "Services suspended for an unpaid invoice"
+    # Hosting (clientvault.hosting writes these).
+    ORDER_PLACED = "order_placed", "Order placed"
+    ORDER_CANCELLED = "order_cancelled", "Order cancelled"
+    SERVICE_STATUS_CHANGED = "service_status_changed", "Service status changed"
+    SERVICE_PLAN_CHANGED = "service_plan_changed", "Service plan changed"
+    SERVICE_CANCELLATION = "service_cancellation", "Service cancellation requested"
+    DOMAIN_REGISTERED = "domain_registered", "Domain registered"
+    DOMAIN_TRANSFERRED = "domain_transferred", "Domain transferred in"
+    DOMAIN_RENEWED = "domain_renewed", "Domain renewed"
+    DOMAIN_CONTACTS_CHANGED = "domain_contacts_changed", "Domain contacts changed"
+    DOMAIN_ID_PROTECTION = "domain_id_protection", "Domain ID protection changed"
+    DOMAIN_EXPIRED = "domain_expired", "Domain expired"
+    DOMAIN_FAILED = "domain_failed", "Domain registration failed"
 
 
 class ClientLogEntry(models.Model):

@@ -33,6 +33,7 @@ from clientvault.accounts.models import (
 from clientvault.accounts.services.clientlog import actor_label, log_client_event, on_record
 from clientvault.billing import messages
 from clientvault.billing.errors import BillingError
+from clientvault.billing.hooks import invoice_cancelled, invoice_paid
 from clientvault.billing.models import (
     BillingAccount,
     Cycle,
@@ -351,6 +352,8 @@ def issue_invoice(
             channel=channel_for(actor),
             detail=_log_detail(invoice),
         )
+        if invoice.total == 0:  # nothing to pay: paid as issued (credit pays through the ledger)
+            invoice_paid(invoice_id=invoice.pk, actor=actor)
     return invoice
 
 
@@ -442,6 +445,7 @@ def cancel_invoice(*, invoice: Invoice, reason: str, actor: Actor) -> Invoice:
             obj=invoice,
             details={"customer": invoice.customer_id, "number": invoice.number, "from": was},
         )
+        invoice_cancelled(invoice_id=invoice.pk, actor=actor)
     return invoice
 
 

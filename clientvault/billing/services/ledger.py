@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from clientvault.accounts.models import User
 from clientvault.billing.errors import BillingError
-from clientvault.billing.hooks import restore_services
+from clientvault.billing.hooks import invoice_paid, restore_services
 from clientvault.billing.models import (
     OPEN_STATUSES,
     BillingAccount,
@@ -77,6 +77,7 @@ def close_if_settled(invoice: Invoice) -> bool:
     if invoice.is_open and invoice.balance_due <= 0:
         move(invoice, InvoiceStatus.PAID, doing="marked paid")
         _restore_if_suspended(invoice)
+        invoice_paid(invoice_id=invoice.pk, actor=None)
         return True
     return False
 

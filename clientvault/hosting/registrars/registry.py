@@ -1,0 +1,27 @@
+"""Which registrar is in use: ``CLIENTVAULT_REGISTRAR`` (``testregistrar``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+
+from clientvault.hosting.registrars.base import Registrar
+
+REGISTRARS: dict[str, str] = {
+    "testregistrar": "clientvault.hosting.registrars.testregistrar.TestRegistrar"
+}
+
+
+def registrar_named(name: str) -> Registrar:
+    path = REGISTRARS.get(name)
+    if path is None:
+        raise ImproperlyConfigured(f"unknown registrar {name!r} (known: testregistrar)")
+    factory: Callable[[], Registrar] = import_string(path)
+    return factory()
+
+
+def current_registrar() -> Registrar:
+    return registrar_named(settings.REGISTRAR)
