@@ -1,4 +1,4 @@
-"""Which server module is in use: ``CLIENTVAULT_SERVER_MODULE`` (``testpanel``)."""
+"""Which server module is in use: ``settings.SERVER_MODULE`` (``testpanel``)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,16 @@ from django.utils.module_loading import import_string
 
 from clientvault.hosting.modules.base import ServerModule
 
-MODULES: dict[str, str] = {"testpanel": "clientvault.hosting.modules.testpanel.TestPanel"}
+MODULES: dict[str, str] = {
+    "testpanel": "clientvault.hosting.modules.testpanel.TestPanel",
+}
 
 
 def module_named(name: str) -> ServerModule:
     path = MODULES.get(name)
     if path is None:
-        raise ImproperlyConfigured(f"unknown server module {name!r} (known: testpanel)")
+        known = ", ".join(sorted(MODULES))
+        raise ImproperlyConfigured(f"unknown server module {name!r} (known: {known})")
     factory: Callable[[], ServerModule] = import_string(path)
     return factory()
 
