@@ -30,12 +30,16 @@ class RegistrarError(Exception):
 
 
 class RegistrarUnavailable(RegistrarError):
+    """Codes: ``timeout``, ``unreachable``, ``unavailable`` (a 5xx), ``garbled`` (an answer that
+    cannot be read), ``unauthorized`` (the registrar refused our key: a set-up problem)."""
+
     retryable = True
 
 
 class RegistrarRefused(RegistrarError):
     """Codes: ``taken``, ``invalid_name``, ``unsupported_tld``, ``auth_code_invalid``,
-    ``auth_code_expired``, ``not_found``, ``id_protection_not_allowed``, ``invalid_contact``."""
+    ``auth_code_expired``, ``not_found``, ``id_protection_not_allowed``, ``invalid_contact``,
+    ``invalid_years``."""
 
 
 @dataclass(frozen=True)

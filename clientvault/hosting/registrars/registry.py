@@ -1,4 +1,4 @@
-"""Which registrar is in use: ``CLIENTVAULT_REGISTRAR`` (``testregistrar``)."""
+"""Which registrar is in use: ``CLIENTVAULT_REGISTRAR`` (today only ``testregistrar``)."""
 
 from __future__ import annotations
 
@@ -10,15 +10,16 @@ from django.utils.module_loading import import_string
 
 from clientvault.hosting.registrars.base import Registrar
 
-REGISTRARS: dict[str, str] = {
-    "testregistrar": "clientvault.hosting.registrars.testregistrar.TestRegistrar"
+ADAPTERS: dict[str, str] = {
+    "testregistrar": "clientvault.hosting.registrars.testregistrar.TestRegistrar",
 }
 
 
 def registrar_named(name: str) -> Registrar:
-    path = REGISTRARS.get(name)
+    path = ADAPTERS.get(name)
     if path is None:
-        raise ImproperlyConfigured(f"unknown registrar {name!r} (known: testregistrar)")
+        known = ", ".join(sorted(ADAPTERS))
+        raise ImproperlyConfigured(f"unknown registrar {name!r} (known: {known})")
     factory: Callable[[], Registrar] = import_string(path)
     return factory()
 
