@@ -87,13 +87,13 @@ def test_the_layers_contract_refuses_an_upward_import(tmp_path):
 
 def test_the_layers_contract_covers_apps_added_later(tmp_path):
     package = _copy_project(tmp_path)
-    for app in ("hosting", "support"):
+    for app in ("support", "legal"):
         (package / app).mkdir()
         (package / app / "__init__.py").write_text("")
-    (package / "hosting" / "probe.py").write_text("from clientvault import support\n")
+    (package / "support" / "probe.py").write_text("from clientvault import legal\n")
     result = _lint(tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "clientvault.hosting.probe -> clientvault.support" in result.stdout
+    assert "clientvault.support.probe -> clientvault.legal" in result.stdout
 
 
 def test_the_cycle_contract_refuses_two_modules_of_an_app_importing_each_other(tmp_path):

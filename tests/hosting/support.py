@@ -63,8 +63,14 @@ def pay(invoice: Invoice, staff_user: object) -> Invoice:
     return invoice
 
 
-def order_hosting(person: Person, *, domain: str = "ada-site.com", code: str = "shared-plus",
-                  action: str = DomainAction.REGISTER, **line: object):
+def order_hosting(
+    person: Person,
+    *,
+    domain: str = "ada-site.com",
+    code: str = "shared-plus",
+    action: str = DomainAction.REGISTER,
+    **line: object,
+):
     """Ada orders a plan with a domain (registered by default) through the real service."""
     return place_order(
         customer=person.customer,

@@ -92,6 +92,7 @@ HELD_STATUSES = (
 
 
 class Domain(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     customer = models.ForeignKey(
         "accounts.Customer", on_delete=models.PROTECT, related_name="domains"
     )

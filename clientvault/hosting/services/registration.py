@@ -8,6 +8,7 @@ registrar does not answer, the domain stays "being registered" and says when it 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 from django.utils import timezone
@@ -35,7 +36,7 @@ from clientvault.privacy.services.audit import record_event
 ALL_ROLES = ("registrant", "admin", "tech", "billing")
 
 
-def lock_domain(pk: int) -> Domain:
+def lock_domain(pk: uuid.UUID) -> Domain:
     return Domain.objects.select_for_update().get(pk=pk)
 
 
@@ -182,7 +183,8 @@ _SUCCESS_NOTES: dict[str, Callable[[Domain, RemoteCall], None]] = {
 
 
 def _handle(call: RemoteCall, outcome: Outcome) -> None:
-    domain = lock_domain(call.domain_id or 0)
+    assert call.domain_id is not None
+    domain = lock_domain(call.domain_id)
     if outcome.ok:
         _succeeded(domain, call, outcome.result)
     elif call.status == CallStatus.RETRYING:
