@@ -33,10 +33,13 @@ run: migrate
 	$(BIN)/clientvault demo --logins
 	@echo "Background jobs (e-mail, retention) run in a worker beside the server."
 	@echo "Mail listener (opt-out and bounces): smtp://127.0.0.1:8025"
+	@echo "Local test servers: payment gateway :8040, control panel :8050, registrar :8060"
 	$(BIN)/clientvault worker & worker=$$!; \
 		$(BIN)/clientvault mail serve --port 8025 & mail=$$!; \
 		$(BIN)/clientvault testgateway serve & gateway=$$!; \
-		trap 'kill $$worker $$mail $$gateway' EXIT INT TERM; \
+		$(BIN)/clientvault testpanel serve & panel=$$!; \
+		$(BIN)/clientvault testregistrar serve & registrar=$$!; \
+		trap 'kill $$worker $$mail $$gateway $$panel $$registrar' EXIT INT TERM; \
 		$(BIN)/clientvault runserver $(HOST)
 
 lint: install

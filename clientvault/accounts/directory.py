@@ -25,7 +25,7 @@ from clientvault.accounts.models import (
 from clientvault.accounts.services.customers import change_status, find_person_by_email
 from clientvault.accounts.services.sessions import recently_authenticated
 from clientvault.privacy.actors import Actor
-from clientvault.privacy.directory import Contact, Identity
+from clientvault.privacy.directory import Contact, Identity, contact_in_books, match_in_books
 from clientvault.privacy.fields import normalise_text
 
 
@@ -55,13 +55,17 @@ class AccountsDirectory:
 
     def contact(self, subject_id: uuid.UUID) -> Contact | None:
         person = Person.objects.filter(subject_id=subject_id).first()
-        if person is None or not str(person.email or ""):
+        if person is None:
+            return contact_in_books(subject_id)  # someone on no account (a domain contact)
+        if not str(person.email or ""):
             return None
         return Contact(name=person.display_name, email=str(person.email), phone=str(person.phone))
 
     def match(self, *, name: str, email: str) -> uuid.UUID | None:
         person = find_person_by_email(email.strip())
-        if person is None or person.subject.is_erased:
+        if person is None:
+            return match_in_books(name=name, email=email)
+        if person.subject.is_erased:
             return None
         return person.subject_id if _same_name(person.display_name, name) else None
 

@@ -18,6 +18,7 @@ class HostingConfig(AppConfig):
             register_suspension_hooks,
         )
         from clientvault.hosting import privacy  # noqa: F401  (declarations)
+        from clientvault.hosting.directory import DomainContactBook
         from clientvault.hosting.jobs import hosting_daily, resume_calls
         from clientvault.hosting.services import provisioning, registration
         from clientvault.hosting.services.lifecycle import (
@@ -25,8 +26,13 @@ class HostingConfig(AppConfig):
             suspend_for_unpaid,
         )
         from clientvault.hosting.services.orders import order_cancelled, order_paid
+        from clientvault.hosting.services.registry_rules import registrant_blocker
+        from clientvault.privacy.directory import register_contact_book
+        from clientvault.privacy.services.erasure import register_erasure_blocker
         from clientvault.privacy.tasks import PeriodicJob, register_periodic_job
 
+        register_contact_book(DomainContactBook())
+        register_erasure_blocker(registrant_blocker)
         register_suspension_hooks(SuspensionHooks(suspend_for_unpaid, restore_after_payment))
         register_invoice_hooks(InvoiceHooks(paid=order_paid, cancelled=order_cancelled))
         provisioning.register()

@@ -89,3 +89,40 @@ def directory() -> Directory:
     if not _registered:
         raise DirectoryMissing("no directory is registered: install clientvault.accounts")
     return _registered[0]
+
+
+# -- people known outside any account ----------------------------------------------------------
+# A domain's outside technical contact, say, is a subject with no login and no account. The app
+# that holds them registers a contact book (in its ``ready``); the directory's ``contact`` and
+# ``match`` ask the books when no person on an account answers, so the public rights form finds
+# them and sends their code to the address on record.
+
+
+class ContactBook(Protocol):
+    def contact(self, subject_id: uuid.UUID) -> Contact | None: ...
+
+    def match(self, *, name: str, email: str) -> uuid.UUID | None: ...
+
+
+_books: list[ContactBook] = []
+
+
+def register_contact_book(book: ContactBook) -> None:
+    if book not in _books:
+        _books.append(book)
+
+
+def contact_in_books(subject_id: uuid.UUID) -> Contact | None:
+    for book in _books:
+        found = book.contact(subject_id)
+        if found is not None:
+            return found
+    return None
+
+
+def match_in_books(*, name: str, email: str) -> uuid.UUID | None:
+    for book in _books:
+        found = book.match(name=name, email=email)
+        if found is not None:
+            return found
+    return None

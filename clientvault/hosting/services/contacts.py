@@ -37,7 +37,6 @@ from clientvault.hosting.models import (
     DomainStatus,
 )
 from clientvault.hosting.services.calls import queue_call
-from clientvault.hosting.services.holds import sync_registrant_hold
 from clientvault.hosting.services.status import channel_for
 from clientvault.privacy.actors import Actor
 from clientvault.privacy.services.audit import record_event
@@ -239,7 +238,6 @@ def assign_contacts(
     """Give the domain new contacts for some roles; the roles that changed."""
     with transaction.atomic():
         domain = Domain.objects.select_for_update().get(pk=domain.pk)
-        was_registrant = domain.registrant.subject_id
         changed = []
         for role, contact in roles.items():
             if contact.customer_id != domain.customer_id:
@@ -256,9 +254,6 @@ def assign_contacts(
                 details={"roles": changed},
             )
             _contacts_changed(domain, changed, actor)
-        if "registrant" in changed:
-            sync_registrant_hold(subject_id=was_registrant)
-            sync_registrant_hold(subject_id=domain.registrant.subject_id)
     return changed
 
 

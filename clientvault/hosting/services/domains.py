@@ -32,7 +32,6 @@ from clientvault.hosting.registrars.registry import current_registrar
 from clientvault.hosting.services.calls import open_call, queue_call
 from clientvault.hosting.services.catalogue import domain_price
 from clientvault.hosting.services.handover import tld_policy
-from clientvault.hosting.services.holds import sync_registrant_hold
 from clientvault.hosting.services.orders import AUTH_CODE_LIMIT
 from clientvault.hosting.services.status import channel_for
 from clientvault.privacy.actors import Actor
@@ -158,7 +157,6 @@ def _expire(domain: Domain, actor: Actor) -> None:
         channel=Channel.STAFF if actor.is_staff else Channel.ONLINE,
         detail=domain.display_name,
     )
-    sync_registrant_hold(subject_id=domain.registrant.subject_id)
 
 
 def expire_domains(*, today: datetime.date, actor: Actor) -> int:

@@ -28,7 +28,6 @@ from clientvault.hosting.registrars.base import RegisteredDomain, Registrar, Reg
 from clientvault.hosting.registrars.registry import current_registrar
 from clientvault.hosting.services.calls import Outcome, register_action
 from clientvault.hosting.services.handover import REGISTRATION, contacts_for, record_handover
-from clientvault.hosting.services.holds import sync_registrant_hold
 from clientvault.hosting.services.status import channel_for
 from clientvault.privacy.reveal import reveal
 from clientvault.privacy.services.audit import record_event
@@ -144,7 +143,6 @@ def _succeeded(domain: Domain, call: RemoteCall, answer: RegisteredDomain) -> No
     domain.save()
     _SUCCESS_NOTES[call.action](domain, call)
     record_event(action=f"domain.{call.action}", actor=REGISTRATION, obj=domain)
-    sync_registrant_hold(subject_id=domain.registrant.subject_id)
 
 
 def _registered(domain: Domain, call: RemoteCall) -> None:

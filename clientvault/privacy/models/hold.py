@@ -14,7 +14,6 @@ class HoldReason(models.TextChoices):
     DISPUTE = "dispute", "An open dispute"
     INVESTIGATION = "investigation", "An investigation of abuse or fraud"
     REGULATOR = "regulator", "An inquiry by a regulator"
-    REGISTRY = "registry", "The domain registry needs a registrant while the domain exists"
 
 
 class Hold(models.Model):
