@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0012_client_log_hosting_events'),
         ('billing', '0002_charge_attempt_day'),
-        ('privacy', '0006_hold_reason_registry'),
+        ('privacy', '0005_hold'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
