@@ -2,7 +2,8 @@
 
 Every role (registrant, admin, tech, billing) must be there, with only the known fields, each a
 string (missing means ""); nothing is trimmed or filled in, so an empty field stays empty. The
-registrant needs a name or an organisation, and a country. A phone, when given, is E.164
+registrant needs a name or an organisation (all an operator may send under a profile that gives
+the registrar names only, as seed 000's does). A phone, when given, is E.164
 (``+`` and 7 to 15 digits); a country is two capital letters; an e-mail address has an ``@``.
 """
 
@@ -84,5 +85,3 @@ def _field(role: str, field: str, value: object) -> str:
 def _check_registrant(registrant: dict[str, str]) -> None:
     if not (registrant["name"].strip() or registrant["organisation"].strip()):
         raise ContactError("registrant", "name", "is required when there is no organisation")
-    if not registrant["country"]:
-        raise ContactError("registrant", "country", "is required")

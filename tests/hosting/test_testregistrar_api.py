@@ -172,7 +172,6 @@ def test_it_registers_for_one_to_ten_years(registrar_server, years, ok):
     ("role", "changes", "field"),
     [
         ("registrant", {"name": "", "organisation": ""}, "registrant.name"),
-        ("registrant", {"country": ""}, "registrant.country"),
         ("admin", {"phone": "020 7946 0000"}, "admin.phone"),
         ("tech", {"country": "Germany"}, "tech.country"),
         ("billing", {"email": "not an address"}, "billing.email"),
