@@ -5,7 +5,8 @@ opened online (policy accepted, marketing answered) and by telephone, a profile 
 authorised user invited and joined, another invited and still pending, security answers, sign-in
 history, a report of unauthorised use, and one staff login per role with an authenticator;
 then marketing, billing (``demo_billing``: payment methods through the test gateway, invoices in
-every status) and privacy requests.
+every status), hosting (``demo_hosting``: services in every status on the test control panel,
+domains and their contacts at the test registrar) and privacy requests.
 
 Idempotent: each account and login is looked up first (by username, or by e-mail for the
 account staff opened by telephone), so running it twice changes nothing.
@@ -70,10 +71,10 @@ from clientvault.accounts.services.twofactor import (
 from clientvault.messaging.mailbox import MAILBOX_BACKEND, mailbox_dir
 from clientvault.messaging.models import Message, Status
 from clientvault.privacy.actors import SystemActor
-from clientvault.privacy.models import DisclosureGround, PolicyVersion, RecipientKind
-from clientvault.privacy.services.disclosures import disclose
+from clientvault.privacy.models import PolicyVersion
 from clientvault.privacy.services.policy import publish_policy
 from clientvault.web.demo_billing import billing_lines, load_billing
+from clientvault.web.demo_hosting import hosting_lines, load_hosting
 from clientvault.web.demo_messaging import load_messaging
 from clientvault.web.demo_rights import load_rights, rights_lines
 
@@ -238,18 +239,6 @@ def _sign_in_history(user: User) -> None:
             record_failure(request=request, user=user)
 
 
-def _registrar_disclosure(person: Person, index: int) -> None:
-    disclose(
-        subject=person.subject,
-        recipient_kind=RecipientKind.REGISTRAR,
-        recipient="Example Registrar Inc.",
-        categories=["user.name", "user.contact.email"],
-        ground=DisclosureGround.CONTRACT,
-        reference=f"domain registration DEMO-{index + 1}",
-        actor=DEMO,
-    )
-
-
 def _invitation_link(address: str) -> str:
     """The link in the queued invitation to ``address``, as the invitee would follow it."""
     queued = Message.objects.filter(kind=INVITATION.key, status=Status.QUEUED)
@@ -306,7 +295,6 @@ def _account(account: DemoAccount, index: int, version: PolicyVersion) -> None:
     if account.answers:
         set_security_answers(user=user, answers=dict(account.answers), actor=user)
     _sign_in_history(user)
-    _registrar_disclosure(owner, index)
     _team(owner, account, version)
 
 
@@ -337,6 +325,7 @@ def load_demo() -> None:
         _telephone_customer(staff[StaffRole.SUPPORT], version)
         load_messaging(marketing=staff[StaffRole.MARKETING])
         load_billing(staff=staff[StaffRole.BILLING])  # before Carol's copy of her data is made
+        load_hosting(staff=staff[StaffRole.BILLING], support=staff[StaffRole.SUPPORT])
         load_rights()
 
 
@@ -387,7 +376,7 @@ def login_lines() -> list[str]:
     ]
     for login in STAFF:
         lines.append(f"  {login.role:<16} {login.username:<12} {_second_factor(login.username)}")
-    return [*lines, *rights_lines(), *billing_lines()]
+    return [*lines, *rights_lines(), *billing_lines(), *hosting_lines()]
 
 
 def mail_lines() -> list[str]:

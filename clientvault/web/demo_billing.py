@@ -21,7 +21,8 @@
 Everything goes through billing's services, as the pages and the daily job would: cards through
 the gateway's hosted form, POSTed as a browser would (a card number reaches the gateway only),
 the IBAN to the mandate service, which hands it to the gateway and keeps the token. The plans,
-prices and subscriptions are rows (the hosting app will sell them through its services); the
+prices and subscriptions are rows, with the hosting catalogue's codes (the hosting demo gives each
+subscription its service on the control panel); the
 overdue invoice's dates are moved back after it is issued, before the billing run.
 
 The test gateway runs in this process for the while, on a free port, with the state file
@@ -104,12 +105,20 @@ CATALOGUE = (
     Offer("shared-pro", "Shared hosting Pro", "Unlimited sites, 100 GB, daily backups", 999, 9990),
     Offer("vps-small", "VPS Small", "2 vCPU, 4 GB RAM, 80 GB SSD", 1400, 14000),
     Offer("vps-medium", "VPS Medium", "4 vCPU, 8 GB RAM, 160 GB SSD", 2800, 28000),
-    Offer("dedicated", "Dedicated server", "8 cores, 64 GB RAM, 2 x 1 TB NVMe", 12900, 129000),
+    Offer("dedicated-e3", "Dedicated server", "8 cores, 64 GB RAM, 2 x 1 TB NVMe", 12900, 129000),
     Offer(
-        "backups", "Off-site backups", "Add-on: nightly copies in a second data centre", 300, 3000
+        "addon-backup",
+        "Off-site backups",
+        "Add-on: nightly copies in a second data centre",
+        300,
+        3000,
     ),
-    Offer("ssl", "SSL certificate", "Add-on: an organisation-validated certificate", 150, 1500),
-    Offer("cdn", "CDN", "Add-on: a content delivery network in front of the sites", 500, 5000),
+    Offer(
+        "addon-ssl", "SSL certificate", "Add-on: an organisation-validated certificate", 150, 1500
+    ),
+    Offer(
+        "addon-cdn", "CDN", "Add-on: a content delivery network in front of the sites", 500, 5000
+    ),
 )
 
 # Test cards (clientvault/testgateway/cards.py): typed only into the gateway's hosted form.
@@ -296,8 +305,8 @@ def _carol(carol: Person, prices: dict[tuple[str, str], Price], staff: User) -> 
     today = timezone.localdate()
     visa = _add_card(carol, VISA, _expiry(1))  # her first method: the default
     _add_card(carol, MASTERCARD, _expiry(40))
-    pro, ssl = prices[("shared-pro", Cycle.MONTHLY)], prices[("ssl", Cycle.ANNUALLY)]
-    cdn, backups = prices[("cdn", Cycle.MONTHLY)], prices[("backups", Cycle.ANNUALLY)]
+    pro, ssl = prices[("shared-pro", Cycle.MONTHLY)], prices[("addon-ssl", Cycle.ANNUALLY)]
+    cdn, backups = prices[("addon-cdn", Cycle.MONTHLY)], prices[("addon-backup", Cycle.ANNUALLY)]
     _subscribe(carol, pro, today + datetime.timedelta(days=30))
     _subscribe(carol, ssl, today + datetime.timedelta(days=330))
     paid = _issued(carol, [_line(pro, ", last month")], staff)
@@ -331,7 +340,7 @@ def _orbit(omar: Person, nina: Person, prices: dict[tuple[str, str], Price], sta
         person=nina, iban=ORBIT_IBAN, holder_name="Orbit Analytics Ltd", actor=nina.user
     )
     set_default_method(method=sepa, actor=nina.user)
-    for code in ("dedicated", "cdn", "backups"):
+    for code in ("dedicated-e3", "addon-cdn", "addon-backup"):
         _subscribe(omar, prices[(code, Cycle.MONTHLY)], today)  # the billing run invoices them
     setup = _issued(nina, [LineInput("Dedicated server set-up", 1, 4900)], staff)
     _paid_by(sepa, nina, setup)
@@ -344,12 +353,12 @@ def _orbit(omar: Person, nina: Person, prices: dict[tuple[str, str], Price], sta
 def _kai(kai: Person, prices: dict[tuple[str, str], Price], staff: User) -> None:
     today = timezone.localdate()
     _add_card(kai, NO_FUNDS, _expiry(24))
-    vps, backups = prices[("vps-small", Cycle.MONTHLY)], prices[("backups", Cycle.MONTHLY)]
+    vps, backups = prices[("vps-small", Cycle.MONTHLY)], prices[("addon-backup", Cycle.MONTHLY)]
     _subscribe(kai, vps, today + datetime.timedelta(days=11))
     _subscribe(kai, backups, today + datetime.timedelta(days=11))
     late = _issued(kai, [_line(vps), _line(backups)], staff)
     _move_back(late, due_days_ago=days_late())
-    twice = _issued(kai, [_line(prices[("ssl", Cycle.ANNUALLY)])], staff)
+    twice = _issued(kai, [_line(prices[("addon-ssl", Cycle.ANNUALLY)])], staff)
     cancel_invoice(invoice=twice, reason="Ordered twice", actor=staff)
 
 

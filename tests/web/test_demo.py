@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Q
 from django_otp.oath import TOTP
 
 from clientvault.accounts.models import (
@@ -24,6 +25,7 @@ from clientvault.accounts.models import (
     UnauthorisedUseReport,
     User,
 )
+from clientvault.accounts.services.customers import find_person_by_email
 from clientvault.accounts.services.twofactor import verify_second_factor
 from clientvault.messaging.mailbox import MAILBOX_BACKEND
 from clientvault.messaging.models import Campaign, CampaignStatus
@@ -80,6 +82,32 @@ def test_it_loads_one_login_per_staff_role_with_a_second_factor(loaded):
         assert AuthenticatorDevice.objects.filter(user=user, confirmed=True).count() == 1
 
 
+def test_the_registrar_hand_overs_match_the_demo_domains(loaded):
+    """Every registrar entry names a domain of the subject's account that went to the
+    registrar; the domain still awaiting payment (Kai's) went nowhere."""
+    from clientvault.hosting.models import Domain, DomainStatus
+
+    entries = Disclosure.objects.filter(recipient_kind="registrar")
+    assert entries.count() >= 5  # Carol, Alex, Omar, Nina, Priya
+    for entry in entries:
+        names = (
+            Domain.objects.filter(
+                Q(registrant__subject=entry.subject)
+                | Q(admin__subject=entry.subject)
+                | Q(tech__subject=entry.subject)
+                | Q(billing__subject=entry.subject)
+            )
+            .exclude(status=DomainStatus.PENDING)
+            .values_list("name", flat=True)
+        )
+        assert any(entry.reference.endswith(name) for name in names), entry.reference
+    kai = find_person_by_email(TELEPHONE_CUSTOMER["email"])
+    assert kai is not None
+    assert not entries.filter(subject=kai.subject).exists()
+    carol = User.objects.get(username="carol")
+    assert entries.filter(subject=carol.subject, reference__endswith="carol-bakes.com").exists()
+
+
 def test_it_loads_customers_with_their_history(loaded):
     for login in CUSTOMERS:
         user = User.objects.get(username=login.username)
@@ -87,8 +115,6 @@ def test_it_loads_customers_with_their_history(loaded):
         assert user.check_password(PASSWORD)
         assert PolicyAcceptance.objects.filter(subject=user.subject).count() == 1
         assert ConsentRecord.objects.filter(subject=user.subject, source="form").exists()
-        registrar = Disclosure.objects.filter(subject=user.subject, recipient_kind="registrar")
-        assert registrar.count() == 1
         # their payment methods went to the payment processor through the register
         assert Disclosure.objects.filter(
             subject=user.subject, recipient_kind="payment_processor"

@@ -77,10 +77,11 @@ def test_there_is_an_invoice_in_every_status(loaded):
 
 
 def test_the_catalogue_has_every_plan_monthly_and_yearly_in_euros(loaded):
-    assert Plan.objects.count() == len(CATALOGUE)
+    codes = {o.code for o in CATALOGUE}
+    assert codes <= set(Plan.objects.values_list("code", flat=True))
     cycles = set(Price.objects.values_list("plan__code", "cycle", "currency"))
     expected = {(o.code, c, "EUR") for o in CATALOGUE for c in ("monthly", "annually")}
-    assert cycles == expected
+    assert expected <= cycles
     for username in ("carol", "orbit.owner", "kai"):
         assert Subscription.objects.filter(customer=account_of(username)).exists()
 
@@ -120,7 +121,9 @@ def test_orbit_is_reverse_charged_pays_by_sepa_and_paid_part_by_bank_transfer(lo
     assert sepa.is_default
     assert sepa.last4 == "5678"
     assert Payment.objects.filter(method=sepa, status=PaymentStatus.SUCCEEDED).exists()
-    manual = Payment.objects.get(invoice__in=orbit, kind=PaymentKind.MANUAL)
+    manual = Payment.objects.get(
+        invoice__in=orbit, kind=PaymentKind.MANUAL, note__startswith="Bank transfer, first"
+    )
     assert manual.invoice.status == InvoiceStatus.UNPAID
     assert 0 < manual.invoice.balance_due < manual.invoice.total
     assert orbit.filter(lines__subscription__isnull=False).exists()  # the billing run's

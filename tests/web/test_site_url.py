@@ -92,15 +92,17 @@ def test_make_run_hands_its_host_to_every_command(tmp_path):
     (bin_dir / ".installed").touch()
     record = tmp_path / "commands.txt"
     stand_in = bin_dir / "clientvault"
-    # The server waits (up to 10 s) for the worker, the mail listener and the test payment
-    # gateway beside it to record themselves: make kills them as soon as the server ends.
+    # The server waits (up to 10 s) for the worker, the mail listener, the test payment gateway,
+    # control panel and registrar beside it to record themselves: make kills them as soon as
+    # the server ends.
     stand_in.write_text(
         "#!/bin/sh\n"
         f'echo "$* CLIENTVAULT_HOST=$CLIENTVAULT_HOST" >> {record}\n'
         '[ "$1" = runserver ] || exit 0\n'
         "for _ in $(seq 100); do "
         f"grep -q ^worker {record} && grep -q '^mail serve' {record} && "
-        f"grep -q '^testgateway serve' {record} && exit 0; sleep 0.1; done\n"
+        f"grep -q '^testgateway serve' {record} && grep -q '^testpanel serve' {record} && "
+        f"grep -q '^testregistrar serve' {record} && exit 0; sleep 0.1; done\n"
     )
     stand_in.chmod(0o755)
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLIENTVAULT_")}
@@ -123,6 +125,8 @@ def test_make_run_hands_its_host_to_every_command(tmp_path):
             "worker",
             "mail serve --port 8025",
             "testgateway serve",
+            "testpanel serve",
+            "testregistrar serve",
             "runserver 0.0.0.0:8123",
         )
     )

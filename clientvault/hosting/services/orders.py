@@ -357,3 +357,25 @@ def order_cancelled(*, invoice_id: int, actor: Actor | None) -> None:
         channel=channel_for(actor),
         detail=order.number,
     )
+
+
+def adopt_subscription(
+    *, subscription: Subscription, plan: HostingPlan, domain: str, actor: Actor
+) -> Service:
+    """A service for a recurring charge billing already makes (one set up before hosting was,
+    or imported from another panel): it is created on the panel like an ordered one."""
+    if Service.objects.filter(subscription=subscription).exists():
+        raise HostingError("This subscription already has its service.", code="conflict")
+    name = clean_domain_name(domain) if domain else ""
+    with transaction.atomic():
+        service = Service.objects.create(
+            customer_id=subscription.customer_id,
+            plan=plan,
+            cycle=subscription.price.cycle,
+            subscription=subscription,
+            domain=name,
+            next_due_on=subscription.next_invoice_on,
+        )
+        remember_status(service, "", ServiceStatus.PENDING, Why.ORDERED, actor)
+        queue_call(service=service, action=CallAction.CREATE, actor=actor)
+    return service
