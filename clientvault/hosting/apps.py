@@ -11,6 +11,7 @@ class HostingConfig(AppConfig):
         restore services and its invoices set up (or cancel) orders; teach the call runner
         the panel's and registrar's calls; run the daily hosting run and, every hour, resume
         calls a dead worker left."""
+        from clientvault.accounts.followups import register_profile_follow_ups
         from clientvault.billing.hooks import (
             InvoiceHooks,
             SuspensionHooks,
@@ -27,11 +28,13 @@ class HostingConfig(AppConfig):
         )
         from clientvault.hosting.services.orders import order_cancelled, order_paid
         from clientvault.hosting.services.registry_rules import registrant_blocker
+        from clientvault.hosting.views import area_sync
         from clientvault.privacy.directory import register_contact_book
         from clientvault.privacy.services.erasure import register_erasure_blocker
         from clientvault.privacy.tasks import PeriodicJob, register_periodic_job
 
         register_contact_book(DomainContactBook())
+        register_profile_follow_ups(area_sync.follow_ups)
         register_erasure_blocker(registrant_blocker)
         register_suspension_hooks(SuspensionHooks(suspend_for_unpaid, restore_after_payment))
         register_invoice_hooks(InvoiceHooks(paid=order_paid, cancelled=order_cancelled))

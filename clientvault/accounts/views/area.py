@@ -26,6 +26,7 @@ from clientvault.accounts.access import person_required
 from clientvault.accounts.activities import LABELS
 from clientvault.accounts.dashboard import open_items
 from clientvault.accounts.devices import remember_device
+from clientvault.accounts.followups import profile_follow_ups
 from clientvault.accounts.forms.area import (
     ClientLogFilter,
     EmailForm,
@@ -295,7 +296,8 @@ def profile(request: HttpRequest, person: Person) -> HttpResponse:
         else:
             messages.success(request, _saved(changed))
             return redirect("accounts:profile")
-    return render(request, "accounts/area/profile.html", {"person": person, "form": form})
+    context = {"person": person, "form": form, "follow_ups": profile_follow_ups(person)}
+    return render(request, "accounts/area/profile.html", context)
 
 
 def _saved(changed: list[str]) -> str:

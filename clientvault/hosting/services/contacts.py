@@ -273,3 +273,20 @@ def correct_contact_field(
         except HostingError as error:
             raise ValidationError({field: error.text}) from None
     return old
+
+
+def stale_copies(person: Person) -> list[DomainContact]:
+    """The domain contacts copied from ``person`` whose details the profile has since changed."""
+    fresh = person_values(person)
+    copies = DomainContact.objects.filter(customer_id=person.customer_id, person=person)
+    return [c for c in copies if contact_values(c) != fresh and domains_using(c)]
+
+
+def update_copies_from_profile(*, person: Person, actor: Actor) -> int:
+    """Bring the person's domain contacts up to their profile; each domain using one is
+    updated at the registrar. How many contacts changed."""
+    changed = 0
+    for contact in stale_copies(person):
+        update_contact(contact=contact, data=person_values(person), actor=actor)
+        changed += 1
+    return changed
