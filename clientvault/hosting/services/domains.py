@@ -19,6 +19,7 @@ from clientvault.billing.services.accounts import billing_account_for
 from clientvault.billing.services.invoices import LineInput, create_invoice, issue_invoice
 from clientvault.hosting.errors import HostingError
 from clientvault.hosting.models import (
+    OPEN_CALL_STATUSES,
     CallAction,
     Domain,
     DomainEvent,
@@ -179,9 +180,11 @@ def expire_domains(*, today: datetime.date, actor: Actor) -> int:
 def renew_due_domains(*, today: datetime.date, actor: Actor) -> int:
     """Invoice the renewal of auto-renewing domains that expire soon; how many."""
     soon = today + datetime.timedelta(days=RENEW_AHEAD_DAYS)
-    due = Domain.objects.filter(
-        status=DomainStatus.ACTIVE, auto_renew=True, expires_on__lte=soon
-    ).exclude(renewals__status=OrderStatus.AWAITING_PAYMENT)
+    due = (
+        Domain.objects.filter(status=DomainStatus.ACTIVE, auto_renew=True, expires_on__lte=soon)
+        .exclude(renewals__status=OrderStatus.AWAITING_PAYMENT)
+        .exclude(calls__action=CallAction.RENEW, calls__status__in=OPEN_CALL_STATUSES)
+    )
     count = 0
     for domain in due:
         renew_domain(domain=domain, years=1, actor=actor)
