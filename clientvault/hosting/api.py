@@ -80,9 +80,10 @@ SERVICES = needs(Permission.SERVICES)
 DOMAINS = needs(Permission.DOMAINS)
 UNAVAILABLE = 503
 CONFLICT = 409
-# The answers every operation that may change something can give besides its own.
-REFUSED: dict[int, Any] = {403: Error, 404: Error, 409: Error, 422: ValidationErrors}
-OUTSIDE: dict[int, Any] = {**REFUSED, 503: Error}
+# The refusals an operation that changes something can answer with, besides its success.
+REFUSED: dict[int, Any] = {403: Error, 404: Error, 422: ValidationErrors}
+CONFLICTING: dict[int, Any] = {**REFUSED, 409: Error}  # the object's state forbids it
+OUTSIDE: dict[int, Any] = {**REFUSED, 503: Error}  # the panel or registrar is asked first
 
 
 # -- shared -----------------------------------------------------------------------------------
@@ -244,7 +245,7 @@ def get_service(request: HttpRequest, reference: str) -> Service:
 
 @hosting_router.post(
     "/hosting/services/{reference}/cancel",
-    response={200: ServiceDetailOut, **REFUSED},
+    response={200: ServiceDetailOut, **CONFLICTING},
     summary="Cancel one of your services, now or at the end of its term",
     description="409: the service is already cancelled.",
     operation_id="cancel_service",
@@ -259,7 +260,7 @@ def cancel(request: HttpRequest, reference: str, payload: CancelIn) -> ServiceDe
 
 @hosting_router.post(
     "/hosting/services/{reference}/plan",
-    response={202: ServiceDetailOut, **OUTSIDE},
+    response={202: ServiceDetailOut, **CONFLICTING, **OUTSIDE},
     summary="Move one of your services to another plan of its product",
     description="202: the control panel is making the change (see provisioning); the plan "
     "shown changes once it is made. 422: not a plan of the product, or a smaller plan than the "
@@ -426,7 +427,7 @@ def set_contact(
 
 @hosting_router.post(
     "/hosting/domains/{name}/renew",
-    response={201: OrderOut, **REFUSED},
+    response={201: OrderOut, **CONFLICTING},
     summary="Renew one of your domains",
     description="Issues the renewal's invoice; the registrar renews once it is paid. 409: the "
     "domain is not registered, or a renewal is already waiting for payment.",
@@ -442,7 +443,7 @@ def renew(request: HttpRequest, name: str, payload: RenewIn) -> Status[Order]:
 
 @hosting_router.put(
     "/hosting/domains/{name}/id_protection",
-    response={202: DomainDetailOut, **OUTSIDE},
+    response={202: DomainDetailOut, **CONFLICTING, **OUTSIDE},
     summary="Turn ID protection of one of your domains on or off",
     description="202: the registrar is making the change (see provisioning). 422: the registry "
     "does not allow ID protection; 409: the domain is not active, or the registrar is still "
