@@ -47,6 +47,7 @@ from clientvault.accounts.schemas import ValidationErrors
 from clientvault.api_docs import ApiReference
 from clientvault.billing.api import billing_router
 from clientvault.billing.middleware import refuse_card_numbers
+from clientvault.hosting.api import hosting_router
 from clientvault.rights.api import rights_router
 from clientvault.web.limits import body_limit, too_large_message
 
@@ -250,6 +251,7 @@ api.add_router("", sessions_router)
 api.add_router("", choices_router)
 api.add_router("", rights_router)
 api.add_router("", billing_router)
+api.add_router("", hosting_router)
 
 # Added last, so it only sees what no router matched: a JSON 404, not Django's HTML page.
 fallback = Router()

@@ -43,6 +43,7 @@ from tests.accounts.access_world import (  # noqa: F401
 )
 from tests.accounts.personas import customer, make_staff, outsider  # noqa: F401
 from tests.billing.rows import an_invoice
+from tests.hosting.rows import a_contact_id, a_domain, a_service, an_order
 from tests.rights.helpers import a_rights_request
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
@@ -57,6 +58,14 @@ API_FILLERS: dict[str, Filler] = {
     "reports": lambda w: w.report.pk,
     "privacy": lambda w: a_rights_request(w.owner).pk,
     "billing": lambda w: an_invoice(w.owner).display_number,
+    # A collection whose paths take several parameters: each filled by its name.
+    "hosting": lambda w: {
+        "reference": a_service(w.owner).reference,
+        "number": an_order(w.owner).number,
+        "name": a_domain(w.owner).name,
+        "role": "tech",
+        "contact_id": a_contact_id(w.owner),
+    },
 }
 # Routes of the api-v1 namespace that are not operations of the schema, and why.
 NOT_IN_SCHEMA = {
@@ -132,7 +141,13 @@ def api_url(operation: Operation, world: World) -> str:
     filler = API_FILLERS.get(_collection(operation.path))
     if filler is None:
         raise LookupError(f"the walk cannot fill {operation}; add it to API_FILLERS")
-    return re.sub(r"\{[^}]+\}", str(filler(world)), operation.path)
+    value = filler(world)
+    if not isinstance(value, dict):
+        return re.sub(r"\{[^}]+\}", str(value), operation.path)
+    unfilled = [name for name in operation.params if name not in value]
+    if unfilled:
+        raise LookupError(f"the walk cannot fill {unfilled} of {operation}; add it to API_FILLERS")
+    return re.sub(r"\{([^}]+)\}", lambda m: str(value[m.group(1)]), operation.path)
 
 
 def example(schema: dict[str, Any], components: dict[str, Any]) -> Any:

@@ -47,6 +47,7 @@ from tests.accounts.access_world import (  # noqa: F401
 from tests.accounts.personas import customer, outsider, sign_in  # noqa: F401
 from tests.billing.methods_support import a_payment_method, a_setup_session
 from tests.billing.rows import a_method, a_payment, an_invoice
+from tests.hosting.rows import a_domain, a_failed_call, a_service
 from tests.messaging.support import queue_notice
 from tests.rights.helpers import a_rights_request
 
@@ -99,7 +100,7 @@ NOT_WALKED_NAMESPACES = {
     "api-v1": "the JSON API: walked from its OpenAPI schema in test_access_walk_api.py",
 }
 # The back office's routes, by name: every other walked route is the customer area's.
-STAFF_ROUTES = ("accounts:staff_", "rights:privacy_", "billing:staff_")
+STAFF_ROUTES = ("accounts:staff_", "rights:privacy_", "billing:staff_", "hosting:staff_")
 # Area pages a person with no permission at all must still reach (their own login and data).
 NO_PERMISSION_NEEDED = {
     f"accounts:{name}"
@@ -235,6 +236,18 @@ FILLERS: dict[str, Filler] = {
     "billing:method_return": lambda w: a_setup_session(w.owner).pk,
     "billing:method_default": lambda w: a_payment_method(w.owner, default=False).pk,
     "billing:method_remove": lambda w: a_payment_method(w.owner, default=False).pk,
+    "hosting:staff_customer": lambda w: w.owner.customer.number,
+    "hosting:staff_order": lambda w: w.owner.customer.number,
+    **{
+        f"hosting:staff_service{action}": lambda w: a_service(w.owner).reference
+        for action in ("", "_suspend", "_unsuspend", "_cancel", "_plan")
+    },
+    "hosting:staff_call_retry": lambda w: a_failed_call(w.owner).pk,
+    **{
+        f"hosting:staff_domain{action}": lambda w: a_domain(w.owner).pk
+        for action in ("", "_renew", "_retry")
+    },
+    "hosting:staff_domain_contact": lambda w: {"pk": a_domain(w.owner).pk, "role": "tech"},
 }
 
 

@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from clientvault.accounts.models import Permission, StaffRole
+from clientvault.accounts.models import Permission, StaffRole, User
 from clientvault.accounts.services.confirmation import request_email_change
 from clientvault.accounts.services.people import create_invitation
 from clientvault.accounts.services.reset import reset_tokens
@@ -53,6 +53,8 @@ from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import SHOTS as ALL_SHOTS
 from tests.e2e.conftest import TIMEOUT_MS, ConsoleWatch
 from tests.e2e.support import fill_fields
+from tests.hosting.rows import a_domain, a_failed_call, a_service
+from tests.hosting.staff_support import checked_caller
 from tests.rights.helpers import a_rights_request, an_export_link
 
 pytestmark = [
@@ -111,6 +113,24 @@ class Page:
 
 def _account(walk: Walk) -> str:
     return walk.world.owner.customer.number
+
+
+def _service(walk: Walk) -> str:
+    a_failed_call(walk.world.owner)  # the page shows the failure and its retry button
+    return a_service(walk.world.owner).reference
+
+
+def _domain(walk: Walk) -> str:
+    return str(a_domain(walk.world.owner).pk)
+
+
+def _checked_contact(walk: Walk) -> dict[str, str]:
+    """The technical contact's change form, for the walking staff member who checked the
+    owner's identity (the form needs a passed check; without one the page explains)."""
+    walker = User.objects.filter(username="staff-administrator").first()
+    if walker is not None:
+        checked_caller(walker, walk.world.owner)
+    return {"pk": _domain(walk), "role": "tech"}
 
 
 ANONYMOUS_PAGES = [
@@ -225,6 +245,13 @@ STAFF_PAGES = [
     Page("billing:staff_credit_note", lambda w: w.invoice_pk, submit=True),
     Page("billing:staff_refund", lambda w: w.payment_pk, submit=True),
     Page("billing:staff_credit_add", _account, submit=True),
+    Page("hosting:staff_customer", _account),
+    Page("hosting:staff_order", _account, submit=True),
+    Page("hosting:staff_service", _service),
+    Page("hosting:staff_domain", _domain),
+    Page("hosting:staff_domain_contact", lambda w: {"pk": _domain(w), "role": "admin"}),
+    Page("hosting:staff_domain_contact", _checked_contact, submit=True),
+    Page("hosting:staff_domain", _domain),  # after the check: the contacts' details
     Page("accounts:security"),
     Page("accounts:password_change"),
     Page("/staff/no-such-page/"),
@@ -270,6 +297,19 @@ NOT_PAGES = {
     "billing:method_add": "a button's POST, answered with a redirect to the gateway's form "
     "(its pages: tests/e2e/test_billing_methods.py)",
     "billing:method_default": "a button's POST, answered with a redirect",
+    **{
+        f"hosting:staff_{name}": "a form's POST on a service's or a domain's page, answered "
+        "with a redirect to it (tests/hosting/test_staff_*_page.py)"
+        for name in (
+            "service_suspend",
+            "service_unsuspend",
+            "service_cancel",
+            "service_plan",
+            "call_retry",
+            "domain_renew",
+            "domain_retry",
+        )
+    },
 }
 NOT_WALKED_NAMESPACES = {
     "api-v1": "the JSON API (its documentation pages are listed by path)",

@@ -27,6 +27,9 @@ from clientvault.accounts.models import ApiToken
 from clientvault.accounts.services import authenticate_api_token, create_api_token
 from tests.accounts.personas import customer, teammate  # noqa: F401
 from tests.billing.rows import an_invoice
+from tests.hosting.panel_server import panel_server  # noqa: F401
+from tests.hosting.registrar_server import registrar_server  # noqa: F401
+from tests.hosting.rows import a_domain, an_order
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 
@@ -43,6 +46,14 @@ BUSINESS_RULES = {
     "confirm_privacy_request": "the code e-mailed to the address on record",
     "pay_invoice": "a payment method on the caller's account, and a charge the payment "
     "service accepts",
+    "change_service_plan": "a plan of the service's own product, not smaller than its usage",
+    "place_order": "a plan on sale, a domain name valid by IDNA 2008 with an ending we sell, "
+    "free at the registrar (or with an auth code to transfer it), years the registry allows",
+    "set_domain_contact": "either a contact of the caller's account or a new contact, whose "
+    "telephone number and postal code are valid for its country",
+    "add_domain_contact": "a telephone number and postal code valid for the country",
+    "update_domain_contact": "a telephone number and postal code valid for the country",
+    "set_id_protection": "a registry that allows ID protection",
 }
 ACCEPTED = ["2xx", "401", "403", "404", "409"]
 CONFIG: dict[str, Any] = {
@@ -78,6 +89,11 @@ anonymous = served_schema()
 
 
 @pytest.fixture
+def servers(panel_server, registrar_server) -> None:  # noqa: F811
+    """Both outside systems hosting calls, running."""
+
+
+@pytest.fixture
 def in_test_transaction() -> Iterator[None]:
     """Keep Django from closing the test's connection at each request, as its test client does."""
     request_started.disconnect(close_old_connections)
@@ -90,15 +106,18 @@ def in_test_transaction() -> Iterator[None]:
 
 
 @pytest.fixture
-def customer_token(in_test_transaction, customer, teammate) -> str:  # noqa: F811
+def customer_token(in_test_transaction, customer, teammate, servers) -> str:  # noqa: F811
     """A real token of the customer, made by the service; its text is then set to TOKEN.
 
     schemathesis builds some cases when it collects the tests, before any fixture runs, so the
     token it sends has to be known then: the service's random text is replaced by a fixed one
     (its SHA-256 digest, which is all the database keeps of a token). The account has an
-    invoice, so a sequence can follow the invoice list to one invoice.
+    invoice, a service, an order and a domain, so a sequence can follow a list to one of them;
+    the local test control panel and test registrar answer what hosting asks them.
     """
     an_invoice(customer)
+    an_order(customer)
+    a_domain(customer)
     token, _ = create_api_token(user=customer.user, name="schemathesis")
     prefix = TOKEN.split("_")[1]
     ApiToken.objects.filter(pk=token.pk).update(
