@@ -26,6 +26,16 @@ __all__ = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_registry_rules():
+    """The registries' rules are cached for an hour; each test asks its own registrar."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def catalogue(db: None) -> None:
     ensure_catalogue()
