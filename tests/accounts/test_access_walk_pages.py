@@ -33,6 +33,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clientvault.accounts.models import ApiToken, Permission, Person, UserSession
+from clientvault.hosting.models import Domain, Service
+from clientvault.hosting.services.catalogue import ensure_catalogue
 from clientvault.messaging.models import Audience, Campaign, Message, Status
 from clientvault.messaging.services.campaigns import create_campaign
 from clientvault.privacy.actors import SYSTEM
@@ -47,6 +49,7 @@ from tests.accounts.access_world import (  # noqa: F401
 from tests.accounts.personas import customer, outsider, sign_in  # noqa: F401
 from tests.billing.methods_support import a_payment_method, a_setup_session
 from tests.billing.rows import a_method, a_payment, an_invoice
+from tests.hosting.support import make_domain, make_service
 from tests.messaging.support import queue_notice
 from tests.rights.helpers import a_rights_request
 
@@ -163,6 +166,24 @@ EXPECTED_PERMISSION = {
             "method_remove",
         )
     },
+    **{
+        f"hosting:{name}": Permission.SERVICES
+        for name in ("services", "service", "service_cancel", "service_plan", "order")
+    },
+    **{
+        f"hosting:{name}": Permission.DOMAINS
+        for name in (
+            "domains",
+            "domain",
+            "domain_renew",
+            "domain_auto_renew",
+            "domain_id_protection",
+            "domain_auth_code",
+            "domain_retry",
+            "domain_contacts",
+            "domain_contact",
+        )
+    },
 }
 
 
@@ -173,6 +194,18 @@ def a_sent_message(person: Person) -> Message:
     message = queue_notice(person.subject, to=str(person.email))
     Message.objects.filter(pk=message.pk).update(status=Status.SENT, sent_at=timezone.now())
     return message
+
+
+def a_service(person: Person) -> Service:
+    """The account's hosting service (made once, with the catalogue it needs)."""
+    ensure_catalogue()
+    return Service.objects.filter(customer=person.customer).first() or make_service(person)
+
+
+def a_domain(person: Person) -> Domain:
+    """The account's domain name (made once: a name is held by one domain)."""
+    found = Domain.objects.filter(customer=person.customer).first()
+    return found or make_domain(person, "walk-site.com")
 
 
 def a_campaign() -> Campaign:
@@ -235,6 +268,26 @@ FILLERS: dict[str, Filler] = {
     "billing:method_return": lambda w: a_setup_session(w.owner).pk,
     "billing:method_default": lambda w: a_payment_method(w.owner, default=False).pk,
     "billing:method_remove": lambda w: a_payment_method(w.owner, default=False).pk,
+    **{
+        f"hosting:{name}": lambda w: a_service(w.owner).reference
+        for name in ("service", "service_cancel", "service_plan")
+    },
+    **{
+        f"hosting:{name}": lambda w: a_domain(w.owner).name
+        for name in (
+            "domain",
+            "domain_renew",
+            "domain_auto_renew",
+            "domain_id_protection",
+            "domain_auth_code",
+            "domain_retry",
+            "domain_contacts",
+        )
+    },
+    "hosting:domain_contact": lambda w: {
+        "name": a_domain(w.owner).name,
+        "pk": a_domain(w.owner).tech_id,
+    },
 }
 
 

@@ -36,6 +36,7 @@ from clientvault.accounts.services.confirmation import request_email_change
 from clientvault.accounts.services.people import create_invitation
 from clientvault.accounts.services.reset import reset_tokens
 from clientvault.accounts.services.sessions import mark_signed_in
+from clientvault.hosting.services.catalogue import ensure_catalogue
 from clientvault.messaging import mailbox
 from clientvault.messaging.mailbox import MAILBOX_BACKEND
 from clientvault.messaging.unsubscribe import make_token
@@ -53,6 +54,8 @@ from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import SHOTS as ALL_SHOTS
 from tests.e2e.conftest import TIMEOUT_MS, ConsoleWatch
 from tests.e2e.support import fill_fields
+from tests.hosting.registrar_server import registrar_server  # noqa: F401
+from tests.hosting.support import make_domain, make_service
 from tests.rights.helpers import a_rights_request, an_export_link
 
 pytestmark = [
@@ -84,6 +87,9 @@ class Walk:
     payment_pk: int = 0
     payment_method: str = ""  # the owner's card (made in the database: no gateway runs)
     setup_session: str = ""  # a hosted-form visit the gateway (unreachable here) cannot confirm
+    service: str = ""  # the owner's hosting service (its reference)
+    domain: str = ""  # the owner's domain name, registered
+    domain_contact: str = ""  # its technical contact
 
 
 @dataclass(frozen=True)
@@ -185,6 +191,19 @@ OWNER_PAGES = [
     Page("billing:method_sepa", submit=True),
     Page("billing:method_remove", lambda w: w.payment_method),
     Page("billing:method_return", lambda w: w.setup_session),
+    Page("hosting:services"),
+    Page("hosting:order", submit=True),
+    Page("hosting:service", lambda w: w.service),
+    Page("hosting:service_cancel", lambda w: w.service, submit=True),
+    Page("hosting:service_plan", lambda w: w.service, submit=True),
+    Page("hosting:domains"),
+    Page("hosting:domain", lambda w: w.domain),
+    Page("hosting:domain_contacts", lambda w: w.domain, submit=True),
+    Page(
+        "hosting:domain_contact",
+        lambda w: {"name": w.domain, "pk": w.domain_contact},
+        submit=True,
+    ),
     Page("/account/no-such-page"),
     Page("accounts:logout"),
 ]
@@ -270,6 +289,13 @@ NOT_PAGES = {
     "billing:method_add": "a button's POST, answered with a redirect to the gateway's form "
     "(its pages: tests/e2e/test_billing_methods.py)",
     "billing:method_default": "a button's POST, answered with a redirect",
+    **{
+        f"hosting:{name}": "a button's POST on a domain's page, answered with a redirect (or "
+        "the domain's page, walked, with the refusal)"
+        for name in ("domain_renew", "domain_auto_renew", "domain_id_protection", "domain_retry")
+    },
+    "hosting:domain_auth_code": "a button's POST on a domain's page; its answer, the code shown "
+    "once, is checked in tests/e2e/test_hosting_order.py",
 }
 NOT_WALKED_NAMESPACES = {
     "api-v1": "the JSON API (its documentation pages are listed by path)",
@@ -280,7 +306,7 @@ NOT_WALKED_NAMESPACES = {
 
 
 @pytest.fixture
-def walk(world: World, settings: Any) -> Walk:
+def walk(world: World, settings: Any, registrar_server: Any) -> Walk:
     settings.TEST_GATEWAY_URL = "http://127.0.0.1:9"  # nothing listens: the return page says so
     owner = world.owner
     _, token = create_invitation(
@@ -310,7 +336,19 @@ def walk(world: World, settings: Any) -> Walk:
         payment_method=str(method.pk),
         **_an_invoice_with_history(owner, method),
         setup_session=str(a_setup_session(owner).pk),
+        **_hosting(owner),
     )
+
+
+def _hosting(owner: Any) -> dict[str, Any]:
+    """The owner's hosting service and registered domain name (the registrar runs)."""
+    ensure_catalogue()
+    domain = make_domain(owner, "walk-site.com")
+    return {
+        "service": make_service(owner, domain=domain.name).reference,
+        "domain": domain.name,
+        "domain_contact": str(domain.tech_id),
+    }
 
 
 def _an_invoice_with_history(owner: Any, method: Any) -> dict[str, Any]:
