@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -112,9 +113,18 @@ def _protection_form(domain: Domain, data: Any = None) -> IdProtectionForm:
 
 
 def domain_page(request: HttpRequest, person: Person, domain: Domain, **forms: Any) -> HttpResponse:
-    """The domain's page; ``forms`` holds a sent form with its errors, shown in its place."""
+    """The domain's page; ``forms`` holds a sent form with its errors, shown in its place (a
+    refusal of the whole action at the top: its form may not show in the domain's state)."""
     currency = account_currency(person.customer)
+    refusals = [
+        str(error)
+        for form in forms.values()
+        if isinstance(form, BaseForm)
+        for error in form.non_field_errors()
+    ]
     context = {
+        "refusals": refusals
+        + ([forms["auth_code_problem"]] if "auth_code_problem" in forms else []),
         "person": person,
         "domain": domain,
         "state": domain_state(domain),
@@ -129,7 +139,6 @@ def domain_page(request: HttpRequest, person: Person, domain: Domain, **forms: A
         or AutoRenewForm(initial={"auto_renew": domain.auto_renew}),
         "protection_form": forms.get("protection_form") or _protection_form(domain),
         "retry_form": forms.get("retry_form") or RetryForm(),
-        "auth_code_problem": forms.get("auth_code_problem", ""),
         "history": queries.domain_history(domain),
         "registrar": queries.registrar_site(),
     }
