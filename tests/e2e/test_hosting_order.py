@@ -131,7 +131,7 @@ def test_a_customer_orders_pays_and_changes_the_technical_contact(
     service = Service.objects.get(customer=customer.customer)
     assert service.status == ServiceStatus.ACTIVE
     page.goto(reverse("hosting:services"))
-    assert f"Shared Plus (Shared hosting) {NAME} Active Yearly" in main_text(page)
+    assert f"Shared Plus for {NAME} (Shared hosting) {NAME} Active Yearly" in main_text(page)
     looks_right(page, "the services")
     page.get_by_role("link", name="Shared Plus").click()
     assert "Running. Its next invoice is made on" in main_text(page)

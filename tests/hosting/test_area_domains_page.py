@@ -105,9 +105,9 @@ def test_it_shows_who_each_contact_is(customer, customer_client, registrar_serve
     page = text(customer_client.get(detail(domain)))
 
     assert "Registrant Holds the domain name" in page
-    assert "Ada Lovelace Account owner ada@example.com United Kingdom" in page
+    assert "Ada Lovelace (account owner) ada@example.com United Kingdom" in page
     assert "Technical contact Looks after the domain's name servers" in page
-    assert "Tom Tech Outside contact tom@tech.example United Kingdom" in page
+    assert "Tom Tech (outside contact) tom@tech.example United Kingdom" in page
 
 
 def test_it_lists_what_the_registry_publishes_of_each_contact(

@@ -56,7 +56,7 @@ def test_it_lists_each_service_with_its_status_plan_cycle_due_date_and_domain(
 
     page = text(customer_client.get(SERVICES))
 
-    assert "Shared Plus (Shared hosting)" in page
+    assert "Shared Plus for ada-site.com (Shared hosting)" in page
     assert "ada-site.com" in page
     assert "Active" in page
     assert "Monthly" in page
@@ -87,7 +87,7 @@ def test_the_list_comes_in_pages(customer, customer_client, catalogue):
     second = customer_client.get(SERVICES, {"page": 2})
 
     assert "Page 1 of 2" in text(first)
-    assert text(second).count("Shared Plus (Shared hosting)") == 1
+    assert text(second).count("(Shared hosting)") == 1
 
 
 def test_a_service_of_another_account_is_neither_listed_nor_found(
@@ -136,7 +136,7 @@ def test_a_service_being_set_up_says_so(customer, customer_client, catalogue):
 
     page = text(customer_client.get(detail(service)))
 
-    assert "Paid: the service is being set up on the server." in page
+    assert "Paid: it is not on the server yet." in page
     assert "Being set up on the server." in page
 
 

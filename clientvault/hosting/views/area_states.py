@@ -123,7 +123,7 @@ def service_state(service: Service, *, awaiting_payment: bool) -> State:
             return State(
                 "Waiting for payment: the service is set up on the server once its invoice is paid."
             )
-        return State("Paid: the service is being set up on the server.")
+        return State("Paid: it is not on the server yet.")
     if service.status == ServiceStatus.ACTIVE:
         return _running(service)
     if service.status == ServiceStatus.SUSPENDED:
