@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from clientvault.accounts.dashboard import register_card_source
 from clientvault.accounts.models import Permission, Person, PersonRole
-from clientvault.billing.models import Cycle, Price, format_amount
+from clientvault.billing.models import BillingAccount, Cycle, Price, format_amount
 from clientvault.hosting.models import (
     HELD_STATUSES,
     LIVE_STATUSES,
@@ -39,6 +39,7 @@ from clientvault.hosting.models import (
 )
 from clientvault.hosting.registrars.registry import current_registrar
 from clientvault.hosting.services.catalogue import DOMAIN_PLAN_PREFIX, plans_on_sale
+from clientvault.privacy.profile import current_profile
 
 PAGE_SIZE = 25
 EXPIRING_DAYS = 60  # the dashboard lists domains that expire within this many days
@@ -157,6 +158,13 @@ def account_owner(customer_id: uuid.UUID) -> Person:
 
 
 # -- the catalogue, priced -----------------------------------------------------------------------
+
+
+def account_currency(customer_id: uuid.UUID) -> str:
+    """The currency the account is invoiced in: its billing settings', or (before its first
+    invoice makes them) the profile's, as ``billing_account_for`` will make them."""
+    account = BillingAccount.objects.filter(customer_id=customer_id).first()
+    return account.currency if account is not None else current_profile().billing.currency
 
 
 @dataclass(frozen=True)

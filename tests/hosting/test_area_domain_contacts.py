@@ -225,3 +225,13 @@ def test_others_cannot_change_them(customer, outsider_client, teammate_client, d
     assert teammate_client.post(url(domain), data).status_code == 403
     domain.refresh_from_db()
     assert domain.tech_id == domain.registrant_id
+
+
+def test_a_cancelled_domains_contacts_are_not_changed(customer, customer_client, domain):
+    Domain.objects.filter(pk=domain.pk).update(status="cancelled")
+
+    response = customer_client.post(url(domain), {**roles(domain, tech="new"), **TOM}, follow=True)
+
+    assert "ada-site.com was cancelled: it has no contacts to change." in text(response)
+    domain.refresh_from_db()
+    assert domain.tech_id == domain.registrant_id

@@ -51,6 +51,11 @@ from clientvault.privacy.actors import Actor
 DOMAINS = Permission.DOMAINS
 
 
+def _cancelled(request: HttpRequest, domain: Domain) -> HttpResponse:
+    messages.info(request, f"{domain.display_name} was cancelled: it has no contacts to change.")
+    return redirect("hosting:domain", name=domain.name)
+
+
 def _confirmed(form: PublicationConfirmation, exposures: list[Exposure]) -> bool:
     """Whether the change may be saved: nothing becomes public, or the list was ticked."""
     if not exposures or form.confirms(fingerprint(exposures)):
@@ -62,15 +67,14 @@ def _confirmed(form: PublicationConfirmation, exposures: list[Exposure]) -> bool
 # -- who is each contact -----------------------------------------------------------------------
 
 
-def _chosen(form: DomainContactsForm, role: str) -> tuple[ContactInput, str] | None:
+def _chosen(form: DomainContactsForm, role: str) -> tuple[ContactInput, str]:
     """The data and name of the contact chosen for ``role``."""
-    option = form.choice(role)
-    if option is None:
-        new = form.new_contact
-        assert new is not None
+    option, new = form.choice(role), form.new_contact
+    if option is None and new is not None:
         return new, f"{new.name or new.organisation}, {new.email} (new outside contact)"
-    if option.contact is not None:
+    if option is not None and option.contact is not None:
         return contact_values(option.contact), option.label
+    assert option is not None
     assert option.person is not None
     return person_values(option.person), option.label
 
@@ -81,11 +85,7 @@ def _changed_roles(domain: Domain, form: DomainContactsForm) -> list[str]:
 
 
 def contact_change_exposures(domain: Domain, form: DomainContactsForm) -> list[Exposure]:
-    found = []
-    for role in _changed_roles(domain, form):
-        chosen = _chosen(form, role)
-        if chosen is not None:
-            found.append(exposure(domain, role, *chosen))
+    found = [exposure(domain, role, *_chosen(form, role)) for role in _changed_roles(domain, form)]
     return public_changes(found)
 
 
@@ -123,6 +123,8 @@ def _saved_message(domain: Domain, changed: list[str]) -> str:
 @person_required(DOMAINS)
 def domain_contacts(request: HttpRequest, person: Person, name: str) -> HttpResponse:
     domain = queries.own_domain(person, name)
+    if domain.status == DomainStatus.CANCELLED:
+        return _cancelled(request, domain)
     options = queries.contact_options(person.customer_id)
     initial = {role: f"contact:{getattr(domain, f'{role}_id')}" for role in ContactRole.values}
     form = DomainContactsForm(sent(request), options=options, initial=initial)
@@ -171,6 +173,8 @@ def edit_exposures(contact: DomainContact, new: ContactInput) -> list[Exposure]:
 def contact_edit(request: HttpRequest, person: Person, name: str, pk: uuid.UUID) -> HttpResponse:
     """Correct one contact's details: every domain that names it is updated at the registrar."""
     domain = queries.own_domain(person, name)
+    if domain.status == DomainStatus.CANCELLED:
+        return _cancelled(request, domain)
     contact = queries.own_domain_contact(domain, pk)
     form = ContactForm(sent(request), initial=asdict(contact_values(contact)))
     exposures: list[Exposure] = []

@@ -26,7 +26,6 @@ from clientvault.accounts.access import person_required
 from clientvault.accounts.models import Permission, Person
 from clientvault.accounts.validation import country_choices
 from clientvault.accounts.views.area import acting_user
-from clientvault.billing.queries import account_currency
 from clientvault.hosting import queries
 from clientvault.hosting.errors import HostingError
 from clientvault.hosting.forms.area_contacts import ROLE_HELP, ROLE_LABELS
@@ -115,7 +114,7 @@ def _protection_form(domain: Domain, data: Any = None) -> IdProtectionForm:
 def domain_page(request: HttpRequest, person: Person, domain: Domain, **forms: Any) -> HttpResponse:
     """The domain's page; ``forms`` holds a sent form with its errors, shown in its place (a
     refusal of the whole action at the top: its form may not show in the domain's state)."""
-    currency = account_currency(person.customer)
+    currency = queries.account_currency(person.customer_id)
     refusals = [
         str(error)
         for form in forms.values()

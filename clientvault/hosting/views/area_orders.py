@@ -19,7 +19,6 @@ from django.views.decorators.http import require_http_methods
 from clientvault.accounts.access import person_required
 from clientvault.accounts.models import Channel, Permission, Person
 from clientvault.accounts.views.area import acting_user
-from clientvault.billing.queries import account_currency
 from clientvault.hosting import queries
 from clientvault.hosting.forms.area_fields import add_hosting_error, sent
 from clientvault.hosting.forms.area_orders import OrderForm
@@ -62,7 +61,7 @@ def ending_rows(person: Person, currency: str) -> list[EndingRow]:
 @require_http_methods(["GET", "POST"])
 @person_required(Permission.SERVICES)
 def order(request: HttpRequest, person: Person) -> HttpResponse:
-    currency = account_currency(person.customer)
+    currency = queries.account_currency(person.customer_id)
     own_domains = queries.account_domain_names(person.customer_id)
     offers = queries.product_offers(currency)
     form = OrderForm(sent(request), offers=offers, own_domains=own_domains)

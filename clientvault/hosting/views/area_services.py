@@ -20,7 +20,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 from clientvault.accounts.access import person_required
 from clientvault.accounts.models import Permission, Person
 from clientvault.accounts.views.area import acting_user
-from clientvault.billing.queries import account_currency
 from clientvault.hosting import queries
 from clientvault.hosting.forms.area_fields import add_hosting_error, sent
 from clientvault.hosting.forms.area_services import END_OF_TERM, CancelForm, ChangePlanForm
@@ -97,7 +96,7 @@ def _cancelled(service: Service, when: str) -> str:
 def service_plan(request: HttpRequest, person: Person, reference: str) -> HttpResponse:
     """Move the service to another plan of its product (a smaller one must hold its files)."""
     service = queries.own_service(person, reference)
-    offers = queries.other_plans(service, account_currency(person.customer))
+    offers = queries.other_plans(service, queries.account_currency(person.customer_id))
     form = ChangePlanForm(sent(request), offers=offers)
     if request.method == "POST" and form.is_valid():
         plan = form.chosen
