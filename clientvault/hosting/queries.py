@@ -174,7 +174,7 @@ class PlanOffer:
 
     @property
     def summary(self) -> str:
-        size = f"{disk_text(self.plan.disk_mb)} disk: " if self.plan.disk_mb else ""
+        size = f"{disk_text(self.plan.disk_mb)} disk; " if self.plan.disk_mb else ""
         return size + ", ".join(f"{amount} {label.lower()}" for label, amount in self.prices)
 
 

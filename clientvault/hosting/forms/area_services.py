@@ -54,7 +54,7 @@ class ChangePlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.offers = {str(o.plan.pk): o for o in offers}
         field: forms.ChoiceField = self.fields["plan"]  # type: ignore[assignment]
-        field.choices = [(key, f"{o.plan.name}: {o.summary}") for key, o in self.offers.items()]
+        field.choices = [(key, f"{o.plan.name} ({o.summary})") for key, o in self.offers.items()]
 
     @property
     def chosen(self) -> Any:
