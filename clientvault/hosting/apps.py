@@ -42,3 +42,6 @@ class HostingConfig(AppConfig):
         registration.register()
         register_periodic_job(PeriodicJob("hosting_daily", hosting_daily, "daily"))
         register_periodic_job(PeriodicJob("resume_calls", resume_calls, "hourly"))
+        from clientvault.hosting.queries import register_dashboard_cards
+
+        register_dashboard_cards()

@@ -15,6 +15,6 @@ urlpatterns = [
     path(
         "account/domains/contacts/from-profile",
         area_sync.contacts_sync,
-        name="contacts_sync",
+        name="domain_contacts_sync",
     ),
 ]

@@ -164,6 +164,24 @@ EXPECTED_PERMISSION = {
             "method_remove",
         )
     },
+    **{
+        f"hosting:{name}": Permission.SERVICES
+        for name in ("services", "service", "service_cancel", "service_plan", "order")
+    },
+    **{
+        f"hosting:{name}": Permission.DOMAINS
+        for name in (
+            "domains",
+            "domain",
+            "domain_renew",
+            "domain_auto_renew",
+            "domain_id_protection",
+            "domain_auth_code",
+            "domain_retry",
+            "domain_contacts",
+            "domain_contact",
+        )
+    },
 }
 
 
@@ -248,6 +266,26 @@ FILLERS: dict[str, Filler] = {
         for action in ("", "_renew", "_retry")
     },
     "hosting:staff_domain_contact": lambda w: {"pk": a_domain(w.owner).pk, "role": "tech"},
+    **{
+        f"hosting:{name}": lambda w: a_service(w.owner).reference
+        for name in ("service", "service_cancel", "service_plan")
+    },
+    **{
+        f"hosting:{name}": lambda w: a_domain(w.owner).name
+        for name in (
+            "domain",
+            "domain_renew",
+            "domain_auto_renew",
+            "domain_id_protection",
+            "domain_auth_code",
+            "domain_retry",
+            "domain_contacts",
+        )
+    },
+    "hosting:domain_contact": lambda w: {
+        "name": a_domain(w.owner).name,
+        "pk": a_domain(w.owner).tech_id,
+    },
 }
 
 

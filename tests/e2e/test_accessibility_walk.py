@@ -53,6 +53,7 @@ from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import SHOTS as ALL_SHOTS
 from tests.e2e.conftest import TIMEOUT_MS, ConsoleWatch
 from tests.e2e.support import fill_fields
+from tests.hosting.registrar_server import registrar_server  # noqa: F401
 from tests.hosting.rows import a_domain, a_failed_call, a_service
 from tests.hosting.staff_support import checked_caller
 from tests.rights.helpers import a_rights_request, an_export_link
@@ -86,6 +87,9 @@ class Walk:
     payment_pk: int = 0
     payment_method: str = ""  # the owner's card (made in the database: no gateway runs)
     setup_session: str = ""  # a hosted-form visit the gateway (unreachable here) cannot confirm
+    service: str = ""  # the owner's hosting service (its reference)
+    domain: str = ""  # the owner's domain name, registered
+    domain_contact: str = ""  # its technical contact
 
 
 @dataclass(frozen=True)
@@ -205,6 +209,20 @@ OWNER_PAGES = [
     Page("billing:method_sepa", submit=True),
     Page("billing:method_remove", lambda w: w.payment_method),
     Page("billing:method_return", lambda w: w.setup_session),
+    Page("hosting:services"),
+    Page("hosting:order", submit=True),
+    Page("hosting:service", lambda w: w.service),
+    Page("hosting:service_cancel", lambda w: w.service, submit=True),
+    Page("hosting:service_plan", lambda w: w.service, submit=True),
+    Page("hosting:domains"),
+    Page("hosting:domain", lambda w: w.domain),
+    Page("hosting:domain_contacts", lambda w: w.domain, submit=True),
+    Page("hosting:domain_contacts_sync"),
+    Page(
+        "hosting:domain_contact",
+        lambda w: {"name": w.domain, "pk": w.domain_contact},
+        submit=True,
+    ),
     Page("/account/no-such-page"),
     Page("accounts:logout"),
 ]
@@ -310,6 +328,13 @@ NOT_PAGES = {
             "domain_retry",
         )
     },
+    **{
+        f"hosting:{name}": "a button's POST on a domain's page, answered with a redirect (or "
+        "the domain's page, walked, with the refusal)"
+        for name in ("domain_renew", "domain_auto_renew", "domain_id_protection", "domain_retry")
+    },
+    "hosting:domain_auth_code": "a button's POST on a domain's page; its answer, the code shown "
+    "once, is checked in tests/e2e/test_hosting_order.py",
 }
 NOT_WALKED_NAMESPACES = {
     "api-v1": "the JSON API (its documentation pages are listed by path)",
@@ -320,7 +345,7 @@ NOT_WALKED_NAMESPACES = {
 
 
 @pytest.fixture
-def walk(world: World, settings: Any) -> Walk:
+def walk(world: World, settings: Any, registrar_server: Any) -> Walk:
     settings.TEST_GATEWAY_URL = "http://127.0.0.1:9"  # nothing listens: the return page says so
     owner = world.owner
     _, token = create_invitation(
@@ -350,7 +375,18 @@ def walk(world: World, settings: Any) -> Walk:
         payment_method=str(method.pk),
         **_an_invoice_with_history(owner, method),
         setup_session=str(a_setup_session(owner).pk),
+        **_hosting(owner),
     )
+
+
+def _hosting(owner: Any) -> dict[str, Any]:
+    """The owner's hosting service and registered domain name (the registrar runs)."""
+    domain = a_domain(owner)
+    return {
+        "service": a_service(owner).reference,
+        "domain": domain.name,
+        "domain_contact": str(domain.tech_id),
+    }
 
 
 def _an_invoice_with_history(owner: Any, method: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from tests.hosting.support import calls, make_domain, run_calls
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 
-PAGE = reverse("hosting:contacts_sync")
+PAGE = reverse("hosting:domain_contacts_sync")
 PROFILE = reverse("accounts:profile")
 OFFER = "still show your previous details"
 

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from clientvault.accounts import throttle
 from clientvault.accounts.access import person_required
 from clientvault.accounts.activities import LABELS
-from clientvault.accounts.dashboard import open_items
+from clientvault.accounts.dashboard import card_context, open_items
 from clientvault.accounts.devices import remember_device
 from clientvault.accounts.followups import profile_follow_ups
 from clientvault.accounts.forms.area import (
@@ -271,6 +271,7 @@ def dashboard(request: HttpRequest, person: Person) -> HttpResponse:
             account=person.customer.number,
             may_privacy=person.may(Permission.PRIVACY),
         ),
+        **card_context(customer_id=person.customer_id, person=person),
     }
     return render(request, "accounts/area/dashboard.html", context)
 

@@ -31,7 +31,7 @@ def follow_ups(person: Person) -> list[FollowUp]:
     return [
         FollowUp(
             text="Your domains' contact details still show your previous details.",
-            url=reverse("hosting:contacts_sync"),
+            url=reverse("hosting:domain_contacts_sync"),
             label="Update them at the registrar",
         )
     ]
@@ -46,7 +46,7 @@ def contacts_sync(request: HttpRequest, person: Person) -> HttpResponse:
             count = update_copies_from_profile(person=person, actor=acting_user(request))
         except HostingError as error:
             messages.error(request, f"Nothing was updated: {error.text}")
-            return redirect("hosting:contacts_sync")
+            return redirect("hosting:domain_contacts_sync")
         messages.success(
             request,
             f"Updated {count} domain contact{'s' if count > 1 else ''}; "
