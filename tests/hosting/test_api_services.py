@@ -123,7 +123,7 @@ def test_the_catalogue_lists_plans_with_prices_and_domain_endings(customer, cata
     plus = next(p for p in shown["plans"] if p["code"] == "shared-plus")
     assert plus["product"] == "shared"
     assert plus["disk_mb"] == 20_000
-    assert {p["cycle"]: p["amount"] for p in plus["prices"]}["monthly"] == 999
+    assert {p["cycle"]: p["amount"] for p in plus["prices"]}["monthly"] == 799
     assert {"ending": "com", "yearly": 1200} in shown["domains"]
 
 

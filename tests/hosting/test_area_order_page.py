@@ -47,7 +47,7 @@ def error_on(response, field: str) -> str:
 def test_it_shows_each_plan_with_its_prices(customer_client, catalogue, registrar_server):
     page = text(customer_client.get(ORDER))
 
-    assert "Shared Plus 20 GB disk; EUR 9.99 monthly, EUR 29.07 every three months" in page
+    assert "Shared Plus 20 GB disk; EUR 7.99 monthly, EUR 23.25 every three months" in page
     assert "Off-site backups EUR 3.00 monthly" in page
     assert "Only a domain name, no hosting" in page
 

@@ -44,7 +44,7 @@ STANDARD = (
         "Websites and e-mail on a managed server",
         (
             PlanSpec("shared-starter", "Shared Starter", "shared-starter", 5_000, 499),
-            PlanSpec("shared-plus", "Shared Plus", "shared-plus", 20_000, 999),
+            PlanSpec("shared-plus", "Shared Plus", "shared-plus", 20_000, 799),
             PlanSpec("shared-pro", "Shared Pro", "shared-pro", 50_000, 1_999),
         ),
     ),
