@@ -13,5 +13,4 @@ server that uses it stays standalone.
   or body).
 - :mod:`.running`: starting a server in a background thread (tests) or until a signal (the
   command line), with its state in a temporary directory unless told where.
-- :mod:`.cli`: the ``serve`` command's arguments, shared by the management commands.
 """
