@@ -7,15 +7,10 @@ refunds, the answers given to idempotent requests, and the webhook events with t
 
 from __future__ import annotations
 
-import json
 import secrets
-import sqlite3
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
+
+from clientvault.localserver.store import SqliteStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS customers (
@@ -40,10 +35,6 @@ CREATE TABLE IF NOT EXISTS charges (
 CREATE TABLE IF NOT EXISTS refunds (
     id TEXT PRIMARY KEY, charge TEXT NOT NULL, amount INTEGER NOT NULL, created REAL NOT NULL
 );
-CREATE TABLE IF NOT EXISTS idempotency (
-    key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL,
-    created REAL NOT NULL
-);
 CREATE TABLE IF NOT EXISTS events (
     id TEXT PRIMARY KEY, type TEXT NOT NULL, charge TEXT NOT NULL, body TEXT NOT NULL,
     created REAL NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
@@ -58,33 +49,10 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_{secrets.token_urlsafe(18).replace('-', 'x').replace('_', 'y')}"
 
 
-class Store:
+class Store(SqliteStore):
     """Every read and write goes through ``transaction()``: one at a time, committed at its end."""
 
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.RLock()
-        self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+    schema = SCHEMA
 
     # --- reads -------------------------------------------------------------------------------
 
@@ -96,19 +64,3 @@ class Store:
     def all(self, sql: str, *params: Any) -> list[dict[str, Any]]:
         with self.transaction() as db:
             return [dict(row) for row in db.execute(sql, params).fetchall()]
-
-    # --- idempotency -------------------------------------------------------------------------
-
-    @staticmethod
-    def remembered(db: sqlite3.Connection, key: str) -> dict[str, Any] | None:
-        row = db.execute("SELECT * FROM idempotency WHERE key = ?", (key,)).fetchone()
-        return dict(row) if row is not None else None
-
-    @staticmethod
-    def remember(
-        db: sqlite3.Connection, key: str, fingerprint: str, status: int, body: dict[str, Any]
-    ) -> None:
-        db.execute(
-            "INSERT INTO idempotency (key, fingerprint, status, body, created) VALUES (?,?,?,?,?)",
-            (key, fingerprint, status, json.dumps(body), time.time()),
-        )

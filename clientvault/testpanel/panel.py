@@ -14,12 +14,10 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from dataclasses import dataclass
 from typing import Any
 
+from clientvault.localserver.server import JSON, Answer, ApiError
 from clientvault.testpanel.store import new_id
-
-JSON = dict[str, Any]
 
 # Plan codes and their disk limits in MB; add-ons have no disk of their own.
 PLANS: dict[str, int] = {
@@ -43,26 +41,6 @@ SLOW_PREFIX, DOWN_PREFIX = "slow-", "down-"
 SERVICE_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
 DOMAIN = re.compile(rf"(?=.{{1,253}}$){LABEL}(?:\.{LABEL})+")
-
-
-class ApiError(Exception):
-    """A refusal: the HTTP status, a stable code and a sentence that repeats nothing sent."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-
-    def body(self) -> JSON:
-        return {"error": {"code": self.code, "message": self.message}}
-
-
-@dataclass
-class Answer:
-    status: int
-    body: JSON
-    hang: bool = False  # answer only after the configured delay (a ``slow-`` domain's creation)
 
 
 # --- checks on what was sent ----------------------------------------------------------------

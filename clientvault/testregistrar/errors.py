@@ -5,18 +5,9 @@ The sentence names the field or the problem but never repeats a value that was s
 
 from __future__ import annotations
 
-from typing import Any
+from clientvault.localserver.server import ApiError
 
-
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-
-    def body(self) -> dict[str, Any]:
-        return {"error": {"code": self.code, "message": self.message}}
+__all__ = ["ApiError", "not_found", "unavailable"]
 
 
 def unavailable() -> ApiError:

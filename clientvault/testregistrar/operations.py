@@ -12,9 +12,8 @@ import hmac
 import secrets
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
+from clientvault.localserver.server import JSON, Answer
 from clientvault.testregistrar import names
 from clientvault.testregistrar.contacts import Contacts, parse_contacts
 from clientvault.testregistrar.errors import ApiError, not_found, unavailable
@@ -28,15 +27,7 @@ from clientvault.testregistrar.tlds import (
     Tld,
 )
 
-JSON = dict[str, Any]
 DAYS_LEFT_ELSEWHERE = 100  # a domain at another registrar expires this many days from today
-
-
-@dataclass
-class Answer:
-    status: int
-    body: JSON
-    hang: bool = False  # answer only after the configured delay (a ``slow-`` name)
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:

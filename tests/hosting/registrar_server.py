@@ -21,7 +21,6 @@ Import the fixtures a test module uses (there is no conftest here)::
 from __future__ import annotations
 
 import json
-import socket
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -31,6 +30,7 @@ from typing import Any
 import pytest
 
 from clientvault.testregistrar import Config, RunningRegistrar, start
+from tests.localserver import free_port as free_port  # for tests of a registrar not there
 
 KEY = "registrar_clientvault_test"  # settings.TEST_REGISTRAR_KEY's default
 HANG_SECONDS = 2.0  # how long a slow- name keeps the client waiting in tests
@@ -66,13 +66,6 @@ def impatient_registrar_server(
 ) -> RunningRegistrar:
     settings.HOSTING_TIMEOUT = SHORT_TIMEOUT
     return registrar_server
-
-
-def free_port() -> int:
-    """A port nothing listens on (for a registrar that is not there)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def api(

@@ -4,85 +4,44 @@ clientvault, and `clientvault testpanel serve` only hands it the settings."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
-from pathlib import Path
 
-from tests.cli import CLIENTVAULT, development_env
-
-ROOT = Path(__file__).resolve().parents[2]
-PROBE = """
-import json, sys
-import clientvault.testpanel
-from clientvault.testpanel import __main__
-loaded = sorted(m for m in sys.modules if m == "django" or m.startswith(("django.", "clientvault")))
-print(json.dumps(loaded))
-"""
+from tests.cli import development_env
+from tests.localserver import (
+    command_serving,
+    free_port,
+    loaded_by,
+    outside,
+    url,
+    wait_until_up,
+)
 
 
 def test_it_imports_neither_django_nor_the_rest_of_clientvault():
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-    loaded = json.loads(result.stdout)
+    loaded = loaded_by("clientvault.testpanel")
     assert "clientvault.testpanel.server" in loaded
     assert [m for m in loaded if m.startswith("django")] == []
-    outside = [
-        m for m in loaded if m != "clientvault" and not m.startswith("clientvault.testpanel")
-    ]
-    assert outside == []
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"the command ended: {process.stderr.read()}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as answer:
-                return json.loads(answer.read())
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError("the panel did not start")
+    assert outside(loaded, "clientvault.testpanel") == []
 
 
 def test_the_command_serves_with_the_settings_until_stopped(tmp_path):
     port = free_port()
     state = tmp_path / "panel.sqlite3"
-    command = [CLIENTVAULT, "testpanel", "serve", "--port", str(port), "--state", str(state)]
+    command = ["testpanel", "serve", "--port", str(port), "--state", str(state)]
     env = development_env(tmp_path / "var", CLIENTVAULT_TEST_PANEL_KEY="panel_key_from_settings")
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        assert wait_until_up(f"http://127.0.0.1:{port}/health", process) == {"status": "ok"}
+    with command_serving(command, env) as served:
+        assert wait_until_up(f"{url(port)}/health", served.process) == {"status": "ok"}
         body = {"service_ref": "svc-1", "domain": "example.com", "plan": "shared-starter"}
         request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/v1/accounts",
+            f"{url(port)}/v1/accounts",
             data=json.dumps(body).encode(),
             method="POST",
             headers={"Authorization": "Bearer panel_key_from_settings"},
         )
         with urllib.request.urlopen(request, timeout=5) as answer:
             assert json.loads(answer.read())["username"] == "examplec"
-    finally:
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=15)
-    assert process.returncode == 0, err
-    assert f"Test control panel: http://127.0.0.1:{port}" in out
+    assert served.process.returncode == 0, served.err
+    assert f"Test control panel: {url(port)}" in served.out
     assert state.exists()
-    assert "POST /v1/accounts 201" in err  # one line per request: the route, never the body
-    assert "example.com" not in err
+    assert "POST /v1/accounts 201" in served.err  # one line per request: the route, never the body
+    assert "example.com" not in served.err
