@@ -121,8 +121,8 @@ def _cancel_now(service: Service, reason: str, actor: Actor | None) -> None:
     was_set_up = service.status != ServiceStatus.PENDING
     move_service(service=service, to=ServiceStatus.CANCELLED, reason=reason, actor=actor)
     _end_billing(service)
-    service.cancel_on = None
-    service.save(update_fields=["cancel_on", "updated_at"])
+    service.cancel_on = service.next_due_on = None  # nothing more falls due
+    service.save(update_fields=["cancel_on", "next_due_on", "updated_at"])
     if was_set_up or service.panel_username:
         queue_call(service=service, action=CallAction.TERMINATE, actor=actor)
     else:  # never created on the panel: nothing to remove there
