@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from clientvault.hosting.errors import HostingError
 from clientvault.hosting.models import (
     OPEN_CALL_STATUSES,
     CallStatus,
@@ -38,6 +39,7 @@ RETRY_DELAYS = (
     datetime.timedelta(hours=2),
 )
 LEASE = datetime.timedelta(minutes=10)  # a running call older than this was abandoned
+BEHIND = datetime.timedelta(seconds=30)  # a call waiting for an older one looks again after
 
 
 @dataclass(frozen=True)
@@ -90,12 +92,25 @@ def queue_call(
     return call
 
 
+def _older_open_call(call: RemoteCall) -> RemoteCall | None:
+    """An earlier call for the same service or domain that is not finished yet."""
+    same = RemoteCall.objects.filter(service=call.service_id, domain=call.domain_id)
+    earlier = same.filter(status__in=OPEN_CALL_STATUSES, created_at__lt=call.created_at)
+    return earlier.exclude(pk=call.pk).order_by("created_at").first()
+
+
 def claim(call_id: uuid.UUID | str) -> RemoteCall | None:
-    """Take the call for this worker, or None if it is done or another worker holds it."""
+    """Take the call for this worker, or None if it is done, another worker holds it, or an
+    earlier call for the same service or domain must go first (a suspension waiting to be
+    retried, then the unsuspension after the payment: they reach the panel in that order)."""
     now = timezone.now()
     with transaction.atomic():
         call = RemoteCall.objects.select_for_update().filter(pk=call_id).first()
         if call is None or not _claimable(call, now):
+            return None
+        first = _older_open_call(call)
+        if first is not None:
+            _enqueue(call, run_after=max(first.retry_at or now, now) + BEHIND)
             return None
         call.status = CallStatus.RUNNING
         call.attempts += 1
@@ -129,8 +144,19 @@ def finish(call: RemoteCall, outcome: Outcome) -> str:
         if locked.status != CallStatus.RUNNING or locked.claimed_at != call.claimed_at:
             return str(locked.status)  # taken over meanwhile: that worker records it
         _record(locked, outcome)
-        _HANDLERS[locked.action](locked, outcome)
+        try:
+            with transaction.atomic():
+                _HANDLERS[locked.action](locked, outcome)
+        except Exception as error:  # never leave it running, re-sent every hour for ever
+            _record(locked, Outcome(ok=False, error=_unrecorded(error)))
     return str(locked.status)
+
+
+def _unrecorded(error: Exception) -> str:
+    text = error.text if isinstance(error, HostingError) else type(error).__name__
+    return (
+        f"Done on the other side, but it could not be recorded here ({text}); staff will see to it."
+    )
 
 
 def _record(call: RemoteCall, outcome: Outcome) -> None:

@@ -21,6 +21,7 @@ from clientvault.hosting.errors import HostingError
 from clientvault.hosting.models import (
     OPEN_CALL_STATUSES,
     CallAction,
+    CallStatus,
     Domain,
     DomainEvent,
     DomainEventKind,
@@ -30,7 +31,7 @@ from clientvault.hosting.models import (
 )
 from clientvault.hosting.registrars.base import RegistrarError
 from clientvault.hosting.registrars.registry import current_registrar
-from clientvault.hosting.services.calls import open_call, queue_call
+from clientvault.hosting.services.calls import open_call, queue_call, retry_call
 from clientvault.hosting.services.catalogue import domain_price
 from clientvault.hosting.services.handover import tld_policy
 from clientvault.hosting.services.orders import AUTH_CODE_LIMIT
@@ -142,9 +143,19 @@ def retry_registration(*, domain: Domain, auth_code: str, actor: Actor) -> Domai
             domain.auth_code = code
         domain.status, domain.status_reason = DomainStatus.REGISTERING, ""
         domain.save()
-        action = CallAction.TRANSFER if domain.action == "transfer" else CallAction.REGISTER
-        queue_call(domain=domain, action=action, actor=actor)
+        _send_again(domain, actor)
     return domain
+
+
+def _send_again(domain: Domain, actor: Actor) -> None:
+    """The failed call again, with its own key: had the registration gone through after all
+    (the registrar answered too late), the registrar answers with it instead of "taken"."""
+    action = CallAction.TRANSFER if domain.action == "transfer" else CallAction.REGISTER
+    last = domain.calls.filter(action=action).order_by("-created_at").first()
+    if last is not None and last.status == CallStatus.FAILED:
+        retry_call(call=last, actor=actor)
+    else:
+        queue_call(domain=domain, action=action, actor=actor)
 
 
 def _expire(domain: Domain, actor: Actor) -> None:
@@ -180,13 +191,19 @@ def expire_domains(*, today: datetime.date, actor: Actor) -> int:
 def renew_due_domains(*, today: datetime.date, actor: Actor) -> int:
     """Invoice the renewal of auto-renewing domains that expire soon; how many."""
     soon = today + datetime.timedelta(days=RENEW_AHEAD_DAYS)
+    recently = timezone.now() - datetime.timedelta(days=RENEW_AHEAD_DAYS + 1)
     due = (
         Domain.objects.filter(status=DomainStatus.ACTIVE, auto_renew=True, expires_on__lte=soon)
         .exclude(renewals__status=OrderStatus.AWAITING_PAYMENT)
+        # paid, but the registrar has not renewed it (yet): staff see the call, not a new bill
+        .exclude(renewals__status=OrderStatus.PAID, renewals__paid_at__gte=recently)
         .exclude(calls__action=CallAction.RENEW, calls__status__in=OPEN_CALL_STATUSES)
     )
     count = 0
     for domain in due:
-        renew_domain(domain=domain, years=1, actor=actor)
+        try:
+            renew_domain(domain=domain, years=1, actor=actor)
+        except HostingError:  # no price for its ending, say: the others are still invoiced
+            continue
         count += 1
     return count

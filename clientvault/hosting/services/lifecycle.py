@@ -31,6 +31,7 @@ from clientvault.hosting.models import StatusReason as Why
 from clientvault.hosting.modules.base import PanelError
 from clientvault.hosting.modules.registry import current_module
 from clientvault.hosting.services.calls import open_call, queue_call
+from clientvault.hosting.services.catalogue import plan_price
 from clientvault.hosting.services.status import channel_for, lock_service, move_service
 from clientvault.privacy.actors import Actor
 from clientvault.privacy.services.audit import record_event
@@ -118,7 +119,9 @@ def _end_billing(service: Service) -> None:
 
 
 def _cancel_now(service: Service, reason: str, actor: Actor | None) -> None:
-    was_set_up = service.status != ServiceStatus.PENDING
+    # Set up, or being set up: a create still under way may yet make the account, so the
+    # removal is queued behind it (calls for one service run in order).
+    was_set_up = service.status != ServiceStatus.PENDING or open_call(service=service) is not None
     move_service(service=service, to=ServiceStatus.CANCELLED, reason=reason, actor=actor)
     _end_billing(service)
     service.cancel_on = service.next_due_on = None  # nothing more falls due
@@ -189,6 +192,12 @@ def _check_plan_change(service: Service, plan: HostingPlan) -> None:
             "The control panel is still working on this service: try again shortly.",
             code="conflict",
         )
+    billed = service.subscription
+    if billed is not None:
+        try:
+            plan_price(plan, cycle=billed.price.cycle, currency=billed.price.currency)
+        except HostingError as error:
+            raise HostingError(error.text, field="plan") from None
 
 
 def _check_usage(service: Service, plan: HostingPlan) -> None:

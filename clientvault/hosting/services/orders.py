@@ -11,10 +11,11 @@ call, each domain a registrar call. A cancelled invoice cancels its order.
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clientvault.accounts.models import ClientLogEvent, Customer, PersonRole, User
@@ -55,6 +56,7 @@ from clientvault.privacy.actors import Actor, SystemActor
 from clientvault.privacy.services.audit import record_event
 
 ORDERS = SystemActor("orders")
+logger = logging.getLogger(__name__)
 AUTH_CODE_LIMIT = 64
 
 
@@ -239,6 +241,19 @@ def place_order(
     """Check the lines, make the order with its services, domains and invoice, issue it."""
     checked = check_lines(customer=customer, lines=lines)
     currency = billing_account_for(customer).currency
+    try:
+        return _place(customer, checked, currency, actor, channel)
+    except IntegrityError:  # the same name ordered twice at once (a double click)
+        raise HostingError(
+            "One of these domain names was ordered on an account here a moment ago.",
+            field="domain",
+            code="taken",
+        ) from None
+
+
+def _place(
+    customer: Customer, checked: Sequence[_Checked], currency: str, actor: Actor, channel: str
+) -> Order:
     with transaction.atomic():
         order = Order.objects.create(
             customer=customer,
@@ -320,6 +335,24 @@ def order_paid(*, invoice_id: int, actor: Actor | None) -> None:
     order.status, order.paid_at = OrderStatus.PAID, timezone.now()
     order.save(update_fields=["status", "paid_at"])
     record_event(action="order.paid", actor=actor or ORDERS, purpose="service", obj=order)
+    try:  # never into the payment's transaction: the payment stands whatever happens here
+        with transaction.atomic():
+            _fulfil(order)
+    except Exception as error:
+        # the type only: an exception's text may name a domain
+        logger.error(
+            "order %s: setting up what was paid for failed (%s)", order.pk, type(error).__name__
+        )
+        record_event(
+            action="order.setup_failed",
+            actor=ORDERS,
+            purpose="service",
+            obj=order,
+            details={"error": type(error).__name__},
+        )
+
+
+def _fulfil(order: Order) -> None:
     if order.renew_domain_id is not None:
         queue_call(
             domain=order.renew_domain,
@@ -327,8 +360,8 @@ def order_paid(*, invoice_id: int, actor: Actor | None) -> None:
             actor=ORDERS,
             arguments={"years": order.renew_years},
         )
-        return
-    _set_up(order)
+    else:
+        _set_up(order)
 
 
 def order_cancelled(*, invoice_id: int, actor: Actor | None) -> None:

@@ -68,6 +68,8 @@ def _send(call: RemoteCall) -> Outcome:
     try:
         account = _REQUESTS[call.action](current_module(), call, service)
     except PanelError as error:
+        if call.action == CallAction.TERMINATE and error.code == "not_found":
+            return Outcome(ok=True)  # never created (its set-up failed): nothing to remove
         return Outcome(ok=False, error=error.reason, retryable=error.retryable)
     return Outcome(ok=True, result=account)
 
