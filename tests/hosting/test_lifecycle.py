@@ -164,3 +164,16 @@ def test_a_panel_that_is_down_leaves_the_call_failed_with_its_reason(
     assert call.last_error
     assert order.services.get().status == ServiceStatus.PENDING
     assert order.invoice.status == InvoiceStatus.PAID
+
+
+def test_staff_may_suspend_for_abuse_a_service_already_suspended_for_non_payment(
+    live, billing_staff, staff
+):
+    invoice = _late_invoice(live, billing_staff)
+    run_dunning(today=timezone.localdate())
+    live.refresh_from_db()
+    suspend_service(service=live, reason=StatusReason.ABUSE, actor=staff("support"))
+    pay(invoice, billing_staff)
+    live.refresh_from_db()
+    assert live.status == ServiceStatus.SUSPENDED
+    assert live.history.first().reason == StatusReason.ABUSE

@@ -169,3 +169,15 @@ def test_a_panel_that_times_out_is_retried_without_a_second_account(
     assert call.status == CallStatus.DONE
     assert order.services.get().status == ServiceStatus.ACTIVE
     assert len(hanging_panel_server.store.accounts()) == 1
+
+
+def test_an_owner_whose_details_the_registrar_cannot_take_is_told_before_ordering(
+    customer, catalogue, servers
+):
+    from clientvault.accounts.models import Person
+
+    Person.objects.filter(pk=customer.pk).update(phone="")
+    with pytest.raises(HostingError, match="complete the profile first") as refused:
+        order_hosting(customer)
+    assert refused.value.field == "domain"
+    assert not Service.objects.exists()

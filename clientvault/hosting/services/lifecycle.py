@@ -32,7 +32,12 @@ from clientvault.hosting.modules.base import PanelError
 from clientvault.hosting.modules.registry import current_module
 from clientvault.hosting.services.calls import open_call, queue_call
 from clientvault.hosting.services.catalogue import plan_price
-from clientvault.hosting.services.status import channel_for, lock_service, move_service
+from clientvault.hosting.services.status import (
+    channel_for,
+    lock_service,
+    move_service,
+    remember_status,
+)
 from clientvault.privacy.actors import Actor
 from clientvault.privacy.services.audit import record_event
 
@@ -97,7 +102,10 @@ def suspend_service(*, service: Service, reason: str, actor: Actor) -> Service:
         raise HostingError("Choose why the service is suspended.", field="reason")
     with transaction.atomic():
         service = lock_service(service)
-        _suspend(service, reason, actor)
+        if service.status == ServiceStatus.SUSPENDED:  # already, for an unpaid invoice: now
+            remember_status(service, service.status, service.status, reason, actor)  # kept
+        else:
+            _suspend(service, reason, actor)
     return service
 
 

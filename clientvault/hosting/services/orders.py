@@ -44,7 +44,7 @@ from clientvault.hosting.registrars.base import RegistrarError
 from clientvault.hosting.registrars.registry import current_registrar
 from clientvault.hosting.services.calls import queue_call
 from clientvault.hosting.services.catalogue import domain_price, plan_price
-from clientvault.hosting.services.contacts import contact_for_person
+from clientvault.hosting.services.contacts import clean_contact, contact_for_person, person_values
 from clientvault.hosting.services.handover import tld_policy
 from clientvault.hosting.services.status import (
     channel_for,
@@ -162,6 +162,21 @@ def _check_domain(line: OrderLine, currency: str) -> str:
     return name
 
 
+def _check_owner_contact(customer: Customer) -> None:
+    """A new domain's contacts start as the owner's details: the registrar needs them whole."""
+    owner = customer.people.select_related("customer").filter(role=PersonRole.OWNER).first()
+    if owner is None:
+        raise HostingError("The account has no owner to hold the domain.", field="domain")
+    try:
+        clean_contact(person_values(owner))
+    except HostingError as error:
+        raise HostingError(
+            "The owner's details become the new domain's contacts, and one is missing or "
+            f"wrong ({error.text}): complete the profile first.",
+            field="domain",
+        ) from None
+
+
 def check_lines(*, customer: Customer, lines: Sequence[OrderLine]) -> list[_Checked]:
     if not lines:
         raise HostingError("Choose what to order.", field="plan")
@@ -172,6 +187,8 @@ def check_lines(*, customer: Customer, lines: Sequence[OrderLine]) -> list[_Chec
             raise HostingError("Choose a plan, or a domain to register.", field="plan")
         _check_plan(line, currency)
         checked.append(_Checked(line, _check_domain(line, currency)))
+    if any(c.domain and c.line.domain_action for c in checked):
+        _check_owner_contact(customer)
     names = [c.domain for c in checked if c.domain and c.line.domain_action]
     if len(names) != len(set(names)):
         raise HostingError("The order names the same domain twice.", field="domain")
