@@ -11,6 +11,31 @@ settings.register_profile("clientvault", deadline=None)
 settings.load_profile("clientvault")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time_on_sqlite():
+    """The live server (browser tests) answers one request at a time on SQLite.
+
+    Its test database is in memory, and Django hands the server the test's own connection: a
+    threaded server answering two requests at once (a payment gateway's webhook landing while
+    "Pay now" is still in its request) runs both on that one connection, and SQLite refuses
+    ("cannot open savepoint - SQL statements in progress"). Django closes each connection of a
+    single-threaded server after its answer, so a browser's parallel requests simply queue.
+    PostgreSQL gives each request its own connection and keeps the threaded server.
+    """
+    from django.conf import settings as django_settings
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class SerialServer(WSGIServer):
+        """Answers in the server's own thread, which already holds the shared connections."""
+
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)
+
+    if str(django_settings.DATABASES["default"]["ENGINE"]).endswith("sqlite3"):
+        LiveServerThread.server_class = SerialServer
+
+
 @pytest.fixture(autouse=True)
 def _fresh_vault_caches():
     from clientvault.privacy import vault

@@ -67,8 +67,7 @@ def main_text(page) -> str:
 
 @pytest.fixture
 def gateway(live_server, settings) -> Iterator[RunningGateway]:
-    # No webhooks: "Pay now" settles the charge in its own request, and a webhook landing on
-    # the live server meanwhile would share its one in-memory SQLite connection with it.
+    # No webhooks: "Pay now" settles the charge in its own request.
     with running_gateway(secret=settings.TEST_GATEWAY_SECRET, webhook_url="") as running:
         settings.PAYMENT_GATEWAY = "test"
         settings.TEST_GATEWAY_URL = running.url
