@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import uuid
 
-import idna
 from django.db import models
 from django.db.models import Q
 
+from clientvault.hosting.names import display_name as readable_name
 from clientvault.privacy.fields import BlindIndexField, VaultField
 from clientvault.privacy.models import Subject
 
@@ -143,10 +143,7 @@ class Domain(models.Model):
     @property
     def display_name(self) -> str:
         """The name as people read it (U-labels for an internationalised name)."""
-        try:
-            return str(idna.decode(self.name))
-        except idna.IDNAError:
-            return self.name
+        return readable_name(self.name)
 
     def may_become(self, status: str) -> bool:
         return status in DOMAIN_TRANSITIONS[self.status]

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, fields
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from clientvault.accounts.models import ClientLogEvent, Customer, Person
 from clientvault.accounts.services.clientlog import log_client_event
@@ -26,6 +27,7 @@ from clientvault.accounts.validation import (
     clean_postal_code,
     postal_code_required,
 )
+from clientvault.billing.services.accounts import channel_for
 from clientvault.hosting.errors import HostingError
 from clientvault.hosting.models import (
     CallAction,
@@ -37,7 +39,6 @@ from clientvault.hosting.models import (
     DomainStatus,
 )
 from clientvault.hosting.services.calls import queue_call
-from clientvault.hosting.services.status import channel_for
 from clientvault.privacy.actors import Actor
 from clientvault.privacy.services.audit import record_event
 from clientvault.privacy.services.subjects import create_subject
@@ -169,12 +170,9 @@ def add_contact(*, customer: Customer, data: ContactInput, actor: Actor) -> Doma
 
 def domains_using(contact: DomainContact) -> list[Domain]:
     """The account's domains that name this contact in any role."""
-    found = Domain.objects.filter(customer_id=contact.customer_id).exclude(
-        status=DomainStatus.CANCELLED
-    )
-    return [
-        d for d in found if contact.pk in {d.registrant_id, d.admin_id, d.tech_id, d.billing_id}
-    ]
+    in_a_role = Q(registrant=contact) | Q(admin=contact) | Q(tech=contact) | Q(billing=contact)
+    found = Domain.objects.filter(in_a_role, customer_id=contact.customer_id)
+    return list(found.exclude(status=DomainStatus.CANCELLED))
 
 
 def _tell_registrar(domain: Domain, roles: list[str], actor: Actor | None) -> None:

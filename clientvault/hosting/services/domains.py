@@ -13,9 +13,9 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from clientvault.accounts.models import Channel, ClientLogEvent, User
+from clientvault.accounts.models import ClientLogEvent, User
 from clientvault.accounts.services.clientlog import log_client_event
-from clientvault.billing.services.accounts import billing_account_for
+from clientvault.billing.services.accounts import billing_account_for, channel_for
 from clientvault.billing.services.invoices import LineInput, create_invoice, issue_invoice
 from clientvault.hosting.errors import HostingError
 from clientvault.hosting.models import (
@@ -35,7 +35,6 @@ from clientvault.hosting.services.calls import open_call, queue_call, retry_call
 from clientvault.hosting.services.catalogue import domain_price
 from clientvault.hosting.services.handover import tld_policy
 from clientvault.hosting.services.orders import AUTH_CODE_LIMIT
-from clientvault.hosting.services.status import channel_for
 from clientvault.privacy.actors import Actor
 from clientvault.privacy.services.audit import record_event
 
@@ -166,7 +165,7 @@ def _expire(domain: Domain, actor: Actor) -> None:
         customer=domain.customer,
         event=ClientLogEvent.DOMAIN_EXPIRED,
         actor=actor,
-        channel=Channel.STAFF if actor.is_staff else Channel.ONLINE,
+        channel=channel_for(actor),
         detail=domain.display_name,
     )
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from clientvault.accounts.models import ClientLogEvent
 from clientvault.accounts.services.clientlog import log_client_event
 from clientvault.billing.models import SubscriptionStatus
+from clientvault.billing.services.accounts import channel_for
 from clientvault.hosting.errors import HostingError
 from clientvault.hosting.models import (
     LIVE_STATUSES,
@@ -33,7 +34,6 @@ from clientvault.hosting.modules.registry import current_module
 from clientvault.hosting.services.calls import open_call, queue_call
 from clientvault.hosting.services.catalogue import plan_price
 from clientvault.hosting.services.status import (
-    channel_for,
     lock_service,
     move_service,
     remember_status,

@@ -21,7 +21,7 @@ from django.utils import timezone
 from clientvault.accounts.models import ClientLogEvent, Customer, PersonRole, User
 from clientvault.accounts.services.clientlog import log_client_event
 from clientvault.billing.models import Cycle, Subscription
-from clientvault.billing.services.accounts import billing_account_for
+from clientvault.billing.services.accounts import billing_account_for, channel_for
 from clientvault.billing.services.invoices import LineInput, create_invoice, issue_invoice
 from clientvault.hosting.errors import HostingError
 from clientvault.hosting.models import (
@@ -47,7 +47,6 @@ from clientvault.hosting.services.catalogue import domain_price, plan_price
 from clientvault.hosting.services.contacts import clean_contact, contact_for_person, person_values
 from clientvault.hosting.services.handover import tld_policy
 from clientvault.hosting.services.status import (
-    channel_for,
     lock_service,
     move_service,
     remember_status,

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from clientvault.accounts.models import ClientLogEvent
 from clientvault.accounts.services.clientlog import log_client_event
+from clientvault.billing.services.accounts import channel_for
 from clientvault.hosting.models import (
     CallAction,
     CallStatus,
@@ -28,7 +29,6 @@ from clientvault.hosting.registrars.base import RegisteredDomain, Registrar, Reg
 from clientvault.hosting.registrars.registry import current_registrar
 from clientvault.hosting.services.calls import Outcome, register_action
 from clientvault.hosting.services.handover import REGISTRATION, contacts_for, record_handover
-from clientvault.hosting.services.status import channel_for
 from clientvault.privacy.reveal import reveal
 from clientvault.privacy.services.audit import record_event
 
@@ -104,7 +104,7 @@ def _event(domain: Domain, kind: str, detail: str = "") -> None:
     DomainEvent.objects.create(domain=domain, kind=kind, detail=detail[:300], at=timezone.now())
 
 
-def _log(domain: Domain, event: str, detail: str, call: RemoteCall) -> None:
+def _log(domain: Domain, event: str, detail: str) -> None:
     log_client_event(
         customer=domain.customer,
         event=event,
@@ -127,7 +127,7 @@ def _failed(domain: Domain, call: RemoteCall, outcome: Outcome) -> None:
     domain.status_reason = outcome.error[:300]
     domain.save(update_fields=["status", "status_reason", "updated_at"])
     _event(domain, DomainEventKind.FAILED, f"{call.get_action_display()}: {outcome.error}")
-    _log(domain, ClientLogEvent.DOMAIN_FAILED, call.get_action_display(), call)
+    _log(domain, ClientLogEvent.DOMAIN_FAILED, call.get_action_display())
 
 
 def _succeeded(domain: Domain, call: RemoteCall, answer: RegisteredDomain) -> None:
@@ -147,18 +147,18 @@ def _succeeded(domain: Domain, call: RemoteCall, answer: RegisteredDomain) -> No
 
 def _registered(domain: Domain, call: RemoteCall) -> None:
     _event(domain, DomainEventKind.REGISTERED)
-    _log(domain, ClientLogEvent.DOMAIN_REGISTERED, "", call)
+    _log(domain, ClientLogEvent.DOMAIN_REGISTERED, "")
 
 
 def _transferred(domain: Domain, call: RemoteCall) -> None:
     _event(domain, DomainEventKind.TRANSFERRED)
-    _log(domain, ClientLogEvent.DOMAIN_TRANSFERRED, "", call)
+    _log(domain, ClientLogEvent.DOMAIN_TRANSFERRED, "")
 
 
 def _renewed(domain: Domain, call: RemoteCall) -> None:
     until = f"until {domain.expires_on:%d %B %Y}" if domain.expires_on else ""
     _event(domain, DomainEventKind.RENEWED, until)
-    _log(domain, ClientLogEvent.DOMAIN_RENEWED, until, call)
+    _log(domain, ClientLogEvent.DOMAIN_RENEWED, until)
 
 
 def _contacts_sent(domain: Domain, call: RemoteCall) -> None:
@@ -168,7 +168,7 @@ def _contacts_sent(domain: Domain, call: RemoteCall) -> None:
 def _protection(domain: Domain, call: RemoteCall) -> None:
     state = "on" if domain.id_protection else "off"
     _event(domain, DomainEventKind.ID_PROTECTION, state)
-    _log(domain, ClientLogEvent.DOMAIN_ID_PROTECTION, state, call)
+    _log(domain, ClientLogEvent.DOMAIN_ID_PROTECTION, state)
 
 
 _SUCCESS_NOTES: dict[str, Callable[[Domain, RemoteCall], None]] = {

@@ -6,16 +6,13 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from clientvault.accounts.models import Channel, ClientLogEvent
+from clientvault.accounts.models import ClientLogEvent
 from clientvault.accounts.services.clientlog import log_client_event
+from clientvault.billing.services.accounts import channel_for
 from clientvault.hosting.errors import HostingError
 from clientvault.hosting.models import Service, ServiceStatus, ServiceStatusChange, StatusReason
 from clientvault.privacy.actors import Actor, actor_ref
 from clientvault.privacy.services.audit import record_event
-
-
-def channel_for(actor: Actor | None) -> str:
-    return Channel.STAFF if actor is not None and actor.is_staff else Channel.ONLINE
 
 
 def lock_service(service: Service | int) -> Service:
