@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "clientvault.accounts",
     "clientvault.billing",
     "clientvault.hosting",
+    "clientvault.support",
     "clientvault.rights",
     "clientvault.web",
 ]

@@ -49,6 +49,16 @@ BACK_OFFICE_REASONS: dict[str, str] = {
     "legal_request": Purpose.LEGAL_OBLIGATION.value,
 }
 NOT_STAFF_ROLES = ("customer", "system")
+# The grounds of acceptable-use review a profile may list (REV-1), with what the author is told.
+ACCEPTABLE_USE_GROUNDS: dict[str, str] = {
+    "spam": "unsolicited bulk or commercial messages",
+    "malware": "malicious software or links to it",
+    "phishing": "phishing or impersonation",
+    "harassment": "harassment, threats or hate",
+    "illegal_content": "content that is illegal to publish",
+    "infringement": "infringing someone else's rights",
+    "personal_data": "publishing someone else's personal data",
+}
 # Periods the kernel's own models expire by; every profile must set them.
 RETENTION_KEYS = (
     "sessions",
@@ -86,6 +96,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "communications": ("grounds",),
     "security": ("customer_2fa_required",),
     "support": ("email", "phone"),
+    "review": ("grounds", "reviewers"),
     "retention": (),
     "roles": (),
     "back_office": (),
@@ -131,6 +142,10 @@ class Profile:
     # [support]: where customers reach support; the telephone number in E.164 (+442079460000).
     support_email: str
     support_phone: str
+    # [review]: the grounds on which a communication may be reviewed, hidden, deleted or blocked
+    # (REV-1: breaking the acceptable-use policy, nothing else), and the staff roles who may.
+    review_grounds: tuple[str, ...] = tuple(ACCEPTABLE_USE_GROUNDS)
+    reviewers: tuple[str, ...] = ("administrator",)
     # [rights]: deadlines and verification of data-subject requests (all optional).
     rights: RightsRules = field(default_factory=RightsRules)
     # [billing]: the operator's tax country and VAT number, currency, numbering, terms.
@@ -397,6 +412,20 @@ def _support(r: _Reader) -> dict[str, Any]:
     }
 
 
+def _review(r: _Reader, roles: dict[str, tuple[str, ...]]) -> dict[str, Any]:
+    """[review] (optional): the acceptable-use grounds and the roles that review."""
+    staff = [role for role in roles if role not in NOT_STAFF_ROLES]
+    return {
+        "review_grounds": r.get(
+            "review",
+            "grounds",
+            _list_of(ACCEPTABLE_USE_GROUNDS, "ground"),
+            tuple(ACCEPTABLE_USE_GROUNDS),
+        ),
+        "reviewers": r.get("review", "reviewers", _list_of(staff, "role"), ("administrator",)),
+    }
+
+
 def _operator(r: _Reader) -> dict[str, Any]:
     return {
         "operator_name": r.get("operator", "name", _text),
@@ -466,6 +495,7 @@ def parse_profile(path: Path, text: str) -> Profile:
         roles=roles,
         back_office=_back_office(r, roles),
         **_support(r),
+        **_review(r, roles),
         brand=_brand(r, operator["operator_name"], storage["storage_country"]),
         rights=_rights(r),
         billing=_billing(r, storage["storage_country"]),

@@ -44,6 +44,8 @@ RETENTION_LABELS = {
     "security_reports": "Your reports of unauthorised use",
     "unconfirmed_signups": "A new account whose e-mail address was never confirmed",
     "messages": "The e-mail and text messages we sent you, and what became of each",
+    "tickets": "Your support tickets and their messages, from their last change",
+    "forum": "What you posted in the public forum, after your account is deleted",
     "invoices": "Your invoices, payments, refunds and credit notes",
 }
 # Periods of our own machinery, not of records about a customer: left out of the policy's list.

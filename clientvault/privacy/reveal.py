@@ -15,6 +15,7 @@ error also rolls back that record).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
@@ -103,7 +104,7 @@ def _actor_denial(actor: Actor | None, purpose: str, subject_id: uuid.UUID | Non
             "purpose_not_granted",
             f"the policy profile grants it to none of the actor's roles ({held})",
         )
-    if roles == {"customer"} and not _own(actor, subject_id):
+    if roles == {"customer"} and not _own_or_shared(actor, subject_id, purpose):
         return Denial("not_own_data", "a customer may reveal only their own data")
     return None
 
@@ -112,6 +113,29 @@ def _subject_access_denial(actor: Actor, subject_id: uuid.UUID | None) -> Denial
     if _own(actor, subject_id):
         return None
     return Denial("not_the_subject", "the right of access reveals data only to its own subject")
+
+
+# Rules by which a customer may read data sealed for another subject for one purpose: an
+# authorised user reading the account's support tickets, say. Apps register them; the kernel
+# knows no account (see :func:`register_shared_reading`).
+SharedReading = Callable[[Actor, uuid.UUID, str], bool]
+_shared_readings: list[SharedReading] = []
+
+
+def register_shared_reading(rule: SharedReading) -> None:
+    """Let ``rule(actor, subject_id, purpose)`` allow a customer to read another subject's data.
+
+    A rule must be narrow (one purpose, one relation between the two) and fail closed."""
+    if rule not in _shared_readings:
+        _shared_readings.append(rule)
+
+
+def _own_or_shared(actor: Actor, subject_id: uuid.UUID | None, purpose: str) -> bool:
+    if _own(actor, subject_id):
+        return True
+    return subject_id is not None and any(
+        rule(actor, subject_id, purpose) for rule in _shared_readings
+    )
 
 
 def _own(actor: Actor, subject_id: uuid.UUID | None) -> bool:

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class SupportConfig(AppConfig):
+    name = "clientvault.support"
+    label = "support"
+    verbose_name = "Support"
+
+    def ready(self) -> None:
+        """Declare support's models to the privacy inventory and its mail to messaging; let
+        the people of an account with the support permission read its tickets."""
+        from clientvault.privacy.reveal import register_shared_reading
+        from clientvault.support import messages, privacy  # noqa: F401  (declarations)
+        from clientvault.support.access import account_ticket_reading
+
+        register_shared_reading(account_ticket_reading)

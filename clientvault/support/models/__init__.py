@@ -1,0 +1,42 @@
+from clientvault.support.models.forum import ForumCategory, Post, Thread
+from clientvault.support.models.review import Flag, PostingBlock, Review, ReviewAction
+from clientvault.support.models.tickets import (
+    DEPARTMENT_PURPOSE,
+    FIRST_RESPONSE,
+    TICKET_TRANSITIONS,
+    Attachment,
+    AuthorKind,
+    Correspondent,
+    Department,
+    Priority,
+    Ticket,
+    TicketChannel,
+    TicketEvent,
+    TicketMessage,
+    TicketStatus,
+    Visibility,
+)
+
+__all__ = [
+    "DEPARTMENT_PURPOSE",
+    "FIRST_RESPONSE",
+    "TICKET_TRANSITIONS",
+    "Attachment",
+    "AuthorKind",
+    "Correspondent",
+    "Department",
+    "Flag",
+    "ForumCategory",
+    "Post",
+    "PostingBlock",
+    "Priority",
+    "Review",
+    "ReviewAction",
+    "Thread",
+    "Ticket",
+    "TicketChannel",
+    "TicketEvent",
+    "TicketMessage",
+    "TicketStatus",
+    "Visibility",
+]

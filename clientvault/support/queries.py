@@ -1,0 +1,75 @@
+"""Finding tickets through their owner, and reading them with the right purpose."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from clientvault.accounts.models import Person
+from clientvault.privacy.actors import Actor
+from clientvault.privacy.reveal import reveal
+from clientvault.privacy.taxonomy import Purpose
+from clientvault.support.models import (
+    Attachment,
+    Ticket,
+    TicketMessage,
+    Visibility,
+)
+
+PAGE_SIZE = 20
+
+
+def tickets_of(person: Person) -> QuerySet[Ticket]:
+    return Ticket.objects.filter(customer_id=person.customer_id).order_by("-updated_at")
+
+
+def own_ticket(person: Person, number: str) -> Ticket:
+    """The account's ticket ``number``; 404 for any other (another account's included)."""
+    ticket = tickets_of(person).filter(number=number).first()
+    if ticket is None:
+        raise Http404("No such ticket on your account.")
+    return ticket
+
+
+@dataclass(frozen=True)
+class ShownMessage:
+    message: TicketMessage
+    body: str
+    files: list[Attachment]
+
+    @property
+    def removed(self) -> dict[str, int]:
+        return dict(self.message.removed)
+
+
+def _body(message: TicketMessage, purpose: str, actor: Actor) -> str:
+    if message.visibility == Visibility.DELETED:
+        return ""
+    return reveal(message, "body", purpose, actor)
+
+
+def read_messages(
+    ticket: Ticket, *, actor: Actor, purpose: str, internal: bool
+) -> list[ShownMessage]:
+    """The ticket's messages with their texts, each read through ``reveal`` (audited).
+
+    ``internal``: include staff notes (staff only). A deleted message keeps its place, without
+    its text; a hidden one is shown to staff and to its author's account, marked as hidden.
+    """
+    rows = ticket.messages.select_related("author_person", "author_staff").prefetch_related(
+        "files", "reviews"
+    )
+    if not internal:
+        rows = rows.filter(internal=False)
+    return [ShownMessage(m, _body(m, purpose, actor), list(m.files.all())) for m in rows]
+
+
+def read_title(ticket: Ticket, *, actor: Actor, purpose: str = Purpose.SUPPORT) -> str:
+    return reveal(ticket, "title", purpose, actor)
+
+
+def titles(tickets: Any, *, actor: Actor, purpose: str = Purpose.SUPPORT) -> dict[Any, str]:
+    return {t.pk: read_title(t, actor=actor, purpose=purpose) for t in tickets}

@@ -1,0 +1,34 @@
+"""What every text a person writes here goes through before it is stored: a size check and the
+kernel's redactor (secrets replaced by a marker; the original is never stored or logged)."""
+
+from __future__ import annotations
+
+from clientvault.privacy.redaction import Redaction, redact
+from clientvault.support.errors import refuse
+
+MAX_TITLE = 150
+MAX_MESSAGE = 20_000  # characters: a long log excerpt fits; a whole log file is an attachment
+
+
+def clean_text(text: str, *, field: str, limit: int, label: str) -> Redaction:
+    """``text`` stripped and redacted; a refusal naming ``field`` when empty or too long."""
+    stripped = (text or "").strip()
+    if not stripped:
+        raise refuse(field, f"The {label} is empty: write something first.", "required")
+    if len(stripped) > limit:
+        raise refuse(
+            field,
+            f"The {label} is too long: {len(stripped):,} characters, at most {limit:,}. Send "
+            "long logs as an attachment.",
+            "too_long",
+        )
+    return redact(stripped)
+
+
+def counts_of(*redactions: Redaction) -> dict[str, int]:
+    """What the redactor removed, by kind, over several texts: kept beside the text."""
+    total: dict[str, int] = {}
+    for redaction in redactions:
+        for kind, count in redaction.counts().items():
+            total[str(kind)] = total.get(str(kind), 0) + count
+    return total
