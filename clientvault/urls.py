@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("clientvault.rights.urls")),
     path("", include("clientvault.billing.urls")),
     path("", include("clientvault.hosting.urls")),
+    path("", include("clientvault.support.urls")),
     path("api/v1/", api.urls),
 ]
 # 403 and 404 are Django's own views with the site's templates (403.html, 404.html).

@@ -1,0 +1,5 @@
+"""urls_area"""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""urls_forum"""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

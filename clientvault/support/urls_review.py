@@ -1,0 +1,5 @@
+"""urls_review"""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

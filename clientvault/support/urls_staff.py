@@ -1,0 +1,5 @@
+"""urls_staff"""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
