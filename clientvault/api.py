@@ -46,7 +46,7 @@ from clientvault.accounts.api_choices import choices_router
 from clientvault.accounts.schemas import ValidationErrors
 from clientvault.api_docs import ApiReference
 from clientvault.billing.api import billing_router
-from clientvault.billing.middleware import refuse_card_numbers
+from clientvault.billing.middleware import redacts_in_api, refuse_card_numbers
 from clientvault.hosting.api import hosting_router
 from clientvault.rights.api import rights_router
 from clientvault.web.limits import body_limit, too_large_message
@@ -116,7 +116,8 @@ class ClientvaultAPI(NinjaAPI):
         arguments: a body holding a card number is refused there, 422 naming the field
         (``billing.middleware``; pages are checked by its middleware)."""
         if getattr(request.resolver_match, "url_name", None) not in FALLBACK_NAMES:
-            refuse_card_numbers(request)
+            if not redacts_in_api(request.path):
+                refuse_card_numbers(request)
         return super().create_temporal_response(request)
 
     def get_openapi_schema(

@@ -37,7 +37,7 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from io import BytesIO
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import (
@@ -56,9 +56,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from clientvault.privacy.cards import find_card_number
 
 logger = logging.getLogger(__name__)
+V = TypeVar("V", bound=Callable[..., Any])
 
 CHECKED_METHODS = frozenset({"POST", "PUT", "PATCH"})
 EXEMPT_PREFIXES = ("/billing/webhooks/",)
+# The mark of a view (or API operation) that takes free text, such as a support ticket, and
+# passes it through the kernel's redactor before storing it: there a card number is removed and
+# the sender told, rather than the whole message refused (``redacts_secrets``).
+REDACTS = "redacts_secrets"
 API_PREFIX = "/api/"
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 WHOLE_BODY = "(the request body)"
@@ -159,6 +164,25 @@ def _log(request: HttpRequest, field: str | None) -> None:
     logger.warning("Refused a card number in %s of a %s to %s", named, request.method, route)
 
 
+def redacts_secrets(view: V) -> V:
+    """Mark ``view`` as one that redacts secrets itself: card numbers reach it (to be removed)."""
+    setattr(view, REDACTS, True)
+    return view
+
+
+_redacting_api_paths: list[str] = []
+
+
+def register_redacting_api_path(prefix: str) -> None:
+    """API operations under ``prefix`` redact secrets themselves (support's, say)."""
+    if prefix not in _redacting_api_paths:
+        _redacting_api_paths.append(prefix)
+
+
+def redacts_in_api(path: str) -> bool:
+    return path.startswith(tuple(_redacting_api_paths))
+
+
 def refuse_card_numbers(request: HttpRequest) -> None:
     """For the API: a ValidationError naming the field (the API answers 422) when the body
     holds a card number."""
@@ -197,6 +221,8 @@ class RefuseCardNumbersMiddleware:
             return None
         if request.path.startswith((API_PREFIX, *EXEMPT_PREFIXES)):
             return None  # the API checks after its token check; webhooks are signed
+        if getattr(view, REDACTS, False):
+            return None  # the view takes free text and redacts secrets before storing it
         found = card_field(request)
         if found is None:
             return None
