@@ -115,9 +115,9 @@ class ClientvaultAPI(NinjaAPI):
         """Called by every operation after its token check, before the body is read into its
         arguments: a body holding a card number is refused there, 422 naming the field
         (``billing.middleware``; pages are checked by its middleware)."""
-        if getattr(request.resolver_match, "url_name", None) not in FALLBACK_NAMES:
-            if not redacts_in_api(request.path):
-                refuse_card_numbers(request)
+        fallback = getattr(request.resolver_match, "url_name", None) in FALLBACK_NAMES
+        if not fallback and not redacts_in_api(request.path):
+            refuse_card_numbers(request)
         return super().create_temporal_response(request)
 
     def get_openapi_schema(
