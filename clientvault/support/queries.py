@@ -10,6 +10,7 @@ from django.http import Http404
 
 from clientvault.accounts.models import Person
 from clientvault.privacy.actors import Actor
+from clientvault.privacy.redaction import SecretKind
 from clientvault.privacy.reveal import reveal
 from clientvault.privacy.taxonomy import Purpose
 from clientvault.support.models import (
@@ -41,8 +42,18 @@ class ShownMessage:
     files: list[Attachment]
 
     @property
-    def removed(self) -> dict[str, int]:
-        return dict(self.message.removed)
+    def removed(self) -> str:
+        """What the redactor took out, in words ("1 card number, 2 passwords"); "" if nothing."""
+        return removed_text(self.message.removed)
+
+
+def removed_text(removed: dict[str, int]) -> str:
+    labels = dict(SecretKind.choices)
+    parts = [
+        f"{count} {labels.get(kind, kind)}{'' if count == 1 else 's'}"
+        for kind, count in removed.items()
+    ]
+    return ", ".join(parts)
 
 
 def _body(message: TicketMessage, purpose: str, actor: Actor) -> str:

@@ -50,6 +50,7 @@ from tests.billing.rows import a_method, a_payment, an_invoice
 from tests.hosting.rows import a_domain, a_failed_call, a_service
 from tests.messaging.support import queue_notice
 from tests.rights.helpers import a_rights_request
+from tests.support.tickets import a_ticket, a_ticket_with_file
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 
@@ -169,6 +170,18 @@ EXPECTED_PERMISSION = {
         for name in ("services", "service", "service_cancel", "service_plan", "order")
     },
     **{
+        f"support:{name}": Permission.SUPPORT
+        for name in (
+            "tickets",
+            "ticket_new",
+            "ticket",
+            "ticket_reply",
+            "ticket_close",
+            "ticket_rate",
+            "ticket_file",
+        )
+    },
+    **{
         f"hosting:{name}": Permission.DOMAINS
         for name in (
             "domains",
@@ -286,7 +299,16 @@ FILLERS: dict[str, Filler] = {
         "name": a_domain(w.owner).name,
         "pk": a_domain(w.owner).tech_id,
     },
+    **{
+        f"support:{name}": lambda w: a_ticket(w.owner).number
+        for name in ("ticket", "ticket_reply", "ticket_close", "ticket_rate")
+    },
+    "support:ticket_file": lambda w: _file_of(a_ticket_with_file(w.owner)),
 }
+
+
+def _file_of(attachment: Any) -> dict[str, Any]:
+    return {"number": attachment.message.ticket.number, "pk": attachment.pk}
 
 
 # --- the routes, from the resolver ------------------------------------------------------------

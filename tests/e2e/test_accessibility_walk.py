@@ -40,6 +40,7 @@ from clientvault.messaging import mailbox
 from clientvault.messaging.mailbox import MAILBOX_BACKEND
 from clientvault.messaging.unsubscribe import make_token
 from clientvault.privacy.taxonomy import Purpose
+from clientvault.support.services.tickets import reply_as_customer, reply_as_staff
 from tests.accounts.access_world import World, resolver_entries, world  # noqa: F401
 from tests.accounts.confirmutil import path_of, queued_links
 from tests.accounts.personas import customer, make_staff, sign_in, sign_in_staff  # noqa: F401
@@ -57,6 +58,7 @@ from tests.hosting.registrar_server import registrar_server  # noqa: F401
 from tests.hosting.rows import a_domain, a_failed_call, a_service
 from tests.hosting.staff_support import checked_caller
 from tests.rights.helpers import a_rights_request, an_export_link
+from tests.support.tickets import a_ticket_with_file
 
 pytestmark = [
     pytest.mark.e2e,
@@ -90,6 +92,7 @@ class Walk:
     service: str = ""  # the owner's hosting service (its reference)
     domain: str = ""  # the owner's domain name, registered
     domain_contact: str = ""  # its technical contact
+    ticket: str = ""  # the owner's support ticket (its number), with a staff reply
 
 
 @dataclass(frozen=True)
@@ -223,6 +226,9 @@ OWNER_PAGES = [
         lambda w: {"name": w.domain, "pk": w.domain_contact},
         submit=True,
     ),
+    Page("support:tickets"),
+    Page("support:ticket_new", submit=True),
+    Page("support:ticket", lambda w: w.ticket),
     Page("/account/no-such-page"),
     Page("accounts:logout"),
 ]
@@ -309,6 +315,12 @@ NOT_PAGES = {
         )
     },
     "rights:download": "a file (JSON, ZIP or PDF), not a page",
+    "support:ticket_file": "a file (an attachment, downloaded), not a page",
+    **{
+        f"support:{name}": "a form's POST on a ticket's page, answered with a redirect to it "
+        "(tests/support/test_area_ticket_page.py)"
+        for name in ("ticket_reply", "ticket_close", "ticket_rate")
+    },
     "billing:invoice_pdf": "a file (PDF), not a page",
     "billing:staff_reveal_address": "a button's POST on a customer's billing page; its answer "
     "is checked in tests/e2e/test_billing_staff.py",
@@ -376,7 +388,19 @@ def walk(world: World, settings: Any, registrar_server: Any) -> Walk:
         **_an_invoice_with_history(owner, method),
         setup_session=str(a_setup_session(owner).pk),
         **_hosting(owner),
+        ticket=_a_ticket(owner),
     )
+
+
+def _a_ticket(owner: Any) -> str:
+    """The owner's ticket: a message with a removed card number, a staff reply, a file."""
+    attachment = a_ticket_with_file(owner)
+    ticket = attachment.message.ticket
+    reply_as_customer(
+        ticket=ticket, person=owner, body="Card 4242 4242 4242 4242", actor=owner.user
+    )
+    reply_as_staff(ticket=ticket, staff=make_staff("support"), body="We are looking into it.")
+    return str(ticket.number)
 
 
 def _hosting(owner: Any) -> dict[str, Any]:
