@@ -6,7 +6,8 @@ authorised user invited and joined, another invited and still pending, security 
 history, a report of unauthorised use, and one staff login per role with an authenticator;
 then marketing, billing (``demo_billing``: payment methods through the test gateway, invoices in
 every status), hosting (``demo_hosting``: services in every status on the test control panel,
-domains and their contacts at the test registrar) and privacy requests.
+domains and their contacts at the test registrar), support (``demo_support``: tickets) and
+privacy requests.
 
 Idempotent: each account and login is looked up first (by username, or by e-mail for the
 account staff opened by telephone), so running it twice changes nothing.
@@ -77,6 +78,7 @@ from clientvault.web.demo_billing import billing_lines, load_billing
 from clientvault.web.demo_hosting import hosting_lines, load_hosting
 from clientvault.web.demo_messaging import load_messaging
 from clientvault.web.demo_rights import load_rights, rights_lines
+from clientvault.web.demo_support import load_support, support_lines
 
 DEMO = SystemActor("demo")
 PASSWORD = "clientvault-demo"
@@ -326,6 +328,7 @@ def load_demo() -> None:
         load_messaging(marketing=staff[StaffRole.MARKETING])
         load_billing(staff=staff[StaffRole.BILLING])  # before Carol's copy of her data is made
         load_hosting(staff=staff[StaffRole.BILLING], support=staff[StaffRole.SUPPORT])
+        load_support(support=staff[StaffRole.SUPPORT])
         load_rights()
 
 
@@ -376,7 +379,7 @@ def login_lines() -> list[str]:
     ]
     for login in STAFF:
         lines.append(f"  {login.role:<16} {login.username:<12} {_second_factor(login.username)}")
-    return [*lines, *rights_lines(), *billing_lines(), *hosting_lines()]
+    return [*lines, *rights_lines(), *billing_lines(), *hosting_lines(), *support_lines()]
 
 
 def mail_lines() -> list[str]:

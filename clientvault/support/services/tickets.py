@@ -395,13 +395,14 @@ def assign_ticket(*, ticket: Ticket, assignee: Actor | None, actor: Actor) -> Ti
 
 def rate_ticket(*, ticket: Ticket, rating: int, actor: Actor) -> Ticket:
     """The customer's satisfaction (1 to 5) with a closed ticket; changeable."""
-    if not ticket.is_closed:
-        raise refuse("rating", "A ticket is rated once it is closed.", "conflict")
     if not 1 <= rating <= 5:
         raise refuse("rating", "Choose a rating from 1 (poor) to 5 (excellent).", "invalid_choice")
     with transaction.atomic():
         ticket = lock_ticket(ticket)
-        _event(ticket, TicketEvent.Kind.RATED, actor, old=str(ticket.rating or ""), new=str(rating))
+        if not ticket.is_closed:
+            raise refuse("rating", "A ticket is rated once it is closed.", "conflict")
+        was = str(ticket.rating or "")
+        _event(ticket, TicketEvent.Kind.RATED, actor, old=was, new=str(rating))
         ticket.rating = rating
         ticket.save(update_fields=["rating"])
         _audit("support.rated", ticket, actor, rating=rating)
