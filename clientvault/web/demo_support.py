@@ -57,7 +57,7 @@ def _carol_checkout(carol: Person, support: User) -> None:
         ticket=ticket,
         person=carol,
         body=f"Sorry, I only saw that afterwards. It was my own card, {DEMO_CARD}, exp 08/29.",
-        actor=carol.user,  # type: ignore[arg-type]
+        actor=carol.user,
     )
 
 
