@@ -78,6 +78,8 @@ RETENTION_KEYS = (
     "unconfirmed_signups",
     "messages",
     "invoices",
+    "tickets",
+    "forum",
 )
 # Sections with a fixed set of keys; [retention], [roles] and [back_office] take any key.
 KEYS: dict[str, tuple[str, ...]] = {
