@@ -92,7 +92,7 @@ class Redaction:
         if not counts:
             return ""
         removed = _listed([_counted(kind, count) for kind, count in counts.items()])
-        kinds = _listed([_PLURALS[kind] for kind in counts])
+        kinds = _listed([_PLURALS[kind] for kind in counts], "or")
         return (
             f"We removed {removed} from your message before storing it. Never send {kinds} "
             "in a message: we never ask for them, and anyone who reads the message could use them."
@@ -103,8 +103,8 @@ def _counted(kind: SecretKind, count: int) -> str:
     return f"{count} {kind.label if count == 1 else _PLURALS[kind]}"
 
 
-def _listed(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def _listed(items: list[str], conjunction: str = "and") -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
 
 
 RULES = rules.RULES

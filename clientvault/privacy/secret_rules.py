@@ -99,7 +99,7 @@ def value(kind: str, valid: Callable[[str], bool] = lambda value: True) -> Check
 
 _QUOTES = {'"': '"', "'": "'", "“": "”", "«": "»", "\u2018": "\u2019", "`": "`", "„": "“"}
 _OPENING = "[\"'“«\u2018`„]?"
-_TRAILING = ".,;:!?)]}>"
+_TRAILING = ".,;:)]}>"
 
 
 def _value_span(text: str, match: re.Match[str]) -> tuple[int, int]:
@@ -171,46 +171,52 @@ def _well_grouped(groups: list[re.Match[str]]) -> bool:
     return all(4 <= len(group.group()) <= 6 for group in groups[:-1])
 
 
-def _card_in(text: str, groups: list[re.Match[str]]) -> int:
-    """How many of ``groups`` (from the first) make a card number, longest first; 0 if none."""
-    separators = {text[groups[i].end()] for i in range(len(groups) - 1)}
-    if len(separators) > 1:
-        return 0
-    digits = ""
-    lengths = []
+def _card_in(groups: list[re.Match[str]], separators: list[str], glued_end: bool) -> int:
+    """How many of ``groups`` (from the first, joined by one and the same separator) make a
+    card number, the longest first; 0 if none. With ``glued_end`` the last group is glued to
+    a word, and a number ending with it is none."""
+    digits, lengths = "", []
     for count, group in enumerate(groups, start=1):
         digits += _ascii_digits(group.group())
-        if len(digits) > MAX_DIGITS:
+        if len(digits) > MAX_DIGITS or (count > 1 and separators[count - 2] != separators[0]):
             break
-        lengths.append((count, digits))
+        if not (glued_end and count == len(groups)):
+            lengths.append((count, digits))
     for count, number in reversed(lengths):
         if is_card_number(number) and _well_grouped(groups[:count]):
             return count
     return 0
 
 
-def _glued_run(text: str, start: int, end: int) -> bool:
+def _starts(separators: list[str], glued_start: bool) -> list[int]:
+    """Where a card number may start in a run of groups: at its first group (unless the run
+    is glued to a word), and where the separator changes (``2026-05-17 4242 ...``), not in the
+    middle of evenly split digits."""
+    changes = [i for i in range(1, len(separators)) if separators[i] != separators[i - 1]]
+    starts = {*changes, *(i + 1 for i in changes)} | (set() if glued_start else {0})
+    return sorted(starts)
+
+
+def _glued_before(text: str, start: int) -> bool:
     """A run inside a word or an identifier: glued to a letter, digit or ``_``, after ``+``
     (a telephone number), or joined to a word by a dash or dot (``INV-...``, ``v1.``)."""
     before = text[start - 1] if start else ""
     joined = before in "-./" and _word_char(text, start - 2)
-    return _word_char(text, start - 1) or before == "+" or joined or _word_char(text, end)
+    return _word_char(text, start - 1) or before == "+" or joined
 
 
 def _cards(text: str, match: re.Match[str]) -> Iterator[Found]:
-    if _glued_run(text, match.start(), match.end()):
-        return
     groups = list(_GROUP.finditer(text, match.start(), match.end()))
-    first = 0
-    while first < len(groups):
-        count = _card_in(text, groups[first:])
-        if not count:
-            first += 1
+    separators = [text[group.end()] for group in groups[:-1]]
+    glued_end, taken = _word_char(text, match.end()), 0
+    for first in _starts(separators, _glued_before(text, match.start())):
+        if first < taken:
             continue
-        start, end = groups[first].start(), groups[first + count - 1].end()
-        yield "card", start, end
-        yield from _cvc_after(text, end)
-        first += count
+        count = _card_in(groups[first:], separators[first:], glued_end)
+        if count:
+            taken = first + count
+            yield "card", groups[first].start(), groups[taken - 1].end()
+            yield from _cvc_after(text, groups[taken - 1].end())
 
 
 # Card security codes --------------------------------------------------------------------------
@@ -287,7 +293,10 @@ _PASSWORD_WORDS = (
     r"|wachtwoord|has[łl]o|parola(?: d'ordine)?|l[öo]senord|passord|adgangskode|salasana"
     r"|heslo|jelsz[óo]|пароль|密码|パスワード"
 )
-_QUALIFIER = r"(?:[ \t]+(?:for|of|f[üu]r|pour|para|de|du|van|per|do|da|voor)[ \t]+[^\s:=]{1,40})?"
+_QUALIFIER = (
+    r"(?:[ \t]+(?:for|of|on|f[üu]r|pour|para|de|du|van|per|do|da|voor)"
+    r"(?:[ \t]+[^\s:=]{1,30}){1,4})?"
+)
 _VALUE = r"(?P<secret>\S+)"
 _PASSWORD_SEP = re.compile(
     rf"(?i)(?<![^\W_])(?:{_PASSWORD_WORDS})(?![^\W_]){_QUALIFIER}"
@@ -295,7 +304,7 @@ _PASSWORD_SEP = re.compile(
 )
 _PASSWORD_SAID = re.compile(
     rf"(?i)(?<![^\W_])(?:{_PASSWORD_WORDS})(?![^\W_]){_QUALIFIER}[ \t]+"
-    r"(?:is(?: now| set to)?|was|ist|lautet|est|es|é|è|jest|är|er|on|to)[ \t]*:?[ \t]*"
+    r"(?:is(?: now| set to)?|was|ist|lautet|est|es|é|è|jest|är|er|on|to)(?![^\W_])[ \t]*:?[ \t]*"
     rf"{_OPENING}{_VALUE}"
 )
 
@@ -314,7 +323,7 @@ NOT_PASSWORDS = _words(
     password passwords reset? vergessen zurücksetzen geändert oublié réinitialiser olvidada
     olvidé restablecer cambiar ändern"""
 )
-_PLACEHOLDER_START = tuple("<{$%")
+_PLACEHOLDER_START = (*"<{$%", "http:", "https:", "www.")
 _MASKED = frozenset("*•x.#-_?")
 
 
