@@ -423,6 +423,9 @@ LOGGING = {
     "filters": {
         "route_only": {"()": "clientvault.web.logging.RouteOnlyFilter"},
         "expected_errors": {"()": "clientvault.web.logging.ExpectedErrorFilter"},
+        # Card numbers, IBANs, passwords and keys replaced by a marker (issue 11): last, on
+        # every handler, so nothing any logger writes holds one.
+        "redact_secrets": {"()": "clientvault.privacy.logfilter.RedactingFilter"},
     },
     "formatters": {
         "django.server": {
@@ -434,13 +437,13 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["expected_errors", "route_only"],
+            "filters": ["expected_errors", "route_only", "redact_secrets"],
         },
         "django.server": {
             "level": "INFO",
             "class": "logging.StreamHandler",
             "formatter": "django.server",
-            "filters": ["expected_errors", "route_only"],
+            "filters": ["expected_errors", "route_only", "redact_secrets"],
         },
     },
     "root": {"handlers": ["console"], "level": "WARNING"},

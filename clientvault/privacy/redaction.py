@@ -1,12 +1,49 @@
-"""Placeholder of the kernel's secret redactor (card numbers only), replaced by the full one."""
+"""Secrets taken out of a text before it is stored or logged (issue 11, PCI DSS 3.3).
+
+:func:`redact` replaces each secret in a message with a marker such as
+``[card number removed]`` and says what it removed (:class:`Redaction`), so the sender can be
+told why (:meth:`Redaction.explanation`). Tickets, forum posts and the logs (through
+:class:`clientvault.privacy.logfilter.RedactingFilter`) pass through it; the original text is
+never stored or logged by this module.
+
+What is redacted (the rules are a table,
+:data:`clientvault.privacy.secret_rules.RULES`, each a compiled pattern and a check):
+
+- **card numbers**: 13 to 19 digits, typed as one run or in groups split by one space, dash
+  or dot (the same separator throughout), that pass the Luhn check (python-stdnum) and start
+  with the issuer prefix of a card network issuing that length (Visa, Mastercard, American
+  Express, Discover, JCB, Diners Club, UnionPay, Maestro, Mir, RuPay...). A run glued to a
+  letter, to ``+`` (a telephone number) or to a word by a dash or dot (``INV-...``) is not one;
+- **card security codes**: 3 or 4 digits right after a card number (an expiry date may stand
+  between them), or after a cue such as ``CVC``, ``CVV``, ``security code``, ``Prüfnummer``;
+- **IBANs** that python-stdnum finds valid (check digits and the country's format), with or
+  without spaces;
+- **passwords**: the value after a cue such as ``password:``, ``pwd=``, ``Passwort:``,
+  ``mot de passe :``, ``contraseña:`` (a dozen languages), up to the next space or line end,
+  or the quoted value; after ``password is`` only a value with a digit or a symbol in it (so
+  ``my password is not working`` keeps its words);
+- **API keys** of well-known shapes: AWS access key ids, Stripe secret and restricted keys,
+  GitHub, GitLab, Slack, Google, OpenAI/Anthropic, SendGrid, npm, PyPI, Shopify, Mailgun,
+  JSON web tokens, ``Bearer`` tokens, and a value of 16 characters or more with letters and
+  digits after ``api_key=``, ``token:``, ``client_secret=``...;
+- **private keys**: ``-----BEGIN ... PRIVATE KEY-----`` blocks (PKCS#8, RSA, EC, DSA,
+  OpenSSH, encrypted, PGP), up to their end line or, cut short, their last base64 line.
+
+Not redacted: order and invoice numbers, telephone numbers, tracking codes, dates, IP
+addresses, version numbers, UUIDs, domain names, numbers that fail the Luhn check, and prose
+about passwords without a value. Each rule is skipped at once when the text cannot hold its
+secret (fewer digits than a card has, none of the rule's key words), which keeps the common
+message cheap.
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django.db import models
-from stdnum import luhn
+
+from clientvault.privacy import secret_rules as rules
+from clientvault.privacy.secret_rules import Scan
 
 
 class SecretKind(models.TextChoices):
@@ -18,12 +55,17 @@ class SecretKind(models.TextChoices):
     PRIVATE_KEY = "private_key", "private key"
 
 
-MARKERS = {kind: f"[{kind.label} removed]" for kind in SecretKind}
-_CARD = re.compile(r"(?<![\w+])\d(?:[ -]?\d){12,18}(?!\w)")
+MARKERS: dict[SecretKind, str] = {kind: f"[{kind.label} removed]" for kind in SecretKind}
+_PLURALS = {kind: f"{kind.label}s" for kind in SecretKind}
+# When two rules claim the same span, the more specific kind wins.
+_SPECIFIC_FIRST = ("private_key", "card", "iban", "api_key", "cvc", "password")
+_PRIORITY = {SecretKind(kind): rank for rank, kind in enumerate(_SPECIFIC_FIRST)}
 
 
 @dataclass(frozen=True)
 class Finding:
+    """A secret's kind and its span in the original text."""
+
     kind: SecretKind
     start: int
     end: int
@@ -31,6 +73,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class Redaction:
+    """A text with its secrets replaced by markers, and what was found where."""
+
     text: str
     findings: tuple[Finding, ...]
 
@@ -39,25 +83,59 @@ class Redaction:
         return bool(self.findings)
 
     def counts(self) -> dict[SecretKind, int]:
-        counts: dict[SecretKind, int] = {}
-        for finding in self.findings:
-            counts[finding.kind] = counts.get(finding.kind, 0) + 1
-        return counts
+        found = [finding.kind for finding in self.findings]
+        return {kind: found.count(kind) for kind in SecretKind if kind in found}
 
     def explanation(self) -> str:
-        if not self.findings:
+        """One or two sentences for the sender: what was removed and why (never the secret)."""
+        counts = self.counts()
+        if not counts:
             return ""
-        return "We removed a card number from your message before storing it."
+        removed = _listed([_counted(kind, count) for kind, count in counts.items()])
+        kinds = _listed([_PLURALS[kind] for kind in counts], "or")
+        return (
+            f"We removed {removed} from your message before storing it. Never send {kinds} "
+            "in a message: we never ask for them, and anyone who reads the message could use them."
+        )
+
+
+def _counted(kind: SecretKind, count: int) -> str:
+    return f"{count} {kind.label if count == 1 else _PLURALS[kind]}"
+
+
+def _listed(items: list[str], conjunction: str = "and") -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+RULES = rules.RULES
+
+
+def find_secrets(text: str) -> tuple[Finding, ...]:
+    """Every secret in ``text``, in order, no two overlapping (the longer, then the more
+    specific kind, wins)."""
+    scan = Scan(text)
+    found = [
+        Finding(SecretKind(kind), start, end)
+        for rule in RULES
+        if rule.applies(scan)
+        for kind, start, end in rule.find(text)
+    ]
+    found.sort(key=lambda f: (f.start, f.start - f.end, _PRIORITY[f.kind]))
+    kept: list[Finding] = []
+    for finding in found:
+        if not kept or finding.start >= kept[-1].end:
+            kept.append(finding)
+    return tuple(kept)
 
 
 def redact(text: str) -> Redaction:
-    found = [
-        Finding(SecretKind.CARD, m.start(), m.end())
-        for m in _CARD.finditer(text)
-        if luhn.is_valid(re.sub(r"\D", "", m.group()))
-    ]
-    out, last = [], 0
-    for f in found:
-        out += [text[last : f.start], MARKERS[f.kind]]
-        last = f.end
-    return Redaction("".join(out) + text[last:], tuple(found))
+    """``text`` with every secret replaced by its kind's marker (see the module's docstring)."""
+    findings = find_secrets(text)
+    if not findings:
+        return Redaction(text, ())
+    parts, position = [], 0
+    for finding in findings:
+        parts += [text[position : finding.start], MARKERS[finding.kind]]
+        position = finding.end
+    parts.append(text[position:])
+    return Redaction("".join(parts), findings)
