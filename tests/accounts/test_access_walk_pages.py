@@ -101,7 +101,13 @@ NOT_WALKED_NAMESPACES = {
     "api-v1": "the JSON API: walked from its OpenAPI schema in test_access_walk_api.py",
 }
 # The back office's routes, by name: every other walked route is the customer area's.
-STAFF_ROUTES = ("accounts:staff_", "rights:privacy_", "billing:staff_", "hosting:staff_")
+STAFF_ROUTES = (
+    "accounts:staff_",
+    "rights:privacy_",
+    "billing:staff_",
+    "hosting:staff_",
+    "support:staff_",
+)
 # Area pages a person with no permission at all must still reach (their own login and data).
 NO_PERMISSION_NEEDED = {
     f"accounts:{name}"
@@ -304,6 +310,7 @@ FILLERS: dict[str, Filler] = {
         for name in ("ticket", "ticket_reply", "ticket_close", "ticket_rate")
     },
     "support:ticket_file": lambda w: _file_of(a_ticket_with_file(w.owner)),
+    "support:staff_release": lambda w: a_ticket(w.owner).number,
 }
 
 

@@ -269,6 +269,7 @@ STAFF_PAGES = [
     Page("billing:staff_credit_note", lambda w: w.invoice_pk, submit=True),
     Page("billing:staff_refund", lambda w: w.payment_pk, submit=True),
     Page("billing:staff_credit_add", _account, submit=True),
+    Page("support:staff_release", lambda w: w.ticket, submit=True),
     Page("hosting:staff_customer", _account),
     Page("hosting:staff_order", _account, submit=True),
     Page("hosting:staff_service", _service),
@@ -526,10 +527,6 @@ def test_the_pages_refusing_an_authorised_user_pass_axe(walk, context_for):
 # administrator every page but the campaigns, marketing the campaigns); the other roles differ
 # only in their navigation and in which pages refuse them, so each walks its home and a page
 # that refuses it, or its own pages where no other role's walk shows them.
-FULL_WALKS = {
-    StaffRole.ADMINISTRATOR.value: STAFF_PAGES,
-    StaffRole.MARKETING.value: STAFF_PAGES,
-}
 SHORT_WALK = [
     Page("accounts:staff_search"),
     Page("accounts:staff_intake"),
@@ -538,6 +535,15 @@ SHORT_WALK = [
     Page("accounts:staff_campaigns"),
     Page("billing:staff_account", _account),
 ]
+FULL_WALKS = {
+    StaffRole.ADMINISTRATOR.value: STAFF_PAGES,
+    StaffRole.MARKETING.value: STAFF_PAGES,
+    # The release of a ticket outside needs the legal-obligation purpose: the legal team's.
+    StaffRole.LEGAL.value: [
+        *SHORT_WALK,
+        Page("support:staff_release", lambda w: w.ticket, submit=True),
+    ],
+}
 
 
 @pytest.mark.parametrize("role", [role.value for role in StaffRole])
