@@ -8,9 +8,13 @@ class SupportConfig(AppConfig):
 
     def ready(self) -> None:
         """Declare support's models to the privacy inventory and its mail to messaging; let
-        the people of an account with the support permission read its tickets."""
+        the people of an account with the support permission read its tickets, and list the
+        open ones on the dashboard."""
+        from clientvault.accounts.dashboard import register_open_items
         from clientvault.privacy.reveal import register_shared_reading
         from clientvault.support import messages, privacy  # noqa: F401  (declarations)
         from clientvault.support.access import account_ticket_reading
+        from clientvault.support.dashboard import open_tickets
 
         register_shared_reading(account_ticket_reading)
+        register_open_items(open_tickets)
