@@ -120,6 +120,7 @@ def hand_over(message: Message, rendered: Rendered) -> None:
     headers = {"Message-ID": message.header_id, "From": settings.DEFAULT_FROM_EMAIL}
     if message.purpose:  # a list the recipient can leave in one click
         headers |= list_headers(subject_id=message.subject_id, purpose=message.purpose)
+    headers |= rendered.headers  # Reply-To, Auto-Submitted, as the kind declares them
     email = EmailMultiAlternatives(
         subject=rendered.headline,
         body=rendered.text,

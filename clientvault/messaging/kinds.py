@@ -6,12 +6,20 @@ values its templates may use and which of them are secrets (a reset link, a code
 the message that leaves but are withheld from the copy the outbox keeps. Queueing a message
 with a value its kind does not declare is refused, naming the value, and so is declaring a
 template that uses a value the kind does not list (:func:`template_variables`).
+
+Two headers are declared with the kind too, never set by a caller: ``reply_to_variable`` names
+one of its values whose address becomes the ``Reply-To`` (a reply address that routes answers
+back to a conversation, such as a support ticket's), checked to be one plain address when the
+message is queued; ``auto_submitted`` marks a message sent automatically (RFC 3834:
+``auto-replied`` for an answer to a message that came in, ``auto-generated`` otherwise), with
+``X-Auto-Response-Suppress: All`` so that autoresponders do not answer it and start a loop.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from email.utils import parseaddr
 
 from django.template import Template, engines
 from django.template.base import FilterExpression, Node, NodeList, Variable
@@ -25,6 +33,7 @@ __all__ = ["Category", "Channel", "Kind", "declare", "get_kind"]
 COMMON = frozenset({"operator_name", "support_email", "support_phone", "privacy_contact"})
 DEFAULT_HTML = "messaging/email/default.html"
 WITHHELD = "(withheld from the stored copy)"
+AUTO_SUBMITTED = ("auto-generated", "auto-replied")  # RFC 3834's values, besides "no"
 
 
 class UnknownKind(LookupError):
@@ -46,6 +55,18 @@ class Kind:
     channel: str = Channel.EMAIL
     html_template: str = DEFAULT_HTML
     description: str = ""
+    reply_to_variable: str = ""  # the value whose address becomes the Reply-To header
+    auto_submitted: str = ""  # RFC 3834's Auto-Submitted; "" for a message a person sent
+
+    def headers(self, values: Mapping[str, str]) -> dict[str, str]:
+        """The e-mail headers the kind declares, for a message with ``values``."""
+        headers: dict[str, str] = {}
+        if self.reply_to_variable and values.get(self.reply_to_variable):
+            headers["Reply-To"] = values[self.reply_to_variable]
+        if self.auto_submitted:
+            headers["Auto-Submitted"] = self.auto_submitted
+            headers["X-Auto-Response-Suppress"] = "All"
+        return headers
 
     @property
     def purpose(self) -> str:
@@ -71,12 +92,16 @@ def declare(
     channel: str = Channel.EMAIL,
     html_template: str = DEFAULT_HTML,
     description: str = "",
+    reply_to_variable: str = "",
+    auto_submitted: str = "",
 ) -> Kind:
-    """Declare one kind of message; a key declared twice or a bad category is refused."""
+    """Declare one kind of message; a key declared twice, a bad category or a header that
+    cannot be made is refused."""
     if key in _kinds:
         raise ValueError(f"message kind {key!r} is declared twice")
     if category not in Category.values:
         raise ValueError(f"message kind {key!r}: unknown category {category!r}")
+    _check_headers(key, reply_to_variable, set(variables), auto_submitted)
     kind = Kind(
         key=key,
         category=category,
@@ -87,9 +112,20 @@ def declare(
         channel=channel,
         html_template=html_template,
         description=description,
+        reply_to_variable=reply_to_variable,
+        auto_submitted=auto_submitted,
     )
     _kinds[key] = kind
     return kind
+
+
+def _check_headers(key: str, reply_to: str, variables: set[str], auto_submitted: str) -> None:
+    if reply_to and reply_to not in variables:
+        raise ValueError(f"message kind {key!r}: the Reply-To value {reply_to!r} is not a variable")
+    if auto_submitted and auto_submitted not in AUTO_SUBMITTED:
+        raise ValueError(
+            f"message kind {key!r}: Auto-Submitted is one of {', '.join(AUTO_SUBMITTED)}"
+        )
 
 
 def get_kind(key: str) -> Kind:
@@ -111,6 +147,18 @@ def check_context(kind: Kind, context: dict[str, str]) -> None:
     missing = sorted((kind.variables | kind.secrets) - set(context))
     if missing:
         raise TemplateProblem(f"message kind {kind.key!r} needs a value for {missing[0]!r}")
+    reply_to = context.get(kind.reply_to_variable, "") if kind.reply_to_variable else ""
+    if reply_to and not is_plain_address(reply_to):
+        raise TemplateProblem(
+            f"message kind {kind.key!r}: {kind.reply_to_variable!r} is not one e-mail address"
+        )
+
+
+def is_plain_address(value: str) -> bool:
+    """One bare address (``local@domain``), nothing around it: fit for a header."""
+    local, _, domain = value.rpartition("@")
+    plain = parseaddr(value)[1] == value and not any(c.isspace() for c in value)
+    return plain and bool(local) and "." in domain and "," not in value
 
 
 def _name(var: object) -> set[str]:

@@ -8,7 +8,7 @@ the outbox never stores a reset link or a code. A campaign brings its own subjec
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.template import Context, engines
 from django.template.loader import render_to_string
@@ -22,6 +22,7 @@ class Rendered:
     headline: str
     text: str
     html: str
+    headers: dict[str, str] = field(default_factory=dict)  # those the kind declares
 
 
 @dataclass(frozen=True)
@@ -65,4 +66,4 @@ def render(
     text += "\n"
     headline = " ".join(fill(copy.headline if copy else kind.headline, filled).split())
     html = render_to_string(kind.html_template, {**filled, "headline": headline, "text": text})
-    return Rendered(headline=headline, text=text, html=html)
+    return Rendered(headline=headline, text=text, html=html, headers=kind.headers(values))

@@ -32,3 +32,12 @@ CODE_TEXT = declare(
     text_template="kernelapp/messages/code.txt",
     secrets=["code"],
 )
+ANSWER = declare(
+    "kernelapp.answer",
+    category=Category.SERVICE,
+    headline="About your {{ thing }}",
+    text_template="kernelapp/messages/offer.txt",
+    variables=["thing", "reply_to"],
+    reply_to_variable="reply_to",
+    auto_submitted="auto-replied",
+)

@@ -1,4 +1,5 @@
-"""The mail listener: SMTP (or LMTP, behind a mail server) for the opt-out and bounce addresses.
+"""The mail listener: SMTP (or LMTP, behind a mail server) for the opt-out and bounce addresses
+and the mailboxes apps register (support's).
 
 aiosmtpd runs the protocol in an asyncio loop in its own thread. Each message is passed to
 :func:`receive` through ``sync_to_async`` on one worker thread of the listener's own, so the

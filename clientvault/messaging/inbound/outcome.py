@@ -18,6 +18,11 @@ class Action(models.TextChoices):
     COMPLAINT = "complaint", "Complaint recorded"
     UNMATCHED = "unmatched", "Report about no message sent from here: nothing changed"
     IGNORED = "ignored", "Nothing to act on"
+    # Mail to a mailbox an app registered (.mailboxes): support's tickets.
+    TICKET_OPENED = "ticket_opened", "Ticket opened"
+    TICKET_REPLIED = "ticket_replied", "Reply added to its ticket"
+    LOOP_IGNORED = "loop_ignored", "Automatic message: not answered, so no mail loop starts"
+    DUPLICATE = "duplicate", "Message already taken: nothing changed"
 
 
 class Dkim(models.TextChoices):

@@ -40,5 +40,5 @@ class UnknownRecipient(MailRejected):
     def __init__(self) -> None:
         super().__init__(
             "No such mailbox here: this server takes mail only for the opt-out and bounce "
-            "addresses."
+            "addresses and the site's other mailboxes (such as support)."
         )

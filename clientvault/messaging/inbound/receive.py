@@ -3,7 +3,8 @@
 The checks come first and refuse with a named problem (:mod:`.problems`): too big, malformed,
 without a sender, or to a mailbox that is not ours. The DKIM signature is verified before the
 transaction (its key lookup waits on DNS, never while holding a lock). Then one transaction
-acts on the whole message: a delivery or abuse report, or a request to stop marketing.
+acts on the whole message: a delivery or abuse report, a request to stop marketing, or a
+message to a mailbox an app registered (:mod:`.mailboxes`), which that app takes.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 
 from clientvault.messaging.inbound.actions import opt_out, record_bounce, record_complaint
+from clientvault.messaging.inbound.mailboxes import mailbox_of
 from clientvault.messaging.inbound.outcome import Action, Outcome
 from clientvault.messaging.inbound.parse import Inbound, read
 from clientvault.messaging.inbound.problems import UnknownRecipient
@@ -51,7 +53,8 @@ def act(inbound: Inbound, dkim: str) -> str:
         return record_complaint(report)
     purposes = opt_out_purposes(inbound.recipients)
     if not purposes:
-        return Action.IGNORED
+        mailbox = mailbox_of(inbound.recipients)
+        return mailbox.take(inbound, dkim) if mailbox is not None else Action.IGNORED
     key = inbound.header_id or hashlib.sha256(inbound.raw).hexdigest()
     opt_out(sender=inbound.sender, token=inbound.token, purposes=purposes, dkim=dkim, key=key)
     return Action.OPT_OUT

@@ -3,7 +3,8 @@
 The policy profile names the opt-out addresses: the marketing one withdraws marketing (and
 partner offers, where the profile offers partner sharing); the resellers' one withdraws the
 resellers' newsletter. When both are one address, mail to it withdraws all of them. The bounce
-address (``CLIENTVAULT_BOUNCE_ADDRESS``) takes delivery and abuse reports.
+address (``CLIENTVAULT_BOUNCE_ADDRESS``) takes delivery and abuse reports. Apps above
+messaging add their own mailboxes (support's address) through :mod:`.mailboxes`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 
+from clientvault.messaging.inbound.mailboxes import mailbox_for
 from clientvault.privacy.profile import current_profile
 from clientvault.privacy.taxonomy import Purpose
 
@@ -42,5 +44,8 @@ def is_bounce_address(address: str) -> bool:
 
 
 def is_ours(address: str) -> bool:
-    """Whether the listener takes mail for ``address`` (an opt-out or the bounce address)."""
-    return is_bounce_address(address) or bool(purposes_of(address))
+    """Whether the listener takes mail for ``address``: an opt-out or the bounce address, or
+    a registered mailbox's."""
+    return (
+        is_bounce_address(address) or bool(purposes_of(address)) or mailbox_for(address) is not None
+    )
