@@ -2,7 +2,8 @@
 
 The reply goes to the e-mail address on record of the person who opened the ticket (the
 account owner when staff opened it), or to the correspondent who wrote in; queued in the
-transaction that stores the reply, under a key naming the reply, so it is sent once.
+transaction that stores the reply, under a key naming the reply, so it is sent once. Its
+Reply-To is the ticket's reply address, so an answer by e-mail joins the ticket.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from clientvault.accounts.models import Person, PersonRole
 from clientvault.accounts.services.clientlog import on_record
 from clientvault.messaging.kinds import Kind
 from clientvault.messaging.services.outbox import queue_message
+from clientvault.support.addresses import reply_address
 from clientvault.support.messages import TICKET_REPLY
 from clientvault.support.models import Ticket, TicketMessage
 
@@ -54,5 +56,10 @@ def send(ticket: Ticket, kind: Kind, context: dict[str, str], key: str) -> bool:
 
 def notify_reply(*, ticket: Ticket, message: TicketMessage, reply: str) -> bool:
     """Mail a staff reply's text to the ticket's correspondent (False when there is no address)."""
-    context = {"number": ticket.number, "reply": reply, "ticket_url": ticket_url(ticket)}
+    context = {
+        "number": ticket.number,
+        "reply": reply,
+        "ticket_url": ticket_url(ticket),
+        "reply_to": reply_address(ticket),
+    }
     return send(ticket, TICKET_REPLY, context, key=f"support-reply-{message.pk}")

@@ -214,6 +214,41 @@ def open_ticket(
     return Posted(message, (details.title, *text.redactions))
 
 
+def start_ticket(
+    *,
+    details: Opening,
+    text: Draft,
+    author: Author,
+    customer: Customer | None,
+    correspondent: Correspondent | None = None,
+    actor: Actor | None,
+    mail_digest: str | None = None,
+    **audited: str | int,
+) -> TicketMessage:
+    """A new ticket with its first message (both checked before: ``opening``, ``draft``), its
+    event and its audit record, in one transaction: for other entry points (e-mail)."""
+    with transaction.atomic():
+        ticket = _new_ticket(
+            details,
+            customer=customer,
+            correspondent=correspondent,
+            opened_by=author.person,
+            service=None,
+        )
+        message = _add_message(ticket, author, text, details.channel, mail_digest=mail_digest)
+        _event(ticket, TicketEvent.Kind.OPENED, actor, new=ticket.status)
+        removed = _total(text)
+        _audit(
+            "support.ticket_opened",
+            ticket,
+            actor,
+            channel=details.channel,
+            removed=removed,
+            **audited,
+        )
+    return message
+
+
 def open_ticket_for_customer(
     *,
     customer: Customer,
