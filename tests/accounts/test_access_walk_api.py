@@ -45,6 +45,7 @@ from tests.accounts.personas import customer, make_staff, outsider  # noqa: F401
 from tests.billing.rows import an_invoice
 from tests.hosting.rows import a_contact_id, a_domain, a_service, an_order
 from tests.rights.helpers import a_rights_request
+from tests.support.rows import a_ticket
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 
@@ -58,6 +59,7 @@ API_FILLERS: dict[str, Filler] = {
     "reports": lambda w: w.report.pk,
     "privacy": lambda w: a_rights_request(w.owner).pk,
     "billing": lambda w: an_invoice(w.owner).display_number,
+    "support": lambda w: a_ticket(w.owner).number,
     # A collection whose paths take several parameters: each filled by its name.
     "hosting": lambda w: {
         "reference": a_service(w.owner).reference,

@@ -54,6 +54,9 @@ BUSINESS_RULES = {
     "add_domain_contact": "a telephone number and postal code valid for the country",
     "update_domain_contact": "a telephone number and postal code valid for the country",
     "set_id_protection": "a registry that allows ID protection",
+    "open_ticket": "a title and a message that are more than spaces; a service of the caller's "
+    "account",
+    "reply_to_ticket": "a message that is more than spaces",
 }
 ACCEPTED = ["2xx", "401", "403", "404", "409"]
 CONFIG: dict[str, Any] = {
