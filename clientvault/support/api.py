@@ -29,6 +29,7 @@ from clientvault.accounts.api import PageOf25, api_person, needs, request_user
 from clientvault.accounts.models import Permission, Person
 from clientvault.accounts.schemas import Error, ValidationErrors
 from clientvault.hosting.models import Service
+from clientvault.support.errors import error_codes
 from clientvault.support.models import Ticket, TicketChannel
 from clientvault.support.queries import own_ticket, tickets_of
 from clientvault.support.schemas import (
@@ -55,18 +56,13 @@ READ: dict[int, Any] = {403: Error, 404: Error, 422: ValidationErrors}
 CHANGE: dict[int, Any] = {**READ, CONFLICT: Error}
 
 
-def _codes(error: ValidationError) -> set[str | None]:
-    errors = error.error_dict.values() if hasattr(error, "error_dict") else [error.error_list]
-    return {e.code for listed in errors for e in listed}
-
-
 @contextmanager
 def conflicts() -> Iterator[None]:
     """A refusal because of the ticket's state answers 409 with its message; others 422."""
     try:
         yield
     except ValidationError as error:
-        if _codes(error) & CONFLICT_CODES:
+        if error_codes(error) & CONFLICT_CODES:
             raise HttpError(CONFLICT, " ".join(error.messages)) from None
         raise
 

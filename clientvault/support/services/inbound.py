@@ -38,6 +38,7 @@ from clientvault.messaging.inbound.loops import is_automatic
 from clientvault.messaging.inbound.mailboxes import Mailbox
 from clientvault.messaging.inbound.parse import Inbound
 from clientvault.support.addresses import support_addresses
+from clientvault.support.errors import error_codes
 from clientvault.support.models import Ticket, TicketMessage
 from clientvault.support.services.mail_reading import Letter, read_letter
 from clientvault.support.services.mail_tickets import (
@@ -58,13 +59,8 @@ class Refused(MailRejected):
 
     def __init__(self, error: ValidationError) -> None:
         super().__init__(" ".join(error.messages))
-        if "too_long" in _codes(error):
+        if "too_long" in error_codes(error):
             self.smtp_code, self.enhanced = 552, "5.3.4"
-
-
-def _codes(error: ValidationError) -> set[str | None]:
-    errors = error.error_dict.values() if hasattr(error, "error_dict") else [error.error_list]
-    return {e.code for listed in errors for e in listed}
 
 
 def mail_digest(inbound: Inbound) -> str:
