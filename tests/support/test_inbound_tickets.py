@@ -5,6 +5,7 @@ ticket, and a number alone joins nothing."""
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import pytest
@@ -236,3 +237,13 @@ def test_a_customers_address_with_a_failed_signature_writes_as_a_correspondent(
     ticket = only_ticket()
     assert ticket.customer is None
     assert ticket.correspondent is not None
+
+
+def test_nothing_personal_is_logged(caplog, customer):
+    caplog.set_level(logging.DEBUG)
+    send(letter(sender=f"Mallory Example <{STRANGER}>", subject="Secret plans"))
+    send(letter(sender=ADA, text="Call me on 020 7946 0018."))
+    logged = caplog.text.lower()
+    assert "ticket opened" in logged
+    for personal in (STRANGER, ADA, "mallory example", "secret plans", "7946"):
+        assert personal.lower() not in logged
