@@ -173,6 +173,10 @@ class MessageOut(Schema):
         return shown.message.author_kind
 
     @staticmethod
+    def resolve_removed(shown: ShownMessage) -> dict[str, int]:
+        return {str(kind): int(count) for kind, count in shown.message.removed.items()}
+
+    @staticmethod
     def resolve_visibility(shown: ShownMessage) -> str:
         return shown.message.visibility
 

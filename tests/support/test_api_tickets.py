@@ -14,7 +14,6 @@ from clientvault.accounts.models import Permission
 from clientvault.accounts.services import create_api_token
 from clientvault.privacy.actors import SYSTEM
 from clientvault.support.models import Ticket, TicketChannel, TicketStatus
-from clientvault.support.services import notices
 from clientvault.support.services.tickets import close_ticket, reply_as_staff
 from tests.accounts.personas import add_authorised_user, customer, make_staff, outsider  # noqa: F401
 from tests.hosting.rows import a_service
@@ -53,9 +52,7 @@ def test_it_lists_the_accounts_tickets_a_page_at_a_time(customer):
     )
 
 
-def test_it_shows_a_ticket_with_its_messages_but_no_staff_note(customer, monkeypatch):
-    # The mail of the reply links to the customer area's ticket page, not routed here.
-    monkeypatch.setattr(notices, "ticket_url", lambda ticket: "")
+def test_it_shows_a_ticket_with_its_messages_but_no_staff_note(customer):
     ticket = a_ticket(customer)
     staff = make_staff("support")
     reply_as_staff(ticket=ticket, staff=staff, body="Checked the logs.", internal=True)

@@ -10,10 +10,11 @@ from clientvault.messaging.inbound import Action
 from clientvault.support.models import TicketStatus
 from clientvault.support.services.tickets import reply_as_staff
 from tests.accounts.mailutil import body, deliver_mail, smtp_server  # noqa: F401
-from tests.accounts.personas import make_staff
+from tests.accounts.personas import OWNER_DETAILS, customer, make_staff  # noqa: F401
 from tests.support.mail import STRANGER, letter, only_ticket, opened, reply_to, send
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
+ADA = OWNER_DETAILS["email"]
 
 
 def test_a_staff_reply_routes_answers_back_to_the_ticket(smtp_server):
@@ -33,3 +34,15 @@ def test_a_staff_reply_routes_answers_back_to_the_ticket(smtp_server):
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.OPEN
     assert opened(ticket.messages.last(), "body") == "Done, it works."
+
+
+def test_a_customers_reply_mail_links_the_area_and_routes_answers_too(customer, smtp_server):
+    send(letter(sender=ADA))
+    ticket = only_ticket()
+    deliver_mail()
+    reply_as_staff(ticket=ticket, staff=make_staff("support"), body="Done.")
+    deliver_mail()
+    sent = smtp_server.to(ADA)[-1]
+    assert sent["Reply-To"] == reply_to(ticket)
+    assert f"/{ticket.number}" in body(sent)
+    assert "You can also answer by replying to this e-mail." in body(sent)
