@@ -195,3 +195,16 @@ def test_a_ticket_is_rated_only_once_closed(customer):
     )
 
     assert ticket.rating == 4
+
+
+def test_a_taken_number_is_drawn_again(customer, monkeypatch):
+    first = a_ticket(customer)
+    taken = int(first.number.removeprefix("T-")) - 100_000
+    draws = iter([taken, taken, 122_222])
+    monkeypatch.setattr(
+        "clientvault.support.models.tickets.secrets.randbelow", lambda n: next(draws)
+    )
+
+    second = a_ticket(customer)
+
+    assert second.number == "T-222222"

@@ -15,6 +15,7 @@ from clientvault.support.models.tickets import (
     TicketMessage,
     TicketStatus,
     Visibility,
+    new_ticket_number,
 )
 
 __all__ = [
@@ -39,4 +40,5 @@ __all__ = [
     "TicketMessage",
     "TicketStatus",
     "Visibility",
+    "new_ticket_number",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clientvault.accounts.models import Customer, Person, PersonRole
@@ -31,6 +31,7 @@ from clientvault.support.models import (
     TicketEvent,
     TicketMessage,
     TicketStatus,
+    new_ticket_number,
 )
 from clientvault.support.services.attachments import CheckedFile, Upload, check_files, store_files
 from clientvault.support.services.notices import notify_reply
@@ -141,8 +142,22 @@ def _new_ticket(
         updated_at=now,
         first_response_due=now + FIRST_RESPONSE[details.priority],
     )
-    ticket.save()
+    _save_with_a_free_number(ticket)
     return ticket
+
+
+def _save_with_a_free_number(ticket: Ticket, tries: int = 8) -> None:
+    """Save a new ticket, drawing another random number while its number is taken."""
+    for _ in range(tries - 1):
+        if not Ticket.objects.filter(number=ticket.number).exists():
+            break
+        ticket.number = new_ticket_number()
+    try:
+        with transaction.atomic():  # a savepoint: a race lost leaves the caller's work intact
+            ticket.save(force_insert=True)
+    except IntegrityError:
+        ticket.number = new_ticket_number()
+        ticket.save(force_insert=True)
 
 
 def _add_message(
