@@ -173,7 +173,9 @@ def edit_post(*, person: Person, post: Post, body: str, actor: Actor) -> Publish
     text = _body(body)
     _check_may_post(person, actor)
     with transaction.atomic():
-        locked = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
+        locked = (
+            Post.objects.select_for_update(of=("self",)).select_related("thread").get(pk=post.pk)
+        )
         _check_editable(locked)
         locked.body = text.text
         locked.removed = counts_of(text)

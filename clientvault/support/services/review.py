@@ -193,7 +193,9 @@ def review_post(*, target: Post, action: str, ground: str, reviewer: Actor) -> R
             "no_author",
         )
     with transaction.atomic():
-        post = Post.objects.select_for_update().select_related("author").get(pk=target.pk)
+        post = (
+            Post.objects.select_for_update(of=("self",)).select_related("author").get(pk=target.pk)
+        )
         post.visibility = _after(post.visibility, action)
         if post.visibility == Visibility.DELETED:
             post.body, post.removed = "", {}
