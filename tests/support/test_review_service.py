@@ -11,6 +11,7 @@ from django.utils import timezone
 from clientvault.accounts.models import StaffRole
 from clientvault.privacy.models import AuditEvent
 from clientvault.support.models import (
+    Department,
     Flag,
     PostingBlock,
     Review,
@@ -183,3 +184,13 @@ def test_a_ticket_message_is_reviewed_with_its_departments_purpose(customer, rev
     assert (event.purpose, event.subject_id) == ("support", message.ticket.subject_id)
     assert event.details == {"target": "message", "ground": "spam", "action": "deleted"}
     assert removal_notice(message).text.startswith("Removed for breaking")
+
+
+def test_a_reviewer_acts_only_on_messages_their_role_may_read(customer, reviewer):
+    message = an_abuse_message(customer)
+    message.ticket.department = Department.BILLING  # support staff do not read billing's
+    message.ticket.save()
+    with pytest.raises(PermissionDenied) as refused:
+        review_message(target=message, action=ReviewAction.HIDDEN, ground="spam", reviewer=reviewer)
+    assert "Billing department" in str(refused.value)
+    assert not Review.objects.exists()

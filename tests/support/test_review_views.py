@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from clientvault.accounts.models import StaffRole
 from clientvault.privacy.models import AuditEvent
-from clientvault.support.models import Flag, Review, TicketMessage, Visibility
+from clientvault.support.models import Department, Flag, Review, TicketMessage, Visibility
 from clientvault.support.services.review import flag_post
 from tests.accounts.personas import (  # noqa: F401
     customer,
@@ -132,3 +132,16 @@ def test_any_staff_member_reports_a_ticket_message(staff_client, customer):
     assert response["Location"] == url  # not to another site
     flag = Flag.objects.get()
     assert (flag.message, flag.ground) == (message, "spam")
+
+
+def test_a_message_of_a_department_the_reviewer_may_not_read_is_refused(staff_client, customer):
+    message = an_abuse_message(customer, ABUSE_TEXT)
+    message.ticket.department = Department.BILLING
+    message.ticket.save()
+    response = staff_client(StaffRole.SUPPORT).get(
+        reverse("support:review_message", args=[message.pk])
+    )
+    assert response.status_code == 403
+    assert "messages of the Billing department" in text_of(response)
+    assert ABUSE_TEXT not in text_of(response)
+    assert AuditEvent.objects.filter(action="reveal.denied").exists()

@@ -35,6 +35,7 @@ from clientvault.privacy.taxonomy import Purpose
 from clientvault.support.errors import refuse
 from clientvault.support.models import (
     DEPARTMENT_PURPOSE,
+    Department,
     Flag,
     Post,
     PostingBlock,
@@ -55,6 +56,10 @@ VISIBILITY_AFTER: dict[str, str | None] = {
 }
 _RANK: dict[str, int] = {Visibility.VISIBLE: 0, Visibility.HIDDEN: 1, Visibility.DELETED: 2}
 MESSAGE_ACTIONS = (ReviewAction.KEPT, ReviewAction.HIDDEN, ReviewAction.DELETED)
+NOT_GRANTED = (
+    "Reviewing messages of the {department} department needs the purpose of reading them, "
+    "which the policy profile grants none of your roles."
+)
 
 
 def review_grounds() -> list[tuple[str, str]]:
@@ -181,41 +186,52 @@ def _follow_opening_post(post: Post) -> None:
         Thread.objects.filter(pk=post.thread_id).update(visibility=post.visibility)
 
 
-def review_post(*, target: Post, action: str, ground: str, reviewer: Actor) -> Review:
-    """A reviewer's action on a forum post, on a ground from the profile's list."""
-    require_reviewer(reviewer)
+def _check_post_action(post: Post, action: str) -> None:
     _check_action(action, tuple(ReviewAction.values))
-    _check_ground(ground)
-    if action == ReviewAction.BLOCKED and target.author_id is None:
+    if action == ReviewAction.BLOCKED and post.author_id is None:
         raise refuse(
             "action",
             "The post's author is no longer a member and cannot be blocked: hide or delete it.",
             "no_author",
         )
+
+
+def _apply(post: Post, action: str) -> None:
+    post.visibility = _after(post.visibility, action)
+    if post.visibility == Visibility.DELETED:
+        post.body, post.removed = "", {}
+    post.save(update_fields=["visibility", "body", "removed"])
+    _follow_opening_post(post)
+
+
+def _locked_post(post: Post) -> Post:
+    return Post.objects.select_for_update(of=("self",)).select_related("author").get(pk=post.pk)
+
+
+def review_post(*, target: Post, action: str, ground: str, reviewer: Actor) -> Review:
+    """A reviewer's action on a forum post, on a ground from the profile's list."""
+    require_reviewer(reviewer)
+    _check_post_action(target, action)
+    _check_ground(ground)
     with transaction.atomic():
-        post = (
-            Post.objects.select_for_update(of=("self",)).select_related("author").get(pk=target.pk)
-        )
-        post.visibility = _after(post.visibility, action)
-        if post.visibility == Visibility.DELETED:
-            post.body, post.removed = "", {}
-        post.save(update_fields=["visibility", "body", "removed"])
+        post = _locked_post(target)
+        _apply(post, action)
         review = _record({"post": post}, action, ground, reviewer)
         if action == ReviewAction.BLOCKED:
             PostingBlock.objects.get_or_create(
                 person_id=post.author_id, defaults={"review": review, "since": review.at}
             )
-        _follow_opening_post(post)
-        _audit(
-            "support.reviewed",
-            post,
-            _post_subject(post),
-            Purpose.SERVICE,
-            reviewer,
-            ground,
-            action=action,
-        )
+        subject = _post_subject(post)
+        _audit("support.reviewed", post, subject, Purpose.SERVICE, reviewer, ground, action=action)
     return review
+
+
+def _check_may_read(message: TicketMessage, reviewer: Actor) -> None:
+    """A reviewer acts only on a message they may read (its department's purpose)."""
+    department = message.ticket.department
+    if DEPARTMENT_PURPOSE[department] not in current_profile().purposes_for(actor_roles(reviewer)):
+        label = Department(department).label
+        raise PermissionDenied(NOT_GRANTED.format(department=label))
 
 
 def review_message(*, target: TicketMessage, action: str, ground: str, reviewer: Actor) -> Review:
@@ -230,6 +246,7 @@ def review_message(*, target: TicketMessage, action: str, ground: str, reviewer:
         )
     _check_action(action, MESSAGE_ACTIONS)
     _check_ground(ground)
+    _check_may_read(target, reviewer)
     with transaction.atomic():
         message = TicketMessage.objects.select_for_update().get(pk=target.pk)
         message.visibility = _after(message.visibility, action)

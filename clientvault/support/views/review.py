@@ -28,8 +28,9 @@ from clientvault.privacy.reveal import RevealDenied
 from clientvault.support import queries_forum, queries_review
 from clientvault.support.forms_forum import FlagForm
 from clientvault.support.forms_review import ReviewForm
-from clientvault.support.models import Department, ReviewAction
+from clientvault.support.models import Department, ReviewAction, TicketMessage
 from clientvault.support.services.review import (
+    NOT_GRANTED,
     flag_message,
     require_reviewer,
     review_message,
@@ -93,7 +94,6 @@ def post_review(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @reviewer_page
 def message_review(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     message = queries_review.message_for_review(pk)
-    reviewer = staff_user(request)
     form = ReviewForm(_sent(request), for_message=True)
     if request.method == "POST" and form.is_valid():
         action = form.cleaned_data["action"]
@@ -102,21 +102,22 @@ def message_review(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 target=message,
                 action=action,
                 ground=form.cleaned_data["ground"],
-                reviewer=reviewer,
+                reviewer=staff_user(request),
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             return _reviewed(request, action)
+    return _message_page(request, message, form)
+
+
+def _message_page(request: HttpRequest, message: TicketMessage, form: ReviewForm) -> HttpResponse:
+    """The message with its text, read through ``reveal`` (audited), and the review form."""
     try:
-        body = queries_review.read_for_review(message, reviewer=reviewer)
+        body = queries_review.read_for_review(message, reviewer=staff_user(request))
     except RevealDenied:
         department = Department(message.ticket.department).label
-        return forbidden(
-            request,
-            f"Reading messages of the {department} department needs a purpose your role is "
-            "not granted by the policy profile.",
-        )
+        return forbidden(request, NOT_GRANTED.format(department=department))
     context = {"message": message, "ticket": message.ticket, "body": body, "form": form}
     return render(request, "support/review/message.html", context)
 
