@@ -135,6 +135,11 @@ class ShownPost:
         return self.post.body
 
     @property
+    def reportable(self) -> bool:
+        """Whether another reader may report it (it is still shown)."""
+        return not self.mine and not self.deleted_by_author and not self.removed_after_review
+
+    @property
     def editable(self) -> bool:
         return self.mine and not self.deleted_by_author and not self.removed_after_review
 

@@ -241,3 +241,22 @@ def test_reporting_needs_a_sign_in(thread):
 def test_the_site_navigation_links_the_forum(db):
     page = text_of(Client().get(reverse("home")))
     assert f'<a href="{reverse("support:forum")}">Forum</a>' in page
+
+
+def test_staff_report_a_post_after_their_second_factor(thread, staff, staff_client):
+    post = opening(thread)
+    url = reverse("support:flag_post", args=[post.pk])
+    unverified = Client()
+    unverified.force_login(staff(StaffRole.BILLING))
+    assert unverified.get(url)["Location"].startswith(reverse("accounts:two_factor"))
+    response = staff_client(StaffRole.BILLING).post(url, {"ground": "malware"})
+    assert response.status_code == 302
+    assert Flag.objects.get().flagged_by == staff(StaffRole.BILLING)
+
+
+def test_reviewers_find_a_review_link_on_each_post(thread, staff_client):
+    review = reverse("support:review_post", args=[opening(thread).pk])
+    page = reverse("support:thread", args=[thread.pk])
+    assert review in text_of(staff_client(StaffRole.SUPPORT).get(page))
+    assert review not in text_of(staff_client(StaffRole.BILLING).get(page))
+    assert review not in text_of(Client().get(page))

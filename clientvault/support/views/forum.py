@@ -40,7 +40,7 @@ from clientvault.support.services.forum import (
     posting_block,
     start_thread,
 )
-from clientvault.support.services.review import flag_post
+from clientvault.support.services.review import flag_post, is_reviewer
 
 TEXT_FIELDS = ("title", "body")
 POST_FORM = "support/forum/post_form.html"
@@ -98,6 +98,8 @@ def thread_page(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "page": page,
         "posts": forum.shown_posts(page, viewer),
         "viewer": viewer,
+        "may_report": viewer is not None or request.user.is_staff,
+        "may_review": is_reviewer(acting_user(request)) if request.user.is_staff else False,
     }
     return render(request, "support/forum/thread.html", context)
 
