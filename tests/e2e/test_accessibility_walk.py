@@ -40,6 +40,7 @@ from clientvault.messaging import mailbox
 from clientvault.messaging.mailbox import MAILBOX_BACKEND
 from clientvault.messaging.unsubscribe import make_token
 from clientvault.privacy.taxonomy import Purpose
+from clientvault.support.services.review import flag_post
 from clientvault.support.services.tickets import reply_as_customer, reply_as_staff
 from tests.accounts.access_world import World, resolver_entries, world  # noqa: F401
 from tests.accounts.confirmutil import path_of, queued_links
@@ -58,6 +59,7 @@ from tests.hosting.registrar_server import registrar_server  # noqa: F401
 from tests.hosting.rows import a_domain, a_failed_call, a_service
 from tests.hosting.staff_support import checked_caller
 from tests.rights.helpers import a_rights_request, an_export_link
+from tests.support.forum_fixtures import a_thread, an_abuse_message, opening
 from tests.support.tickets import a_ticket_with_file
 
 pytestmark = [
@@ -93,6 +95,10 @@ class Walk:
     domain: str = ""  # the owner's domain name, registered
     domain_contact: str = ""  # its technical contact
     ticket: str = ""  # the owner's support ticket (its number), with a staff reply
+    forum_category: str = ""  # a forum category's slug
+    forum_thread: str = ""  # the owner's forum thread
+    forum_post: str = ""  # its opening post, the owner's
+    abuse_message: str = ""  # the first message of the owner's abuse-department ticket
 
 
 @dataclass(frozen=True)
@@ -165,6 +171,9 @@ ANONYMOUS_PAGES = [
     Page("rights:public_verify", lambda w: w.erasure_request, submit=True),
     Page("rights:export_link", lambda w: w.export),
     Page("rights:export_link", lambda w: {**w.export, "secret": "not-a-secret"}),
+    Page("support:forum"),
+    Page("support:forum_category", lambda w: w.forum_category),
+    Page("support:thread", lambda w: w.forum_thread),
     Page("/no-such-page"),
 ]
 OWNER_PAGES = [
@@ -229,6 +238,14 @@ OWNER_PAGES = [
     Page("support:tickets"),
     Page("support:ticket_new", submit=True),
     Page("support:ticket", lambda w: w.ticket),
+    Page("support:forum"),
+    Page("support:forum_category", lambda w: w.forum_category),
+    Page("support:thread", lambda w: w.forum_thread),
+    Page("support:forum_new_thread", lambda w: w.forum_category, submit=True),
+    Page("support:forum_reply", lambda w: w.forum_thread, submit=True),
+    Page("support:forum_edit", lambda w: w.forum_post),
+    Page("support:forum_delete", lambda w: w.forum_post),
+    Page("support:flag_post", lambda w: w.forum_post, submit=True),
     Page("/account/no-such-page"),
     Page("accounts:logout"),
 ]
@@ -277,6 +294,10 @@ STAFF_PAGES = [
     Page("hosting:staff_domain_contact", lambda w: {"pk": _domain(w), "role": "admin"}),
     Page("hosting:staff_domain_contact", _checked_contact, submit=True),
     Page("hosting:staff_domain", _domain),  # after the check: the contacts' details
+    Page("support:review_queue"),
+    Page("support:review_post", lambda w: w.forum_post, submit=True),
+    Page("support:review_message", lambda w: w.abuse_message, submit=True),
+    Page("support:flag_message", lambda w: w.abuse_message, submit=True),
     Page("accounts:security"),
     Page("accounts:password_change"),
     Page("/staff/no-such-page/"),
@@ -390,6 +411,7 @@ def walk(world: World, settings: Any, registrar_server: Any) -> Walk:
         setup_session=str(a_setup_session(owner).pk),
         **_hosting(owner),
         ticket=_a_ticket(owner),
+        **_forum(owner),
     )
 
 
@@ -402,6 +424,19 @@ def _a_ticket(owner: Any) -> str:
     )
     reply_as_staff(ticket=ticket, staff=make_staff("support"), body="We are looking into it.")
     return str(ticket.number)
+
+
+def _forum(owner: Any) -> dict[str, str]:
+    """The owner's forum thread (reported, so the review queue lists it) and abuse report."""
+    thread = a_thread(owner)
+    post = opening(thread)
+    flag_post(post=post, ground="spam", flagged_by=owner.user)
+    return {
+        "forum_category": thread.category.slug,
+        "forum_thread": str(thread.pk),
+        "forum_post": str(post.pk),
+        "abuse_message": str(an_abuse_message(owner).pk),
+    }
 
 
 def _hosting(owner: Any) -> dict[str, Any]:
