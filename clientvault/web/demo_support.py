@@ -6,17 +6,28 @@ removed, answered by Sam from support.
   told). The ticket waits for staff.
 - Carol asked billing to change her invoice address; Sam answered, she closed it and rated it 5.
 - Omar asks for more disk on the dedicated server; the ticket is on hold, with a staff note.
+- Someone without an account writes to the support address asking about Windows hosting: the
+  mail listener's own code opens a ticket for a correspondent and queues the acknowledgement.
+- The forum's categories, with two threads: Kai asks about DNS and Carol answers; an
+  advertiser's post (Nina's account, posting spam) was reported, and Sam hid it for spam after
+  review, which Nina sees on the post.
 
 Everything goes through support's services. Idempotent: once a ticket exists, nothing is done.
 """
 
 from __future__ import annotations
 
+from email.message import EmailMessage
+
 from django.db.models import Count
 
 from clientvault.accounts.models import Person, User
 from clientvault.accounts.services.customers import find_person_by_email
-from clientvault.support.models import Priority, Ticket, TicketStatus
+from clientvault.messaging.inbound import receive
+from clientvault.privacy.profile import current_profile
+from clientvault.support.models import Priority, ReviewAction, Ticket, TicketStatus
+from clientvault.support.services.forum import ensure_forum_categories, post_reply, start_thread
+from clientvault.support.services.review import flag_post, review_post
 from clientvault.support.services.tickets import (
     change_status,
     close_ticket,
@@ -97,14 +108,57 @@ def _omar_disk(omar: Person, support: User) -> None:
     change_status(ticket=ticket, status=TicketStatus.ON_HOLD, actor=support)
 
 
+def _stranger_by_mail() -> None:
+    mail = EmailMessage()
+    mail["From"] = "Jordan Lee <jordan.lee@example.org>"
+    mail["To"] = current_profile().support_email
+    mail["Subject"] = "Do you offer Windows hosting?"
+    mail["Message-ID"] = "<demo-windows-hosting@example.org>"
+    mail.set_content(
+        "Hello, we run an ASP.NET site. Do you offer Windows hosting, and at what price?"
+    )
+    receive(bytes(mail), envelope_to=[current_profile().support_email])
+
+
+def _forum(support: User) -> None:
+    categories = {c.slug: c for c in ensure_forum_categories()}
+    kai, carol = _person("kai.mueller@example.de"), _person("carol@example.com")
+    thread = start_thread(
+        person=kai,
+        category=categories["domains-and-dns"],
+        title="How long until a new A record works?",
+        body="I changed the A record of kai-mueller-photo.com an hour ago. When does everyone "
+        "see it?",
+        actor=kai.user,  # type: ignore[arg-type]
+    ).post.thread
+    post_reply(
+        person=carol,
+        thread=thread,
+        body="It depends on the record's TTL: with the default of one hour, within the hour.",
+        actor=carol.user,  # type: ignore[arg-type]
+    )
+    nina = _person("nina@orbit-analytics.example")
+    spam = post_reply(
+        person=nina,
+        thread=thread,
+        body="Cheap followers for your photo site! Visit our shop for 10,000 likes today.",
+        actor=nina.user,  # type: ignore[arg-type]
+    ).post
+    flag_post(post=spam, ground="spam", flagged_by=carol.user)  # type: ignore[arg-type]
+    review_post(target=spam, action=ReviewAction.HIDDEN, ground="spam", reviewer=support)
+
+
 def load_support(*, support: User) -> None:
-    """The demo's tickets, once (``support``: the support staff member who answers)."""
+    """The demo's tickets and forum, once (``support``: the staff member who answers and
+    reviews)."""
     if Ticket.objects.exists():
         return
     carol = _person("carol@example.com")
     _carol_checkout(carol, support)
     _carol_billing(carol, support)
     _omar_disk(_person("omar@orbit-analytics.example"), support)
+    _stranger_by_mail()
+    _forum(support)
 
 
 def support_lines() -> list[str]:

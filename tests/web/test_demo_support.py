@@ -10,7 +10,14 @@ import pytest
 from django.core.management import call_command
 
 from clientvault.messaging.models import Message
-from clientvault.support.models import Ticket, TicketMessage, TicketStatus
+from clientvault.support.models import (
+    Review,
+    ReviewAction,
+    Thread,
+    Ticket,
+    TicketMessage,
+    TicketStatus,
+)
 from clientvault.web.demo_support import DEMO_CARD
 from tests.e2e.test_support_ticket import every_text_column
 
@@ -34,6 +41,10 @@ def test_the_demo_has_tickets_and_keeps_no_card_number(settings, tmp_path, caplo
     sent = [field.open(m) for m in Message.objects.filter(kind="support.ticket_reply")]  # type: ignore[attr-defined]
     assert sent
     assert all(DIGITS not in text.replace(" ", "") for text in sent)
+    by_mail = Ticket.objects.get(correspondent__isnull=False)
+    assert by_mail.channel == "email"
+    assert Review.objects.get().action == ReviewAction.HIDDEN
+    assert Thread.objects.filter(posts__isnull=False).exists()
     before = Ticket.objects.count()
     call_command("demo", stdout=StringIO())
     assert Ticket.objects.count() == before
