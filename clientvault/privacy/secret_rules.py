@@ -1,11 +1,21 @@
 """The table of secret shapes behind :func:`clientvault.privacy.redaction.redact`.
 
 Each :class:`Rule` is a compiled pattern, a check that turns a match into the spans of the
-secrets it holds (or none), and a prefilter: the digits a text needs and words one of which it
-needs (lowercase) for the rule to be worth running. Patterns start with a literal or a digit
-where they can, so the regular expression engine skips ahead quickly; what a pattern cannot
-say cheaply (the character before a token, the Luhn check, an IBAN's check digits) the check
-says. A check yields ``(kind, start, end)``, the kind as :class:`SecretKind`'s value.
+secrets it holds (or none), and its triggers: simple expressions, one of which starts wherever
+the pattern can match (a cue word, a token's prefix, 13 digits in a run).
+:mod:`clientvault.privacy.secret_gate` finds every rule's triggers in one pass, and the rule's
+pattern is then tried only where one of them starts: a message without anything secret-like
+costs that one scan, and one with a cue costs a match at the cue. What a pattern cannot say
+cheaply (the character before a token, the Luhn check, an IBAN's check digits) the check says.
+A check yields ``(kind, start, end)``, the kind as :class:`SecretKind`'s value.
+
+A rule marked ``everywhere`` is run over the whole text once one of its triggers is there
+(card numbers: their pattern skips ahead to digits quickly, and a run of digits would set off
+its trigger at every digit). Triggers are Hyperscan expressions over the text's UTF-8 bytes:
+``(?i)`` is ASCII-only there, so a word with other letters is written with :func:`caseless`
+(both cases of each such letter).
+Rules about digits (``digits=True``) run as well on a text holding a decimal digit outside ASCII
+(a pattern's ``\\d`` matches it; the triggers see only 0-9).
 """
 
 from __future__ import annotations
@@ -14,10 +24,10 @@ import base64
 import binascii
 import importlib.resources
 import re
+import string
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
 
 from stdnum import iban, luhn
 
@@ -27,41 +37,49 @@ Check = Callable[[str, "re.Match[str]"], Iterator[Found]]
 MARKER = re.compile(r"\[[A-Za-z ]{2,30} removed\]")
 
 
-class Scan:
-    """What the prefilters ask of a text, each worked out once and only when asked."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    @cached_property
-    def lower(self) -> str:
-        return self.text.lower()
-
-    @cached_property
-    def digits(self) -> int:
-        if self.text.isascii():
-            return sum(self.text.count(digit) for digit in "0123456789")
-        return sum(1 for char in self.text if char.isdecimal())
-
-
 @dataclass(frozen=True)
 class Rule:
-    """One shape of secret: a pattern, a check of each match, and its prefilter."""
+    """One shape of secret: a pattern, a check of each match, and its triggers."""
 
     name: str
     pattern: re.Pattern[str]
     check: Check
-    min_digits: int = 0
-    hints: tuple[str, ...] = ()
+    triggers: tuple[str, ...]
+    digits: bool = False  # also run on a text holding a decimal digit outside ASCII
+    everywhere: bool = False  # once triggered, look through the whole text (one trigger)
 
-    def applies(self, scan: Scan) -> bool:
-        if self.min_digits and scan.digits < self.min_digits:
-            return False
-        return not self.hints or any(hint in scan.lower for hint in self.hints)
+    def find(self, text: str, starts: Iterable[int] | None = None) -> Iterator[Found]:
+        """The secrets in ``text`` where the pattern matches: anywhere (``starts`` None), or
+        at one of ``starts`` (ascending) outside an earlier match, as a scan would find them."""
+        if starts is None:
+            for match in self.pattern.finditer(text):
+                yield from self.check(text, match)
+            return
+        covered = 0
+        for start in starts:
+            found = self.pattern.match(text, start) if start >= covered else None
+            if found:
+                covered = found.end()
+                yield from self.check(text, found)
 
-    def find(self, text: str) -> Iterator[Found]:
-        for match in self.pattern.finditer(text):
-            yield from self.check(text, match)
+
+def caseless(words: str) -> tuple[str, ...]:
+    """Triggers for ``words`` (separated by ``|``), one each, in either case: ASCII letters by
+    ``(?i)``, every other letter as an alternative of its lower and upper case in UTF-8. One
+    trigger a word, so that each reports where it starts (two words ending at the same place,
+    ``kartenprüfnummer`` and ``prüfnummer``, would report only the leftmost start)."""
+    return tuple("(?i)" + "".join(map(_either_case, word)) for word in words.split("|"))
+
+
+def _either_case(char: str) -> str:
+    if char.isascii():
+        return char
+    forms = dict.fromkeys((char.lower(), char.upper()))
+    return "(?:" + "|".join(_utf8(form) for form in forms) + ")"
+
+
+def _utf8(text: str) -> str:
+    return "".join(f"\\x{byte:02x}" for byte in text.encode("utf-8"))
 
 
 def _word_char(text: str, index: int) -> bool:
@@ -199,18 +217,22 @@ def _starts(separators: list[str], glued_start: bool) -> list[int]:
 
 def _glued_before(text: str, start: int) -> bool:
     """A run inside a word or an identifier: glued to a letter, digit or ``_``, after ``+``
-    (a telephone number), or joined to a word by a dash or dot (``INV-...``, ``v1.``)."""
+    (a telephone number), or joined to a word by a dash, dot or slash (``INV-...``, ``v.``);
+    after a number and a slash it stands apart (``.../4242 ...``)."""
     before = text[start - 1] if start else ""
-    joined = before in "-./" and _word_char(text, start - 2)
+    joined = before in "-./" and start > 1 and (text[start - 2].isalpha() or text[start - 2] == "_")
     return _word_char(text, start - 1) or before == "+" or joined
 
 
 def _cards(text: str, match: re.Match[str]) -> Iterator[Found]:
+    """The card numbers in a run of digits: from its start, where its separator changes, and
+    right after a card number found in it (two numbers typed one after the other)."""
     groups = list(_GROUP.finditer(text, match.start(), match.end()))
     separators = [text[group.end()] for group in groups[:-1]]
+    starts = set(_starts(separators, _glued_before(text, match.start())))
     glued_end, taken = _word_char(text, match.end()), 0
-    for first in _starts(separators, _glued_before(text, match.start())):
-        if first < taken:
+    for first in range(len(groups)):
+        if first < taken or (first not in starts and not (taken and first == taken)):
             continue
         count = _card_in(groups[first:], separators[first:], glued_end)
         if count:
@@ -226,6 +248,13 @@ _CVC_WORDS = (
     r"|security (?:code|number)|sicherheitscode|kartenpr[üu]fnummer|pr[üu]fnummer"
     r"|cryptogramme(?: visuel)?|code de s[ée]curit[ée]|c[óo]digo de seguridad"
     r"|codice di sicurezza|beveiligingscode|kod cvv|kod zabezpieczaj[ąa]cy|s[äa]kerhetskod"
+)
+# Every cue above starts with one of these (the gate's trigger).
+_CVC_TRIGGER = (
+    "cvc|cvv|cvn|csc|cav2|cvs|card security|card verification|security code|security number"
+    "|sicherheitscode|kartenprüfnummer|prüfnummer|prufnummer|cryptogramme|code de sécurit"
+    "|code de securit|código de seguridad|codigo de seguridad|codice di sicurezza"
+    "|beveiligingscode|kod cvv|kod zabezpiecz|säkerhetskod|sakerhetskod"
 )
 _CVC_DIGITS = r"(?P<secret>\d{3,4})(?!\w|[.,\-/]\d|[ .\-]\d+(?![/\d]))"
 _CVC_CUE = re.compile(
@@ -269,6 +298,21 @@ def _iban_lengths() -> dict[str, int]:
 
 
 IBAN_LENGTHS = _iban_lengths()
+# Letters as numbers for the ISO 7064 mod 97-10 check (A=10 ... Z=35), and spaces dropped.
+_MOD97 = str.maketrans(
+    {letter: str(value) for value, letter in enumerate(string.ascii_uppercase, start=10)}
+    | {letter: str(value) for value, letter in enumerate(string.ascii_lowercase, start=10)}
+    | {" ": None, "\u00a0": None}
+)
+
+
+def is_iban(text: str) -> bool:
+    """Whether ``text`` is a valid IBAN (spaces allowed): its check digits first, cheaply (no
+    more than one candidate in a hundred passes), then python-stdnum's full check."""
+    digits = (text[4:] + text[:4]).translate(_MOD97)
+    return digits.isdigit() and int(digits) % 97 == 1 and iban.is_valid(text)
+
+
 # Two letters, two digits, then letters and digits, single spaces allowed between them.
 _IBAN = re.compile(r"[A-Za-z]{2}\d{2}(?:[ \u00a0]?[A-Za-z0-9]){10,32}")
 
@@ -282,7 +326,7 @@ def _ibans(text: str, match: re.Match[str]) -> Iterator[Found]:
     while count < length and end < match.end():
         count += text[end].isalnum()
         end += 1
-    if count == length and not _word_char(text, end) and iban.is_valid(text[start:end]):
+    if count == length and not _word_char(text, end) and is_iban(text[start:end]):
         yield "iban", start, end
 
 
@@ -290,7 +334,7 @@ def _ibans(text: str, match: re.Match[str]) -> Iterator[Found]:
 
 _PASSWORD_WORDS = (
     r"pass(?:word|wort|wd|phrase)?s?|pwd|pw|mot de passe|mdp|contrase[ñn]a|clave|senha"
-    r"|wachtwoord|has[łl]o|parola(?: d'ordine)?|l[öo]senord|passord|adgangskode|salasana"
+    r"|wachtwoord|kennwort|has[łl]o|parola(?: d'ordine)?|l[öo]senord|passord|adgangskode|salasana"
     r"|heslo|jelsz[óo]|пароль|密码|パスワード"
 )
 _QUALIFIER = (
@@ -387,91 +431,62 @@ def _block(text: str, match: re.Match[str]) -> Iterator[Found]:
     yield "private_key", match.start(), match.start() + len(match.group().rstrip())
 
 
-def _api_key(pattern: str, *hints: str, valid: Callable[[str], bool] = lambda v: True) -> Rule:
-    return Rule(hints[0], re.compile(pattern), token("api_key", valid), hints=hints)
+def _api_key(pattern: str, trigger: str, valid: Callable[[str], bool] = lambda v: True) -> Rule:
+    return Rule(trigger, re.compile(pattern), token("api_key", valid), (trigger,))
 
 
 API_KEYS: tuple[Rule, ...] = (
-    _api_key(r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}", "akia", "asia", "abia", "acca"),
-    _api_key(r"(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,247}", "sk_live", "sk_test", "rk_"),
+    _api_key(r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}", "AKIA|ASIA|ABIA|ACCA"),
+    _api_key(r"(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,247}", "(?:sk|rk)_(?:live|test)_"),
     _api_key(r"whsec_[A-Za-z0-9]{24,64}", "whsec_"),
-    _api_key(r"gh[pousr]_[A-Za-z0-9]{36,251}", "ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
+    _api_key(r"gh[pousr]_[A-Za-z0-9]{36,251}", "gh[pousr]_"),
     _api_key(r"github_pat_[A-Za-z0-9_]{22,244}", "github_pat_"),
     _api_key(r"glpat-[A-Za-z0-9_\-]{20,64}", "glpat-"),
-    _api_key(r"xox[abposre]-[A-Za-z0-9\-]{10,250}", "xox"),
-    _api_key(r"https://hooks\.slack\.com/services/[A-Za-z0-9/]{20,}", "hooks.slack.com"),
-    _api_key(r"AIza[A-Za-z0-9_\-]{35}", "aiza"),
+    _api_key(r"xox[abposre]-[A-Za-z0-9\-]{10,250}", "xox[abposre]-"),
+    _api_key(r"https://hooks\.slack\.com/services/[A-Za-z0-9/]{20,}", r"hooks\.slack\.com/"),
+    _api_key(r"AIza[A-Za-z0-9_\-]{35}", "AIza"),
     _api_key(r"sk-(?:proj-|ant-(?:api|admin)\d\d-)?[A-Za-z0-9_\-]{20,200}", "sk-"),
-    _api_key(r"SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}", "sg."),
+    _api_key(r"SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}", r"SG\."),
     _api_key(r"npm_[A-Za-z0-9]{36}", "npm_"),
-    _api_key(r"pypi-AgE[A-Za-z0-9_\-]{50,}", "pypi-"),
-    _api_key(r"shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}", "shpat_", "shpss_", "shpca_", "shppa_"),
+    _api_key(r"pypi-AgE[A-Za-z0-9_\-]{50,}", "pypi-AgE"),
+    _api_key(r"shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}", "shp(?:at|ss|ca|pa)_"),
     _api_key(r"key-[0-9a-f]{32}", "key-"),
-    _api_key(r"eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}", "eyj"),
+    _api_key(r"eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}", "eyJ"),
     _api_key(
         r"(?i)bearer[ \t]+(?P<secret>[A-Za-z0-9\-._~+/]{16,}=*)",
-        "bearer",
+        "(?i)bearer[ \t]",
         valid=_letters_and_digits,
     ),
 )
 
 PRIVATE_KEYS: tuple[Rule, ...] = (
-    Rule("pem", _PRIVATE_KEY, _block, hints=("private key",)),
-    Rule("putty", _PUTTY_KEY, _block, hints=("putty-user-key-file",)),
+    Rule("pem", _PRIVATE_KEY, _block, ("-----BEGIN ",)),
+    Rule("putty", _PUTTY_KEY, _block, ("PuTTY-User-Key-File-",)),
 )
-CARDS: tuple[Rule, ...] = (Rule("card", _CARD_RUN, _cards, min_digits=MIN_DIGITS),)
-_CVC_HINTS: tuple[str, ...] = (
-    "cv",
-    "csc",
-    "cav2",
-    "secur",
-    "sicherheit",
-    "prüf",
-    "pruf",
-    "crypto",
-    "sécurité",
+# 13 digits, each pair apart by at most one separator (a no-break space is two bytes in UTF-8).
+_DIGITS_IN_A_RUN = r"[0-9](?:(?:[ .\-]|\xc2\xa0)?[0-9]){12}"
+CARDS: tuple[Rule, ...] = (
+    Rule("card", _CARD_RUN, _cards, (_DIGITS_IN_A_RUN,), digits=True, everywhere=True),
 )
-_CVC_HINTS += ("seguridad", "sicurezza", "beveiliging", "kod ", "säkerhet", "sakerhet")
-CVCS: tuple[Rule, ...] = (
-    Rule(
-        "cvc",
-        _CVC_CUE,
-        _cvc_cue,
-        min_digits=3,
-        hints=_CVC_HINTS,
-    ),
+CVCS: tuple[Rule, ...] = (Rule("cvc", _CVC_CUE, _cvc_cue, caseless(_CVC_TRIGGER), digits=True),)
+_IBAN_START = r"[A-Za-z]{2}[0-9]{2}(?:(?: |\xc2\xa0)?[A-Za-z0-9]){10}"
+IBANS: tuple[Rule, ...] = (Rule("iban", _IBAN, _ibans, (_IBAN_START,), digits=True),)
+_PASSWORD_TRIGGER = caseless(
+    "pass|pw|mot de passe|mdp|contrase|clave|senha|wachtwoord|kennwort|hasło|haslo|parola"
+    "|lösenord|losenord|adgang|salasana|heslo|jelsz|пароль|密码|パスワード"
 )
-IBANS: tuple[Rule, ...] = (Rule("iban", _IBAN, _ibans, min_digits=10),)
-_PASSWORD_HINTS: tuple[str, ...] = (
-    "pass",
-    "pwd",
-    "pw",
-    "mot de",
-    "mdp",
-    "contrase",
-    "clave",
-    "senha",
-    "wacht",
-)
-_PASSWORD_HINTS += ("has", "parola", "senord", "adgang", "salasana", "heslo", "jelsz", "пароль")
-_PASSWORD_HINTS += ("密码", "パスワード")
 PASSWORDS: tuple[Rule, ...] = (
-    Rule(
-        "after a colon",
-        _PASSWORD_SEP,
-        value("password", _plausible_password),
-        hints=_PASSWORD_HINTS,
-    ),
-    Rule("said", _PASSWORD_SAID, value("password", _said_password), hints=_PASSWORD_HINTS),
-    Rule("in an address", _URL_PASSWORD, value("password", _plausible_password), hints=("://",)),
-    Rule("basic", _BASIC, token("password", _basic_credentials), hints=("basic",)),
+    Rule("after a colon", _PASSWORD_SEP, value("password", _plausible_password), _PASSWORD_TRIGGER),
+    Rule("said", _PASSWORD_SAID, value("password", _said_password), _PASSWORD_TRIGGER),
+    Rule("in an address", _URL_PASSWORD, value("password", _plausible_password), ("://",)),
+    Rule("basic", _BASIC, token("password", _basic_credentials), ("(?i)basic[ \t]",)),
 )
 NAMED_KEYS: tuple[Rule, ...] = (
     Rule(
         "named",
         _NAMED_KEY,
         value("api_key", _letters_and_digits),
-        hints=("key", "token", "secret"),
+        tuple(f"(?i){name}" for name in _KEY_NAMES.split("|")),
     ),
 )
 
