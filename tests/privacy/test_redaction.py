@@ -4,17 +4,19 @@ properties over generated texts."""
 
 from __future__ import annotations
 
+import random
 import re
 import time
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from stdnum import iban as stdnum_iban
 from stdnum import luhn
 
 from clientvault.privacy.redaction import MARKERS, Finding, SecretKind, redact
-from clientvault.privacy.secret_rules import RULES, issued
-from tests.privacy.redaction_set import CASES, PANS, api_keys, grouped, pem, score
+from clientvault.privacy.secret_rules import RULES, is_iban, issued
+from tests.privacy.redaction_set import CASES, IBANS, PANS, api_keys, grouped, pem, score
 
 K = SecretKind
 
@@ -302,3 +304,15 @@ def test_no_card_number_standing_in_prose_survives(before, number, separator, jo
     text = f"{before} card {grouped(number, separator)}{joint}{after if joint else ''}"
     digits = re.sub(r"\D", "", redact(text).text)
     assert number not in digits, text
+
+
+def test_the_iban_check_agrees_with_python_stdnum():
+    rng = random.Random(97)
+    candidates = [*IBANS, "BE68539007547034", "de89 3704 0044 0532 0130 00"]
+    for number in list(candidates):
+        for _ in range(40):
+            place = rng.randrange(2, len(number))
+            candidates.append(number[:place] + rng.choice("0123456789AZ") + number[place + 1 :])
+    assert sum(map(stdnum_iban.is_valid, candidates)) > len(IBANS)
+    for candidate in candidates:
+        assert is_iban(candidate) == stdnum_iban.is_valid(candidate), candidate
