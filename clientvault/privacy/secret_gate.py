@@ -85,20 +85,26 @@ def rules_for(text: str) -> list[tuple[Rule, list[int] | None]]:
     database.scan(data, match_event_handler=_collect, context=found, scratch=_scratch(database))
     if not found:
         return []
-    other_digit = OTHER_DIGIT in found
-    at = _characters(data) if len(data) != len(text) else _same
+    if OTHER_DIGIT in found:
+        return _with_other_digits(text, data, found)
+    at = _same if len(data) == len(text) else _characters(data)
     return [
-        (
-            rule,
-            None if rule.everywhere or (other_digit and rule.digits) else _places(found, index, at),
-        )
-        for index, rule in enumerate(RULES)
-        if index in found or (other_digit and rule.digits)
+        (RULES[index], None if RULES[index].everywhere else sorted(set(map(at, starts))))
+        for index, starts in sorted(found.items())
     ]
 
 
-def _places(found: dict[int, list[int]], index: int, at: Callable[[int], int]) -> list[int]:
-    return sorted(set(map(at, found[index])))
+def _with_other_digits(
+    text: str, data: bytes, found: dict[int, list[int]]
+) -> list[tuple[Rule, list[int] | None]]:
+    """The rules for a text holding a digit outside ASCII: every rule about digits runs over
+    the whole text, the others where their triggers start."""
+    at = _characters(data)
+    return [
+        (rule, None if rule.everywhere or rule.digits else sorted(set(map(at, found[index]))))
+        for index, rule in enumerate(RULES)
+        if index in found or rule.digits
+    ]
 
 
 def _same(offset: int) -> int:
