@@ -268,7 +268,7 @@ _CVC_CUE = re.compile(
 _AFTER_CARD = re.compile(
     r"[\s,;:|/.\-]{0,3}"
     r"(?:\(?(?:exp(?:iry|ires|iration)?(?: date)?|valid (?:thru|until)|g[üu]ltig bis|ablauf"
-    r"|expire(?:s| le)?|vence|scadenza)?[\s.:]*\d{1,2}\s?[/\-]\s?(?:\d{4}|\d{2})\)?"
+    r"|expire(?:s| le)?|vence|scadenza)?[\s.:]*\d{1,2}\s?[/\-|]\s?(?:\d{4}|\d{2})\)?"
     r"[\s,;|/]{1,3})?"
     rf"(?:(?:{_CVC_WORDS}|code|sec)\.?[\s:#=\-]{{0,3}})?{_CVC_DIGITS}",
     re.IGNORECASE,
@@ -371,7 +371,7 @@ _QUALIFIER = (
 _VALUE = r"(?P<secret>\S+)"
 _PASSWORD_SEP = re.compile(
     rf"(?i)(?<![^\W_])(?:{_PASSWORD_WORDS})(?![^\W_]){_QUALIFIER}"
-    rf"[\"']?[ \t]*(?::|=>?|->)[ \t]*{_OPENING}{_VALUE}"
+    rf"[\"']?[ \t]*(?::|=>?|->|(?<=[ \t])[-\u2013](?=[ \t]))[ \t]*{_OPENING}{_VALUE}"
 )
 _PASSWORD_SAID = re.compile(
     rf"(?i)(?<![^\W_])(?:{_PASSWORD_WORDS})(?![^\W_]){_QUALIFIER}[ \t]+"

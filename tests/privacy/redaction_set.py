@@ -442,6 +442,77 @@ def _mixed_cases() -> list[Case]:
     ]
 
 
+# Written after the rules, as a check on them. They missed two of these at first (an expiry date
+# written with bars before the security code, a password after a spaced dash), since handled ----
+
+
+def _later_cases() -> list[Case]:
+    github = "ghp_" + _random(36)
+    stripe = "sk_" + "test_" + _random(24)
+    aws_secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCY" + "EXAMPLEKEY"
+    key = pem("OPENSSH PRIVATE KEY", lines=3)
+    secrets = [
+        (
+            "Kartennummer: 4111-1111-1111-1111, Ablaufdatum 12/26, CVC 737",
+            ((K.CARD, "4111-1111-1111-1111"), (K.CVC, "737")),
+        ),
+        ("CC# 5555 5555 5555 4444 exp 01/27", ((K.CARD, "5555 5555 5555 4444"),)),
+        ("visa 4000 0000 0000 0002 keeps getting declined", ((K.CARD, "4000 0000 0000 0002"),)),
+        ("Number: 3714 496353 98431", ((K.CARD, "3714 496353 98431"),)),
+        ("4242424242424242|12|2027|123", ((K.CARD, "4242424242424242"), (K.CVC, "123"))),
+        (
+            "IBAN DE44 5001 0517 5407 3249 31 (Kontoinhaber: Beispiel GmbH)",
+            ((K.IBAN, "DE44 5001 0517 5407 3249 31"),),
+        ),
+        ("Rekening: BE71 0961 2345 6769", ((K.IBAN, "BE71 0961 2345 6769"),)),
+        ("Password - Summer2025", ((K.PASSWORD, "Summer2025"),)),
+        ("user: admin pass: letmein123", ((K.PASSWORD, "letmein123"),)),
+        ("PW: Tr0ub4dor", ((K.PASSWORD, "Tr0ub4dor"),)),
+        ("The new password for the FTP account is: Xy7!pq9z", ((K.PASSWORD, "Xy7!pq9z"),)),
+        ("Das Passwort lautet: Hallo1234", ((K.PASSWORD, "Hallo1234"),)),
+        ("contraseña = 'Abc12345'", ((K.PASSWORD, "Abc12345"),)),
+        ("smtp password=MailPass2026", ((K.PASSWORD, "MailPass2026"),)),
+        ("mysql://root:S3cretPw@db.example.com:3306/shop", ((K.PASSWORD, "S3cretPw"),)),
+        (f"aws_secret_access_key = {aws_secret}", ((K.API_KEY, aws_secret),)),
+        (f"STRIPE_SECRET_KEY={stripe}", ((K.API_KEY, stripe),)),
+        (f"Here's my GitHub token {github}, it has repo scope", ((K.API_KEY, github),)),
+        (f"ssh key:\n{key}\n", ((K.PRIVATE_KEY, key),)),
+    ]
+    near_misses = """\
+Call us at 1-800-555-0199 any time.
+Ticket 2026051712345678 is still open.
+PayPal transaction 9X123456AB1234567 shows as pending.
+Stripe charge ch_3NqFz2LkdIwHu7ix0snN0B15 failed, payment intent pi_3MtwBwLkdIwHu7ix28a3tqPa.
+Customer cus_NffrFeUfNV2Hib, publishable key pk_live_51HqLyjWDarjtT1zdp7dc.
+The token expired at 12:00 yesterday.
+Secret: we love your service.
+Key: value pairs are not supported in the DNS editor.
+API key: see the dashboard.
+password123 is a bad password, I know.
+IBAN: please use the one on file.
+Account 12345678, sort code 12-34-56.
+Phone: +49 (0)30 1234567-89
+Invoice total 4,242.42 EUR
+ISIN US0378331005 for the shares.
+IMEI 490154203237518 of the phone.
+IMEI 356938035643809 is the second one.
+SIM ICCID 8944110068259437312
+Order 2024-4242-4242-4242 from the shop.
+Date range 20260101-20261231 for the report.
+The CVV2 check failed on the last attempt.
+Security code sent to your phone: 482913
+My pass expired yesterday.
+Use the coupon code SAVE20 at checkout.
+git clone https://github.com/example/repo.git fails.
+https://user@example.com/path needs a login.
+Compare ftp://example.com:21/files with the old server.
+I am the bearer of bad news: the site is down.
+Basic plan renewal is due.
+"""
+    cases = [Case(text, expected, "later") for text, expected in secrets]
+    return cases + [Case(line, (), "later near miss") for line in near_misses.splitlines()]
+
+
 # Near-misses: nothing in them is a secret -------------------------------------------------------
 
 NEAR_MISSES = """\
@@ -555,6 +626,7 @@ CASES: tuple[Case, ...] = (
     *_private_key_cases(),
     *_mixed_cases(),
     *_near_miss_cases(),
+    *_later_cases(),
 )
 
 
