@@ -169,18 +169,34 @@ ISSUERS: tuple[tuple[str, str, frozenset[int]], ...] = (
 )
 
 
+def _lengths_by_prefix() -> dict[str, frozenset[int]]:
+    """For every four first digits, the lengths of the card numbers issued with them."""
+    return {
+        prefix: frozenset().union(
+            *(lengths for low, high, lengths in ISSUERS if low <= prefix[: len(low)] <= high)
+        )
+        for prefix in (f"{n:04d}" for n in range(10_000))
+    }
+
+
+_LENGTHS_BY_PREFIX = _lengths_by_prefix()
+# Each digit doubled, less 9 when that makes two digits (the Luhn algorithm's every other digit).
+_DOUBLED = str.maketrans("0123456789", "0246813579")
+
+
 def issued(number: str) -> bool:
     """Whether a card network issues card numbers of this prefix and length."""
-    return any(
-        low <= number[: len(low)] <= high and len(number) in lengths
-        for low, high, lengths in ISSUERS
-    )
+    return len(number) in _LENGTHS_BY_PREFIX[number[:4].ljust(4, "0")]
 
 
 def is_card_number(digits: str) -> bool:
     """Whether an ASCII digit string is a card number: a known issuer's prefix and length, and
-    a valid Luhn check digit."""
-    return MIN_DIGITS <= len(digits) <= MAX_DIGITS and issued(digits) and luhn.is_valid(digits)
+    a valid Luhn check digit (python-stdnum's check, after a quick one that turns away the nine
+    numbers in ten that fail it)."""
+    if not (MIN_DIGITS <= len(digits) <= MAX_DIGITS and issued(digits)):
+        return False
+    total = sum(map(int, digits[-1::-2])) + sum(map(int, digits[-2::-2].translate(_DOUBLED)))
+    return total % 10 == 0 and luhn.is_valid(digits)
 
 
 def _ascii_digits(text: str) -> str:
@@ -230,6 +246,21 @@ def _glued_before(text: str, start: int) -> bool:
 def _cards(text: str, match: re.Match[str]) -> Iterator[Found]:
     """The card numbers in a run of digits: from its start, where its separator changes, and
     right after a card number found in it (two numbers typed one after the other)."""
+    run, start, end = match.group(), match.start(), match.end()
+    if run.isdigit():  # no separator, the common case: one number or none
+        if _lone_card(text, run, start, end):
+            yield "card", start, end
+            yield from _cvc_after(text, end)
+        return
+    yield from _cards_in_groups(text, match)
+
+
+def _lone_card(text: str, run: str, start: int, end: int) -> bool:
+    glued = _glued_before(text, start) or _word_char(text, end)
+    return len(run) <= MAX_DIGITS and not glued and is_card_number(_ascii_digits(run))
+
+
+def _cards_in_groups(text: str, match: re.Match[str]) -> Iterator[Found]:
     groups = list(_GROUP.finditer(text, match.start(), match.end()))
     separators = [text[group.end()] for group in groups[:-1]]
     starts = set(_starts(separators, _glued_before(text, match.start())))
