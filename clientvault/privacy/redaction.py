@@ -129,13 +129,46 @@ def find_secrets(text: str) -> tuple[Finding, ...]:
 
 
 def redact(text: str) -> Redaction:
-    """``text`` with every secret replaced by its kind's marker (see the module's docstring)."""
+    """``text`` with every secret replaced by its kind's marker (see the module's docstring).
+
+    What a marker leaves standing apart is looked at again, as a second redaction of the
+    result would (a card number typed after an IBAN, in one run of digits with it, stands
+    alone once the IBAN is a marker): the result holds nothing a redaction would remove."""
     findings = find_secrets(text)
     if not findings:
         return Redaction(text, ())
+    for _ in range(_MORE_PASSES):
+        more = _in_original(find_secrets(_replaced(text, findings)), findings)
+        if not more:
+            break
+        findings = tuple(sorted(findings + more, key=lambda finding: finding.start))
+    return Redaction(_replaced(text, findings), findings)
+
+
+_MORE_PASSES = 3
+
+
+def _replaced(text: str, findings: tuple[Finding, ...]) -> str:
     parts, position = [], 0
     for finding in findings:
         parts += [text[position : finding.start], MARKERS[finding.kind]]
         position = finding.end
     parts.append(text[position:])
-    return Redaction("".join(parts), findings)
+    return "".join(parts)
+
+
+def _in_original(later: tuple[Finding, ...], earlier: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """Secrets found in the text redacted of ``earlier`` (in order), placed in the original
+    text; any that overlaps a marker is left out."""
+    markers, shift = [], 0  # (start, end) of each marker in the redacted text, shift after it
+    for finding in earlier:
+        start = finding.start - shift
+        shift += finding.end - finding.start - len(MARKERS[finding.kind])
+        markers.append((start, start + len(MARKERS[finding.kind]), shift))
+    placed = []
+    for finding in later:
+        if any(finding.start < end and start < finding.end for start, end, _ in markers):
+            continue
+        moved = next((a for _, end, a in reversed(markers) if end <= finding.start), 0)
+        placed.append(Finding(finding.kind, finding.start + moved, finding.end + moved))
+    return tuple(placed)

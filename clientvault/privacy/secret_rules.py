@@ -208,10 +208,22 @@ def _well_grouped(groups: list[re.Match[str]]) -> bool:
     return all(4 <= len(group.group()) <= 6 for group in groups[:-1])
 
 
-def _card_in(groups: list[re.Match[str]], separators: list[str], glued_end: bool) -> int:
+# How cards are printed: a number in the middle of a run of digits counts only in one of these.
+PRINTED = frozenset({(4, 4, 4, 4), (4, 4, 4, 4, 3), (4, 6, 5), (4, 6, 4)})
+
+
+def _printed(groups: list[re.Match[str]]) -> bool:
+    return tuple(len(group.group()) for group in groups) in PRINTED
+
+
+def _card_in(
+    groups: list[re.Match[str]], separators: list[str], glued_end: bool, *, inside: bool = False
+) -> int:
     """How many of ``groups`` (from the first, joined by one and the same separator) make a
     card number, the longest first; 0 if none. With ``glued_end`` the last group is glued to
-    a word, and a number ending with it is none."""
+    a word, and a number ending with it is none; ``inside`` a run, only a number printed as on
+    a card (``... 123 4242 4242 4242 4242``) counts."""
+    shaped = _printed if inside else _well_grouped
     digits, lengths = "", []
     for count, group in enumerate(groups, start=1):
         digits += _ascii_digits(group.group())
@@ -220,7 +232,7 @@ def _card_in(groups: list[re.Match[str]], separators: list[str], glued_end: bool
         if not (glued_end and count == len(groups)):
             lengths.append((count, digits))
     for count, number in reversed(lengths):
-        if is_card_number(number) and _well_grouped(groups[:count]):
+        if shaped(groups[:count]) and is_card_number(number):
             return count
     return 0
 
@@ -244,8 +256,9 @@ def _glued_before(text: str, start: int) -> bool:
 
 
 def _cards(text: str, match: re.Match[str]) -> Iterator[Found]:
-    """The card numbers in a run of digits: from its start, where its separator changes, and
-    right after a card number found in it (two numbers typed one after the other)."""
+    """The card numbers in a run of digits: from its start, where its separator changes, right
+    after a card number found in it (two numbers typed one after the other), and elsewhere in
+    it when printed as on a card."""
     run, start, end = match.group(), match.start(), match.end()
     if run.isdigit():  # no separator, the common case: one number or none
         if _lone_card(text, run, start, end):
@@ -263,12 +276,14 @@ def _lone_card(text: str, run: str, start: int, end: int) -> bool:
 def _cards_in_groups(text: str, match: re.Match[str]) -> Iterator[Found]:
     groups = list(_GROUP.finditer(text, match.start(), match.end()))
     separators = [text[group.end()] for group in groups[:-1]]
-    starts = set(_starts(separators, _glued_before(text, match.start())))
+    glued_start = _glued_before(text, match.start())
+    starts = set(_starts(separators, glued_start))
     glued_end, taken = _word_char(text, match.end()), 0
-    for first in range(len(groups)):
-        if first < taken or (first not in starts and not (taken and first == taken)):
+    for first in range(1 if glued_start else 0, len(groups)):
+        if first < taken:
             continue
-        count = _card_in(groups[first:], separators[first:], glued_end)
+        inside = first not in starts and not (taken and first == taken)
+        count = _card_in(groups[first:], separators[first:], glued_end, inside=inside)
         if count:
             taken = first + count
             yield "card", groups[first].start(), groups[taken - 1].end()
@@ -456,7 +471,7 @@ def _basic_credentials(value: str) -> bool:
     return ":" in decoded and decoded.isprintable()
 
 
-_BASIC = re.compile(r"(?i)basic[ \t]+(?P<secret>[A-Za-z0-9+/]{8,}={0,2})")
+_BASIC = re.compile(r"(?i)basic[ \t]+(?P<secret>[A-Za-z0-9+/]{8,4096}={0,2})")
 
 
 # API keys and private keys --------------------------------------------------------------------
@@ -477,43 +492,56 @@ _NAMED_KEY = re.compile(
 )
 _PRIVATE_KEY = re.compile(
     r"-----BEGIN (?P<label>(?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----"
-    r"(?:.*?-----END (?P=label)-----"
+    r"(?:.{0,16384}?-----END (?P=label)-----"
     r"|(?:[ \t]*\r?\n[ \t]*(?:[A-Za-z0-9+/=]{16,}|(?:Proc-Type|DEK-Info|Comment|Version):"
     r"[^\n]*)?(?=\r?\n|$))*)",
     re.DOTALL,
 )
-_PUTTY_KEY = re.compile(r"PuTTY-User-Key-File-\d+: .*?Private-MAC: [0-9a-fA-F]+", re.DOTALL)
+_PUTTY_KEY = re.compile(r"PuTTY-User-Key-File-\d+: .{0,16384}?Private-MAC: [0-9a-fA-F]+", re.DOTALL)
 
 
 def _block(text: str, match: re.Match[str]) -> Iterator[Found]:
     yield "private_key", match.start(), match.start() + len(match.group().rstrip())
 
 
-def _api_key(pattern: str, trigger: str, valid: Callable[[str], bool] = lambda v: True) -> Rule:
-    return Rule(trigger, re.compile(pattern), token("api_key", valid), (trigger,))
+def _api_key(
+    pattern: str, valid: Callable[[str], bool] = lambda v: True, trigger: str = ""
+) -> Rule:
+    """A token of a known shape: its pattern (or most of it) is its own trigger, so a run of
+    prefixes that make no token (``eyJeyJeyJ...``) costs the gate's linear scan, not a match
+    at each. The trigger stops at the fewest repeats the pattern ends with (Hyperscan cannot
+    say where a long bounded repeat starts, and compiles a short one much faster)."""
+    triggers = (trigger or re.sub(r"\{(\d+),\d*\}$", r"{\1}", pattern),)
+    return Rule(pattern[:24], re.compile(pattern), token("api_key", valid), triggers)
 
 
 API_KEYS: tuple[Rule, ...] = (
-    _api_key(r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}", "AKIA|ASIA|ABIA|ACCA"),
-    _api_key(r"(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,247}", "(?:sk|rk)_(?:live|test)_"),
-    _api_key(r"whsec_[A-Za-z0-9]{24,64}", "whsec_"),
-    _api_key(r"gh[pousr]_[A-Za-z0-9]{36,251}", "gh[pousr]_"),
-    _api_key(r"github_pat_[A-Za-z0-9_]{22,244}", "github_pat_"),
-    _api_key(r"glpat-[A-Za-z0-9_\-]{20,64}", "glpat-"),
-    _api_key(r"xox[abposre]-[A-Za-z0-9\-]{10,250}", "xox[abposre]-"),
-    _api_key(r"https://hooks\.slack\.com/services/[A-Za-z0-9/]{20,}", r"hooks\.slack\.com/"),
-    _api_key(r"AIza[A-Za-z0-9_\-]{35}", "AIza"),
-    _api_key(r"sk-(?:proj-|ant-(?:api|admin)\d\d-)?[A-Za-z0-9_\-]{20,200}", "sk-"),
-    _api_key(r"SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}", r"SG\."),
-    _api_key(r"npm_[A-Za-z0-9]{36}", "npm_"),
-    _api_key(r"pypi-AgE[A-Za-z0-9_\-]{50,}", "pypi-AgE"),
-    _api_key(r"shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}", "shp(?:at|ss|ca|pa)_"),
-    _api_key(r"key-[0-9a-f]{32}", "key-"),
-    _api_key(r"eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}", "eyJ"),
+    _api_key(r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}"),
+    _api_key(r"(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,247}"),
+    _api_key(r"whsec_[A-Za-z0-9]{24,64}"),
+    _api_key(r"gh[pousr]_[A-Za-z0-9]{36,251}"),
+    _api_key(r"github_pat_[A-Za-z0-9_]{22,244}"),
+    _api_key(r"glpat-[A-Za-z0-9_\-]{20,64}"),
+    _api_key(r"xox[abposre]-[A-Za-z0-9\-]{10,250}", _letters_and_digits),
+    _api_key(r"https://hooks\.slack\.com/services/[A-Za-z0-9/]{20,200}"),
+    _api_key(r"AIza[A-Za-z0-9_\-]{35}"),
     _api_key(
-        r"(?i)bearer[ \t]+(?P<secret>[A-Za-z0-9\-._~+/]{16,}=*)",
-        "(?i)bearer[ \t]",
-        valid=_letters_and_digits,
+        r"sk-(?:proj-|ant-(?:api|admin)[0-9]{2}-)?[A-Za-z0-9_\-]{20,200}", _letters_and_digits
+    ),
+    _api_key(r"SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}"),
+    _api_key(r"npm_[A-Za-z0-9]{36}"),
+    _api_key(r"pypi-AgE[A-Za-z0-9_\-]{50,400}"),
+    _api_key(r"shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}"),
+    _api_key(r"key-[0-9a-f]{32}"),
+    _api_key(
+        r"eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}",
+        trigger=r"eyJ[A-Za-z0-9_\-]{8,}\.eyJ",
+    ),
+    Rule(
+        "bearer",
+        re.compile(r"(?i)bearer[ \t]+(?P<secret>[A-Za-z0-9\-._~+/]{16,4096}=*)"),
+        token("api_key", _letters_and_digits),
+        ("(?i)bearer[ \t]",),
     ),
 )
 
