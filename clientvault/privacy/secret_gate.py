@@ -20,7 +20,8 @@ from typing import cast
 
 import hyperscan
 
-from clientvault.privacy.secret_rules import RULES, Rule
+from clientvault.privacy.secret_matching import Rule
+from clientvault.privacy.secret_rules import RULES
 
 
 def _other_digits() -> str:

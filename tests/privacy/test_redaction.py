@@ -15,7 +15,8 @@ from stdnum import iban as stdnum_iban
 from stdnum import luhn
 
 from clientvault.privacy.redaction import MARKERS, Finding, SecretKind, redact
-from clientvault.privacy.secret_rules import RULES, is_iban, issued
+from clientvault.privacy.secret_cards import issued
+from clientvault.privacy.secret_rules import RULES, is_iban
 from tests.privacy.redaction_set import CASES, IBANS, PANS, api_keys, grouped, pem, score
 
 K = SecretKind
