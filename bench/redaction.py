@@ -4,7 +4,7 @@
     .venv/bin/python bench/redaction.py --messages 5000 --repeats 1     # a quick check
 
 It needs no database and no network. In this one process it builds two corpora of ticket-like
-messages from the labelled set (tests/privacy/redaction_set.py), deterministic for a ``--seed``:
+messages from the labelled set (tests/privacy/redaction_set.py, counted by tests/privacy/redaction_scoring.py), deterministic for a ``--seed``:
 
 - ``mixed``: a greeting, 1 to 3 sentences of ordinary ticket prose and a sign-off; 10% of the
   messages (``--secret-share``) also carry a labelled case holding a secret and 40%
@@ -52,7 +52,8 @@ if __package__ in (None, ""):  # run as a file: make the repository importable
 
 from bench.common import log
 from clientvault.privacy.redaction import SecretKind, redact
-from tests.privacy.redaction_set import CASES, Score, score
+from tests.privacy.redaction_scoring import Score, score
+from tests.privacy.redaction_set import CASES
 
 GREETINGS = ["Hi,", "Hello support team,", "Hallo,", "Bonjour,", "Hola,", "Dear Sir or Madam,", ""]
 PROSE = [

@@ -17,7 +17,8 @@ from stdnum import luhn
 from clientvault.privacy.redaction import MARKERS, Finding, SecretKind, redact
 from clientvault.privacy.secret_cards import issued
 from clientvault.privacy.secret_rules import RULES, is_iban
-from tests.privacy.redaction_set import CASES, IBANS, PANS, api_keys, grouped, pem, score
+from tests.privacy.redaction_scoring import score
+from tests.privacy.redaction_set import CASES, IBANS, PANS, api_keys, grouped, pem
 
 K = SecretKind
 
