@@ -4,7 +4,7 @@
     .venv/bin/python bench/redaction.py --messages 5000 --repeats 1     # a quick check
 
 It needs no database and no network. In this one process it builds two corpora of ticket-like
-messages from the labelled set (tests/privacy/redaction_set.py, counted by tests/privacy/redaction_scoring.py), deterministic for a ``--seed``:
+messages from the labelled set (tests/privacy/redaction_set.py), deterministic for a ``--seed``:
 
 - ``mixed``: a greeting, 1 to 3 sentences of ordinary ticket prose and a sign-off; 10% of the
   messages (``--secret-share``) also carry a labelled case holding a secret and 40%
@@ -26,10 +26,11 @@ Then, on each corpus, ``--repeats`` times, taking turns:
 Presidio has no recogniser for card security codes, passwords, API keys or private keys.
 
 Figures: messages per second of each (median of the repeats) and clientvault's ratio to each,
-per corpus; recall and precision of each on the labelled set, overall, on the kinds both look
-for (card numbers and IBANs) and per kind, a found secret counting when it overlaps a labelled
-one of its kind (Presidio's spans and clientvault's may differ by a separator), clientvault's
-with exact spans too. Goals: a ratio of at least 20 to the recognisers on the mixed corpus, and
+per corpus; recall and precision of each on the labelled set (counted by
+tests/privacy/redaction_scoring.py), overall, on the kinds both look for (card numbers and
+IBANs) and per kind, a found secret counting when it overlaps a labelled one of its kind
+(Presidio's spans and clientvault's may differ by a separator), clientvault's with exact spans
+too. Goals: a ratio of at least 20 to the recognisers on the mixed corpus, and
 clientvault's recall and precision at least Presidio's on card numbers and IBANs. The last line
 printed is one JSON object.
 """
