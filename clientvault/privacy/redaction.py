@@ -137,7 +137,7 @@ def redact(text: str) -> Redaction:
     findings = find_secrets(text)
     if not findings:
         return Redaction(text, ())
-    for _ in range(_MORE_PASSES):
+    for _ in range(_MORE_PASSES if _digits_beside(text, findings) else 0):
         more = _in_original(find_secrets(_replaced(text, findings)), findings)
         if not more:
             break
@@ -146,6 +146,17 @@ def redact(text: str) -> Redaction:
 
 
 _MORE_PASSES = 3
+
+
+def _digits_beside(text: str, findings: tuple[Finding, ...]) -> bool:
+    """Whether a digit stands right beside a secret found (one character between at most): only
+    then can its marker leave a number standing apart that was part of a longer run."""
+    return any(
+        any(
+            char.isdigit() for char in text[max(0, f.start - 2) : f.start] + text[f.end : f.end + 2]
+        )
+        for f in findings
+    )
 
 
 def _replaced(text: str, findings: tuple[Finding, ...]) -> str:
