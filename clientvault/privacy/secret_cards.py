@@ -164,6 +164,8 @@ def _cards_in_groups(text: str, match: re.Match[str]) -> Iterator[Found]:
         if first < taken:
             continue
         inside = first not in starts and not (taken and first == taken)
+        if inside and len(groups[first].group()) != 4:  # every printed card starts with four
+            continue
         count = _card_in(groups[first:], separators[first:], glued_end, inside=inside)
         if count:
             taken = first + count
