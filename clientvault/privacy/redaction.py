@@ -31,9 +31,10 @@ What is redacted (the rules are a table,
 
 Not redacted: order and invoice numbers, telephone numbers, tracking codes, dates, IP
 addresses, version numbers, UUIDs, domain names, numbers that fail the Luhn check, and prose
-about passwords without a value. Each rule is skipped at once when the text cannot hold its
-secret (fewer digits than a card has, none of the rule's key words), which keeps the common
-message cheap.
+about passwords without a value. One Hyperscan pass over the text
+(:mod:`clientvault.privacy.secret_gate`) tells which rules its cue words, token prefixes and
+runs of digits can set off; only those run, so a message without anything secret-like costs
+that one scan.
 """
 
 from __future__ import annotations
@@ -42,8 +43,7 @@ from dataclasses import dataclass
 
 from django.db import models
 
-from clientvault.privacy import secret_rules as rules
-from clientvault.privacy.secret_rules import Scan
+from clientvault.privacy.secret_gate import rules_for
 
 
 class SecretKind(models.TextChoices):
@@ -107,19 +107,19 @@ def _listed(items: list[str], conjunction: str = "and") -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
 
 
-RULES = rules.RULES
-
-
 def find_secrets(text: str) -> tuple[Finding, ...]:
     """Every secret in ``text``, in order, no two overlapping (the longer, then the more
     specific kind, wins)."""
-    scan = Scan(text)
+    triggered = rules_for(text)
+    if not triggered:  # the common case: nothing secret-like at all
+        return ()
     found = [
         Finding(SecretKind(kind), start, end)
-        for rule in RULES
-        if rule.applies(scan)
-        for kind, start, end in rule.find(text)
+        for rule, starts in triggered
+        for kind, start, end in rule.find(text, starts)
     ]
+    if not found:
+        return ()
     found.sort(key=lambda f: (f.start, f.start - f.end, _PRIORITY[f.kind]))
     kept: list[Finding] = []
     for finding in found:
@@ -129,13 +129,57 @@ def find_secrets(text: str) -> tuple[Finding, ...]:
 
 
 def redact(text: str) -> Redaction:
-    """``text`` with every secret replaced by its kind's marker (see the module's docstring)."""
+    """``text`` with every secret replaced by its kind's marker (see the module's docstring).
+
+    What a marker leaves standing apart is looked at again, as a second redaction of the
+    result would (a card number typed after an IBAN, in one run of digits with it, stands
+    alone once the IBAN is a marker): the result holds nothing a redaction would remove."""
     findings = find_secrets(text)
     if not findings:
         return Redaction(text, ())
+    for _ in range(_MORE_PASSES if _digits_beside(text, findings) else 0):
+        more = _in_original(find_secrets(_replaced(text, findings)), findings)
+        if not more:
+            break
+        findings = tuple(sorted(findings + more, key=lambda finding: finding.start))
+    return Redaction(_replaced(text, findings), findings)
+
+
+_MORE_PASSES = 3
+
+
+def _digits_beside(text: str, findings: tuple[Finding, ...]) -> bool:
+    """Whether a digit stands right beside a secret found (one character between at most): only
+    then can its marker leave a number standing apart that was part of a longer run."""
+    return any(
+        any(
+            char.isdigit() for char in text[max(0, f.start - 2) : f.start] + text[f.end : f.end + 2]
+        )
+        for f in findings
+    )
+
+
+def _replaced(text: str, findings: tuple[Finding, ...]) -> str:
     parts, position = [], 0
     for finding in findings:
         parts += [text[position : finding.start], MARKERS[finding.kind]]
         position = finding.end
     parts.append(text[position:])
-    return Redaction("".join(parts), findings)
+    return "".join(parts)
+
+
+def _in_original(later: tuple[Finding, ...], earlier: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """Secrets found in the text redacted of ``earlier`` (in order), placed in the original
+    text; any that overlaps a marker is left out."""
+    markers, shift = [], 0  # (start, end) of each marker in the redacted text, shift after it
+    for finding in earlier:
+        start = finding.start - shift
+        shift += finding.end - finding.start - len(MARKERS[finding.kind])
+        markers.append((start, start + len(MARKERS[finding.kind]), shift))
+    placed = []
+    for finding in later:
+        if any(finding.start < end and start < finding.end for start, end, _ in markers):
+            continue
+        moved = next((a for _, end, a in reversed(markers) if end <= finding.start), 0)
+        placed.append(Finding(finding.kind, finding.start + moved, finding.end + moved))
+    return tuple(placed)
