@@ -277,6 +277,10 @@ STAFF_PAGES = [
     Page("hosting:staff_domain_contact", lambda w: {"pk": _domain(w), "role": "admin"}),
     Page("hosting:staff_domain_contact", _checked_contact, submit=True),
     Page("hosting:staff_domain", _domain),  # after the check: the contacts' details
+    Page("support:staff_queue"),
+    Page("support:staff_queue", query="status=all&priority=urgent"),  # none matches
+    Page("support:staff_ticket", lambda w: w.ticket, submit=True),  # the reply, empty
+    Page("support:staff_open", _account, submit=True),
     Page("accounts:security"),
     Page("accounts:password_change"),
     Page("/staff/no-such-page/"),
@@ -348,6 +352,14 @@ NOT_PAGES = {
     },
     "hosting:domain_auth_code": "a button's POST on a domain's page; its answer, the code shown "
     "once, is checked in tests/e2e/test_hosting_order.py",
+    "support:staff_ticket_file": "a file (a ticket's attachment), not a page",
+    "support:staff_ticket_reply": "the reply form's POST on a ticket's page: answered with a "
+    "redirect to it, or the ticket's page with the form's errors (walked: staff_ticket, sent)",
+    **{
+        f"support:staff_ticket_{name}": "a form's POST on a ticket's page, answered with a "
+        "redirect (tests/support/test_staff_ticket_*.py)"
+        for name in ("status", "priority", "department", "assign", "action")
+    },
 }
 NOT_WALKED_NAMESPACES = {
     "api-v1": "the JSON API (its documentation pages are listed by path)",
