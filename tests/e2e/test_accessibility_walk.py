@@ -412,7 +412,8 @@ def _a_ticket(owner: Any) -> str:
     reply_as_customer(
         ticket=ticket, person=owner, body="Card 4242 4242 4242 4242", actor=owner.user
     )
-    reply_as_staff(ticket=ticket, staff=make_staff("support"), body="We are looking into it.")
+    agent = make_staff("support", username="walk-support")
+    reply_as_staff(ticket=ticket, staff=agent, body="We are looking into it.")
     return str(ticket.number)
 
 

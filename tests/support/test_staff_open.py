@@ -10,7 +10,8 @@ from django.urls import reverse
 from clientvault.accounts.models import StaffRole
 from clientvault.support.models import Ticket, TicketChannel
 from tests.accounts.personas import customer, staff, staff_client  # noqa: F401
-from tests.support.staff_fixtures import CARD_DIGITS, queued_mail, text
+from tests.support.staff_fixtures import queued_mail
+from tests.support.tickets import CARD_DIGITS, text
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 
@@ -53,7 +54,7 @@ def test_staff_open_a_ticket_on_the_account(customer, staff, staff_client):
 def test_a_card_number_is_removed_and_the_staff_member_told(customer, staff_client):
     body = "Caller read out 4111 1111 1111 1111 before I could stop them."
     response = staff_client(StaffRole.SUPPORT).post(url(customer), form(body=body), follow=True)
-    assert "We removed a card number" in text(response)
+    assert "We removed 1 card number" in text(response)
     assert "4111111111111111" not in text(response).replace(" ", "")
     assert CARD_DIGITS not in text(response)
     assert Ticket.objects.get().messages.get().removed == {"card": 1}

@@ -16,7 +16,8 @@ from clientvault.privacy.models import AuditEvent
 from clientvault.support.models import Ticket, TicketStatus
 from clientvault.support.services.tickets import assign_ticket, close_ticket
 from tests.accounts.personas import customer, staff, staff_client  # noqa: F401
-from tests.support.staff_fixtures import TITLE, a_ticket, an_email_ticket, text
+from tests.support.staff_fixtures import TITLE, a_ticket, an_email_ticket
+from tests.support.tickets import text
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 QUEUE = reverse("support:staff_queue")

@@ -16,15 +16,8 @@ from clientvault.support.models import Ticket
 from clientvault.support.services.attachments import Upload
 from clientvault.support.services.tickets import reply_as_staff, set_priority
 from tests.accounts.personas import customer, outsider, staff, staff_client  # noqa: F401
-from tests.support.staff_fixtures import (
-    BODY,
-    PNG,
-    TITLE,
-    a_ticket,
-    an_email_ticket,
-    reveals,
-    text,
-)
+from tests.support.staff_fixtures import BODY, PNG, TITLE, a_ticket, an_email_ticket, reveals
+from tests.support.tickets import text
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 

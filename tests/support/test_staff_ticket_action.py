@@ -16,7 +16,8 @@ from clientvault.rights.models import RightsRequest
 from clientvault.support.models import Ticket, TicketEvent, TicketMessage
 from clientvault.support.services.tickets import close_ticket
 from tests.accounts.personas import customer, outsider, staff, staff_client  # noqa: F401
-from tests.support.staff_fixtures import a_ticket, queued_mail, text
+from tests.support.staff_fixtures import a_ticket, queued_mail
+from tests.support.tickets import text
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 

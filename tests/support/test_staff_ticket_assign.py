@@ -10,7 +10,8 @@ from django.urls import reverse
 from clientvault.accounts.models import StaffRole
 from clientvault.support.models import Ticket
 from tests.accounts.personas import customer, staff, staff_client  # noqa: F401
-from tests.support.staff_fixtures import a_ticket, text
+from tests.support.staff_fixtures import a_ticket
+from tests.support.tickets import text
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 

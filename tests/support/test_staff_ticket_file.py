@@ -12,7 +12,8 @@ from clientvault.support.models import Attachment, Ticket
 from clientvault.support.services.attachments import Upload
 from clientvault.support.services.tickets import reply_as_staff
 from tests.accounts.personas import customer, outsider, staff, staff_client  # noqa: F401
-from tests.support.staff_fixtures import CARD, CARD_DIGITS, PNG, a_ticket, reveals
+from tests.support.staff_fixtures import PNG, a_ticket, reveals
+from tests.support.tickets import CARD, CARD_DIGITS
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 

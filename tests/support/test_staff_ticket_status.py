@@ -11,7 +11,8 @@ from clientvault.accounts.models import StaffRole
 from clientvault.support.models import Ticket, TicketEvent, TicketStatus
 from clientvault.support.services.tickets import close_ticket
 from tests.accounts.personas import customer, staff, staff_client  # noqa: F401
-from tests.support.staff_fixtures import a_ticket, text
+from tests.support.staff_fixtures import a_ticket
+from tests.support.tickets import text
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 
 from clientvault.accounts.forms_common import guard_text_fields
 from clientvault.accounts.models import User
 from clientvault.support import backoffice
+from clientvault.support.forms.fields import files_field
 from clientvault.support.models import (
     TICKET_TRANSITIONS,
     Department,
@@ -24,7 +24,6 @@ from clientvault.support.models import (
     TicketStatus,
 )
 from clientvault.support.services.actions import TicketAction
-from clientvault.support.services.attachments import MAX_BYTES, MAX_FILES, Upload
 from clientvault.support.services.texts import MAX_MESSAGE, MAX_TITLE
 
 NO_SECRETS = (
@@ -81,27 +80,6 @@ class QueueFilterForm(forms.Form):
 # -- a reply or a note --------------------------------------------------------------------------
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; their content is checked by the service, not here."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(**kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        return [super(MultipleFileField, self).clean(f, initial) for f in files]
-
-
-def uploads(files: Sequence[UploadedFile]) -> list[Upload]:
-    """The files as the service takes them (the request's size limit bounds what is read)."""
-    return [Upload(name=str(f.name or ""), content=f.read()) for f in files]
-
-
 REPLY, NOTE = "reply", "note"
 AFTER_REPLY = [
     (s, TicketStatus(s).label)
@@ -135,12 +113,7 @@ class ReplyForm(forms.Form):
         initial=TicketStatus.ANSWERED,
         help_text="A note leaves the status as it is.",
     )
-    attachments = MultipleFileField(
-        label="Attachments",
-        required=False,
-        help_text=f"Up to {MAX_FILES} files of {MAX_BYTES // (1024 * 1024)} MB each: "
-        "screenshots (PNG, JPEG, GIF), PDF or plain text.",
-    )
+    attachments = files_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -22,13 +22,13 @@ from clientvault.accounts.forms_common import add_service_errors
 from clientvault.accounts.views.staff import staff_page, staff_user
 from clientvault.billing.middleware import redacts_secrets
 from clientvault.support import backoffice
+from clientvault.support.forms.fields import uploads
 from clientvault.support.forms.staff import (
     AssignForm,
     DepartmentForm,
     PriorityForm,
     ReplyForm,
     StatusForm,
-    uploads,
 )
 from clientvault.support.models import Department, Priority, Ticket, TicketStatus
 from clientvault.support.services.tickets import (
