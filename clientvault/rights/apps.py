@@ -8,7 +8,8 @@ class RightsConfig(AppConfig):
 
     def ready(self) -> None:
         """Declare the kinds of message requests send; run the daily work and, every hour,
-        the work of requests no worker finished; show open requests on the dashboard."""
+        the work of requests no worker finished; show open requests on the dashboard; take the
+        data requests customers make in support tickets."""
         from clientvault.privacy.tasks import PeriodicJob, register_periodic_job
         from clientvault.rights import messages  # noqa: F401  (declares the kinds)
         from clientvault.rights.services.daily import rights_daily
@@ -22,3 +23,7 @@ class RightsConfig(AppConfig):
         from clientvault.rights.dashboard import open_requests
 
         register_open_items(open_requests)
+        from clientvault.rights.tickets import take_from_ticket
+        from clientvault.support.hooks import register_request_intake
+
+        register_request_intake(take_from_ticket)

@@ -81,6 +81,7 @@ class Channel(models.TextChoices):
     TELEPHONE = "telephone", "Telephone"
     LETTER = "letter", "Letter"
     EMAIL = "email", "E-mail"
+    TICKET = "ticket", "Support ticket"
     API = "api", "API"
     OPERATOR = "operator", "Operator's command"
     CLOSURE = "closure", "Account closed (erased after the grace period)"

@@ -51,6 +51,7 @@ from tests.hosting.rows import a_domain, a_failed_call, a_service
 from tests.messaging.support import queue_notice
 from tests.rights.helpers import a_rights_request
 from tests.support.forum_fixtures import a_thread, an_abuse_message, opening
+from tests.support.staff_fixtures import an_attachment, the_ticket
 from tests.support.tickets import a_ticket, a_ticket_with_file
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
@@ -339,6 +340,15 @@ FILLERS: dict[str, Filler] = {
     },
     "support:review_message": lambda w: an_abuse_message(w.owner).pk,
     "support:flag_message": lambda w: an_abuse_message(w.owner).pk,
+    **{
+        f"support:staff_ticket{action}": lambda w: the_ticket(w.owner).number
+        for action in ("", "_reply", "_status", "_priority", "_department", "_assign", "_action")
+    },
+    "support:staff_ticket_file": lambda w: {
+        "number": the_ticket(w.owner).number,
+        "pk": an_attachment(w.owner).pk,
+    },
+    "support:staff_open": lambda w: w.owner.customer.number,
 }
 
 

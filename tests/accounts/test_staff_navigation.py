@@ -24,21 +24,30 @@ SEARCH, INTAKE, REPORTS = (
 CAMPAIGNS = reverse("accounts:staff_campaigns")
 PRIVACY = reverse("rights:privacy_queue")  # for the roles granted legal_obligation
 BILLING = reverse("billing:staff_invoices")  # for the roles granted billing
+TICKETS = reverse("support:staff_queue")  # for the roles granted a department's purpose
 EXPECTED = {
     StaffRole.SUPPORT: [
         ("Customers", SEARCH),
         ("Telephone intake", INTAKE),
+        ("Tickets", TICKETS),
         ("Unauthorised-use reports", REPORTS),
     ],
-    StaffRole.BILLING: [("Customers", SEARCH), ("Telephone intake", INTAKE), ("Billing", BILLING)],
+    StaffRole.BILLING: [
+        ("Customers", SEARCH),
+        ("Telephone intake", INTAKE),
+        ("Tickets", TICKETS),
+        ("Billing", BILLING),
+    ],
     StaffRole.PRIVACY_OFFICER: [
         ("Customers", SEARCH),
         ("Telephone intake", INTAKE),
+        ("Tickets", TICKETS),
         ("Unauthorised-use reports", REPORTS),
         ("Privacy requests", PRIVACY),
     ],
     StaffRole.LEGAL: [
         ("Your work", SEARCH),
+        ("Tickets", TICKETS),
         ("Unauthorised-use reports", REPORTS),
         ("Privacy requests", PRIVACY),
     ],
@@ -46,6 +55,7 @@ EXPECTED = {
     StaffRole.ADMINISTRATOR: [
         ("Customers", SEARCH),
         ("Telephone intake", INTAKE),
+        ("Tickets", TICKETS),
         ("Unauthorised-use reports", REPORTS),
         ("Billing", BILLING),
     ],

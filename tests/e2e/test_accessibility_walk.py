@@ -298,6 +298,10 @@ STAFF_PAGES = [
     Page("support:review_post", lambda w: w.forum_post, submit=True),
     Page("support:review_message", lambda w: w.abuse_message, submit=True),
     Page("support:flag_message", lambda w: w.abuse_message, submit=True),
+    Page("support:staff_queue"),
+    Page("support:staff_queue", query="status=all&priority=urgent"),  # none matches
+    Page("support:staff_ticket", lambda w: w.ticket, submit=True),  # the reply, empty
+    Page("support:staff_open", _account, submit=True),
     Page("accounts:security"),
     Page("accounts:password_change"),
     Page("/staff/no-such-page/"),
@@ -369,6 +373,14 @@ NOT_PAGES = {
     },
     "hosting:domain_auth_code": "a button's POST on a domain's page; its answer, the code shown "
     "once, is checked in tests/e2e/test_hosting_order.py",
+    "support:staff_ticket_file": "a file (a ticket's attachment), not a page",
+    "support:staff_ticket_reply": "the reply form's POST on a ticket's page: answered with a "
+    "redirect to it, or the ticket's page with the form's errors (walked: staff_ticket, sent)",
+    **{
+        f"support:staff_ticket_{name}": "a form's POST on a ticket's page, answered with a "
+        "redirect (tests/support/test_staff_ticket_*.py)"
+        for name in ("status", "priority", "department", "assign", "action")
+    },
 }
 NOT_WALKED_NAMESPACES = {
     "api-v1": "the JSON API (its documentation pages are listed by path)",
@@ -422,7 +434,8 @@ def _a_ticket(owner: Any) -> str:
     reply_as_customer(
         ticket=ticket, person=owner, body="Card 4242 4242 4242 4242", actor=owner.user
     )
-    reply_as_staff(ticket=ticket, staff=make_staff("support"), body="We are looking into it.")
+    agent = make_staff("support", username="walk-support")
+    reply_as_staff(ticket=ticket, staff=agent, body="We are looking into it.")
     return str(ticket.number)
 
 

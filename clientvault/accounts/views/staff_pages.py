@@ -21,6 +21,10 @@ class StaffPage:
     purpose: str
     summary: str
     covers: frozenset[str] = frozenset()  # the pages reached from it (highlight this item)
+    also: frozenset[str] = frozenset()  # other purposes that open it (any one is enough)
+
+    def opens_for(self, granted: set[str]) -> bool:
+        return self.purpose in granted or bool(self.also & granted)
 
     @property
     def url(self) -> str:
@@ -56,6 +60,15 @@ STAFF_PAGES = (
         "Telephone intake",
         CUSTOMER_PURPOSE,
         "Open an account for a caller; they set their password by a link sent to their e-mail.",
+    ),
+    StaffPage(
+        "support:staff_queue",
+        "Tickets",
+        Purpose.SUPPORT,
+        "Answer the tickets of the departments your role reads, change their status, priority "
+        "and assignee, and act for the customer from a ticket.",
+        frozenset({"staff_ticket", "staff_ticket_reply", "staff_open"}),
+        also=frozenset({Purpose.BILLING, Purpose.LEGAL_OBLIGATION}),
     ),
     StaffPage(
         "staff_reports",
@@ -104,7 +117,7 @@ WORK_PAGE = StaffPage("staff_search", "Your work", "", "What your role can do he
 def pages_for(staff: User) -> list[StaffPage]:
     """The navigation for this staff member: the pages their roles' purposes open."""
     granted = staff_purposes(staff)
-    pages = [page for page in STAFF_PAGES if page.purpose in granted]
+    pages = [page for page in STAFF_PAGES if page.opens_for(granted)]
     if pages and CUSTOMER_PURPOSE not in granted:
         pages.insert(0, WORK_PAGE)
     return pages

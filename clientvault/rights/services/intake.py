@@ -155,6 +155,21 @@ def ask_for_caller(*, subject_id: uuid.UUID, channel: str, ask: Ask, actor: Acto
     """Staff enter a request made by telephone, letter or e-mail; the channel is recorded."""
     if channel not in STAFF_CHANNELS:
         raise ValidationError({"channel": "Channel: telephone, letter or e-mail."})
+    return _ask_for_person(subject_id=subject_id, channel=channel, ask=ask, actor=actor)
+
+
+def ask_through_ticket(
+    *, subject_id: uuid.UUID, kind: str, ticket: str, actor: Actor
+) -> RightsRequest:
+    """A person on an account asked in a support ticket; staff pass it on from the ticket. The
+    ticket's number goes into the note, so the privacy team can read what was asked."""
+    ask = Ask(kind=kind, note=f"Asked in support ticket {ticket}.")
+    return _ask_for_person(subject_id=subject_id, channel=Channel.TICKET, ask=ask, actor=actor)
+
+
+def _ask_for_person(
+    *, subject_id: uuid.UUID, channel: str, ask: Ask, actor: Actor
+) -> RightsRequest:
     on_record = directory().contact(subject_id)
     if on_record is None:
         raise ValidationError({"person": "No person with an address on record was found."})

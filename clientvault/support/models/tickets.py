@@ -87,6 +87,11 @@ def new_ticket_number() -> str:
     return f"T-{secrets.randbelow(900_000) + 100_000}"
 
 
+def new_reply_token() -> str:
+    """32 hex digits (128 bits): fits the field, and the reply address's local part (64)."""
+    return secrets.token_hex(16)
+
+
 class Correspondent(models.Model):
     """Someone without an account who wrote to the support address: a subject of their own."""
 
@@ -145,7 +150,7 @@ class Ticket(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     # The secret in the Reply-To address of the ticket's mail: a reply by e-mail names it.
-    reply_token = models.CharField(max_length=32, unique=True, default=secrets.token_hex)
+    reply_token = models.CharField(max_length=32, unique=True, default=new_reply_token)
 
     class Meta:
         ordering = ["-updated_at"]
