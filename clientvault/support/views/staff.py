@@ -225,6 +225,7 @@ def ticket_page(
         "may_account": Purpose.SUPPORT in purposes,
         "may_domains": Purpose.SERVICE in purposes,
         "may_rights": request_intake_registered(),
+        "may_release": Purpose.LEGAL_OBLIGATION in purposes,
     }
     return render(request, "support/staff/ticket.html", context)
 
