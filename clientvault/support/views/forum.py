@@ -30,7 +30,7 @@ from clientvault.accounts.views.area import acting_user
 from clientvault.billing.middleware import redacts_secrets
 from clientvault.privacy.redaction import redact
 from clientvault.support import queries_forum as forum
-from clientvault.support.forms_forum import FlagForm, ReplyForm, ThreadForm
+from clientvault.support.forms.forum import FlagForm, ReplyForm, ThreadForm
 from clientvault.support.models import Post, Thread, Visibility
 from clientvault.support.services.forum import (
     Published,

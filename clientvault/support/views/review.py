@@ -26,8 +26,8 @@ from clientvault.accounts.forms_common import add_service_errors
 from clientvault.accounts.views.staff import forbidden, paginate, staff_page, staff_user
 from clientvault.privacy.reveal import RevealDenied
 from clientvault.support import queries_forum, queries_review
-from clientvault.support.forms_forum import FlagForm
-from clientvault.support.forms_review import ReviewForm
+from clientvault.support.forms.forum import FlagForm
+from clientvault.support.forms.review import ReviewForm
 from clientvault.support.models import Department, ReviewAction, TicketMessage
 from clientvault.support.services.review import (
     NOT_GRANTED,

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from clientvault.support.forms_forum import ground_choices
+from clientvault.support.forms.forum import ground_choices
 from clientvault.support.models import ReviewAction
 from clientvault.support.services.review import MESSAGE_ACTIONS
 
