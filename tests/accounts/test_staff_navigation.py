@@ -25,11 +25,13 @@ CAMPAIGNS = reverse("accounts:staff_campaigns")
 PRIVACY = reverse("rights:privacy_queue")  # for the roles granted legal_obligation
 BILLING = reverse("billing:staff_invoices")  # for the roles granted billing
 TICKETS = reverse("support:staff_queue")  # for the roles granted a department's purpose
+REVIEW = reverse("support:review_queue")  # for the profile's reviewer roles
 EXPECTED = {
     StaffRole.SUPPORT: [
         ("Customers", SEARCH),
         ("Telephone intake", INTAKE),
         ("Tickets", TICKETS),
+        ("Acceptable-use review", REVIEW),
         ("Unauthorised-use reports", REPORTS),
     ],
     StaffRole.BILLING: [
@@ -56,6 +58,7 @@ EXPECTED = {
         ("Customers", SEARCH),
         ("Telephone intake", INTAKE),
         ("Tickets", TICKETS),
+        ("Acceptable-use review", REVIEW),
         ("Unauthorised-use reports", REPORTS),
         ("Billing", BILLING),
     ],

@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from clientvault.accounts.models import User
 from clientvault.accounts.services.staff import CUSTOMER_PURPOSE, REPORT_PURPOSE, staff_purposes
+from clientvault.privacy.actors import actor_roles
+from clientvault.privacy.profile import current_profile
 from clientvault.privacy.taxonomy import Purpose
 
 
@@ -22,9 +24,16 @@ class StaffPage:
     summary: str
     covers: frozenset[str] = frozenset()  # the pages reached from it (highlight this item)
     also: frozenset[str] = frozenset()  # other purposes that open it (any one is enough)
+    # Shown only to the roles the profile's [review] reviewers names (acceptable-use review).
+    reviewers_only: bool = False
 
     def opens_for(self, granted: set[str]) -> bool:
         return self.purpose in granted or bool(self.also & granted)
+
+    def shown_to(self, staff: User, granted: set[str]) -> bool:
+        if self.reviewers_only and not actor_roles(staff) & set(current_profile().reviewers):
+            return False
+        return self.opens_for(granted)
 
     @property
     def url(self) -> str:
@@ -69,6 +78,15 @@ STAFF_PAGES = (
         "and assignee, and act for the customer from a ticket.",
         frozenset({"staff_ticket", "staff_ticket_reply", "staff_open"}),
         also=frozenset({Purpose.BILLING, Purpose.LEGAL_OBLIGATION}),
+    ),
+    StaffPage(
+        "support:review_queue",
+        "Acceptable-use review",
+        Purpose.SUPPORT,
+        "Review the communications reported as breaking the acceptable-use policy: keep, hide, "
+        "delete or block each, on a ground from the policy.",
+        frozenset({"review_post", "review_message"}),
+        reviewers_only=True,
     ),
     StaffPage(
         "staff_reports",
@@ -117,7 +135,7 @@ WORK_PAGE = StaffPage("staff_search", "Your work", "", "What your role can do he
 def pages_for(staff: User) -> list[StaffPage]:
     """The navigation for this staff member: the pages their roles' purposes open."""
     granted = staff_purposes(staff)
-    pages = [page for page in STAFF_PAGES if page.opens_for(granted)]
+    pages = [page for page in STAFF_PAGES if page.shown_to(staff, granted)]
     if pages and CUSTOMER_PURPOSE not in granted:
         pages.insert(0, WORK_PAGE)
     return pages
