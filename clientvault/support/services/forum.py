@@ -23,7 +23,7 @@ from clientvault.privacy.services.audit import record_event
 from clientvault.privacy.taxonomy import Purpose
 from clientvault.support.errors import refuse
 from clientvault.support.models import ForumCategory, Post, PostingBlock, Thread, Visibility
-from clientvault.support.services.texts import MAX_TITLE, clean_text, counts_of
+from clientvault.support.services.texts import MAX_TITLE, Redacted, clean_text, counts_of
 
 MAX_POST = 10_000  # characters: a forum post, not a log file
 # The categories every forum starts with (the demo and a fresh installation call
@@ -37,7 +37,7 @@ CATEGORIES: tuple[tuple[str, str], ...] = (
 
 
 @dataclass(frozen=True)
-class Published:
+class Published(Redacted):
     """A post as stored, and what the redactor removed from what was sent (for the author)."""
 
     post: Post
@@ -46,14 +46,6 @@ class Published:
     @property
     def thread(self) -> Thread:
         return self.post.thread
-
-    @property
-    def removed(self) -> dict[str, int]:
-        return counts_of(*self.redactions)
-
-    @property
-    def explanation(self) -> str:
-        return " ".join(r.explanation() for r in self.redactions if r.changed)
 
 
 def ensure_forum_categories() -> list[ForumCategory]:

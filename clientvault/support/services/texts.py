@@ -32,3 +32,18 @@ def counts_of(*redactions: Redaction) -> dict[str, int]:
         for kind, count in redaction.counts().items():
             total[str(kind)] = total.get(str(kind), 0) + count
     return total
+
+
+class Redacted:
+    """What an author is told after posting: ``redactions`` of what they sent (a mixin of the
+    services' results, which name what was stored)."""
+
+    redactions: tuple[Redaction, ...]
+
+    @property
+    def removed(self) -> dict[str, int]:
+        return counts_of(*self.redactions)
+
+    @property
+    def explanation(self) -> str:
+        return " ".join(r.explanation() for r in self.redactions if r.changed)

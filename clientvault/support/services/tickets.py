@@ -35,11 +35,17 @@ from clientvault.support.models import (
 )
 from clientvault.support.services.attachments import CheckedFile, Upload, check_files, store_files
 from clientvault.support.services.notices import notify_reply
-from clientvault.support.services.texts import MAX_MESSAGE, MAX_TITLE, clean_text, counts_of
+from clientvault.support.services.texts import (
+    MAX_MESSAGE,
+    MAX_TITLE,
+    Redacted,
+    clean_text,
+    counts_of,
+)
 
 
 @dataclass(frozen=True)
-class Posted:
+class Posted(Redacted):
     """A message as stored, and what was removed from what was sent (for the sender)."""
 
     message: TicketMessage
@@ -48,14 +54,6 @@ class Posted:
     @property
     def ticket(self) -> Ticket:
         return self.message.ticket
-
-    @property
-    def removed(self) -> dict[str, int]:
-        return counts_of(*self.redactions)
-
-    @property
-    def explanation(self) -> str:
-        return " ".join(r.explanation() for r in self.redactions if r.changed)
 
 
 @dataclass(frozen=True)
