@@ -90,7 +90,8 @@ def _is_model_field(model: type[models.Model], field: str) -> bool:
     return True
 
 
-def _actor_denial(actor: Actor | None, purpose: str, subject_id: uuid.UUID | None) -> Denial | None:
+def _actor_denial(request: _Request) -> Denial | None:
+    actor, purpose, subject_id = request.actor, request.purpose, request.subject_id
     if actor is None or not getattr(actor, "is_authenticated", True):
         return Denial("no_actor", "nobody is signed in")
     if not actor.is_active:
@@ -104,7 +105,7 @@ def _actor_denial(actor: Actor | None, purpose: str, subject_id: uuid.UUID | Non
             "purpose_not_granted",
             f"the policy profile grants it to none of the actor's roles ({held})",
         )
-    if roles == {"customer"} and not _own_or_shared(actor, subject_id, purpose):
+    if roles == {"customer"} and not _own_or_shared(actor, request.obj, subject_id, purpose):
         return Denial("not_own_data", "a customer may reveal only their own data")
     return None
 
@@ -118,23 +119,26 @@ def _subject_access_denial(actor: Actor, subject_id: uuid.UUID | None) -> Denial
 # Rules by which a customer may read data sealed for another subject for one purpose: an
 # authorised user reading the account's support tickets, say. Apps register them; the kernel
 # knows no account (see :func:`register_shared_reading`).
-SharedReading = Callable[[Actor, uuid.UUID, str], bool]
+SharedReading = Callable[[Actor, models.Model, uuid.UUID, str], bool]
 _shared_readings: list[SharedReading] = []
 
 
 def register_shared_reading(rule: SharedReading) -> None:
-    """Let ``rule(actor, subject_id, purpose)`` allow a customer to read another subject's data.
+    """Let ``rule(actor, obj, subject_id, purpose)`` allow a customer to read ``obj``'s field
+    though it is sealed for another subject.
 
     A rule must be narrow (one purpose, one relation between the two) and fail closed."""
     if rule not in _shared_readings:
         _shared_readings.append(rule)
 
 
-def _own_or_shared(actor: Actor, subject_id: uuid.UUID | None, purpose: str) -> bool:
+def _own_or_shared(
+    actor: Actor, obj: models.Model, subject_id: uuid.UUID | None, purpose: str
+) -> bool:
     if _own(actor, subject_id):
         return True
     return subject_id is not None and any(
-        rule(actor, subject_id, purpose) for rule in _shared_readings
+        rule(actor, obj, subject_id, purpose) for rule in _shared_readings
     )
 
 
@@ -200,9 +204,7 @@ def _allow(request: _Request) -> str:
 def reveal(obj: models.Model, field: str, purpose: str, actor: Actor | None) -> str:
     """The plaintext of ``obj.field`` (or ``ERASED``) for ``purpose``, audited; or RevealDenied."""
     request = _Request(obj, field, purpose, actor, subject_id_of(obj))
-    denial = _field_denial(type(obj), field, purpose) or _actor_denial(
-        actor, purpose, request.subject_id
-    )
+    denial = _field_denial(type(obj), field, purpose) or _actor_denial(request)
     if denial is not None:
         _deny(request, denial)
     return _allow(request)

@@ -75,7 +75,12 @@ def read_messages(
     )
     if not internal:
         rows = rows.filter(internal=False)
-    return [ShownMessage(m, _body(m, purpose, actor), list(m.files.all())) for m in rows]
+    return [ShownMessage(m, _body(m, purpose, actor), _files(m)) for m in rows]
+
+
+def _files(message: TicketMessage) -> list[Attachment]:
+    """The message's files; none once review deleted the message."""
+    return [] if message.visibility == Visibility.DELETED else list(message.files.all())
 
 
 def read_title(ticket: Ticket, *, actor: Actor, purpose: str = Purpose.SUPPORT) -> str:

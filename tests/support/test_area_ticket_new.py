@@ -87,3 +87,17 @@ def test_it_refuses_a_service_of_another_account(customer, outsider, customer_cl
 
     assert "Service: choose one of your services." in text(response)
     assert not Ticket.objects.exists()
+
+
+def test_a_form_sent_back_never_shows_the_card_number(customer, customer_client):
+    program = SimpleUploadedFile("notes.txt", b"MZ\x90\x00\x03binary", "text/plain")
+
+    response = customer_client.post(
+        URL, {**FORM, "body": f"my card {CARD} was charged", "attachments": [program]}
+    )
+
+    page = response.content.decode()
+    assert "is not a type we accept" in text(response)
+    assert CARD not in page
+    assert CARD.replace(" ", "") not in page.replace(" ", "")
+    assert not Ticket.objects.exists()

@@ -46,3 +46,15 @@ def test_a_customers_reply_mail_links_the_area_and_routes_answers_too(customer, 
     assert sent["Reply-To"] == reply_to(ticket)
     assert f"/{ticket.number}" in body(sent)
     assert "You can also answer by replying to this e-mail." in body(sent)
+
+
+def test_a_teammate_without_support_any_more_gets_no_reply_the_owner_does(customer, teammate):
+    from clientvault.support.services.notices import recipient
+    from tests.support.tickets import a_ticket
+
+    ticket = a_ticket(teammate)
+    teammate.permissions = ["billing"]
+    teammate.save()
+    ticket.refresh_from_db()
+
+    assert recipient(ticket) == (customer.subject_id, "ada@example.com")

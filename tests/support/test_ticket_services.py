@@ -208,3 +208,31 @@ def test_a_taken_number_is_drawn_again(customer, monkeypatch):
     second = a_ticket(customer)
 
     assert second.number == "T-222222"
+
+
+def test_a_card_number_the_redactor_leaves_is_refused_not_stored(customer):
+    with pytest.raises(ValidationError) as refused:
+        open_ticket(
+            person=customer,
+            title="Card",
+            body="It is 4242-4242 4242-4242, charged twice.",
+            department="billing",
+            actor=customer.user,
+        )
+
+    assert "looks like a payment card number" in refused.value.message_dict["body"][0]
+    assert not Ticket.objects.exists()
+
+
+def test_a_title_too_long_once_redacted_is_refused_on_its_field(customer):
+    title = "x" * 140 + " cvc 123"
+    with pytest.raises(ValidationError) as refused:
+        open_ticket(
+            person=customer,
+            title=f"4242 4242 4242 4242 {title}"[:150],
+            body="Hello",
+            department="billing",
+            actor=customer.user,
+        )
+
+    assert "title" in refused.value.message_dict

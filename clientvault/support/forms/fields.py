@@ -6,7 +6,10 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.http import QueryDict
 
+from clientvault.privacy.redaction import redact
+from clientvault.support.errors import refuse
 from clientvault.support.services.attachments import MAX_BYTES, MAX_FILES, Upload
 from clientvault.support.services.texts import MAX_MESSAGE
 
@@ -55,5 +58,29 @@ def files_field() -> MultipleFileField:
 
 
 def uploads(files: list[UploadedFile]) -> list[Upload]:
-    """The files as the service takes them (the request's size limit bounds what is read)."""
+    """The files as the service takes them; too many, or one too big, is refused before any
+    is read into memory (the service checks each one's content)."""
+    if len(files) > MAX_FILES:
+        raise refuse("files", f"Attach at most {MAX_FILES} files to one message.", "too_many")
+    for f in files:
+        if (f.size or 0) > MAX_BYTES:
+            name = redact(str(f.name or "")).text
+            raise refuse("files", f"The file \u201c{name}\u201d is larger than 5 MB.", "too_big")
     return [Upload(name=str(f.name or ""), content=f.read()) for f in files]
+
+
+def hide_secrets(form: forms.Form, names: tuple[str, ...]) -> str:
+    """Redact the texts a bound form sends back with its errors, so a secret typed in is never
+    echoed into the page; what was removed, in words (for the page)."""
+    if not form.is_bound:
+        return ""
+    data = QueryDict(mutable=True)
+    data.update(form.data)
+    said = []
+    for name in names:
+        if name in data:
+            redaction = redact(str(data[name]))
+            data[name] = redaction.text
+            said += [redaction.explanation()] if redaction.changed else []
+    form.data = data
+    return " ".join(said)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from clientvault.privacy.redaction import Redaction, redact
 from clientvault.support.errors import refuse
 from clientvault.support.models import Attachment, TicketMessage
+from clientvault.support.services.texts import checked
 
 MAX_FILES = 3
 MAX_BYTES = 5 * 1024 * 1024
@@ -76,7 +77,7 @@ def _extensions(content_type: str) -> tuple[str, ...]:
 
 
 def check_file(upload: Upload) -> CheckedFile:
-    name = _clean_name(upload.name)
+    name = _clean_name(redact(upload.name).text)
     if not upload.content:
         raise refuse("files", f"The file \u201c{name}\u201d is empty.", "empty")
     if len(upload.content) > MAX_BYTES:
@@ -101,7 +102,10 @@ def check_file(upload: Upload) -> CheckedFile:
         )
     if content_type != "text/plain":
         return CheckedFile(name, content_type, upload.content, None)
-    redaction = redact(upload.content.decode("utf-8"))
+    label = f"file \u201c{name}\u201d"
+    redaction = checked(
+        redact(upload.content.decode("utf-8")), field="files", limit=MAX_BYTES, label=label
+    )
     return CheckedFile(name, content_type, redaction.text.encode("utf-8"), redaction)
 
 
@@ -114,16 +118,16 @@ def check_files(uploads: Sequence[Upload]) -> tuple[CheckedFile, ...]:
 def store_files(message: TicketMessage, files: Sequence[CheckedFile]) -> list[Attachment]:
     """Seal the checked files for the ticket owner's subject, in the caller's transaction."""
     stored = []
-    for checked in files:
+    for file in files:
         attachment = Attachment(
             message=message,
             subject_id=message.ticket.subject_id,
-            filename=checked.name,
-            content_type=checked.content_type,
-            size=len(checked.content),
-            data=base64.b64encode(checked.content).decode("ascii"),
-            removed={str(k): v for k, v in checked.redaction.counts().items()}
-            if checked.redaction
+            filename=file.name,
+            content_type=file.content_type,
+            size=len(file.content),
+            data=base64.b64encode(file.content).decode("ascii"),
+            removed={str(k): v for k, v in file.redaction.counts().items()}
+            if file.redaction
             else {},
             created_at=timezone.now(),
         )

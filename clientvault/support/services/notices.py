@@ -13,7 +13,7 @@ import uuid
 from django.conf import settings
 from django.urls import reverse
 
-from clientvault.accounts.models import Person, PersonRole
+from clientvault.accounts.models import Permission, Person, PersonRole
 from clientvault.accounts.services.clientlog import on_record
 from clientvault.messaging.kinds import Kind
 from clientvault.messaging.services.outbox import queue_message
@@ -27,11 +27,20 @@ def recipient(ticket: Ticket) -> tuple[uuid.UUID, str] | None:
     if ticket.correspondent is not None:
         address = on_record(ticket.correspondent.email)
         return (ticket.correspondent.subject_id, address) if address else None
-    person = ticket.opened_by or _owner(ticket)
+    person = _opener(ticket) or _owner(ticket)
     if person is None:
         return None
     address = on_record(person.email)
     return (person.subject_id, address) if address else None
+
+
+def _opener(ticket: Ticket) -> Person | None:
+    """Who opened the ticket, while they may still use support on its account (their
+    permission withdrawn, they get no more of it: the owner does)."""
+    opener = ticket.opened_by
+    if opener is None or opener.customer_id != ticket.customer_id:
+        return None
+    return opener if opener.may(Permission.SUPPORT) else None
 
 
 def _owner(ticket: Ticket) -> Person | None:

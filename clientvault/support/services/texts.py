@@ -3,6 +3,7 @@ kernel's redactor (secrets replaced by a marker; the original is never stored or
 
 from __future__ import annotations
 
+from clientvault.privacy.cards import find_card_number
 from clientvault.privacy.redaction import Redaction, redact
 from clientvault.support.errors import refuse
 
@@ -22,7 +23,28 @@ def clean_text(text: str, *, field: str, limit: int, label: str) -> Redaction:
             "long logs as an attachment.",
             "too_long",
         )
-    return redact(stripped)
+    return checked(redact(stripped), field=field, limit=limit, label=label)
+
+
+def checked(redaction: Redaction, *, field: str, limit: int, label: str) -> Redaction:
+    """A redacted text that still fits, and in which the card check everywhere else on the
+    site (``privacy.cards``) finds nothing left: what the redactor did not take out (digits
+    split by mixed separators, say) is refused rather than stored."""
+    if find_card_number(redaction.text):
+        raise refuse(
+            field,
+            f"The {label} holds what looks like a payment card number written in a way we "
+            "could not take out; remove it and send again. Nothing was saved.",
+            "card_number",
+        )
+    if len(redaction.text) > limit:
+        raise refuse(
+            field,
+            f"The {label} is too long once its secrets are replaced by markers: at most "
+            f"{limit:,} characters.",
+            "too_long",
+        )
+    return redaction
 
 
 def counts_of(*redactions: Redaction) -> dict[str, int]:

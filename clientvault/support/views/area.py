@@ -8,8 +8,6 @@ message that held a secret is stored without it, and the page says what was remo
 
 from __future__ import annotations
 
-import base64
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -23,12 +21,11 @@ from clientvault.accounts.models import Permission, Person
 from clientvault.accounts.views.area import acting_user
 from clientvault.billing.middleware import redacts_secrets
 from clientvault.hosting.queries import services_of
-from clientvault.privacy.reveal import reveal
 from clientvault.privacy.taxonomy import Purpose
 from clientvault.support import queries
 from clientvault.support.forms.area import NewTicketForm, RatingForm, ReplyForm
-from clientvault.support.forms.fields import uploads
-from clientvault.support.models import Attachment
+from clientvault.support.forms.fields import hide_secrets, uploads
+from clientvault.support.models import Attachment, Visibility
 from clientvault.support.services.tickets import (
     Posted,
     close_ticket,
@@ -36,6 +33,7 @@ from clientvault.support.services.tickets import (
     rate_ticket,
     reply_as_customer,
 )
+from clientvault.support.views.files import download
 
 SUPPORT = Permission.SUPPORT
 
@@ -86,6 +84,7 @@ def ticket_new(request: HttpRequest, person: Person) -> HttpResponse:
                 f"Ticket {posted.ticket.number} is open: we will answer here and by e-mail.",
             )
             return redirect("support:ticket", number=posted.ticket.number)
+    hide_secrets(form, ("title", "body"))  # a form sent back never echoes a secret
     return render(request, "support/area/ticket_new.html", {"person": person, "form": form})
 
 
@@ -94,6 +93,7 @@ def _ticket_page(
 ) -> HttpResponse:
     ticket = queries.own_ticket(person, number)
     actor = acting_user(request)
+    hide_secrets(form, ("body",))  # a reply sent back with its errors never echoes a secret
     context = {
         "person": person,
         "ticket": ticket,
@@ -178,16 +178,6 @@ def attachment(request: HttpRequest, person: Person, number: str, pk: str) -> Ht
         pk=pk,
         message__ticket=ticket,
         message__internal=False,
+        message__visibility__in=(Visibility.VISIBLE, Visibility.HIDDEN),
     )
-    return file_response(found, acting_user(request), Purpose.SUPPORT)
-
-
-def file_response(found: Attachment, actor: object, purpose: str) -> HttpResponse:
-    """The file as a download (never shown inline), of the type its content showed."""
-    content = base64.b64decode(reveal(found, "data", purpose, actor))  # type: ignore[arg-type]
-    name = reveal(found, "filename", purpose, actor)  # type: ignore[arg-type]
-    response = HttpResponse(content, content_type=found.content_type)
-    safe = "".join(c for c in name if c.isalnum() or c in "._- ") or "attachment"
-    response["Content-Disposition"] = f'attachment; filename="{safe}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(found, acting_user(request), Purpose.SUPPORT)

@@ -28,8 +28,8 @@ from clientvault.accounts.forms_common import add_service_errors
 from clientvault.accounts.models import Person
 from clientvault.accounts.views.area import acting_user
 from clientvault.billing.middleware import redacts_secrets
-from clientvault.privacy.redaction import redact
 from clientvault.support import queries_forum as forum
+from clientvault.support.forms.fields import hide_secrets
 from clientvault.support.forms.forum import FlagForm, ReplyForm, ThreadForm
 from clientvault.support.models import Post, Thread, Visibility
 from clientvault.support.services.forum import (
@@ -107,22 +107,6 @@ def thread_page(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 # -- posting ----------------------------------------------------------------------------------
 
 
-def _hide_secrets(form: forms.Form) -> str:
-    """Redact the texts a form sends back with its errors; what was removed (for the page)."""
-    if not form.is_bound:
-        return ""
-    data = QueryDict(mutable=True)
-    data.update(form.data)
-    said = []
-    for name in TEXT_FIELDS:
-        if name in data:
-            redaction = redact(str(data[name]))
-            data[name] = redaction.text
-            said += [redaction.explanation()] if redaction.changed else []
-    form.data = data
-    return " ".join(said)
-
-
 def _published(request: HttpRequest, published: Published, done: str) -> HttpResponse:
     messages.success(request, done)
     if published.explanation:
@@ -134,7 +118,7 @@ def _form_page(request: HttpRequest, form: forms.Form, **context: Any) -> HttpRe
     person = context.get("person")
     context |= {
         "form": form,
-        "removed": _hide_secrets(form),
+        "removed": hide_secrets(form, TEXT_FIELDS),
         "blocked": posting_block(person) if isinstance(person, Person) else None,
     }
     return render(request, POST_FORM, context)

@@ -16,18 +16,15 @@ is read on the ticket's own page, by whoever works on it. Changes and replies:
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_safe
 
 from clientvault.accounts.forms_common import add_service_errors
@@ -38,8 +35,8 @@ from clientvault.billing.middleware import redacts_secrets
 from clientvault.privacy.reveal import reveal
 from clientvault.privacy.services.access import record_access
 from clientvault.privacy.taxonomy import Purpose
-from clientvault.privacy.vault import Erased
 from clientvault.support import backoffice
+from clientvault.support.forms.fields import hide_secrets
 from clientvault.support.forms.staff import (
     AssignForm,
     DepartmentForm,
@@ -58,10 +55,12 @@ from clientvault.support.models import (
     Ticket,
     TicketEvent,
     TicketStatus,
+    Visibility,
 )
 from clientvault.support.queries import PAGE_SIZE, ShownMessage, read_messages
 from clientvault.support.services.actions import TicketAction
 from clientvault.support.services.tickets import Posted, open_ticket_for_customer
+from clientvault.support.views.files import download
 
 HISTORY = 50
 
@@ -202,6 +201,8 @@ def ticket_page(
     request: HttpRequest, staff: User, ticket: Ticket, *, reply_form: ReplyForm | None = None
 ) -> HttpResponse:
     """The ticket as this staff member may work on it; the view is access-logged."""
+    if reply_form is not None:
+        hide_secrets(reply_form, ("body",))  # a reply sent back never echoes a secret
     record_access(
         actor=staff, subject_id=ticket.subject_id, purpose=ticket.purpose, what="support.ticket"
     )
@@ -250,21 +251,12 @@ def ticket_file(request: HttpRequest, number: str, pk: Any) -> HttpResponse:
     never shown inline, of the type its content showed, never from a public address."""
     staff = staff_user(request)
     ticket = backoffice.staff_ticket(staff, number)
-    found = get_object_or_404(Attachment, pk=pk, message__ticket=ticket)
-    data = reveal(found, "data", ticket.purpose, staff)
-    if isinstance(data, Erased):
-        raise Http404("This file was erased.")
-    try:
-        content = base64.b64decode(data, validate=True)
-    except binascii.Error as error:
-        raise Http404("This file cannot be read.") from error
-    name = reveal(found, "filename", ticket.purpose, staff)
-    response = HttpResponse(content, content_type=found.content_type)
-    disposition = content_disposition_header(True, str(name) or "attachment")
-    response["Content-Disposition"] = disposition or "attachment"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    found = get_object_or_404(
+        Attachment.objects.exclude(message__visibility=Visibility.DELETED),
+        pk=pk,
+        message__ticket=ticket,
+    )
+    return download(found, staff, ticket.purpose)
 
 
 # -- a ticket opened by staff on an account ---------------------------------------------------
@@ -294,4 +286,5 @@ def open_ticket(request: HttpRequest, number: str) -> HttpResponse:
         else:
             told(request, posted, f"Ticket {posted.ticket.number} is open on the account.")
             return redirect("support:staff_ticket", number=posted.ticket.number)
+    hide_secrets(form, ("title", "body"))
     return render(request, "support/staff/open.html", {"customer": account, "form": form})
