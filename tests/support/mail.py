@@ -1,20 +1,24 @@
+# ruff: noqa: F811  (the DNS server fixture imported from tests.messaging.dnsserver)
 """Shared pieces of the tests of tickets by e-mail: messages to the support address, and
 reading what was stored (sealed fields opened as the vault would, not through reveal)."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from email import policy
 from email.message import EmailMessage
 from typing import Any
 
+import pytest
 from django.db import models
 
 from clientvault.messaging.inbound import Outcome, receive
+from clientvault.messaging.inbound.parse import parse
 from clientvault.messaging.models import Message
 from clientvault.support.addresses import reply_address
 from clientvault.support.models import Ticket, TicketMessage
+from tests.messaging.dnsserver import dkim_key, dns_server, publish, sign  # noqa: F401
 
 SUPPORT = "support@example.com"
 STRANGER = "mallory@example.org"
@@ -79,3 +83,18 @@ def stored_texts() -> list[str]:
 def only_ticket() -> Ticket:
     [ticket] = Ticket.objects.all()
     return ticket
+
+
+@pytest.fixture
+def vouched(dns_server: Any) -> Callable[[bytes], bytes]:
+    """``vouched(raw)``: the message signed (DKIM) by its sender's domain, whose key the test
+    DNS server publishes: mail the support address trusts to come from that address."""
+    key = dkim_key()
+    for domain in ("example.com", "example.net"):
+        publish(dns_server, key, domain=domain)
+
+    def sign_as_sender(raw: bytes) -> bytes:
+        sender = parse(raw)["From"].addresses[0].domain
+        return sign(raw, key, domain=sender)
+
+    return sign_as_sender

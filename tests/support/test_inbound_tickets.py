@@ -33,7 +33,18 @@ from tests.accounts.personas import (  # noqa: F401
     outsider,
     teammate,
 )
-from tests.support.mail import STRANGER, SUPPORT, letter, only_ticket, opened, reply_to, send
+from tests.messaging.dnsserver import dkim_key, publish, sign
+from tests.support.mail import (  # noqa: F401
+    STRANGER,
+    SUPPORT,
+    dns_server,
+    letter,
+    only_ticket,
+    opened,
+    reply_to,
+    send,
+    vouched,
+)
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 ADA = OWNER_DETAILS["email"]
@@ -75,8 +86,8 @@ def test_the_same_stranger_writing_again_is_the_same_correspondent():
     assert Correspondent.objects.count() == 1
 
 
-def test_a_customers_mail_opens_a_ticket_on_their_account(customer):
-    send(letter(sender=ADA))
+def test_a_customers_mail_opens_a_ticket_on_their_account(customer, vouched):
+    send(vouched(letter(sender=ADA)))
     ticket = only_ticket()
     assert (ticket.customer, ticket.opened_by, ticket.correspondent) == (
         customer.customer,
@@ -87,11 +98,26 @@ def test_a_customers_mail_opens_a_ticket_on_their_account(customer):
     assert ticket.messages.get().author_kind == AuthorKind.CUSTOMER
     event = AuditEvent.objects.get(action="support.ticket_opened")
     assert event.details["channel"] == TicketChannel.EMAIL
-    assert event.details["dkim"] == "absent"
+    assert event.details["dkim"] == "passed"
 
 
-def test_an_authorised_user_with_the_support_permission_opens_one_on_the_account(teammate):
-    send(letter(sender="grace@example.com"))
+def test_an_unsigned_mail_in_a_customers_name_writes_as_a_correspondent(customer):
+    send(letter(sender=ADA))  # anyone can write this From line
+    ticket = only_ticket()
+    assert ticket.customer is None
+    assert ticket.correspondent is not None
+
+
+def test_mail_signed_by_another_domain_writes_as_a_correspondent(customer, dns_server):
+    key = dkim_key()
+    publish(dns_server, key, domain="example.net")
+    outcome = send(sign(letter(sender=ADA), key, domain="example.net"))  # a valid signature
+    assert outcome.dkim == Dkim.PASSED
+    assert only_ticket().customer is None
+
+
+def test_an_authorised_user_with_the_support_permission_opens_one_on_the_account(teammate, vouched):
+    send(vouched(letter(sender="grace@example.com")))
     assert only_ticket().customer == teammate.customer
 
 
@@ -115,10 +141,10 @@ def test_a_reply_to_the_reply_address_joins_the_ticket():
     assert texts[-1] == "It works again."
 
 
-def test_a_customers_reply_by_its_token_joins_their_ticket(customer):
-    send(letter(sender=ADA))
+def test_a_customers_reply_by_its_token_joins_their_ticket(customer, vouched):
+    send(vouched(letter(sender=ADA)))
     ticket = only_ticket()
-    send(letter(sender=ADA, text="More details."), to=reply_to(ticket))
+    send(vouched(letter(sender=ADA, text="More details.")), to=reply_to(ticket))
     assert ticket.messages.count() == 2
     assert ticket.messages.last().author_person == customer
 

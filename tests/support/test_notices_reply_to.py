@@ -11,7 +11,16 @@ from clientvault.support.models import TicketStatus
 from clientvault.support.services.tickets import reply_as_staff
 from tests.accounts.mailutil import body, deliver_mail, smtp_server  # noqa: F401
 from tests.accounts.personas import OWNER_DETAILS, customer, make_staff  # noqa: F401
-from tests.support.mail import STRANGER, letter, only_ticket, opened, reply_to, send
+from tests.support.mail import (  # noqa: F401
+    STRANGER,
+    dns_server,
+    letter,
+    only_ticket,
+    opened,
+    reply_to,
+    send,
+    vouched,
+)
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 ADA = OWNER_DETAILS["email"]
@@ -36,8 +45,10 @@ def test_a_staff_reply_routes_answers_back_to_the_ticket(smtp_server):
     assert opened(ticket.messages.last(), "body") == "Done, it works."
 
 
-def test_a_customers_reply_mail_links_the_area_and_routes_answers_too(customer, smtp_server):
-    send(letter(sender=ADA))
+def test_a_customers_reply_mail_links_the_area_and_routes_answers_too(
+    customer, smtp_server, vouched
+):
+    send(vouched(letter(sender=ADA)))
     ticket = only_ticket()
     deliver_mail()
     reply_as_staff(ticket=ticket, staff=make_staff("support"), body="Done.")

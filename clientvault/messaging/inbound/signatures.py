@@ -11,6 +11,7 @@ read, or a DNS server that does not answer, counts as a failed signature. dkimpy
 from __future__ import annotations
 
 import logging
+import re
 
 import dkim
 import dns.exception
@@ -63,3 +64,23 @@ def check_dkim(inbound: Inbound) -> str:
     except (dkim.DKIMException, dns.exception.DNSException, ValueError):
         return Dkim.FAILED
     return Dkim.PASSED if passed else Dkim.FAILED
+
+
+_DOMAIN_TAG = re.compile(r"(?:^|;)\s*d\s*=\s*([^;\s]+)")
+
+
+def signing_domain(inbound: Inbound) -> str:
+    """The domain of the message's first DKIM signature (its ``d=`` tag), lower case; ""."""
+    header = str(inbound.message.get("DKIM-Signature") or "")
+    found = _DOMAIN_TAG.search(" ".join(header.split()))
+    return found.group(1).lower().rstrip(".") if found else ""
+
+
+def signed_by_sender(inbound: Inbound, dkim: str) -> bool:
+    """Whether a passed signature vouches for the From address: signed by its domain or a
+    parent of it (relaxed alignment, as DMARC has it). An unsigned message vouches for no one."""
+    if dkim != Dkim.PASSED:
+        return False
+    domain = signing_domain(inbound)
+    sender = inbound.sender.rpartition("@")[2].lower().rstrip(".")
+    return bool(domain) and (sender == domain or sender.endswith(f".{domain}"))

@@ -33,10 +33,11 @@ from django.core.exceptions import ValidationError
 
 from clientvault.accounts.models import Permission, Person
 from clientvault.accounts.services.customers import find_person_by_email
-from clientvault.messaging.inbound import Action, Dkim, MailRejected
+from clientvault.messaging.inbound import Action, MailRejected
 from clientvault.messaging.inbound.loops import is_automatic
 from clientvault.messaging.inbound.mailboxes import Mailbox
 from clientvault.messaging.inbound.parse import Inbound
+from clientvault.messaging.inbound.signatures import signed_by_sender
 from clientvault.support.addresses import support_addresses
 from clientvault.support.errors import error_codes
 from clientvault.support.models import Ticket, TicketMessage
@@ -77,11 +78,13 @@ def from_ourselves(address: str) -> bool:
     return address.lower() in own or f"{local.partition('+')[0]}@{domain}" in own
 
 
-def sender_on_record(address: str, dkim: str) -> Person | None:
-    """The person of an account writing, if they may use support and were not forged."""
-    if dkim == Dkim.FAILED:
+def sender_on_record(inbound: Inbound, dkim: str) -> Person | None:
+    """The person of an account writing, if they may use support and their mail is signed by
+    their address's domain (DKIM): anyone can put another's address in From, so mail that is
+    unsigned, or signed by someone else, writes as a correspondent and never on an account."""
+    if not signed_by_sender(inbound, dkim):
         return None
-    person = find_person_by_email(address)
+    person = find_person_by_email(inbound.sender)
     if person is None or person.subject.is_erased or not person.may(Permission.SUPPORT):
         return None
     return person
@@ -104,7 +107,7 @@ def take(inbound: Inbound, dkim: str) -> str:
     if TicketMessage.objects.filter(mail_digest=digest).exists():
         return Action.DUPLICATE
     letter = read_letter(inbound)
-    person = sender_on_record(inbound.sender, dkim)
+    person = sender_on_record(inbound, dkim)
     ticket = addressed_ticket(inbound, person)
     try:
         if ticket is not None and not ticket.is_closed:
