@@ -30,6 +30,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from clientvault.accounts.models import Permission, Person
 from clientvault.accounts.services.customers import find_person_by_email
@@ -110,11 +111,16 @@ def take(inbound: Inbound, dkim: str) -> str:
     person = sender_on_record(inbound, dkim)
     ticket = addressed_ticket(inbound, person)
     try:
-        if ticket is not None and not ticket.is_closed:
-            return _join(inbound, letter, ticket, person, digest)
-        return _open(inbound, letter, person, digest, dkim, follows=ticket)
+        with transaction.atomic():  # a savepoint: a redelivery racing this one leaves it whole
+            if ticket is not None and not ticket.is_closed:
+                return _join(inbound, letter, ticket, person, digest)
+            return _open(inbound, letter, person, digest, dkim, follows=ticket)
     except ValidationError as error:
         raise Refused(error) from None
+    except IntegrityError:
+        if TicketMessage.objects.filter(mail_digest=digest).exists():
+            return Action.DUPLICATE  # the same message, taken meanwhile by another delivery
+        raise
 
 
 def _join(

@@ -10,8 +10,8 @@ the author (:func:`removal_notice`). Nothing here searches ticket contents.
 What each action leaves (a communication never becomes more visible again through review):
 
 - ``kept``: the communication as it is;
-- ``hidden``: no longer shown to the public or the customer's account (its author still reads
-  a hidden forum post of theirs, with the notice);
+- ``hidden``: no longer shown to the public; its author still reads it, with the notice (a
+  hidden ticket message stays on its own account's ticket, marked, and with staff);
 - ``deleted``: its text no longer shown to anyone; a forum post's text is cleared;
 - ``blocked`` (forum posts): hidden, and its author may no longer post (:class:`PostingBlock`).
 
