@@ -217,13 +217,15 @@ def open_ticket(
     details = opening(title=title, department=department, priority=priority, channel=channel)
     _check_service(service, person.customer)
     text = draft(body=body, files=files)
-    with transaction.atomic():
-        ticket = _new_ticket(
-            details, customer=person.customer, correspondent=None, opened_by=person, service=service
-        )
-        message = _add_message(ticket, Author(AuthorKind.CUSTOMER, person=person), text, channel)
-        _event(ticket, TicketEvent.Kind.OPENED, actor, new=ticket.status)
-        _audit("support.ticket_opened", ticket, actor, channel=channel, removed=_total(text))
+    author = Author(AuthorKind.CUSTOMER, person=person)
+    message = start_ticket(
+        details=details,
+        text=text,
+        author=author,
+        customer=person.customer,
+        service=service,
+        actor=actor,
+    )
     return Posted(message, (details.title, *text.redactions))
 
 
@@ -234,19 +236,20 @@ def start_ticket(
     author: Author,
     customer: Customer | None,
     correspondent: Correspondent | None = None,
+    service: Service | None = None,
     actor: Actor | None,
     mail_digest: str | None = None,
     **audited: str | int,
 ) -> TicketMessage:
     """A new ticket with its first message (both checked before: ``opening``, ``draft``), its
-    event and its audit record, in one transaction: for other entry points (e-mail)."""
+    event and its audit record, in one transaction: every way a ticket is opened ends here."""
     with transaction.atomic():
         ticket = _new_ticket(
             details,
             customer=customer,
             correspondent=correspondent,
             opened_by=author.person,
-            service=None,
+            service=service,
         )
         message = _add_message(ticket, author, text, details.channel, mail_digest=mail_digest)
         _event(ticket, TicketEvent.Kind.OPENED, actor, new=ticket.status)
@@ -276,14 +279,10 @@ def open_ticket_for_customer(
         title=title, department=department, priority=priority, channel=TicketChannel.STAFF
     )
     text = draft(body=body)
-    with transaction.atomic():
-        ticket = _new_ticket(
-            details, customer=customer, correspondent=None, opened_by=None, service=None
-        )
-        author = Author(AuthorKind.STAFF, staff=staff)
-        message = _add_message(ticket, author, text, TicketChannel.STAFF)
-        _event(ticket, TicketEvent.Kind.OPENED, staff, new=ticket.status)
-        _audit("support.ticket_opened", ticket, staff, channel=TicketChannel.STAFF)
+    author = Author(AuthorKind.STAFF, staff=staff)
+    message = start_ticket(
+        details=details, text=text, author=author, customer=customer, actor=staff
+    )
     return Posted(message, (details.title, *text.redactions))
 
 

@@ -68,24 +68,30 @@ def _reviewed(request: HttpRequest, action: str) -> HttpResponse:
     return redirect("support:review_queue")
 
 
+def _submitted(
+    request: HttpRequest, form: ReviewForm, review: Callable[..., Any], target: Any
+) -> HttpResponse | None:
+    """The review a valid form asks for, done (then the queue); None to show the page again."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    action = form.cleaned_data["action"]
+    ground = form.cleaned_data["ground"]
+    try:
+        review(target=target, action=action, ground=ground, reviewer=staff_user(request))
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+    return _reviewed(request, action)
+
+
 @require_http_methods(["GET", "POST"])
 @reviewer_page
 def post_review(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     post = queries_review.post_for_review(pk)
     form = ReviewForm(_sent(request))
-    if request.method == "POST" and form.is_valid():
-        action = form.cleaned_data["action"]
-        try:
-            review_post(
-                target=post,
-                action=action,
-                ground=form.cleaned_data["ground"],
-                reviewer=staff_user(request),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _reviewed(request, action)
+    done = _submitted(request, form, review_post, post)
+    if done is not None:
+        return done
     context = {"post": post, "author": queries_forum.author_label(post.author), "form": form}
     return render(request, "support/review/post.html", context)
 
@@ -95,20 +101,9 @@ def post_review(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def message_review(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     message = queries_review.message_for_review(pk)
     form = ReviewForm(_sent(request), for_message=True)
-    if request.method == "POST" and form.is_valid():
-        action = form.cleaned_data["action"]
-        try:
-            review_message(
-                target=message,
-                action=action,
-                ground=form.cleaned_data["ground"],
-                reviewer=staff_user(request),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _reviewed(request, action)
-    return _message_page(request, message, form)
+    return _submitted(request, form, review_message, message) or _message_page(
+        request, message, form
+    )
 
 
 def _message_page(request: HttpRequest, message: TicketMessage, form: ReviewForm) -> HttpResponse:
