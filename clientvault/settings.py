@@ -132,6 +132,8 @@ INSTALLED_APPS = [
     "clientvault.hosting",
     "clientvault.support",
     "clientvault.rights",
+    "clientvault.legal",
+    "clientvault.incidents",
     "clientvault.web",
 ]
 if TESTING:

@@ -23,9 +23,10 @@ import phonenumbers
 from django.conf import settings
 from email_validator import EmailNotValidError, validate_email
 
-from clientvault.privacy import billing_rules, rights_rules
+from clientvault.privacy import billing_rules, legal_rules, rights_rules
 from clientvault.privacy.billing_rules import BillingRules, parse_billing
 from clientvault.privacy.brand import Brand, BrandError, parse_brand
+from clientvault.privacy.legal_rules import BreachRules, LegalRules, parse_breach, parse_legal
 from clientvault.privacy.rights_rules import RightsRules, parse_rights
 from clientvault.privacy.taxonomy import CATEGORIES, SENSITIVE_PREFIX, Purpose, is_restricted
 
@@ -105,6 +106,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "brand": (),  # its keys are checked by clientvault.privacy.brand
     "rights": rights_rules.KEYS,
     "billing": billing_rules.KEYS,
+    "legal": legal_rules.LEGAL_KEYS,
+    "breach": legal_rules.BREACH_KEYS,
 }
 _REQUIRED = object()
 
@@ -152,6 +155,10 @@ class Profile:
     rights: RightsRules = field(default_factory=RightsRules)
     # [billing]: the operator's tax country and VAT number, currency, numbering, terms.
     billing: BillingRules = field(default_factory=BillingRules)
+    # [legal]: what an emergency request may receive, reminders, links and preservation.
+    legal: LegalRules = field(default_factory=LegalRules)
+    # [breach]: the regulator's clock and name, and the channels people are told by (SEC-4).
+    breach: BreachRules = field(default_factory=BreachRules)
 
     @property
     def support_phone_display(self) -> str:
@@ -464,6 +471,20 @@ def _billing(r: _Reader, storage_country: str) -> BillingRules:
     return rules
 
 
+def _legal(r: _Reader) -> LegalRules:
+    rules, problem = parse_legal(r.section("legal") if "legal" in r.data else {})
+    if problem:
+        raise r.fail("legal", problem[0], problem[1])
+    return rules
+
+
+def _breach(r: _Reader) -> BreachRules:
+    rules, problem = parse_breach(r.section("breach") if "breach" in r.data else {})
+    if problem:
+        raise r.fail("breach", problem[0], problem[1])
+    return rules
+
+
 def _decode(path: Path, text: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
@@ -501,6 +522,8 @@ def parse_profile(path: Path, text: str) -> Profile:
         brand=_brand(r, operator["operator_name"], storage["storage_country"]),
         rights=_rights(r),
         billing=_billing(r, storage["storage_country"]),
+        legal=_legal(r),
+        breach=_breach(r),
     )
 
 

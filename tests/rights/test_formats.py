@@ -12,6 +12,7 @@ import jsonschema_rs
 import pytest
 from django.utils import timezone
 
+from clientvault.privacy import export_formats as formats
 from clientvault.privacy import vault
 from clientvault.privacy.actors import SYSTEM
 from clientvault.privacy.models import Subject
@@ -19,7 +20,6 @@ from clientvault.privacy.profile import current_profile
 from clientvault.privacy.services.access import record_access
 from clientvault.privacy.services.disclosures import disclose
 from clientvault.privacy.services.export import export_subject
-from clientvault.rights import formats
 from tests.accounts.personas import OWNER_DETAILS, make_staff, open_test_account
 from tests.kernelapp.models import Contact, Visit
 

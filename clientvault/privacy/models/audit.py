@@ -23,7 +23,12 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["seq"]
-        indexes = [models.Index(fields=["action", "at"])]
+        indexes = [
+            models.Index(fields=["action", "at"]),
+            # Scoping a breach: one actor's views and reveals since a moment, read in time
+            # proportional to that actor's activity, not to the whole log.
+            models.Index(fields=["actor_id", "at"], name="audit_actor_at"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"

@@ -10,8 +10,8 @@ than as raw rows: the raw audit log would name staff and show deferred disclosur
 
 The number of queries depends on the inventory and on how much the subject has, never on how
 many other people the database holds. The export is audited (``subject.exported``), and so is
-each restricted value it reveals. ``clientvault.rights.formats`` turns it into JSON, a ZIP of
-CSV files or a PDF; ``docs/export-schema.json`` is the JSON's schema.
+each restricted value it reveals. ``clientvault.privacy.export_formats`` turns it into JSON, a
+ZIP of CSV files or a PDF; ``docs/export-schema.json`` is the JSON's schema.
 """
 
 from __future__ import annotations
@@ -57,7 +57,15 @@ SECTIONS = {
 }
 NOT_STAFF_ROLES = ("", "customer", "system")
 
-__all__ = ["Cell", "FieldInfo", "Records", "Row", "SubjectExport", "export_subject"]
+__all__ = [
+    "Cell",
+    "FieldInfo",
+    "Records",
+    "Row",
+    "SubjectExport",
+    "export_for_recipient",
+    "export_subject",
+]
 
 
 class SubjectRef(TypedDict):
@@ -283,5 +291,70 @@ def export_subject(
         purpose=SUBJECT_ACCESS,
         obj=subject,
         details={"models": len(export["records"])},
+    )
+    return export
+
+
+def _narrowed(records: Records, given: frozenset[str]) -> Records | None:
+    """The records with only the fields of ``given`` categories (and context); None if none."""
+    fields = [f for f in records["fields"] if not f["personal"] or f["category"] in given]
+    if not any(f["personal"] for f in fields):
+        return None
+    names = {f["name"] for f in fields}
+    rows = [
+        Row(id=row["id"], cells={k: v for k, v in row["cells"].items() if k in names})
+        for row in records["rows"]
+    ]
+    return Records(
+        model=records["model"],
+        title=records["title"],
+        description=records["description"],
+        fields=fields,
+        rows=rows,
+    )
+
+
+def export_for_recipient(
+    *,
+    subject_id: uuid.UUID,
+    categories: Iterable[str],
+    actor: Actor,
+    purpose: str = Purpose.LEGAL_OBLIGATION,
+) -> SubjectExport:
+    """The subject's data in ``categories`` only, for a recipient the disclosure register has
+    accepted (an authority's package): the same gathering as the subject's own copy, with every
+    other category left out, never read, and none of the kernel's registers (consents,
+    disclosures, who viewed the data). Restricted values are revealed by ``actor`` for
+    ``purpose``, each audited; the export itself is audited as ``subject.disclosed``.
+    """
+    given = frozenset(categories)
+    subject = Subject.objects.get(pk=subject_id)
+    withhold = [c for c in CATEGORIES if c not in given]
+    gathered = gather_records(
+        subject_id=subject.id, skip=SECTIONS, withhold=withhold, reader=actor, purpose=purpose
+    )
+    records = [n for r in gathered.records if (n := _narrowed(r, given)) is not None]
+    record = build_record()
+    held = {h for h in gathered.held if h[0] in {r["model"] for r in records}}
+    export = SubjectExport(
+        schema_version=SCHEMA_VERSION,
+        generated_at=timezone.now().isoformat(),
+        subject=_subject_ref(subject),
+        controller=record["controller"],
+        categories=[c for c in _categories(record["categories"], held) if c["key"] in given],
+        records=records,
+        consents=[],
+        policy_acceptances=[],
+        disclosures=[],
+        accesses=[],
+    )
+    details = {"models": len(records), "categories": sorted(given)}
+    record_event(
+        action="subject.disclosed",
+        actor=actor,
+        subject_id=subject.id,
+        purpose=purpose,
+        obj=subject,
+        details=details,
     )
     return export

@@ -23,7 +23,7 @@ from django.apps import apps
 from django.db import models
 
 from clientvault.privacy import vault
-from clientvault.privacy.actors import SubjectActor
+from clientvault.privacy.actors import Actor, SubjectActor
 from clientvault.privacy.inventory import Declaration, FieldSpec, Personal, registry
 from clientvault.privacy.reveal import RevealDenied, reveal
 from clientvault.privacy.taxonomy import SUBJECT_ACCESS, category_label
@@ -77,6 +77,10 @@ class Gathered:
     records: list[Records] = field(default_factory=list)
     held: set[tuple[str, str]] = field(default_factory=set)
     withhold: frozenset[str] = frozenset()
+    # Who reads restricted values, and why: the subject for their own copy, or the staff member
+    # releasing a copy to a recipient the disclosure register accepted (legal_obligation).
+    reader: Actor | None = None
+    purpose: str = SUBJECT_ACCESS
 
 
 def as_json_value(value: object) -> JSONValue:
@@ -180,31 +184,28 @@ def _shown(value: object) -> Cell:
     return Cell(state="shown", value=as_json_value(value))
 
 
-def _revealed(row: models.Model, name: str, subject_id: uuid.UUID) -> Cell:
+def _revealed(row: models.Model, name: str, subject_id: uuid.UUID, into: Gathered) -> Cell:
+    reader = into.reader if into.reader is not None else SubjectActor(subject_id)
     try:
-        return _shown(reveal(row, name, SUBJECT_ACCESS, SubjectActor(subject_id)))
+        return _shown(reveal(row, name, into.purpose, reader))
     except RevealDenied:
         return Cell(state="withheld", value=None)  # sealed for another person of the account
 
 
-def _cell(
-    row: models.Model, column: Column, subject_id: uuid.UUID, withhold: frozenset[str]
-) -> Cell:
+def _cell(row: models.Model, column: Column, subject_id: uuid.UUID, into: Gathered) -> Cell:
     model_field, spec = column
     personal = spec if isinstance(spec, Personal) else None
     if personal is not None and (personal.category == CREDENTIALS or not personal.shown):
         return Cell(state="not_shown", value=None)
-    if personal is not None and personal.category in withhold:
+    if personal is not None and personal.category in into.withhold:
         return Cell(state="withheld", value=None)
     if _restricted(model_field, spec) and not _is_empty(_stored(row, model_field)):
-        return _revealed(row, model_field.name, subject_id)
+        return _revealed(row, model_field.name, subject_id, into)
     return _shown(getattr(row, model_field.attname))
 
 
-def _row(
-    row: models.Model, columns: list[Column], subject_id: uuid.UUID, withhold: frozenset[str]
-) -> Row:
-    cells = {column[0].name: _cell(row, column, subject_id, withhold) for column in columns}
+def _row(row: models.Model, columns: list[Column], subject_id: uuid.UUID, into: Gathered) -> Row:
+    cells = {column[0].name: _cell(row, column, subject_id, into) for column in columns}
     return Row(id=str(row.pk), cells=cells)
 
 
@@ -236,7 +237,7 @@ def _records(declaration: Declaration, subject_id: uuid.UUID, into: Gathered) ->
             title=str(declaration.model._meta.verbose_name_plural).capitalize(),
             description=declaration.description,
             fields=[_field_info(*column) for column in columns],
-            rows=[_row(row, columns, subject_id, into.withhold) for row in rows],
+            rows=[_row(row, columns, subject_id, into) for row in rows],
         )
     )
 
@@ -255,10 +256,17 @@ def exportable(skip: Iterable[str] = ()) -> list[Declaration]:
 
 
 def gather_records(
-    *, subject_id: uuid.UUID, skip: Iterable[str] = (), withhold: Iterable[str] = ()
+    *,
+    subject_id: uuid.UUID,
+    skip: Iterable[str] = (),
+    withhold: Iterable[str] = (),
+    reader: Actor | None = None,
+    purpose: str = SUBJECT_ACCESS,
 ) -> Gathered:
-    """The subject's rows in every exportable model (one query each), and what they hold."""
-    gathered = Gathered(withhold=frozenset(withhold))
+    """The subject's rows in every exportable model (one query each), and what they hold.
+
+    Restricted values are revealed for ``purpose`` by ``reader`` (the subject by default)."""
+    gathered = Gathered(withhold=frozenset(withhold), reader=reader, purpose=purpose)
     for declaration in exportable(skip):
         _records(declaration, subject_id, gathered)
     return gathered

@@ -19,11 +19,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from clientvault.privacy import export_formats as formats
 from clientvault.privacy.actors import Actor
 from clientvault.privacy.services.disclosures import COMMUNICATIONS
 from clientvault.privacy.services.export import SubjectExport, export_subject
 from clientvault.privacy.taxonomy import CATEGORIES, SENSITIVE_PREFIX
-from clientvault.rights import formats
 from clientvault.rights.models import Export, ExportFormat, RightsRequest
 
 VALID = datetime.timedelta(days=7)

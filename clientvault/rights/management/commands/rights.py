@@ -20,9 +20,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.table import Table
 
+from clientvault.privacy import export_formats as formats
 from clientvault.privacy.services.erasure import ErasureReport
 from clientvault.privacy.services.export import SubjectExport
-from clientvault.rights import formats
 from clientvault.rights.models import RightsRequest, Status
 from clientvault.rights.queries import counts, flagged, queue
 from clientvault.rights.services.operator import (

@@ -4,7 +4,7 @@ Each function takes what :func:`clientvault.privacy.services.export.export_subje
 gives bytes; the same export always gives the same bytes (for the ZIP, its entries are dated at
 the export's own time). ``docs/export.md`` describes the files, ``docs/export-schema.json`` the
 JSON. Cells that a spreadsheet would run as a formula are prefixed with a quote. The PDF is
-rendered by WeasyPrint from ``rights/export_pdf.html`` with inline CSS only, and a fetcher that
+rendered by WeasyPrint from ``privacy/export_pdf.html`` with inline CSS only, and a fetcher that
 refuses every URL: making it never reaches the network (nor a file).
 """
 
@@ -177,7 +177,7 @@ def as_html(export: SubjectExport) -> str:
         "tables": [_table(r) for r in held],
         "empty": empty,
     }
-    return render_to_string("rights/export_pdf.html", context)
+    return render_to_string("privacy/export_pdf.html", context)
 
 
 class _NoFetching(URLFetcher):  # type: ignore[misc]
