@@ -296,9 +296,10 @@ def export_subject(
 
 
 def _narrowed(records: Records, given: frozenset[str]) -> Records | None:
-    """The records with only the fields of ``given`` categories (and context); None if none."""
+    """The records with only the fields of ``given`` categories (and context); None when the
+    subject has no row there or the model holds none of those categories."""
     fields = [f for f in records["fields"] if not f["personal"] or f["category"] in given]
-    if not any(f["personal"] for f in fields):
+    if not records["rows"] or not any(f["personal"] for f in fields):
         return None
     names = {f["name"] for f in fields}
     rows = [
