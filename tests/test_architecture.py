@@ -61,13 +61,13 @@ def test_the_kernel_contract_forbids_every_other_top_level_module():
 
 def test_the_kernel_contract_covers_an_app_added_later(tmp_path):
     package = _copy_project(tmp_path)
-    (package / "legal").mkdir()
-    (package / "legal" / "__init__.py").write_text("")
-    (package / "privacy" / "probe.py").write_text("from clientvault import legal\n")
+    (package / "traffic").mkdir()
+    (package / "traffic" / "__init__.py").write_text("")
+    (package / "privacy" / "probe.py").write_text("from clientvault import traffic\n")
     result = _lint(tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "The privacy kernel imports no other clientvault app BROKEN" in result.stdout
-    assert "clientvault.privacy.probe -> clientvault.legal" in result.stdout
+    assert "clientvault.privacy.probe -> clientvault.traffic" in result.stdout
 
 
 def test_the_import_contracts_hold():
@@ -87,12 +87,12 @@ def test_the_layers_contract_refuses_an_upward_import(tmp_path):
 
 def test_the_layers_contract_covers_apps_added_later(tmp_path):
     package = _copy_project(tmp_path)
-    (package / "legal").mkdir()  # support exists; legal comes later
-    (package / "legal" / "__init__.py").write_text("")
-    (package / "support" / "probe.py").write_text("from clientvault import legal\n")
+    (package / "traffic").mkdir()  # support exists; traffic comes later
+    (package / "traffic" / "__init__.py").write_text("")
+    (package / "support" / "probe.py").write_text("from clientvault import traffic\n")
     result = _lint(tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "clientvault.support.probe -> clientvault.legal" in result.stdout
+    assert "clientvault.support.probe -> clientvault.traffic" in result.stdout
 
 
 def test_the_cycle_contract_refuses_two_modules_of_an_app_importing_each_other(tmp_path):
@@ -106,3 +106,14 @@ def test_the_cycle_contract_refuses_two_modules_of_an_app_importing_each_other(t
     result = _lint(tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "No import cycles between the modules of an app BROKEN" in result.stdout
+
+
+def test_legal_and_incidents_may_not_read_another_apps_models(tmp_path):
+    package = _copy_project(tmp_path)
+    (package / "legal" / "probe.py").write_text("from clientvault.accounts import models\n")
+    (package / "incidents" / "probe.py").write_text("from clientvault.support import services\n")
+    result = _lint(tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Legal and incidents read no other app's models or services BROKEN" in result.stdout
+    assert "clientvault.legal.probe -> clientvault.accounts.models" in result.stdout
+    assert "clientvault.incidents.probe -> clientvault.support.services" in result.stdout

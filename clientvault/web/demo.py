@@ -117,6 +117,8 @@ STAFF = [
     DemoLogin("bea.billing", StaffRole.BILLING, "Bea Lindqvist"),
     DemoLogin("pia.privacy", StaffRole.PRIVACY_OFFICER, "Pia Moreau"),
     DemoLogin("leo.legal", StaffRole.LEGAL, "Leo Brandt"),
+    # A release to an authority needs a second person's approval (four eyes).
+    DemoLogin("lena.legal", StaffRole.LEGAL, "Lena Vogel"),
     DemoLogin("ada.admin", StaffRole.ADMINISTRATOR, "Ada Nakamura"),
     DemoLogin("mia.marketing", StaffRole.MARKETING, "Mia Rossi"),
 ]
@@ -218,8 +220,13 @@ def _staff_login(login: DemoLogin) -> User:
 
 
 def _staff() -> dict[str, User]:
+    """Each staff login by role (the first of a role) and by username."""
     ensure_staff_roles()
-    return {login.role: _staff_login(login) for login in STAFF}
+    made = {login.username: _staff_login(login) for login in STAFF}
+    by_role: dict[str, User] = {}
+    for login in STAFF:
+        by_role.setdefault(login.role, made[login.username])
+    return {**made, **by_role}
 
 
 # --- customers ------------------------------------------------------------------------------
