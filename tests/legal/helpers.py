@@ -1,0 +1,71 @@
+"""Shared helpers for the legal tests: the legal team, a customer, demands in each state."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from clientvault.accounts.models import Person, StaffRole, User
+from clientvault.legal.models import Demand, DemandType, Release
+from clientvault.legal.services.demands import DemandInput, open_demand, start_review
+from clientvault.legal.services.releases import approve_release, prepare_release
+from tests.accounts.personas import OWNER_DETAILS, make_staff, open_test_account
+
+SUBSCRIBER = ["user.name", "user.contact.email"]
+
+
+def legal_team() -> tuple[User, User]:
+    """Two members of the legal team (four eyes)."""
+    return (
+        make_staff(StaffRole.LEGAL.value, username="legal-a"),
+        make_staff(StaffRole.LEGAL.value, username="legal-b"),
+    )
+
+
+def a_customer(username: str = "ada.l") -> Person:
+    return open_test_account(username=username, details=OWNER_DETAILS)
+
+
+def given(person: Person, **changes: Any) -> DemandInput:
+    """A subpoena naming the person, asking for subscriber data, received today."""
+    today = timezone.localdate()
+    values: dict[str, Any] = {
+        "authority": "District Court of Columbia",
+        "jurisdiction": "US",
+        "demand_type": DemandType.SUBPOENA,
+        "their_reference": "1:26-mj-00042",
+        "received_on": today,
+        "due_on": today + datetime.timedelta(days=14),
+        "subjects": [person.subject_id],
+        "categories": SUBSCRIBER,
+        **changes,
+    }
+    return DemandInput(**values)
+
+
+def a_demand(person: Person, actor: User, *, review: bool = True, **changes: Any) -> Demand:
+    demand = open_demand(given=given(person, **changes), handler=actor, actor=actor)
+    return start_review(demand=demand, actor=actor) if review else demand
+
+
+def a_prepared_release(
+    person: Person, preparer: User, categories: list[str] | None = None, **changes: Any
+) -> Release:
+    demand = a_demand(person, preparer, **changes)
+    chosen = {person.subject_id: categories or SUBSCRIBER}
+    return prepare_release(demand=demand, categories=chosen, actor=preparer)
+
+
+def an_approved_release(
+    person: Person, preparer: User, approver: User, **changes: Any
+) -> tuple[Release, str]:
+    release = a_prepared_release(person, preparer, **changes)
+    return approve_release(release=release, actor=approver)
+
+
+def refusals(rule: str) -> int:
+    from clientvault.privacy.models import AuditEvent
+
+    return AuditEvent.objects.filter(action="legal.refused", details__rule=rule).count()
