@@ -16,12 +16,17 @@ from tests.accounts.personas import OWNER_DETAILS, make_staff, open_test_account
 SUBSCRIBER = ["user.name", "user.contact.email"]
 
 
+def legal_member(username: str) -> User:
+    """A member of the legal team, with an address for the team's reminders."""
+    user = make_staff(StaffRole.LEGAL.value, username=username)
+    user.email = f"{username}@vault.example"
+    user.save()
+    return user
+
+
 def legal_team() -> tuple[User, User]:
     """Two members of the legal team (four eyes)."""
-    return (
-        make_staff(StaffRole.LEGAL.value, username="legal-a"),
-        make_staff(StaffRole.LEGAL.value, username="legal-b"),
-    )
+    return legal_member("legal-a"), legal_member("legal-b")
 
 
 def a_customer(username: str = "ada.l") -> Person:
