@@ -74,3 +74,18 @@ def refusals(rule: str) -> int:
     from clientvault.privacy.models import AuditEvent
 
     return AuditEvent.objects.filter(action="legal.refused", details__rule=rule).count()
+
+
+def walk_member() -> User:
+    """One member of the legal team for the access walks (made once)."""
+    return User.objects.filter(username="legal-walk").first() or legal_member("legal-walk")
+
+
+def a_walk_demand(person: Person) -> Demand:
+    """A subpoena naming the person, under review (for the access walks)."""
+    return a_demand(person, walk_member())
+
+
+def a_walk_release(person: Person) -> Release:
+    """A release prepared on a subpoena naming the person (for the access walks)."""
+    return a_prepared_release(person, walk_member())
