@@ -43,11 +43,10 @@ def find_subjects(text: str) -> list[uuid.UUID]:
 
 
 class DemandForm(forms.Form):
-    authority = forms.CharField(label="Authority", max_length=200, required=False)
+    authority = forms.CharField(label="Authority", max_length=200)
     jurisdiction = forms.CharField(
         label="Jurisdiction",
         max_length=2,
-        required=False,
         help_text="The country's ISO 3166 code, such as US or DE.",
     )
     demand_type = forms.ChoiceField(label="Type of demand", choices=DemandType.choices)
@@ -66,10 +65,13 @@ class DemandForm(forms.Form):
         required=False,
         help_text="On the harm ground: the abuse ticket's number.",
     )
+    # Not required here: the register refuses a demand without it, naming the rule, and audits
+    # the refusal (legal/_field_required.html marks it required).
     their_reference = forms.CharField(
         label="Their reference",
         max_length=120,
         required=False,
+        widget=forms.TextInput(attrs={"aria-required": "true"}),
         help_text="The authority's docket, case or order number. Required.",
     )
     received_on = forms.DateField(label="Received on", widget=DATE)

@@ -89,3 +89,10 @@ def a_walk_demand(person: Person) -> Demand:
 def a_walk_release(person: Person) -> Release:
     """A release prepared on a subpoena naming the person (for the access walks)."""
     return a_prepared_release(person, walk_member())
+
+
+def a_walk_link(person: Person) -> dict[str, str]:
+    """The pk and secret of an approved release's link, as the authority is given it."""
+    second = User.objects.filter(username="legal-walk-b").first() or legal_member("legal-walk-b")
+    release, secret = approve_release(release=a_walk_release(person), actor=second)
+    return {"pk": str(release.pk), "secret": secret}
