@@ -160,3 +160,32 @@ def test_a_demand_not_under_review_releases_nothing():
     demand = a_demand(person, a, review=False)
     with pytest.raises(ValidationError, match="under review"):
         prepare_release(demand=demand, categories={person.subject_id: ["user.name"]}, actor=a)
+
+
+def test_a_refusal_by_the_disclosure_register_leaves_nothing_half_written(monkeypatch):
+    from clientvault.legal.services import releases
+    from clientvault.privacy.services.disclosures import DisclosureRefused
+    from tests.accounts.personas import OUTSIDER_DETAILS, open_test_account
+
+    a, b = legal_team()
+    ada, otto = a_customer(), open_test_account(username="otto.m", details=OUTSIDER_DETAILS)
+    demand = a_demand(ada, a, subjects=[ada.subject_id, otto.subject_id])
+    chosen = {ada.subject_id: ["user.name"], otto.subject_id: ["user.name"]}
+    release = prepare_release(demand=demand, categories=chosen, actor=a)
+    real = releases.disclose
+    calls = []
+
+    def second_refused(**kwargs):
+        calls.append(kwargs["subject"])
+        if len(calls) == 2:
+            raise DisclosureRefused("disclosure to authority refused: a test rule")
+        return real(**kwargs)
+
+    monkeypatch.setattr(releases, "disclose", second_refused)
+    with pytest.raises(ValidationError, match="a test rule"):
+        approve_release(release=release, actor=b)
+    assert refusals("disclosure_register") == 1
+    assert not Disclosure.objects.exists()
+    assert not Package.objects.exists()
+    release.refresh_from_db()
+    assert release.status == ReleaseStatus.PREPARED
