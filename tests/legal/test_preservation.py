@@ -62,3 +62,15 @@ def test_a_preservation_request_releases_nothing():
     with pytest.raises(ValidationError, match="releases nothing"):
         prepare_release(demand=demand, categories={person.subject_id: ["user.name"]}, actor=a)
     assert refusals("preservation_releases_nothing") == 1
+
+
+def test_the_person_is_told_only_that_a_legal_obligation_applies():
+    from clientvault.privacy.services.holds import CONFIDENTIAL_NOTICE, hold_notice
+
+    a, _ = legal_team()
+    person = a_customer()
+    demand = _preservation(person, a)
+    preserve(demand=demand, actor=a)
+    told = hold_notice(active_holds(subject_ids=[person.subject_id]))
+    assert told == CONFIDENTIAL_NOTICE
+    assert demand.reference not in told
