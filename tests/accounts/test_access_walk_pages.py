@@ -48,6 +48,7 @@ from tests.accounts.personas import customer, outsider, sign_in  # noqa: F401
 from tests.billing.methods_support import a_payment_method, a_setup_session
 from tests.billing.rows import a_method, a_payment, an_invoice
 from tests.hosting.rows import a_domain, a_failed_call, a_service
+from tests.legal.helpers import a_walk_demand, a_walk_release
 from tests.messaging.support import queue_notice
 from tests.rights.helpers import a_rights_request
 from tests.support.forum_fixtures import a_thread, an_abuse_message, opening
@@ -86,6 +87,8 @@ OPEN_ROUTES = {
     "support:forum": "the public forum's categories (CTL-5: reading is public)",
     "support:forum_category": "a public forum category's threads",
     "support:thread": "a public forum thread",
+    "legal:package": "gated by the secret in the link the legal team gives the authority",
+    "legal:transparency": "the published transparency reports (counts only)",
 }
 # Reached by a secret token, not by ownership: an outsider holding the link may open it.
 TOKEN_PAGES = {
@@ -95,6 +98,7 @@ TOKEN_PAGES = {
     "messaging:unsubscribe",
     "rights:public_verify",
     "rights:export_link",
+    "legal:package",
 }
 # Pages on public objects that any signed-in member may use, whoever's they are: the outsider
 # walk (a) expects no 404 from them (tests/support/test_forum_views.py).
@@ -116,6 +120,7 @@ NOT_WALKED_NAMESPACES = {
 STAFF_ROUTES = (
     "accounts:staff_",
     "rights:privacy_",
+    "legal:staff_",
     "billing:staff_",
     "hosting:staff_",
     "support:staff_",
@@ -349,6 +354,22 @@ FILLERS: dict[str, Filler] = {
         "pk": an_attachment(w.owner).pk,
     },
     "support:staff_open": lambda w: w.owner.customer.number,
+    **{
+        f"legal:staff_demand{action}": lambda w: a_walk_demand(w.owner).pk
+        for action in (
+            "",
+            "_review",
+            "_challenge",
+            "_refuse",
+            "_complete",
+            "_preserve",
+            "_unpreserve",
+        )
+    },
+    "legal:staff_release_prepare": lambda w: a_walk_demand(w.owner).pk,
+    "legal:staff_release": lambda w: a_walk_release(w.owner).pk,
+    "legal:staff_release_approve": lambda w: a_walk_release(w.owner).pk,
+    "legal:package": lambda w: {"pk": a_walk_release(w.owner).pk, "secret": "not-a-secret"},
 }
 
 

@@ -26,6 +26,7 @@ PRIVACY = reverse("rights:privacy_queue")  # for the roles granted legal_obligat
 BILLING = reverse("billing:staff_invoices")  # for the roles granted billing
 TICKETS = reverse("support:staff_queue")  # for the roles granted a department's purpose
 REVIEW = reverse("support:review_queue")  # for the profile's reviewer roles
+LEGAL = reverse("legal:staff_demands")  # for the roles granted legal_obligation
 EXPECTED = {
     StaffRole.SUPPORT: [
         ("Customers", SEARCH),
@@ -46,12 +47,14 @@ EXPECTED = {
         ("Tickets", TICKETS),
         ("Unauthorised-use reports", REPORTS),
         ("Privacy requests", PRIVACY),
+        ("Legal demands", LEGAL),
     ],
     StaffRole.LEGAL: [
         ("Your work", SEARCH),
         ("Tickets", TICKETS),
         ("Unauthorised-use reports", REPORTS),
         ("Privacy requests", PRIVACY),
+        ("Legal demands", LEGAL),
     ],
     StaffRole.MARKETING: [("Your work", SEARCH), ("Campaigns", CAMPAIGNS)],
     StaffRole.ADMINISTRATOR: [

@@ -58,6 +58,7 @@ from tests.e2e.support import fill_fields
 from tests.hosting.registrar_server import registrar_server  # noqa: F401
 from tests.hosting.rows import a_domain, a_failed_call, a_service
 from tests.hosting.staff_support import checked_caller
+from tests.legal.helpers import a_walk_demand, a_walk_link, a_walk_release
 from tests.rights.helpers import a_rights_request, an_export_link
 from tests.support.forum_fixtures import a_thread, an_abuse_message, opening
 from tests.support.tickets import a_ticket_with_file
@@ -99,6 +100,9 @@ class Walk:
     forum_thread: str = ""  # the owner's forum thread
     forum_post: str = ""  # its opening post, the owner's
     abuse_message: str = ""  # the first message of the owner's abuse-department ticket
+    demand: str = ""  # a subpoena naming the owner, under review
+    release: str = ""  # a release prepared on another, awaiting its second person
+    package: dict[str, str] = field(default_factory=dict)  # an approved release's link
 
 
 @dataclass(frozen=True)
@@ -174,6 +178,9 @@ ANONYMOUS_PAGES = [
     Page("support:forum"),
     Page("support:forum_category", lambda w: w.forum_category),
     Page("support:thread", lambda w: w.forum_thread),
+    Page("legal:transparency"),
+    Page("legal:package", lambda w: w.package),
+    Page("legal:package", lambda w: {**w.package, "secret": "not-a-secret"}),
     Page("/no-such-page"),
 ]
 OWNER_PAGES = [
@@ -306,6 +313,16 @@ STAFF_PAGES = [
     Page("accounts:password_change"),
     Page("/staff/no-such-page/"),
 ]
+# The legal register (the legal team's; refused to the roles without legal_obligation).
+LEGAL_PAGES = [
+    Page("legal:staff_demands"),
+    Page("legal:staff_demands", query="status=refused"),
+    Page("legal:staff_demand_new", submit=True),
+    Page("legal:staff_demand", lambda w: w.demand),
+    Page("legal:staff_release_prepare", lambda w: w.demand, submit=True),
+    Page("legal:staff_release", lambda w: w.release),
+]
+STAFF_PAGES += LEGAL_PAGES
 # A staff login that gave its password but not yet its second factor.
 SECOND_FACTOR_PAGES = [Page("accounts:two_factor", submit=True)]
 # A signup whose address awaits its link, after its right password.
@@ -374,6 +391,19 @@ NOT_PAGES = {
     "hosting:domain_auth_code": "a button's POST on a domain's page; its answer, the code shown "
     "once, is checked in tests/e2e/test_hosting_order.py",
     "support:staff_ticket_file": "a file (a ticket's attachment), not a page",
+    **{
+        f"legal:staff_{name}": "a button's POST on a demand's or a release's page, answered with "
+        "a redirect to it (tests/legal/test_staff_views.py)"
+        for name in (
+            "demand_review",
+            "demand_challenge",
+            "demand_refuse",
+            "demand_complete",
+            "demand_preserve",
+            "demand_unpreserve",
+            "release_approve",
+        )
+    },
     "support:staff_ticket_reply": "the reply form's POST on a ticket's page: answered with a "
     "redirect to it, or the ticket's page with the form's errors (walked: staff_ticket, sent)",
     **{
@@ -424,6 +454,9 @@ def walk(world: World, settings: Any, registrar_server: Any) -> Walk:
         **_hosting(owner),
         ticket=_a_ticket(owner),
         **_forum(owner),
+        demand=str(a_walk_demand(owner).pk),
+        release=str(a_walk_release(owner).pk),
+        package=a_walk_link(owner),
     )
 
 
@@ -590,6 +623,7 @@ FULL_WALKS = {
     StaffRole.LEGAL.value: [
         *SHORT_WALK,
         Page("support:staff_release", lambda w: w.ticket, submit=True),
+        *LEGAL_PAGES,
     ],
 }
 

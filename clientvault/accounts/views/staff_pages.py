@@ -104,6 +104,21 @@ STAFF_PAGES = (
         frozenset({"privacy_request", "privacy_new"}),
     ),
     StaffPage(
+        "legal:staff_demands",
+        "Legal demands",
+        Purpose.LEGAL_OBLIGATION,
+        "Record subpoenas, orders, warrants, emergency and preservation requests; release only "
+        "what each allows, with a second person's approval; hold data for a preservation.",
+        frozenset(
+            {
+                "staff_demand",
+                "staff_demand_new",
+                "staff_release",
+                "staff_release_prepare",
+            }
+        ),
+    ),
+    StaffPage(
         "billing:staff_invoices",
         "Billing",
         Purpose.BILLING,

@@ -1,0 +1,55 @@
+"""Moving a demand through its workflow, with its history and audit in one transaction."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from clientvault.legal.models import REASONED, Demand, DemandEvent, Status
+from clientvault.legal.services.refusals import refuse
+from clientvault.privacy.actors import Actor, actor_ref
+from clientvault.privacy.services.audit import record_event
+
+
+def log_step(*, demand: Demand, step: str, actor: Actor | None, reason: str = "") -> DemandEvent:
+    """Keep one step of the case's history and audit it (codes only)."""
+    event = DemandEvent.objects.create(
+        demand=demand, at=timezone.now(), step=step, actor_id=actor_ref(actor), reason=reason
+    )
+    record_event(
+        action=f"legal.{step}",
+        actor=actor,
+        obj=demand,
+        details={"type": demand.demand_type, "status": demand.status},
+    )
+    return event
+
+
+def move(*, demand: Demand, status: str, actor: Actor | None, reason: str = "") -> Demand:
+    """Change the demand's status if the workflow allows it; a reason where one is needed."""
+    reason = reason.strip()
+    if not demand.may_become(status):
+        raise refuse(
+            rule="workflow",
+            message=f"A demand {Status(demand.status).label.lower()} cannot become "
+            f"{Status(status).label.lower()}.",
+            actor=actor,
+            obj=demand,
+        )
+    if status in REASONED and not reason:
+        raise refuse(
+            rule="reason_required",
+            message=f"Reason: say why the demand is {Status(status).label.lower()}.",
+            actor=actor,
+            field="reason",
+            obj=demand,
+        )
+    with transaction.atomic():
+        locked = Demand.objects.select_for_update().get(pk=demand.pk)
+        locked.status = status
+        locked.reason = reason or locked.reason
+        if not locked.is_open:
+            locked.closed_at = timezone.now()
+        locked.save(update_fields=["status", "reason", "closed_at"])
+        log_step(demand=locked, step=status, actor=actor, reason=reason)
+    return locked
