@@ -1,4 +1,3 @@
-
 """The regulator's clock: the deadline, the countdown, and the hourly reminder sent once."""
 
 from __future__ import annotations

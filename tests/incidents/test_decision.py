@@ -1,4 +1,3 @@
-
 """Opening an incident, the regulator decision (its reason required), and closing."""
 
 from __future__ import annotations
