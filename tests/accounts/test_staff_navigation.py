@@ -26,6 +26,7 @@ PRIVACY = reverse("rights:privacy_queue")  # for the roles granted legal_obligat
 BILLING = reverse("billing:staff_invoices")  # for the roles granted billing
 TICKETS = reverse("support:staff_queue")  # for the roles granted a department's purpose
 REVIEW = reverse("support:review_queue")  # for the profile's reviewer roles
+INCIDENTS = reverse("incidents:staff_incidents")  # for the roles granted security
 EXPECTED = {
     StaffRole.SUPPORT: [
         ("Customers", SEARCH),
@@ -33,6 +34,7 @@ EXPECTED = {
         ("Tickets", TICKETS),
         ("Acceptable-use review", REVIEW),
         ("Unauthorised-use reports", REPORTS),
+        ("Incidents", INCIDENTS),
     ],
     StaffRole.BILLING: [
         ("Customers", SEARCH),
@@ -46,12 +48,14 @@ EXPECTED = {
         ("Tickets", TICKETS),
         ("Unauthorised-use reports", REPORTS),
         ("Privacy requests", PRIVACY),
+        ("Incidents", INCIDENTS),
     ],
     StaffRole.LEGAL: [
         ("Your work", SEARCH),
         ("Tickets", TICKETS),
         ("Unauthorised-use reports", REPORTS),
         ("Privacy requests", PRIVACY),
+        ("Incidents", INCIDENTS),
     ],
     StaffRole.MARKETING: [("Your work", SEARCH), ("Campaigns", CAMPAIGNS)],
     StaffRole.ADMINISTRATOR: [
@@ -61,6 +65,7 @@ EXPECTED = {
         ("Acceptable-use review", REVIEW),
         ("Unauthorised-use reports", REPORTS),
         ("Billing", BILLING),
+        ("Incidents", INCIDENTS),
     ],
 }
 

@@ -58,6 +58,7 @@ from tests.e2e.support import fill_fields
 from tests.hosting.registrar_server import registrar_server  # noqa: F401
 from tests.hosting.rows import a_domain, a_failed_call, a_service
 from tests.hosting.staff_support import checked_caller
+from tests.incidents.helpers import a_notified_incident
 from tests.rights.helpers import a_rights_request, an_export_link
 from tests.support.forum_fixtures import a_thread, an_abuse_message, opening
 from tests.support.tickets import a_ticket_with_file
@@ -99,6 +100,7 @@ class Walk:
     forum_thread: str = ""  # the owner's forum thread
     forum_post: str = ""  # its opening post, the owner's
     abuse_message: str = ""  # the first message of the owner's abuse-department ticket
+    incident: str = ""  # an incident that affected the owner, its notices sent
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,7 @@ OWNER_PAGES = [
     Page("accounts:profile", fill=(("Town or city", "4242 4242 4242 4242"),)),  # card refused
     Page("accounts:profile_email", submit=True),
     Page("accounts:profile_history"),
+    Page("incidents:security_notices"),
     Page("accounts:choices", submit=True),
     Page("accounts:sent_messages"),
     Page("accounts:sent_message", lambda w: w.sent_message),
@@ -272,6 +275,11 @@ STAFF_PAGES = [
     Page("accounts:staff_campaigns"),
     Page("accounts:staff_campaign_new", submit=True),
     Page("accounts:staff_campaign", lambda w: w.campaign),
+    Page("incidents:staff_incidents"),
+    Page("incidents:staff_new", submit=True),
+    Page("incidents:staff_incident", lambda w: w.incident),
+    Page("incidents:staff_draft", lambda w: w.incident),
+    Page("incidents:staff_calls", lambda w: w.incident),
     Page("rights:privacy_queue"),
     Page("rights:privacy_queue", query="show=all"),
     Page("rights:privacy_new", submit=True),
@@ -374,6 +382,12 @@ NOT_PAGES = {
     "hosting:domain_auth_code": "a button's POST on a domain's page; its answer, the code shown "
     "once, is checked in tests/e2e/test_hosting_order.py",
     "support:staff_ticket_file": "a file (a ticket's attachment), not a page",
+    **{
+        f"incidents:staff_{name}": "a form's POST on an incident's page, answered with a "
+        "redirect to it or the page with the form's errors (tests/incidents/test_staff_views.py)"
+        for name in ("scope", "decide", "notified", "close", "notify", "call")
+    },
+    "incidents:staff_letters": "a file (the letters' PDF), not a page",
     "support:staff_ticket_reply": "the reply form's POST on a ticket's page: answered with a "
     "redirect to it, or the ticket's page with the form's errors (walked: staff_ticket, sent)",
     **{
@@ -424,6 +438,7 @@ def walk(world: World, settings: Any, registrar_server: Any) -> Walk:
         **_hosting(owner),
         ticket=_a_ticket(owner),
         **_forum(owner),
+        incident=str(a_notified_incident(owner).pk),
     )
 
 

@@ -51,3 +51,30 @@ def scoped(handler: User, login: User, **facts: Any) -> Incident:
     scope_incident(incident=incident, ask=ask, actor=handler)
     incident.refresh_from_db()
     return incident
+
+
+def _login(role: str, username: str) -> User:
+    return User.objects.filter(username=username).first() or make_staff(role, username=username)
+
+
+def a_notified_incident(person: Person) -> Incident:
+    """An incident whose scope holds ``person``, with e-mail, letter and call notices made
+    (the walks' incident: the logins are reused, so it can be made more than once)."""
+    from clientvault.incidents.services.letters import prepare_letters
+    from clientvault.incidents.services.notices import prepare_call_list, send_email_notices
+
+    login = _login("support", "walk-intruder")
+    saw(login, [person])
+    incident = scoped(_login("legal", "walk-handler"), login)
+    handler = _login("legal", "walk-handler")
+    send_email_notices(incident=incident, actor=handler)
+    prepare_letters(incident=incident, actor=handler)
+    prepare_call_list(incident=incident, actor=handler)
+    return incident
+
+
+def a_call(person: Person) -> dict[str, Any]:
+    """The url kwargs of a call on a notified incident's list."""
+    incident = a_notified_incident(person)
+    notice = incident.notices.get(channel="telephone")
+    return {"pk": incident.pk, "notice": notice.pk}
