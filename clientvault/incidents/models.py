@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import secrets
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -65,7 +66,9 @@ class Incident(models.Model):
     started_at = models.DateTimeField()
     discovered_at = models.DateTimeField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
-    handlers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
+    handlers: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Handler", related_name="+", blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -107,6 +110,18 @@ class Incident(models.Model):
     def deadline(self, hours: int) -> datetime.datetime:
         """When the regulator must have been told (Art. 33(1)): ``hours`` after discovery."""
         return self.discovered_at + datetime.timedelta(hours=hours)
+
+
+class Handler(models.Model):
+    """A staff login handling an incident (reminded of the regulator's deadline)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "user"], name="incidents_handler_once")
+        ]
 
 
 class ScopeKind(models.TextChoices):

@@ -42,10 +42,15 @@ inv.declare(
         "closed_at": inv.not_personal("when"),
     },
 )
-inv.exclude(
-    "incidents.Incident_handlers",
-    reason="auto-created many-to-many table of incidents.Incident.handlers: two ids, the staff "
-    "logins handling an incident",
+inv.declare(
+    "incidents.Handler",
+    subject=None,
+    description="The staff logins handling an incident",
+    fields={
+        "id": inv.not_personal("row id"),
+        "incident": inv.not_personal("link to the incident"),
+        "user": inv.not_personal("link to the staff login"),
+    },
 )
 
 inv.declare(

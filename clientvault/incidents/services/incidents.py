@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from clientvault.incidents.models import Decision, Incident, Status
+from clientvault.incidents.models import Decision, Handler, Incident, Status
 from clientvault.incidents.services.refusals import refuse
 from clientvault.privacy.actors import Actor
 from clientvault.privacy.profile import current_profile
@@ -56,7 +56,8 @@ def open_incident(*, facts: Facts, actor: Actor, handlers: Iterable[Any] = ()) -
             created_by=_login(actor),
             created_at=timezone.now(),
         )
-        incident.handlers.set([h for h in handlers if getattr(h, "pk", None)])
+        logins = {h.pk: h for h in handlers if getattr(h, "pk", None)}
+        Handler.objects.bulk_create(Handler(incident=incident, user=u) for u in logins.values())
         record_event(action="incident.opened", actor=actor, obj=incident)
     return incident
 
