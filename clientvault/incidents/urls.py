@@ -19,6 +19,7 @@ urlpatterns = [
     path(_I + "draft", staff.staff_draft, name="staff_draft"),
     path(_I + "notify", staff.staff_notify, name="staff_notify"),
     path(_I + "letters.pdf", notices.staff_letters, name="staff_letters"),
+    path(_I + "letters/<uuid:notice>.pdf", notices.staff_letter, name="staff_letter"),
     path(_I + "calls", notices.staff_calls, name="staff_calls"),
     path(_I + "calls/<uuid:notice>", notices.staff_call, name="staff_call"),
 ]

@@ -48,7 +48,7 @@ from tests.accounts.personas import customer, outsider, sign_in  # noqa: F401
 from tests.billing.methods_support import a_payment_method, a_setup_session
 from tests.billing.rows import a_method, a_payment, an_invoice
 from tests.hosting.rows import a_domain, a_failed_call, a_service
-from tests.incidents.helpers import a_call, a_notified_incident
+from tests.incidents.helpers import a_call, a_letter, a_notified_incident
 from tests.messaging.support import queue_notice
 from tests.rights.helpers import a_rights_request
 from tests.support.forum_fixtures import a_thread, an_abuse_message, opening
@@ -368,6 +368,7 @@ FILLERS: dict[str, Filler] = {
         )
     },
     "incidents:staff_call": lambda w: a_call(w.owner),
+    "incidents:staff_letter": lambda w: a_letter(w.owner),
 }
 
 

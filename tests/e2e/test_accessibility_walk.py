@@ -388,6 +388,7 @@ NOT_PAGES = {
         for name in ("scope", "decide", "notified", "close", "notify", "call")
     },
     "incidents:staff_letters": "a file (the letters' PDF), not a page",
+    "incidents:staff_letter": "a file (one letter's PDF), not a page",
     "support:staff_ticket_reply": "the reply form's POST on a ticket's page: answered with a "
     "redirect to it, or the ticket's page with the form's errors (walked: staff_ticket, sent)",
     **{

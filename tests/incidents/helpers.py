@@ -78,3 +78,10 @@ def a_call(person: Person) -> dict[str, Any]:
     incident = a_notified_incident(person)
     notice = incident.notices.get(channel="telephone")
     return {"pk": incident.pk, "notice": notice.pk}
+
+
+def a_letter(person: Person) -> dict[str, Any]:
+    """The url kwargs of a letter of a notified incident."""
+    incident = a_notified_incident(person)
+    notice = incident.notices.get(channel="letter")
+    return {"pk": incident.pk, "notice": notice.pk}

@@ -130,6 +130,9 @@ def test_the_letters_download_as_one_pdf_and_are_logged(officer, customer):
     assert AuditEvent.objects.filter(
         action="access.view", subject_id=customer.subject_id, details__what="incidents.letter"
     ).exists()
+    notice = Notice.objects.get(channel=Channel.LETTER)
+    one = officer.get(reverse("incidents:staff_letter", args=[incident.pk, notice.pk]))
+    assert one["Content-Type"] == "application/pdf"
 
 
 def test_the_call_list_shows_the_script_and_records_outcomes(officer, customer):

@@ -16,5 +16,5 @@ from clientvault.incidents.queries import notices_of
 @person_required()
 def security_notices(request: HttpRequest, person: Any) -> HttpResponse:
     """Only the signed-in person's own notices are read (their subject)."""
-    context = {"notices": notices_of(person.subject_id), "here": "security"}
+    context = {"notices": notices_of(person.subject_id)}
     return render(request, "incidents/security_notices.html", context)

@@ -49,6 +49,22 @@ def staff_letters(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return response
 
 
+@require_GET
+@staff_required
+def staff_letter(request: HttpRequest, pk: uuid.UUID, notice: uuid.UUID) -> HttpResponse:
+    """One person's letter (a one-page PDF), to print again."""
+    incident = get_object_or_404(Incident, pk=pk)
+    found = get_object_or_404(
+        Notice, pk=notice, incident=incident, channel=Channel.LETTER, status=NoticeStatus.SENT
+    )
+    pdf = render_letters(letters_for(incident, [found]))
+    _log(request, found.subject_id, "incidents.letter")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"{incident.reference}-letter-{found.pk}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 def _row(notice: Notice, categories: dict[uuid.UUID, list[str]]) -> dict[str, object]:
     contact = directory().contact(notice.subject_id)
     return {
