@@ -48,6 +48,7 @@ from tests.accounts.personas import customer, outsider, sign_in  # noqa: F401
 from tests.billing.methods_support import a_payment_method, a_setup_session
 from tests.billing.rows import a_method, a_payment, an_invoice
 from tests.hosting.rows import a_domain, a_failed_call, a_service
+from tests.incidents.helpers import a_call, a_letter, a_notified_incident
 from tests.legal.helpers import a_walk_demand, a_walk_release
 from tests.messaging.support import queue_notice
 from tests.rights.helpers import a_rights_request
@@ -126,6 +127,7 @@ STAFF_ROUTES = (
     "support:staff_",
     "support:review_",
     "support:flag_message",
+    "incidents:staff_",
 )
 # Area pages a person with no permission at all must still reach (their own login and data).
 NO_PERMISSION_NEEDED = {
@@ -168,6 +170,8 @@ NO_PERMISSION_NEEDED = {
         "download",
     )
 }
+# A person's own breach notices (found by their subject), whatever their permissions.
+NO_PERMISSION_NEEDED |= {"incidents:security_notices"}
 # The forum: a member posts, edits and reports as themselves, whatever their permissions.
 NO_PERMISSION_NEEDED |= {
     f"support:{name}"
@@ -370,6 +374,22 @@ FILLERS: dict[str, Filler] = {
     "legal:staff_release": lambda w: a_walk_release(w.owner).pk,
     "legal:staff_release_approve": lambda w: a_walk_release(w.owner).pk,
     "legal:package": lambda w: {"pk": a_walk_release(w.owner).pk, "secret": "not-a-secret"},
+    **{
+        f"incidents:staff_{name}": lambda w: a_notified_incident(w.owner).pk
+        for name in (
+            "incident",
+            "scope",
+            "decide",
+            "notified",
+            "close",
+            "draft",
+            "notify",
+            "letters",
+            "calls",
+        )
+    },
+    "incidents:staff_call": lambda w: a_call(w.owner),
+    "incidents:staff_letter": lambda w: a_letter(w.owner),
 }
 
 

@@ -27,6 +27,7 @@ BILLING = reverse("billing:staff_invoices")  # for the roles granted billing
 TICKETS = reverse("support:staff_queue")  # for the roles granted a department's purpose
 REVIEW = reverse("support:review_queue")  # for the profile's reviewer roles
 LEGAL = reverse("legal:staff_demands")  # for the roles granted legal_obligation
+INCIDENTS = reverse("incidents:staff_incidents")  # for the roles granted security
 EXPECTED = {
     StaffRole.SUPPORT: [
         ("Customers", SEARCH),
@@ -34,6 +35,7 @@ EXPECTED = {
         ("Tickets", TICKETS),
         ("Acceptable-use review", REVIEW),
         ("Unauthorised-use reports", REPORTS),
+        ("Incidents", INCIDENTS),
     ],
     StaffRole.BILLING: [
         ("Customers", SEARCH),
@@ -48,6 +50,7 @@ EXPECTED = {
         ("Unauthorised-use reports", REPORTS),
         ("Privacy requests", PRIVACY),
         ("Legal demands", LEGAL),
+        ("Incidents", INCIDENTS),
     ],
     StaffRole.LEGAL: [
         ("Your work", SEARCH),
@@ -55,6 +58,7 @@ EXPECTED = {
         ("Unauthorised-use reports", REPORTS),
         ("Privacy requests", PRIVACY),
         ("Legal demands", LEGAL),
+        ("Incidents", INCIDENTS),
     ],
     StaffRole.MARKETING: [("Your work", SEARCH), ("Campaigns", CAMPAIGNS)],
     StaffRole.ADMINISTRATOR: [
@@ -64,6 +68,7 @@ EXPECTED = {
         ("Acceptable-use review", REVIEW),
         ("Unauthorised-use reports", REPORTS),
         ("Billing", BILLING),
+        ("Incidents", INCIDENTS),
     ],
 }
 

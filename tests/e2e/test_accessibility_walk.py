@@ -58,6 +58,7 @@ from tests.e2e.support import fill_fields
 from tests.hosting.registrar_server import registrar_server  # noqa: F401
 from tests.hosting.rows import a_domain, a_failed_call, a_service
 from tests.hosting.staff_support import checked_caller
+from tests.incidents.helpers import a_notified_incident
 from tests.legal.helpers import a_walk_demand, a_walk_link, a_walk_release
 from tests.rights.helpers import a_rights_request, an_export_link
 from tests.support.forum_fixtures import a_thread, an_abuse_message, opening
@@ -103,6 +104,7 @@ class Walk:
     demand: str = ""  # a subpoena naming the owner, under review
     release: str = ""  # a release prepared on another, awaiting its second person
     package: dict[str, str] = field(default_factory=dict)  # an approved release's link
+    incident: str = ""  # an incident that affected the owner, its notices sent
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,7 @@ OWNER_PAGES = [
     Page("accounts:profile", fill=(("Town or city", "4242 4242 4242 4242"),)),  # card refused
     Page("accounts:profile_email", submit=True),
     Page("accounts:profile_history"),
+    Page("incidents:security_notices"),
     Page("accounts:choices", submit=True),
     Page("accounts:sent_messages"),
     Page("accounts:sent_message", lambda w: w.sent_message),
@@ -279,6 +282,11 @@ STAFF_PAGES = [
     Page("accounts:staff_campaigns"),
     Page("accounts:staff_campaign_new", submit=True),
     Page("accounts:staff_campaign", lambda w: w.campaign),
+    Page("incidents:staff_incidents"),
+    Page("incidents:staff_new", submit=True),
+    Page("incidents:staff_incident", lambda w: w.incident),
+    Page("incidents:staff_draft", lambda w: w.incident),
+    Page("incidents:staff_calls", lambda w: w.incident),
     Page("rights:privacy_queue"),
     Page("rights:privacy_queue", query="show=all"),
     Page("rights:privacy_new", submit=True),
@@ -404,6 +412,13 @@ NOT_PAGES = {
             "release_approve",
         )
     },
+    **{
+        f"incidents:staff_{name}": "a form's POST on an incident's page, answered with a "
+        "redirect to it or the page with the form's errors (tests/incidents/test_staff_views.py)"
+        for name in ("scope", "decide", "notified", "close", "notify", "call")
+    },
+    "incidents:staff_letters": "a file (the letters' PDF), not a page",
+    "incidents:staff_letter": "a file (one letter's PDF), not a page",
     "support:staff_ticket_reply": "the reply form's POST on a ticket's page: answered with a "
     "redirect to it, or the ticket's page with the form's errors (walked: staff_ticket, sent)",
     **{
@@ -457,6 +472,7 @@ def walk(world: World, settings: Any, registrar_server: Any) -> Walk:
         demand=str(a_walk_demand(owner).pk),
         release=str(a_walk_release(owner).pk),
         package=a_walk_link(owner),
+        incident=str(a_notified_incident(owner).pk),
     )
 
 

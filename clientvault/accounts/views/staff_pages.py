@@ -143,6 +143,16 @@ STAFF_PAGES = (
         "Write news, offers and newsletters, preview them and send them to those who agreed.",
         frozenset({"staff_campaign_new", "staff_campaign"}),
     ),
+    StaffPage(
+        "incidents:staff_incidents",
+        "Incidents",
+        Purpose.SECURITY,
+        "Record a security incident, scope whose data it exposed from the access log, keep the "
+        "regulator's 72-hour clock and decision, and notify the people affected.",
+        frozenset(
+            {"staff_new", "staff_incident", "staff_draft", "staff_calls"},
+        ),
+    ),
 )
 WORK_PAGE = StaffPage("staff_search", "Your work", "", "What your role can do here.")
 

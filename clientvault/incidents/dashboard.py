@@ -1,0 +1,25 @@
+"""The incidents app's line under "Open requests" on the customer's dashboard."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.urls import reverse
+
+from clientvault.accounts.dashboard import OpenItem
+from clientvault.incidents.models import AffectedSubject, Status
+
+
+def security_notices(*, subject_id: uuid.UUID, account: str, may_privacy: bool) -> list[OpenItem]:
+    """A security notice for the person while its incident is notifying people (their own)."""
+    rows = AffectedSubject.objects.filter(
+        subject_id=subject_id, incident__status=Status.NOTIFYING
+    ).select_related("incident")[:5]
+    return [
+        OpenItem(
+            label=f"Security notice ({row.incident.reference})",
+            url=reverse("incidents:security_notices"),
+            status="please read",
+        )
+        for row in rows
+    ]
