@@ -41,7 +41,10 @@ FACTS = {
 
 
 def seed_incident_demo(*, compromised_staff: Any, handler: Any, subjects: list[uuid.UUID]) -> str:
-    """Make the demo's closed incident; a one-line summary."""
+    """Make the demo's closed incident (once: a second run changes nothing); a one-line
+    summary."""
+    if Incident.objects.filter(title=FACTS["title"]).exists():
+        return "incidents: the demo incident exists already"
     now = timezone.now()
     for subject_id in subjects:
         record_access(

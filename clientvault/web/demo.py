@@ -76,6 +76,7 @@ from clientvault.privacy.models import PolicyVersion
 from clientvault.privacy.services.policy import publish_policy
 from clientvault.web.demo_billing import billing_lines, load_billing
 from clientvault.web.demo_hosting import hosting_lines, load_hosting
+from clientvault.web.demo_legal import legal_lines, load_incidents, load_legal
 from clientvault.web.demo_messaging import load_messaging
 from clientvault.web.demo_rights import load_rights, rights_lines
 from clientvault.web.demo_support import load_support, support_lines
@@ -337,6 +338,8 @@ def load_demo() -> None:
         load_hosting(staff=staff[StaffRole.BILLING], support=staff[StaffRole.SUPPORT])
         load_support(support=staff[StaffRole.SUPPORT])
         load_rights()
+        load_legal(legal=staff["leo.legal"], second_legal=staff["lena.legal"])
+        load_incidents(compromised=staff["sam.support"], handler=staff[StaffRole.ADMINISTRATOR])
 
 
 # --- the logins, printed by ``clientvault demo --logins`` ------------------------------------
@@ -386,7 +389,14 @@ def login_lines() -> list[str]:
     ]
     for login in STAFF:
         lines.append(f"  {login.role:<16} {login.username:<12} {_second_factor(login.username)}")
-    return [*lines, *rights_lines(), *billing_lines(), *hosting_lines(), *support_lines()]
+    return [
+        *lines,
+        *rights_lines(),
+        *billing_lines(),
+        *hosting_lines(),
+        *support_lines(),
+        *legal_lines(),
+    ]
 
 
 def mail_lines() -> list[str]:
