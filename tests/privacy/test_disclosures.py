@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from clientvault.privacy.actors import SYSTEM
 from clientvault.privacy.models import AuditEvent, Disclosure, Subject
@@ -10,6 +11,7 @@ from clientvault.privacy.profile import PRESETS_DIR, current_profile
 from clientvault.privacy.services.consent import grant_consent, withdraw_consent
 from clientvault.privacy.services.disclosures import (
     DisclosureRefused,
+    defer_notice,
     disclose,
     disclosures_visible_to,
 )
@@ -215,3 +217,42 @@ def test_it_hides_a_disclosure_while_a_court_order_defers_the_notice(subject):
 def test_it_refuses_to_defer_a_notice_without_a_court_order(subject):
     until = datetime.date(2030, 6, 1)
     refused(subject, "registrar", [NAME], "only a court order", notice_deferred_until=until)
+
+
+def test_a_court_order_extended_defers_the_notice_again():
+    subject = Subject.objects.create()
+    today = timezone.localdate()
+    made = disclose(
+        subject=subject,
+        recipient_kind="authority",
+        recipient="District Court",
+        categories=["user.name"],
+        ground="legal_process",
+        reference="Order 26-1",
+        actor=None,
+        notice_deferred_until=today + datetime.timedelta(days=1),
+    )
+    later = today + datetime.timedelta(days=90)
+    assert defer_notice(disclosures=[made], until=later, actor=None) == 1
+    assert disclosures_visible_to(subject=subject, today=today + datetime.timedelta(days=30)) == []
+    event = AuditEvent.objects.filter(action="disclosure.notice_deferred").get()
+    assert event.details == {"until": later.isoformat()}
+
+
+def test_only_a_court_order_is_deferred_and_never_into_the_past():
+    subject = Subject.objects.create()
+    made = disclose(
+        subject=subject,
+        recipient_kind="registrar",
+        recipient="Registrar",
+        categories=["user.name"],
+        ground="contract",
+        reference="",
+        actor=None,
+    )
+    with pytest.raises(DisclosureRefused, match="only a court order"):
+        defer_notice(disclosures=[made], until=timezone.localdate(), actor=None)
+    with pytest.raises(DisclosureRefused, match="in the past"):
+        defer_notice(
+            disclosures=[made], until=timezone.localdate() - datetime.timedelta(days=1), actor=None
+        )

@@ -273,3 +273,36 @@ def disclosures_visible_to(*, subject: Subject, today: datetime.date) -> list[Di
     """What the subject sees under "who received my data": deferred notices stay hidden."""
     shown = Q(notice_deferred_until__isnull=True) | Q(notice_deferred_until__lte=today)
     return list(Disclosure.objects.filter(subject=subject).filter(shown).order_by("-at", "-id"))
+
+
+def defer_notice(
+    *, disclosures: Sequence[Disclosure], until: datetime.date, actor: Actor | None
+) -> int:
+    """Defer (or extend) the subject's notice of these court-ordered disclosures to ``until``.
+
+    Only a disclosure to an authority on legal process can be deferred, and never into the past
+    (a notice already due stays shown); each change is audited. Returns how many changed.
+    """
+    if until < timezone.localdate():
+        raise DisclosureRefused(f"a notice cannot be deferred to {until:%Y-%m-%d}, in the past")
+    changed = 0
+    with transaction.atomic():
+        for disclosure in disclosures:
+            if disclosure.recipient_kind != RecipientKind.AUTHORITY or (
+                disclosure.ground != DisclosureGround.LEGAL_PROCESS
+            ):
+                raise DisclosureRefused(
+                    "only a court order (an authority on legal process) can defer the notice"
+                )
+            if disclosure.notice_deferred_until == until:
+                continue
+            Disclosure.objects.filter(pk=disclosure.pk).update(notice_deferred_until=until)
+            record_event(
+                action="disclosure.notice_deferred",
+                actor=actor,
+                subject_id=disclosure.subject_id,
+                obj=disclosure,
+                details={"until": until.isoformat()},
+            )
+            changed += 1
+    return changed
