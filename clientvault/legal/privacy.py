@@ -42,6 +42,8 @@ inv.declare(
     "legal.DemandSubject",
     subject="subject",
     description="The people a demand names and the categories it asks for",
+    hidden_from_subject="told to the person only through the disclosure register, once the law "
+    "allows",
     fields={
         "id": inv.not_personal("row id"),
         "demand": inv.not_personal("link to the demand"),
@@ -87,6 +89,8 @@ inv.declare(
     "legal.Package",
     subject="subject",
     description="One person's data as released to an authority, sealed for them",
+    hidden_from_subject="a copy of the person's own data; what was disclosed, to whom and when is "
+    "in the disclosure register, shown once the law allows",
     fields={
         "id": inv.not_personal("row id"),
         "release": inv.not_personal("link to the release"),

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.apps import apps
 from django.db import models
@@ -66,6 +67,19 @@ class NotPersonal:
 FieldSpec = Personal | NotPersonal
 
 
+# Rows of kernel models a subject is never told about: a confidential hold is told only as "a
+# legal obligation applies" (its rows are kept all the same; they hold nothing but codes).
+HIDDEN_ROWS: dict[str, models.Q] = {"privacy.Hold": models.Q(confidential=True)}
+
+
+def told_to_subject(declaration: Declaration, rows: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    """The rows of ``declaration`` a subject may be told about."""
+    if declaration.hidden_from_subject:
+        return rows.none()
+    hidden = HIDDEN_ROWS.get(declaration.label)
+    return rows.exclude(hidden) if hidden is not None else rows
+
+
 @dataclass(frozen=True)
 class RowRetention:
     """Rows older than the profile's period ``period`` (measured on ``age_field``) expire.
@@ -97,6 +111,10 @@ class Declaration:
     # lists the fields it accepts.
     updater: str | None = None
     correctable: tuple[str, ...] = ()
+    # Why the subject's own copy and erasure receipt never show these rows ("" when they do):
+    # the legal register's cases about a person, told to them only through the disclosure
+    # register once the law allows (SHR-5). Erasure still treats the rows as declared.
+    hidden_from_subject: str = ""
 
     @property
     def model(self) -> type[models.Model]:
@@ -174,6 +192,7 @@ def declare(
     on_erasure: str | None = None,
     updater: str | None = None,
     correctable: Iterable[str] = (),
+    hidden_from_subject: str = "",
 ) -> Declaration:
     """Declare a model. ``not_in_backups`` (the reason) leaves its rows out of every backup:
     for rows that would sign someone in, such as sessions, which a restore does without."""
@@ -190,6 +209,7 @@ def declare(
         on_erasure,
         updater,
         tuple(correctable),
+        hidden_from_subject,
     )
     unknown = [name for name in declaration.correctable if name not in fields]
     if unknown or (declaration.correctable and not updater):

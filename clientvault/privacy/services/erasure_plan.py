@@ -21,7 +21,7 @@ from django.db import models, router
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Cast, Concat, Replace
 
-from clientvault.privacy.inventory import Declaration, Erasure, Personal, registry
+from clientvault.privacy.inventory import HIDDEN_ROWS, Declaration, Erasure, Personal, registry
 from clientvault.privacy.models import Subject
 from clientvault.privacy.profile import current_profile
 from clientvault.privacy.routers import KEYSTORE_ALIAS
@@ -31,9 +31,6 @@ ERASED = "erased"
 KEPT = "kept"
 SHARED = "shared with other people on the account"
 PSEUDONYM_PREFIX = "erased-"
-# Rows a subject is never told about: a confidential hold is told only as "a legal obligation
-# applies" (its rows are kept all the same; they hold nothing but codes and dates).
-_HIDDEN: dict[str, Q] = {"privacy.Hold": Q(confidential=True)}
 
 
 @dataclass(frozen=True)
@@ -178,7 +175,7 @@ class ModelCount:
 
 
 def count_rows(target: Target, subject_id: uuid.UUID) -> ModelCount:
-    hidden = _HIDDEN.get(target.label)
+    hidden = HIDDEN_ROWS.get(target.label)
     rows = target.rows(subject_id)
     if hidden is not None:
         rows = rows.exclude(hidden)
@@ -278,8 +275,8 @@ def field_lines(
 def model_lines(
     count: ModelCount, erased_on: datetime.date, refused: str = ""
 ) -> list[ErasureLine]:
-    if not count.rows:
-        return []
+    if not count.rows or count.target.declaration.hidden_from_subject:
+        return []  # nothing, or rows the subject is never told about (erased all the same)
     fields = count.target.declaration.personal_fields()
     return [line for n, s in fields for line in field_lines(count, n, s, erased_on, refused)]
 

@@ -56,6 +56,9 @@ SECTIONS = {
     "privacy.AuditEvent": "accesses",
 }
 NOT_STAFF_ROLES = ("", "customer", "system")
+# Never in a recipient's copy: credentials, and the register of legal process itself (other
+# authorities' cases and holds, earlier packages), whatever a release names.
+NEVER_TO_RECIPIENTS = frozenset({"user.legal", "user.authorization.credentials"})
 
 __all__ = [
     "Cell",
@@ -204,8 +207,18 @@ def _access(event: AuditEvent) -> AccessEntry:
 
 
 def _staff_accesses(subject_id: uuid.UUID) -> list[AccessEntry]:
-    """Views and reveals by staff, by role; the subject's own and the system's are left out."""
+    """Views and reveals by staff, by role; the subject's own and the system's are left out.
+
+    While a court order defers the subject's notice of a disclosure, the reads made for the
+    legal obligation (the legal team preparing and packaging the release) are left out too:
+    they would tell what the order forbids telling. They appear once no notice is deferred.
+    """
     events = accesses_to(subject_id=subject_id).exclude(actor_role__in=NOT_STAFF_ROLES)
+    deferred = Disclosure.objects.filter(
+        subject_id=subject_id, notice_deferred_until__gt=timezone.localdate()
+    )
+    if deferred.exists():
+        events = events.exclude(purpose=Purpose.LEGAL_OBLIGATION)
     return [_access(event) for event in events.only("at", "actor_role", "action", "purpose")]
 
 
@@ -328,7 +341,7 @@ def export_for_recipient(
     disclosures, who viewed the data). Restricted values are revealed by ``actor`` for
     ``purpose``, each audited; the export itself is audited as ``subject.disclosed``.
     """
-    given = frozenset(categories)
+    given = frozenset(categories) - NEVER_TO_RECIPIENTS
     subject = Subject.objects.get(pk=subject_id)
     withhold = [c for c in CATEGORIES if c not in given]
     gathered = gather_records(

@@ -24,7 +24,13 @@ from django.db import models
 
 from clientvault.privacy import vault
 from clientvault.privacy.actors import Actor, SubjectActor
-from clientvault.privacy.inventory import Declaration, FieldSpec, Personal, registry
+from clientvault.privacy.inventory import (
+    Declaration,
+    FieldSpec,
+    Personal,
+    registry,
+    told_to_subject,
+)
 from clientvault.privacy.reveal import RevealDenied, reveal
 from clientvault.privacy.taxonomy import SUBJECT_ACCESS, category_label
 
@@ -153,7 +159,9 @@ def _path_joins(model: type[models.Model], path: str) -> tuple[str, bool]:
     return "__".join(forward), many
 
 
-def _rows_of(declaration: Declaration, subject_id: uuid.UUID) -> list[models.Model]:
+def _rows_of(
+    declaration: Declaration, subject_id: uuid.UUID, *, subject_copy: bool
+) -> list[models.Model]:
     """One query: the rows the declaration's subject path leads to from the subject, each once."""
     model = declaration.model
     path = declaration.subject or "pk"  # only declarations with a path get here
@@ -162,6 +170,8 @@ def _rows_of(declaration: Declaration, subject_id: uuid.UUID) -> list[models.Mod
     rows = manager.filter(**{path: subject_id})
     if many:
         rows = manager.filter(pk__in=rows.values("pk"))
+    if subject_copy:
+        rows = told_to_subject(declaration, rows)
     meta = model._meta
     fields = declaration.personal_fields()
     if joins and any(_restricted(meta.get_field(name), spec) for name, spec in fields):
@@ -226,7 +236,7 @@ def _given(columns: list[Column], withhold: frozenset[str]) -> list[Column]:
 
 def _records(declaration: Declaration, subject_id: uuid.UUID, into: Gathered) -> None:
     columns = _columns(declaration)
-    rows = _rows_of(declaration, subject_id)
+    rows = _rows_of(declaration, subject_id, subject_copy=into.purpose == SUBJECT_ACCESS)
     given = [
         c for c in columns if not (isinstance(c[1], Personal) and c[1].category in into.withhold)
     ]
