@@ -6,6 +6,9 @@
   answers 404 to everyone else.
 - ``staff_required(*roles)`` demands a staff login that passed its second factor and, when roles
   are given, belongs to one of them.
+- ``staff_purpose_required(view, purpose=, refusal=)`` demands a staff login that passed its
+  second factor and whose roles the policy profile grants ``purpose``: how the apps above
+  accounts (rights, legal, incidents) guard their back-office pages.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from clientvault.accounts.models import Person
+from clientvault.privacy.actors import actor_roles
+from clientvault.privacy.profile import current_profile
 
 P = ParamSpec("P")
 M = TypeVar("M", bound=Model)
@@ -83,3 +88,22 @@ def staff_required(*roles: str) -> Callable[[View[P]], View[P]]:
         return cast("View[P]", wrapped)
 
     return decorator
+
+
+def staff_purpose_required(view: View[P], *, purpose: str, refusal: str) -> View[P]:
+    """``view`` for a staff login past its second factor whose roles are granted ``purpose``;
+    other staff get 403 with ``refusal``, everyone else 404 (or the sign-in page)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        user = request.user
+        if not user.is_staff:
+            raise Http404("not found")
+        if not is_verified(request):
+            return redirect("accounts:two_factor")
+        if purpose not in current_profile().purposes_for(actor_roles(user)):
+            raise PermissionDenied(refusal)
+        return view(request, *args, **kwargs)
+
+    return cast("View[P]", wrapped)

@@ -1,20 +1,15 @@
-"""Who may reach the legal pages, without importing the accounts app: ``staff_required``
+"""Who may reach the legal pages, through the accounts app's staff sign-in check: ``staff_required``
 demands a staff login that passed its second factor and whose roles are granted
 ``legal_obligation`` (the legal team, by default; the privacy officer too)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import Any, Concatenate, ParamSpec, cast
+from typing import Concatenate, ParamSpec
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse
 
-from clientvault.privacy.actors import actor_roles
-from clientvault.privacy.profile import current_profile
+from clientvault.accounts.access import staff_purpose_required
 from clientvault.privacy.taxonomy import Purpose
 
 P = ParamSpec("P")
@@ -22,22 +17,7 @@ View = Callable[Concatenate[HttpRequest, P], HttpResponse]
 STAFF_PURPOSE = Purpose.LEGAL_OBLIGATION
 
 
-def _verified(request: HttpRequest) -> bool:
-    check: Any = getattr(request.user, "is_verified", None)
-    return bool(check and check())
-
-
 def staff_required(view: View[P]) -> View[P]:
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        user: Any = request.user
-        if not user.is_staff:
-            raise Http404("not found")
-        if not _verified(request):
-            return redirect("accounts:two_factor")
-        if STAFF_PURPOSE not in current_profile().purposes_for(actor_roles(user)):
-            raise PermissionDenied("your staff role does not handle legal process")
-        return view(request, *args, **kwargs)
-
-    return cast("View[P]", wrapped)
+    return staff_purpose_required(
+        view, purpose=STAFF_PURPOSE, refusal="your staff role does not handle legal process"
+    )

@@ -1,27 +1,26 @@
-"""Who may reach the rights pages, without importing the accounts app.
+"""Who may reach the rights pages, without reading the accounts app's models.
 
 - ``customer_required`` gives a view the signed-in customer's :class:`Identity` (from the
   kernel's directory); staff and logins without an account get 404.
 - ``staff_required`` demands a staff login that passed its second factor and whose roles are
-  granted ``legal_obligation`` (the privacy officer, by default).
+  granted ``legal_obligation`` (the privacy officer, by default), through the accounts app's
+  ``staff_purpose_required``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Concatenate, ParamSpec, cast
+from typing import Concatenate, ParamSpec, cast
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from clientvault.privacy.actors import actor_roles
+from clientvault.accounts.access import staff_purpose_required
 from clientvault.privacy.directory import Identity, directory
-from clientvault.privacy.profile import current_profile
 from clientvault.privacy.taxonomy import Purpose
 
 P = ParamSpec("P")
@@ -51,22 +50,7 @@ def ask_password(request: HttpRequest, then: str = "") -> HttpResponse | None:
     return redirect(f"{reverse('accounts:reauth')}?{query}")
 
 
-def _verified(request: HttpRequest) -> bool:
-    check: Any = getattr(request.user, "is_verified", None)
-    return bool(check and check())
-
-
 def staff_required(view: View[P]) -> View[P]:
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        user: Any = request.user
-        if not user.is_staff:
-            raise Http404("not found")
-        if not _verified(request):
-            return redirect("accounts:two_factor")
-        if STAFF_PURPOSE not in current_profile().purposes_for(actor_roles(user)):
-            raise PermissionDenied("your staff role does not handle privacy requests")
-        return view(request, *args, **kwargs)
-
-    return cast("View[P]", wrapped)
+    return staff_purpose_required(
+        view, purpose=STAFF_PURPOSE, refusal="your staff role does not handle privacy requests"
+    )

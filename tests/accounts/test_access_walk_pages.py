@@ -466,8 +466,8 @@ def declared_access(view: Callable[..., Any]) -> tuple[str, Any]:
             continue
         seen.add(id(current))
         qualname = getattr(getattr(current, "__code__", None), "co_qualname", "")
-        for kind, cell in (("person", "permission"), ("staff", "roles")):
-            if qualname.startswith(f"{kind}_required."):
+        for kind, cell in (("person", "permission"), ("staff", "roles"), ("staff", "purpose")):
+            if qualname.startswith((f"{kind}_required.", f"{kind}_{cell}_required.")):
                 return kind, _closure_value(current, cell)
         queue += [getattr(current, "__wrapped__", None), *_closure_functions(current)]
     return "", None
