@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from clientvault.accounts.services.tokens import create_api_token
 from clientvault.incidents.models import Channel, Incident, Notice, NoticeStatus, Status
 from clientvault.privacy.models import AuditEvent
 from tests.accounts.personas import (  # noqa: F401
@@ -147,3 +148,17 @@ def test_the_call_list_shows_the_script_and_records_outcomes(officer, customer):
     notice.refresh_from_db()
     assert notice.status == NoticeStatus.SENT
     assert notice.outcome == "reached"
+
+
+def test_a_token_unused_in_the_window_is_refused_on_the_form(officer):
+    new_incident(officer)
+    incident = Incident.objects.get()
+    token, _ = create_api_token(user=make_staff("support", username="robot"), name="script")
+    url = reverse("incidents:staff_scope", args=[incident.pk])
+    until = timezone.now() - dt.timedelta(hours=1)
+    since = until - dt.timedelta(hours=2)
+    data = {"kind": "token", "token": token.prefix, "since": local(since), "until": local(until)}
+    response = officer.post(url, data)
+    assert response.status_code == 400
+    assert "Token: it did not exist during this window" in response.content.decode()
+    assert not incident.scopes.exists()
