@@ -162,3 +162,32 @@ def test_a_token_unused_in_the_window_is_refused_on_the_form(officer):
     assert response.status_code == 400
     assert "Token: it did not exist during this window" in response.content.decode()
     assert not incident.scopes.exists()
+
+
+def test_closing_without_a_decision_is_refused_on_the_page(officer, customer):
+    incident = scoped(make_staff("legal", username="handler"), compromised([customer]))
+    url = reverse("incidents:staff_close", args=[incident.pk])
+    page = officer.post(url, follow=True).content.decode()
+    assert "Record the decision about notifying the regulator (and why) before closing" in page
+    incident.refresh_from_db()
+    assert incident.status == Status.SCOPED
+
+
+def test_the_page_shows_earlier_decisions(officer, customer):
+    incident = scoped(make_staff("legal", username="handler"), compromised([customer]))
+    decide = reverse("incidents:staff_decide", args=[incident.pk])
+    officer.post(decide, {"decision": "not_notify", "reason": "Only staff saw it."})
+    officer.post(decide, {"decision": "notify", "reason": "Phone numbers were copied."})
+    page = officer.get(reverse("incidents:staff_incident", args=[incident.pk])).content.decode()
+    assert "Earlier decisions" in page
+    assert "Only staff saw it." in page
+    assert "Phone numbers were copied." in page
+
+
+def test_a_discovery_in_the_future_is_a_field_error(officer):
+    later = local(timezone.now() + dt.timedelta(days=1))
+    response = new_incident(officer, discovered_at=later)
+    assert "Discovered: an incident cannot be discovered in the future." in (
+        response.content.decode()
+    )
+    assert not Incident.objects.exists()

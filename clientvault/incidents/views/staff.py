@@ -79,6 +79,7 @@ def _page_context(request: HttpRequest, incident: Incident) -> dict[str, object]
         "by_category": category_counts(incident),
         "notices": notice_counts(incident),
         "scopes": incident.scopes.all(),
+        "earlier": list(incident.decisions.all())[:-1],
         "live": incident.status != Status.CLOSED,
         "Channel": Channel,
     }
