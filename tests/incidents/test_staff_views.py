@@ -191,3 +191,15 @@ def test_a_discovery_in_the_future_is_a_field_error(officer):
         response.content.decode()
     )
     assert not Incident.objects.exists()
+
+
+def test_the_incident_page_links_each_printed_letter(officer, customer):
+    incident = scoped(make_staff("legal", username="handler"), compromised([customer]))
+    page_url = reverse("incidents:staff_incident", args=[incident.pk])
+    assert "Print this letter again" not in officer.get(page_url).content.decode()
+    officer.post(reverse("incidents:staff_notify", args=[incident.pk]), {"channel": "letter"})
+    notice = Notice.objects.get(channel=Channel.LETTER)
+    letter = reverse("incidents:staff_letter", args=[incident.pk, notice.pk])
+    page = officer.get(page_url).content.decode()
+    assert f'href="{letter}"' in page
+    assert officer.get(letter)["Content-Type"] == "application/pdf"
