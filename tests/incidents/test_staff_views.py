@@ -203,3 +203,17 @@ def test_the_incident_page_links_each_printed_letter(officer, customer):
     page = officer.get(page_url).content.decode()
     assert f'href="{letter}"' in page
     assert officer.get(letter)["Content-Type"] == "application/pdf"
+
+
+def test_a_closed_incidents_decision_is_refused_on_the_page(officer, customer):
+    incident = scoped(make_staff("legal", username="handler"), compromised([customer]))
+    decide = reverse("incidents:staff_decide", args=[incident.pk])
+    officer.post(decide, {"decision": "not_notify", "reason": "Only staff saw it."})
+    officer.post(reverse("incidents:staff_close", args=[incident.pk]))
+    response = officer.post(decide, {"decision": "notify", "reason": "Later."})
+    assert response.status_code == 400
+    assert "the incident is closed; its decision can no longer change" in (
+        response.content.decode()
+    )
+    incident.refresh_from_db()
+    assert (incident.status, incident.decision) == (Status.CLOSED, "not_notify")
