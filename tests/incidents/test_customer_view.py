@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clientvault.incidents.models import ScopeKind
-from clientvault.incidents.services.incidents import close_incident
+from clientvault.incidents.services.incidents import close_incident, record_decision
 from clientvault.incidents.services.notices import prepare_call_list, send_email_notices
 from clientvault.incidents.services.scope import ScopeAsk, scope_incident
 from tests.accounts.personas import (  # noqa: F401
@@ -67,6 +67,7 @@ def test_staff_get_404(staff_client):
 def test_a_false_alarm_closed_from_scoped_shows_nothing(customer_client, customer):
     handler = make_staff("legal", username="handler")
     incident = scoped(handler, compromised([customer]))
+    record_decision(incident=incident, decision="not_notify", reason="Harmless.", actor=handler)
     close_incident(incident=incident, actor=handler)
     assert incident.reference not in customer_client.get(PAGE).content.decode()
 
