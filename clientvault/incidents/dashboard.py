@@ -8,13 +8,14 @@ from django.urls import reverse
 
 from clientvault.accounts.dashboard import OpenItem
 from clientvault.incidents.models import AffectedSubject, Status
+from clientvault.incidents.queries import told
 
 
 def security_notices(*, subject_id: uuid.UUID, account: str, may_privacy: bool) -> list[OpenItem]:
-    """A security notice for the person while its incident is notifying people (their own)."""
-    rows = AffectedSubject.objects.filter(
-        subject_id=subject_id, incident__status=Status.NOTIFYING
-    ).select_related("incident")[:5]
+    """A security notice for the person while its incident is notifying people and once a
+    notice to them went out (their own)."""
+    mine = AffectedSubject.objects.filter(subject_id=subject_id, incident__status=Status.NOTIFYING)
+    rows = told(mine, subject_id).select_related("incident")[:5]
     return [
         OpenItem(
             label=f"Security notice ({row.incident.reference})",

@@ -29,6 +29,7 @@ REGULATOR_REMINDER = declare(
     category=Category.SECURITY,
     headline="An incident's deadline to notify the regulator is near",
     text_template=_T + "regulator_reminder.txt",
-    variables=["reference", "deadline", "hours", "link"],
-    description="To the staff handling an incident: 24 hours or less left, no decision recorded",
+    variables=["reference", "todo", "deadline", "hours", "link"],
+    description="To the staff handling an incident: 24 hours or less left, no decision recorded "
+    "or the regulator not yet recorded as notified",
 )

@@ -112,6 +112,25 @@ class Incident(models.Model):
         return self.discovered_at + datetime.timedelta(hours=hours)
 
 
+class DecisionRecord(models.Model):
+    """One decision about notifying the regulator, kept when a later one replaces it (Art.
+    33(5) documentation): append-only, the services only ever add rows."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="decisions")
+    decision = models.CharField(max_length=12, choices=Decision.choices)
+    reason = models.TextField(max_length=SHORT_TEXT)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="incidents_record_has_reason")
+        ]
+
+
 class Handler(models.Model):
     """A staff login handling an incident (reminded of the regulator's deadline)."""
 

@@ -43,6 +43,19 @@ inv.declare(
     },
 )
 inv.declare(
+    "incidents.DecisionRecord",
+    subject=None,
+    description="Every decision about notifying the regulator, earlier ones kept (GDPR Art. 33(5))",
+    fields={
+        "id": inv.not_personal("row id"),
+        "incident": inv.not_personal("link to the incident"),
+        "decision": inv.not_personal("whether the regulator is notified"),
+        "reason": inv.not_personal(INCIDENT_TEXT),
+        "decided_by": inv.not_personal("link to the staff login that decided"),
+        "decided_at": inv.not_personal("when"),
+    },
+)
+inv.declare(
     "incidents.Handler",
     subject=None,
     description="The staff logins handling an incident",

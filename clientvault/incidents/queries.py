@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from clientvault.incidents.models import AffectedSubject, Channel, Incident, Notice, Status
+from clientvault.incidents.models import AffectedSubject, Channel, Incident, Notice, NoticeStatus
 from clientvault.incidents.wording import NoticeText, notice_text
 
-TOLD = (Status.NOTIFYING, Status.CLOSED)
+TOLD = (NoticeStatus.SENT, NoticeStatus.ATTEMPTED)  # a notice that went (or was tried)
 
 
 @dataclass(frozen=True)
@@ -20,14 +20,23 @@ class PersonNotice:
 
 
 def notices_of(subject_id: uuid.UUID) -> list[PersonNotice]:
-    """The breach notices addressed to one person: incidents that affected them and whose
-    notices have gone out. Only the person's own rows are read."""
+    """The breach notices addressed to one person: incidents that affected them and of which
+    a notice to them went out (or was tried) by some channel. Only the person's own rows are
+    read."""
     rows = (
-        AffectedSubject.objects.filter(subject_id=subject_id, incident__status__in=TOLD)
+        told(AffectedSubject.objects.filter(subject_id=subject_id), subject_id)
         .select_related("incident")
         .order_by("-incident__discovered_at")
     )
     return [PersonNotice(row.incident, notice_text(row.incident, row.categories)) for row in rows]
+
+
+def told(rows: QuerySet[AffectedSubject], subject_id: uuid.UUID) -> QuerySet[AffectedSubject]:
+    """Those of ``rows`` whose incident sent (or tried) a notice to the person."""
+    notices = Notice.objects.filter(
+        incident=OuterRef("incident"), subject_id=subject_id, status__in=TOLD
+    )
+    return rows.filter(Exists(notices))
 
 
 def notice_counts(incident: Incident) -> dict[str, dict[str, int]]:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from clientvault.incidents.models import Decision, Incident
 from clientvault.incidents.services.clock import clock, remind_handlers
-from clientvault.incidents.services.incidents import record_decision
+from clientvault.incidents.services.incidents import mark_regulator_notified, record_decision
 from clientvault.messaging.models import Message
 from clientvault.privacy.models import AuditEvent
 from tests.accounts.personas import make_staff
@@ -64,3 +64,19 @@ def test_no_reminder_once_the_decision_is_recorded(handler):
     )
     assert remind_handlers() == 0
     assert Incident.objects.get().reminded_at is None
+
+
+def test_a_decision_to_notify_still_reminds_until_the_regulator_is_notified(handler):
+    incident = an_incident(handler, discovered_hours_ago=60)
+    record_decision(incident=incident, decision=Decision.NOTIFY, reason="Risk.", actor=handler)
+    assert remind_handlers() == 1
+    assert remind_handlers() == 0
+    assert Message.objects.get(kind=REMINDER).subject_id == handler.subject_id
+    assert remind_handlers(now=timezone.now() + dt.timedelta(hours=2)) == 0
+
+
+def test_no_reminder_once_the_regulator_is_notified(handler):
+    incident = an_incident(handler, discovered_hours_ago=60)
+    record_decision(incident=incident, decision=Decision.NOTIFY, reason="Risk.", actor=handler)
+    mark_regulator_notified(incident=incident, actor=handler)
+    assert remind_handlers() == 0

@@ -156,3 +156,37 @@ def test_the_scope_reads_one_indexed_query_for_a_login(
     ask = ScopeAsk(kind=ScopeKind.LOGIN, since=hour_ago(), login="mallory")
     with django_assert_max_num_queries(20):
         scope_incident(incident=incident, ask=ask, actor=handler)
+
+
+def _token_made_and_revoked(hours_ago: float):
+    login = make_staff("support", username="robot")
+    token, _ = create_api_token(user=login, name="script")
+    revoke_api_token(token=token, actor=login)
+    AuditEvent.objects.filter(action__startswith="api_token.").update(
+        at=timezone.now() - dt.timedelta(hours=hours_ago)
+    )
+    return token
+
+
+def _refused_token(handler, ask):
+    incident = an_incident(handler)
+    with pytest.raises(ValidationError) as refused:
+        scope_incident(incident=incident, ask=ask, actor=handler)
+    assert list(refused.value.message_dict) == ["token"]
+    assert "did not exist during this window" in str(refused.value)
+    event = AuditEvent.objects.get(action="incident.refused")
+    assert event.details == {"rule": "token_not_used_in_window"}
+    assert not incident.scopes.exists()
+
+
+def test_it_refuses_a_token_revoked_before_the_window_starts(handler):
+    token = _token_made_and_revoked(hours_ago=3)
+    _refused_token(handler, ScopeAsk(kind=ScopeKind.TOKEN, since=hour_ago(), token=token.prefix))
+
+
+def test_it_refuses_a_token_created_after_the_window_ends(handler):
+    login = make_staff("support", username="robot")
+    token, _ = create_api_token(user=login, name="script")
+    since, until = hour_ago() - dt.timedelta(hours=2), hour_ago()
+    ask = ScopeAsk(kind=ScopeKind.TOKEN, since=since, until=until, token=token.prefix)
+    _refused_token(handler, ask)

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from clientvault.accounts.services.tokens import create_api_token
 from clientvault.incidents.models import Channel, Incident, Notice, NoticeStatus, Status
 from clientvault.privacy.models import AuditEvent
 from tests.accounts.personas import (  # noqa: F401
@@ -147,3 +148,72 @@ def test_the_call_list_shows_the_script_and_records_outcomes(officer, customer):
     notice.refresh_from_db()
     assert notice.status == NoticeStatus.SENT
     assert notice.outcome == "reached"
+
+
+def test_a_token_unused_in_the_window_is_refused_on_the_form(officer):
+    new_incident(officer)
+    incident = Incident.objects.get()
+    token, _ = create_api_token(user=make_staff("support", username="robot"), name="script")
+    url = reverse("incidents:staff_scope", args=[incident.pk])
+    until = timezone.now() - dt.timedelta(hours=1)
+    since = until - dt.timedelta(hours=2)
+    data = {"kind": "token", "token": token.prefix, "since": local(since), "until": local(until)}
+    response = officer.post(url, data)
+    assert response.status_code == 400
+    assert "Token: it did not exist during this window" in response.content.decode()
+    assert not incident.scopes.exists()
+
+
+def test_closing_without_a_decision_is_refused_on_the_page(officer, customer):
+    incident = scoped(make_staff("legal", username="handler"), compromised([customer]))
+    url = reverse("incidents:staff_close", args=[incident.pk])
+    page = officer.post(url, follow=True).content.decode()
+    assert "Record the decision about notifying the regulator (and why) before closing" in page
+    incident.refresh_from_db()
+    assert incident.status == Status.SCOPED
+
+
+def test_the_page_shows_earlier_decisions(officer, customer):
+    incident = scoped(make_staff("legal", username="handler"), compromised([customer]))
+    decide = reverse("incidents:staff_decide", args=[incident.pk])
+    officer.post(decide, {"decision": "not_notify", "reason": "Only staff saw it."})
+    officer.post(decide, {"decision": "notify", "reason": "Phone numbers were copied."})
+    page = officer.get(reverse("incidents:staff_incident", args=[incident.pk])).content.decode()
+    assert "Earlier decisions" in page
+    assert "Only staff saw it." in page
+    assert "Phone numbers were copied." in page
+
+
+def test_a_discovery_in_the_future_is_a_field_error(officer):
+    later = local(timezone.now() + dt.timedelta(days=1))
+    response = new_incident(officer, discovered_at=later)
+    assert "Discovered: an incident cannot be discovered in the future." in (
+        response.content.decode()
+    )
+    assert not Incident.objects.exists()
+
+
+def test_the_incident_page_links_each_printed_letter(officer, customer):
+    incident = scoped(make_staff("legal", username="handler"), compromised([customer]))
+    page_url = reverse("incidents:staff_incident", args=[incident.pk])
+    assert "Print this letter again" not in officer.get(page_url).content.decode()
+    officer.post(reverse("incidents:staff_notify", args=[incident.pk]), {"channel": "letter"})
+    notice = Notice.objects.get(channel=Channel.LETTER)
+    letter = reverse("incidents:staff_letter", args=[incident.pk, notice.pk])
+    page = officer.get(page_url).content.decode()
+    assert f'href="{letter}"' in page
+    assert officer.get(letter)["Content-Type"] == "application/pdf"
+
+
+def test_a_closed_incidents_decision_is_refused_on_the_page(officer, customer):
+    incident = scoped(make_staff("legal", username="handler"), compromised([customer]))
+    decide = reverse("incidents:staff_decide", args=[incident.pk])
+    officer.post(decide, {"decision": "not_notify", "reason": "Only staff saw it."})
+    officer.post(reverse("incidents:staff_close", args=[incident.pk]))
+    response = officer.post(decide, {"decision": "notify", "reason": "Later."})
+    assert response.status_code == 400
+    assert "the incident is closed; its decision can no longer change" in (
+        response.content.decode()
+    )
+    incident.refresh_from_db()
+    assert (incident.status, incident.decision) == (Status.CLOSED, "not_notify")

@@ -1,7 +1,8 @@
 """The regulator's clock (GDPR Art. 33(1)): the deadline is the profile's ``regulator_hours``
-after discovery; with 24 hours or less left and no decision recorded, the staff handling the
-incident are reminded once (an hourly job; the reminder's time on the incident and the outbox
-key make a second run send nothing).
+after discovery; with 24 hours or less left and no decision recorded (or a decision to notify
+but the regulator not yet recorded as notified), the staff handling the incident are reminded
+once (an hourly job; the reminder's time on the incident and the outbox key make a second run
+send nothing).
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django_tasks import task
 
 from clientvault.incidents import messages
-from clientvault.incidents.models import LIVE, Incident
+from clientvault.incidents.models import LIVE, Decision, Incident
 from clientvault.messaging.services.outbox import queue_message
 from clientvault.privacy.actors import SystemActor
 from clientvault.privacy.directory import directory
@@ -28,6 +30,8 @@ from clientvault.privacy.taxonomy import Purpose
 REMIND_WITHIN = dt.timedelta(hours=24)
 CLOCK = SystemActor("incidents")
 FALLBACK_ROLES = ("privacy_officer", "legal")  # when no handler is named
+TODO_DECIDE = "no decision about notifying the regulator is recorded"
+TODO_NOTIFY = "the regulator is to be notified but is not yet recorded as notified"
 
 
 @dataclass(frozen=True)
@@ -54,13 +58,15 @@ def clock(incident: Incident, *, now: dt.datetime | None = None) -> Clock:
 
 
 def due_for_reminder(now: dt.datetime) -> list[Incident]:
-    """Live incidents, no decision, not yet reminded, with 24 hours or less left."""
+    """Live incidents, not yet reminded, with 24 hours or less left, and no decision or a
+    decision to notify the regulator not yet carried out."""
     hours = current_profile().breach.regulator_hours
     discovered_before = now + REMIND_WITHIN - dt.timedelta(hours=hours)
+    undone = Q(decision="") | Q(decision=Decision.NOTIFY, regulator_notified_at__isnull=True)
     return list(
         Incident.objects.filter(
+            undone,
             status__in=LIVE,
-            decision="",
             reminded_at__isnull=True,
             discovered_at__lte=discovered_before,
         )
@@ -99,6 +105,7 @@ def _remind(incident: Incident, now: dt.datetime) -> None:
     link = settings.CLIENTVAULT_SITE_URL + reverse("incidents:staff_incident", args=[incident.pk])
     context = {
         "reference": incident.reference,
+        "todo": TODO_NOTIFY if incident.decision == Decision.NOTIFY else TODO_DECIDE,
         "deadline": str(formats.date_format(timezone.localtime(left.deadline), "j F Y H:i T")),
         "hours": left.text,
         "link": link,

@@ -169,7 +169,16 @@ def _token(
     revoked = _token_event("api_token.revoked", prefix)
     end = min(until, revoked.at) if revoked is not None else until
     start = max(ask.since, made.at)
-    return Resolved(ScopeKind.TOKEN, made.actor_id, start, max(end, start), prefix)
+    if end <= start:
+        raise refuse(
+            rule="token_not_used_in_window",
+            field="token",
+            message="Token: it did not exist during this window (created after it ends or "
+            "revoked before it starts).",
+            actor=actor,
+            incident=inc,
+        )
+    return Resolved(ScopeKind.TOKEN, made.actor_id, start, end, prefix)
 
 
 def _token_event(action: str, prefix: str) -> AuditEvent | None:

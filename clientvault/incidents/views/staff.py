@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clientvault.incidents.access import staff_required
 from clientvault.incidents.forms import DecisionForm, IncidentForm, ScopeForm, add_service_errors
-from clientvault.incidents.models import Channel, Incident, Status
+from clientvault.incidents.models import Channel, Incident, NoticeStatus, Status
 from clientvault.incidents.queries import incidents, notice_counts
 from clientvault.incidents.services.clock import clock
 from clientvault.incidents.services.draft import category_counts, regulator_draft
@@ -71,7 +72,9 @@ def _page_context(request: HttpRequest, incident: Incident) -> dict[str, object]
         "clock": clock(incident),
         "hours": current_profile().breach.regulator_hours,
         "channels": current_profile().breach.channels,
-        "affected": Paginator(affected, PAGE).get_page(request.GET.get("page")),
+        "affected": with_letters(
+            incident, Paginator(affected, PAGE).get_page(request.GET.get("page"))
+        ),
         "people": incident.affected.count(),
         "by_how": dict(
             incident.affected.values("how").annotate(n=Count("id")).values_list("how", "n")
@@ -79,9 +82,24 @@ def _page_context(request: HttpRequest, incident: Incident) -> dict[str, object]
         "by_category": category_counts(incident),
         "notices": notice_counts(incident),
         "scopes": incident.scopes.all(),
+        "earlier": list(incident.decisions.all())[:-1],
         "live": incident.status != Status.CLOSED,
         "Channel": Channel,
     }
+
+
+def with_letters(incident: Incident, page: Page[Any]) -> Page[Any]:
+    """The page's people, each with their printed letter's notice id (to print it again)."""
+    rows = list(page.object_list)
+    letters = dict(
+        incident.notices.filter(
+            channel=Channel.LETTER,
+            status=NoticeStatus.SENT,
+            subject_id__in=[row["subject_id"] for row in rows],
+        ).values_list("subject_id", "pk")
+    )
+    page.object_list = [row | {"letter": letters.get(row["subject_id"])} for row in rows]
+    return page
 
 
 @require_GET
