@@ -110,7 +110,7 @@ def test_scope_decide_and_notify_through_the_page(officer, customer):
     assert incident.decision == "notify"
     assert Notice.objects.count() == 3
     page = officer.get(reverse("incidents:staff_incident", args=[incident.pk])).content.decode()
-    assert str(customer.subject_id) in page
+    assert customer.subject.reference in page
 
 
 def test_the_draft_downloads_as_text(officer, customer):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clientvault.incidents.access import staff_required
 from clientvault.incidents.forms import DecisionForm, IncidentForm, ScopeForm, add_service_errors
+from clientvault.incidents.logins import login_names
 from clientvault.incidents.models import Channel, Incident, NoticeStatus, Status
 from clientvault.incidents.queries import incidents, notice_counts
 from clientvault.incidents.services.clock import clock
@@ -33,6 +34,7 @@ from clientvault.incidents.services.scope import scope_incident
 from clientvault.privacy.actors import Actor
 from clientvault.privacy.profile import current_profile
 from clientvault.privacy.services.audit import record_event
+from clientvault.privacy.taxonomy import CATEGORIES, category_label
 
 PAGE = 25
 
@@ -66,7 +68,9 @@ def staff_new(request: HttpRequest) -> HttpResponse:
 
 
 def _page_context(request: HttpRequest, incident: Incident) -> dict[str, object]:
-    affected = incident.affected.order_by("id").values("subject_id", "how", "categories")
+    affected = incident.affected.order_by("id").values(
+        "subject_id", "subject__reference", "how", "categories"
+    )
     return {
         "incident": incident,
         "clock": clock(incident),
@@ -80,12 +84,26 @@ def _page_context(request: HttpRequest, incident: Incident) -> dict[str, object]
             incident.affected.values("how").annotate(n=Count("id")).values_list("how", "n")
         ),
         "by_category": category_counts(incident),
-        "notices": notice_counts(incident),
-        "scopes": incident.scopes.all(),
+        "notices": [(Channel(c).label, n) for c, n in notice_counts(incident).items()],
+        "channel_labels": [Channel(c).label for c in current_profile().breach.channels],
+        "scopes": _scopes(incident),
         "earlier": list(incident.decisions.all())[:-1],
         "live": incident.status != Status.CLOSED,
         "Channel": Channel,
     }
+
+
+def _scopes(incident: Incident) -> list[Any]:
+    """The incident's scope runs, each with the login's username where it still exists."""
+    runs = list(incident.scopes.all())
+    names = login_names([run.actor_id for run in runs if run.actor_id])
+    for run in runs:
+        run.login_name = names.get(run.actor_id, run.actor_id)  # type: ignore[attr-defined]
+    return runs
+
+
+def _labels(categories: list[str]) -> list[str]:
+    return [category_label(c) if c in CATEGORIES else c for c in categories]
 
 
 def with_letters(incident: Incident, page: Page[Any]) -> Page[Any]:
@@ -98,7 +116,10 @@ def with_letters(incident: Incident, page: Page[Any]) -> Page[Any]:
             subject_id__in=[row["subject_id"] for row in rows],
         ).values_list("subject_id", "pk")
     )
-    page.object_list = [row | {"letter": letters.get(row["subject_id"])} for row in rows]
+    page.object_list = [
+        row | {"letter": letters.get(row["subject_id"]), "labels": _labels(row["categories"])}
+        for row in rows
+    ]
     return page
 
 
