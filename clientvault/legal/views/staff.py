@@ -30,6 +30,9 @@ from clientvault.legal.services.releases import approve_release, prepare_release
 from clientvault.privacy.actors import Actor
 
 PAGE = 25
+# The package link's secret is shown once: approving puts it in the session only for the one
+# redirect that follows, and the next release page pops it, whatever release it shows,
+# so it never lingers in the session (only its digest is kept anywhere else).
 LINK_KEY = "legal_package_link"
 
 
@@ -165,7 +168,8 @@ def staff_release_prepare(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @staff_required
 def staff_release(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     release = get_object_or_404(Release.objects.select_related("demand"), pk=pk)
-    link = request.session.pop(f"{LINK_KEY}:{release.pk}", "")
+    kept = request.session.pop(LINK_KEY, None)  # popped on first display: shown once
+    link = kept["link"] if kept and kept.get("release") == str(release.pk) else ""
     context = {
         "release": release,
         "demand": release.demand,
@@ -186,6 +190,7 @@ def staff_release_approve(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        request.session[f"{LINK_KEY}:{release.pk}"] = package_link(release, secret)
+        link = package_link(release, secret)
+        request.session[LINK_KEY] = {"release": str(release.pk), "link": link}  # one redirect
         messages.success(request, "Approved: the disclosures are recorded and the package made.")
     return redirect("legal:staff_release", pk=release.pk)
