@@ -178,17 +178,25 @@ def challenge(*, demand: Demand, actor: Actor, reason: str) -> Demand:
 
 
 def refuse_demand(*, demand: Demand, actor: Actor, reason: str) -> Demand:
-    """Refuse the demand (nothing released on it); its preservation holds end with it."""
-    if released_categories(demand):
-        raise refuse(
-            rule="released_data",
-            message="Refuse: it has released data: complete it as partially complied instead.",
-            actor=actor,
-            obj=demand,
-        )
+    """Refuse the demand (nothing released on it, checked on the locked demand, which an
+    approval locks too); its preservation holds end with it."""
     return move(
-        demand=demand, status=Status.REFUSED, actor=actor, reason=reason, then=_end_holds(actor)
+        demand=demand,
+        status=Status.REFUSED,
+        actor=actor,
+        reason=reason,
+        then=_end_holds(actor),
+        check=_released_problem,
     )
+
+
+def _released_problem(demand: Demand) -> tuple[str, str] | None:
+    if released_categories(demand):
+        return (
+            "released_data",
+            "Refuse: it has released data: complete it as partially complied instead.",
+        )
+    return None
 
 
 def _end_holds(actor: Actor) -> Callable[[Demand], None]:

@@ -44,10 +44,12 @@ def move(
     actor: Actor | None,
     reason: str = "",
     then: Callable[[Demand], None] | None = None,
+    check: Callable[[Demand], tuple[str, str] | None] | None = None,
 ) -> Demand:
     """Change the demand's status if the workflow allows it (checked on the locked row, so a
     final status is never overwritten); a reason where one is needed. ``then`` runs in the
-    same transaction, on the moved demand."""
+    same transaction, on the moved demand; ``check`` (a rule code and message, or None) is
+    asked on the locked demand before it moves."""
     reason = reason.strip()
     if status in REASONED and not reason:
         raise refuse(
@@ -59,7 +61,7 @@ def move(
         )
     with transaction.atomic():
         locked = Demand.objects.select_for_update().get(pk=demand.pk)
-        problem = _workflow_problem(locked, status)
+        problem = _workflow_problem(locked, status) or (check(locked) if check else None)
         if problem is None:
             _change(locked, status, actor, reason)
             if then is not None:
