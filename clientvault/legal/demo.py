@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from clientvault.legal.models import Demand, DemandType
+from clientvault.legal.models import Demand, DemandType, TransparencyReport
 from clientvault.legal.services.demands import (
     DemandInput,
     complete,
@@ -20,11 +20,11 @@ from clientvault.legal.services.demands import (
 )
 from clientvault.legal.services.preservation import preserve
 from clientvault.legal.services.releases import approve_release, prepare_release
-from clientvault.legal.services.transparency import save_report
+from clientvault.legal.services.transparency import period_bounds, save_report
 
 SUBSCRIBER = ["user.name", "user.contact.email", "user.device.ip_address"]
 RECORDS = ["user.behavior", "user.device.browser"]
-DEMO_PERIOD = "2026H2"
+DEMO_AGE = datetime.timedelta(days=3)  # the demo's demands were received three days ago
 
 
 def _given(kind: str, reference: str, subjects: list[uuid.UUID], **extra: Any) -> DemandInput:
@@ -34,7 +34,7 @@ def _given(kind: str, reference: str, subjects: list[uuid.UUID], **extra: Any) -
         "jurisdiction": "US",
         "demand_type": kind,
         "their_reference": reference,
-        "received_on": today - datetime.timedelta(days=3),
+        "received_on": today - DEMO_AGE,
         "due_on": today + datetime.timedelta(days=11),
         "subjects": subjects,
         "categories": SUBSCRIBER,
@@ -78,8 +78,25 @@ def seed_legal_demo(*, subjects: list[uuid.UUID], staff_legal_a: Any, staff_lega
         actor=a,
     )
     refuse_demand(demand=refused, actor=a, reason="No mutual legal assistance request: refused")
-    save_report(period=DEMO_PERIOD, actor=a, publish=True)
+    published = _reports(a)
     return (
         "legal: a complied subpoena, a court order under a deferred notice, a preservation hold, "
-        f"a refused warrant and the published {DEMO_PERIOD} transparency report"
+        f"a refused warrant and the published {published} transparency report"
     )
+
+
+def half_year(day: datetime.date) -> str:
+    return f"{day.year}H{1 if day.month <= 6 else 2}"
+
+
+def _reports(actor: Any) -> str:
+    """Publish the demo's half-year if it has ended, else the one before it (and preview the
+    current one); the period published."""
+    period = half_year(timezone.localdate() - DEMO_AGE)
+    start, end = period_bounds(period)
+    if end >= timezone.localdate():
+        save_report(period=period, actor=actor, publish=False)
+        period = half_year(start - datetime.timedelta(days=1))
+    if not TransparencyReport.objects.filter(period=period, published_at__isnull=False).exists():
+        save_report(period=period, actor=actor, publish=True)
+    return period

@@ -121,6 +121,12 @@ class ReasonForm(forms.Form):
     )
 
 
+class NoticeForm(forms.Form):
+    """A court's order forbidding notice, extended to a new date."""
+
+    until = forms.DateField(label="Order extended: notice forbidden until", widget=DATE)
+
+
 class ReleaseForm(forms.Form):
     """One group of checkboxes per person the demand names, ticked with what it asks for."""
 

@@ -18,5 +18,5 @@ FOLLOWUP_OVERDUE = declare(
     category=Category.SERVICE,
     headline="An emergency request's formal demand is overdue",
     text_template=_T + "followup_overdue.txt",
-    variables=["reference", "due", "link"],
+    variables=["reference", "due", "released", "link"],
 )

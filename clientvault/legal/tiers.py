@@ -7,7 +7,9 @@
 - communications and other content needs a search warrant or an interception order;
 - an emergency request releases only the profile's emergency categories, and only until its
   follow-up deadline; a preservation request releases nothing (it places holds);
-- another demand (harm or a legal obligation) releases only what is not content;
+- another demand (harm or a legal obligation, SHR-7) releases only subscriber data (name,
+  contact, username, account ids, IP address): no card, bank or billing records, no other
+  records and no content;
 - sensitive data and credentials are never released.
 """
 
@@ -32,6 +34,8 @@ SUBSCRIBER = frozenset(
         "user.device.ip_address",
     }
 )
+# What another demand (harm or a legal obligation) may receive (SHR-7): no billing records.
+OTHER_ALLOWED = frozenset(SUBSCRIBER - {"user.financial"})
 CONTENT = frozenset({"user.content.communications", "user.content"})
 NEVER = frozenset(
     {"user.authorization.credentials", *(c for c in CATEGORIES if c.startswith(SENSITIVE_PREFIX))}
@@ -121,12 +125,13 @@ def _emergency(
 
 
 def _other(categories: Sequence[str]) -> Refusal | None:
-    content = [c for c in categories if c in CONTENT]
-    if content:
+    beyond = sorted((c for c in categories if c not in OTHER_ALLOWED), key=tier, reverse=True)
+    if beyond:
         return Refusal(
             "above_demand",
-            f"Categories: {content[0]} needs a search warrant or an interception order; "
-            "a demand on the harm or legal-obligation ground releases no content.",
+            f"Categories: {beyond[0]} is beyond subscriber data; a demand on the harm or "
+            "legal-obligation ground receives only name, contact, username, account ids and "
+            "IP address.",
         )
     return None
 

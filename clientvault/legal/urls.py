@@ -18,6 +18,7 @@ urlpatterns = [
     path(f"{D}/complete", staff.staff_demand_complete, name="staff_demand_complete"),
     path(f"{D}/preserve", staff.staff_demand_preserve, name="staff_demand_preserve"),
     path(f"{D}/unpreserve", staff.staff_demand_unpreserve, name="staff_demand_unpreserve"),
+    path(f"{D}/notice", staff.staff_demand_notice, name="staff_demand_notice"),
     path(f"{D}/release", staff.staff_release_prepare, name="staff_release_prepare"),
     path("staff/legal/releases/<uuid:pk>/", staff.staff_release, name="staff_release"),
     path(

@@ -368,6 +368,7 @@ FILLERS: dict[str, Filler] = {
             "_complete",
             "_preserve",
             "_unpreserve",
+            "_notice",
         )
     },
     "legal:staff_release_prepare": lambda w: a_walk_demand(w.owner).pk,

@@ -407,6 +407,7 @@ NOT_PAGES = {
             "demand_challenge",
             "demand_refuse",
             "demand_complete",
+            "demand_notice",
             "demand_preserve",
             "demand_unpreserve",
             "release_approve",

@@ -14,7 +14,7 @@ from clientvault.legal.services.demands import (
 )
 from clientvault.legal.services.releases import approve_release, prepare_release
 from clientvault.privacy.models import AuditEvent
-from tests.legal.helpers import a_customer, a_demand, given, legal_team, refusals
+from tests.legal.helpers import SUBSCRIBER, a_customer, a_demand, given, legal_team, refusals
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
 
@@ -119,3 +119,62 @@ def test_complete_in_full():
     )
     approve_release(release=release, actor=b)
     assert complete(demand=demand, actor=b).status == Status.FULLY_COMPLIED
+
+
+def test_a_stale_demand_never_overwrites_a_final_status():
+    a, b = legal_team()
+    person = a_customer()
+    demand = a_demand(person, a)
+    stale = Demand.objects.get(pk=demand.pk)  # another tab, still under review
+    release = prepare_release(demand=demand, categories={person.subject_id: SUBSCRIBER}, actor=a)
+    approve_release(release=release, actor=b)
+    complete(demand=demand, actor=b)
+    with pytest.raises(ValidationError, match="cannot become"):
+        challenge(demand=stale, actor=a, reason="Overbroad")
+    assert refusals("workflow") == 1
+    demand.refresh_from_db()
+    assert demand.status == Status.FULLY_COMPLIED
+
+
+def test_a_demand_with_released_data_cannot_be_refused():
+    a, b = legal_team()
+    person = a_customer()
+    demand = a_demand(person, a)
+    release = prepare_release(demand=demand, categories={person.subject_id: SUBSCRIBER}, actor=a)
+    approve_release(release=release, actor=b)
+    with pytest.raises(ValidationError, match="complete it as partially complied"):
+        refuse_demand(demand=demand, actor=a, reason="Changed our mind")
+    assert refusals("released_data") == 1
+    demand.refresh_from_db()
+    assert demand.status == Status.UNDER_REVIEW
+
+
+def test_refusing_or_completing_a_demand_ends_its_preservation_holds():
+    from clientvault.legal.services.preservation import demand_holds, preserve
+
+    a, b = legal_team()
+    person = a_customer()
+    refused = a_demand(person, a)
+    preserve(demand=refused, actor=a)
+    refuse_demand(demand=refused, actor=a, reason="No basis")
+    assert demand_holds(refused) == []
+    completed = a_demand(person, a, their_reference="1:26-mj-00043")
+    preserve(demand=completed, actor=a)
+    release = prepare_release(demand=completed, categories={person.subject_id: SUBSCRIBER}, actor=a)
+    approve_release(release=release, actor=b)
+    complete(demand=completed, actor=b)
+    assert demand_holds(completed) == []
+
+
+def test_a_preservation_request_completes_only_once_held():
+    from clientvault.legal.services.preservation import demand_holds, preserve
+
+    a, _ = legal_team()
+    person = a_customer()
+    demand = a_demand(person, a, demand_type=DemandType.PRESERVATION, categories=[])
+    with pytest.raises(ValidationError, match="place the preservation holds first"):
+        complete(demand=demand, actor=a)
+    assert refusals("not_preserved") == 1
+    preserve(demand=demand, actor=a)
+    assert complete(demand=demand, actor=a).status == Status.FULLY_COMPLIED
+    assert demand_holds(demand) == []

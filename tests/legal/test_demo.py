@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 
 from clientvault.legal.demo import seed_legal_demo
@@ -26,6 +28,27 @@ def test_the_demo_seeds_each_kind_of_case_once():
     assert Disclosure.objects.filter(notice_deferred_until__isnull=False).count() == 1
     assert Disclosure.objects.count() == 2
     assert Hold.objects.filter(subject_id=otto.subject_id).count() == 1
-    report = TransparencyReport.objects.get(period="2026H2")
-    assert report.published_at is not None
+    (published,) = TransparencyReport.objects.filter(published_at__isnull=False)
+    assert published.period in summary
     assert "exists already" in seed_legal_demo(subjects=subjects, staff_legal_a=a, staff_legal_b=b)
+
+
+@pytest.mark.parametrize(
+    ("today", "published", "preview"),
+    [
+        (datetime.date(2026, 12, 6), "2026H1", "2026H2"),
+        (datetime.date(2027, 1, 15), "2026H2", "2027H1"),
+        (datetime.date(2027, 1, 2), "2026H2", None),  # received on 30 December: ended
+    ],
+)
+def test_the_demo_publishes_only_a_half_year_that_has_ended(monkeypatch, today, published, preview):
+    from clientvault.legal import demo
+    from clientvault.legal.services import transparency
+
+    monkeypatch.setattr(demo.timezone, "localdate", lambda: today)
+    monkeypatch.setattr(transparency.timezone, "localdate", lambda: today)
+    a, _ = legal_team()
+    assert demo._reports(a) == published
+    reports = dict(TransparencyReport.objects.values_list("period", "published_at"))
+    assert reports.pop(published) is not None
+    assert reports == ({preview: None} if preview else {})

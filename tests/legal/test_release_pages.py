@@ -41,3 +41,22 @@ def test_review_prepare_approve_through_the_pages_with_four_eyes():
     assert "/legal/packages/" in page
     again = client_b.get(reverse("legal:staff_release", args=[release.pk])).content.decode()
     assert "/legal/packages/" not in again  # shown once
+
+
+def test_the_package_link_leaves_the_session_on_its_first_display():
+    from clientvault.legal.views.staff import LINK_KEY
+    from tests.legal.helpers import a_prepared_release
+
+    a, b = legal_team()
+    release = a_prepared_release(a_customer(), a)
+    from tests.accounts.personas import OUTSIDER_DETAILS, open_test_account
+
+    otto = open_test_account(username="otto.m", details=OUTSIDER_DETAILS)
+    other = a_prepared_release(otto, a, their_reference="1:26-mj-00077")
+    client_b = _as(b)
+    client_b.post(reverse("legal:staff_release_approve", args=[release.pk]))
+    assert LINK_KEY in client_b.session  # for the one redirect
+    client_b.get(reverse("legal:staff_release", args=[other.pk]))  # the redirect never followed
+    assert not any(key.startswith(LINK_KEY) for key in client_b.session.keys())  # noqa: SIM118
+    page = client_b.get(reverse("legal:staff_release", args=[release.pk])).content.decode()
+    assert "/legal/packages/" not in page

@@ -189,3 +189,53 @@ def test_a_refusal_by_the_disclosure_register_leaves_nothing_half_written(monkey
     assert not Package.objects.exists()
     release.refresh_from_db()
     assert release.status == ReleaseStatus.PREPARED
+
+
+def test_the_register_refusal_is_audited_with_its_rule_ground_and_categories(monkeypatch):
+    from clientvault.legal.services import releases
+    from clientvault.privacy.models import AuditEvent
+    from clientvault.privacy.services.disclosures import DisclosureRefused
+
+    a, b = legal_team()
+    person = a_customer()
+    release = a_prepared_release(person, a)
+
+    def refused(**kwargs):
+        raise DisclosureRefused("disclosure to authority refused: a test rule")
+
+    monkeypatch.setattr(releases, "disclose", refused)
+    with pytest.raises(ValidationError, match="a test rule"):
+        approve_release(release=release, actor=b)
+    event = AuditEvent.objects.get(action="legal.refused", details__rule="disclosure_register")
+    assert event.subject_id == person.subject_id
+    assert event.details["ground"] == "legal_process"
+    assert event.details["recipient_kind"] == "authority"
+    assert sorted(event.details["categories"]) == ["user.contact.email", "user.name"]
+
+
+def test_a_second_approval_of_the_same_release_is_an_audited_refusal():
+    from tests.legal.helpers import legal_member
+
+    a, b = legal_team()
+    c = legal_member("legal-c")
+    release = a_prepared_release(a_customer(), a)
+    stale = Release.objects.get(pk=release.pk)  # the page the second person still has open
+    approve_release(release=release, actor=b)
+    with pytest.raises(ValidationError, match="already approved"):
+        approve_release(release=stale, actor=c)
+    assert refusals("already_approved") == 1
+    assert Disclosure.objects.count() == 1
+    stale.refresh_from_db()
+    assert stale.approved_by_id == b.pk
+
+
+def test_an_approval_after_the_demand_was_closed_elsewhere_is_refused():
+    from clientvault.legal.services.demands import refuse_demand
+
+    a, b = legal_team()
+    release = a_prepared_release(a_customer(), a)
+    demand = Release.objects.get(pk=release.pk).demand
+    refuse_demand(demand=demand, actor=a, reason="Overbroad")
+    with pytest.raises(ValidationError, match="under review"):
+        approve_release(release=release, actor=b)  # its demand instance is stale
+    assert not Disclosure.objects.exists()

@@ -50,3 +50,26 @@ def test_an_overdue_formal_demand_after_an_emergency_is_reminded():
     assert "legal.followup_overdue" not in _kinds()
     legal_daily(today=timezone.localdate() + datetime.timedelta(days=3))
     assert _kinds().count("legal.followup_overdue") == 2
+
+
+def _followup_text(demand) -> str:
+    from django.template.loader import render_to_string
+
+    from clientvault.legal.services.reminders import _followup
+
+    return render_to_string(
+        "legal/email/followup_overdue.txt", {"reference": "R", "link": "L", **_followup(demand)}
+    )
+
+
+def test_the_overdue_follow_up_says_data_was_released_only_when_it_was():
+    a, b = legal_team()
+    person = a_customer()
+    silent = a_demand(person, a, demand_type=DemandType.EMERGENCY)
+    assert "Data was released" not in _followup_text(silent)
+    assert "Nothing has been released" in _followup_text(silent)
+    legal_daily(today=timezone.localdate() + datetime.timedelta(days=3))
+    assert _kinds().count("legal.followup_overdue") == 2
+    release = prepare_release(demand=silent, categories={person.subject_id: ["user.name"]}, actor=a)
+    approve_release(release=release, actor=b)
+    assert "Data was released" in _followup_text(silent)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ from clientvault.legal.models import (
     Status,
 )
 from clientvault.legal.services.history import log_step, move
+from clientvault.legal.services.preservation import demand_holds, ever_held, release_preservation
 from clientvault.legal.services.refusals import refuse
 from clientvault.privacy.actors import Actor
 from clientvault.privacy.models import Subject
@@ -177,7 +178,35 @@ def challenge(*, demand: Demand, actor: Actor, reason: str) -> Demand:
 
 
 def refuse_demand(*, demand: Demand, actor: Actor, reason: str) -> Demand:
-    return move(demand=demand, status=Status.REFUSED, actor=actor, reason=reason)
+    """Refuse the demand (nothing released on it, checked on the locked demand, which an
+    approval locks too); its preservation holds end with it."""
+    return move(
+        demand=demand,
+        status=Status.REFUSED,
+        actor=actor,
+        reason=reason,
+        then=_end_holds(actor),
+        check=_released_problem,
+    )
+
+
+def _released_problem(demand: Demand) -> tuple[str, str] | None:
+    if released_categories(demand):
+        return (
+            "released_data",
+            "Refuse: it has released data: complete it as partially complied instead.",
+        )
+    return None
+
+
+def _end_holds(actor: Actor) -> Callable[[Demand], None]:
+    """End a closing demand's preservation holds, in the transaction that closes it."""
+
+    def end(demand: Demand) -> None:
+        if demand_holds(demand):
+            release_preservation(demand=demand, actor=actor)
+
+    return end
 
 
 def released_categories(demand: Demand) -> dict[str, set[str]]:
@@ -199,14 +228,23 @@ def _fully(demand: Demand) -> bool:
     )
 
 
+def _completion_problem(demand: Demand) -> tuple[str, str] | None:
+    if demand.demand_type == DemandType.PRESERVATION:
+        if not ever_held(demand):
+            return (
+                "not_preserved",
+                "Complete: place the preservation holds first; nothing was held on this demand.",
+            )
+    elif not released_categories(demand):
+        return "nothing_released", "Nothing was released: refuse the demand instead, saying why."
+    return None
+
+
 def complete(*, demand: Demand, actor: Actor, reason: str = "") -> Demand:
-    """Close the case as fully or partly complied with, from what was released."""
-    if demand.demand_type != DemandType.PRESERVATION and not released_categories(demand):
-        raise refuse(
-            rule="nothing_released",
-            message="Nothing was released: refuse the demand instead, saying why.",
-            actor=actor,
-            obj=demand,
-        )
+    """Close the case as fully or partly complied with, from what was released (a preservation
+    request once its holds were placed); its preservation holds end with it."""
+    problem = _completion_problem(demand)
+    if problem:
+        raise refuse(rule=problem[0], message=problem[1], actor=actor, obj=demand)
     status = Status.FULLY_COMPLIED if _fully(demand) else Status.PARTIALLY_COMPLIED
-    return move(demand=demand, status=status, actor=actor, reason=reason)
+    return move(demand=demand, status=status, actor=actor, reason=reason, then=_end_holds(actor))

@@ -28,6 +28,13 @@ def demand_holds(demand: Demand) -> list[Hold]:
     return list(found.select_related("subject").order_by("placed_at"))
 
 
+def ever_held(demand: Demand) -> bool:
+    """Whether holds were placed for this demand (ended or not)."""
+    return Hold.objects.filter(
+        reason=HoldReason.LEGAL_PRESERVATION, reference=demand.reference
+    ).exists()
+
+
 def preserve(*, demand: Demand, actor: Actor) -> list[Hold]:
     """Hold every named subject's data (one hold each; holding again adds none)."""
     named = [s.subject for s in demand.subjects.select_related("subject")]

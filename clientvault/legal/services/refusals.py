@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -28,14 +29,16 @@ def refuse(
     field: str | None = None,
     obj: models.Model | None = None,
     subject_id: uuid.UUID | None = None,
+    details: Mapping[str, object] | None = None,
 ) -> LegalRefused:
-    """Audit the refusal in its own transaction (it stays whatever the caller rolls back)."""
+    """Audit the refusal in its own transaction; call it outside any transaction the caller
+    rolls back (an audit written inside one is rolled back with it). ``details``: codes only."""
     with transaction.atomic():
         record_event(
             action="legal.refused",
             actor=actor,
             subject_id=subject_id,
             obj=obj,
-            details={"rule": rule},
+            details={**(details or {}), "rule": rule},
         )
     return LegalRefused(f"{message} (rule: {rule.replace('_', ' ')})", rule=rule, field=field)

@@ -17,14 +17,14 @@ from django.utils import timezone
 from clientvault.legal import tiers
 from clientvault.legal.models import Demand, Ground, Package, Release, ReleaseStatus, Status
 from clientvault.legal.services.history import log_step
-from clientvault.legal.services.refusals import refuse
+from clientvault.legal.services.refusals import LegalRefused, refuse
 from clientvault.privacy.actors import Actor, actor_roles
 from clientvault.privacy.models import RecipientKind, Subject
 from clientvault.privacy.profile import current_profile
 from clientvault.privacy.services.audit import record_event
 from clientvault.privacy.services.disclosures import DisclosureRefused, disclose
 from clientvault.privacy.services.export import export_for_recipient
-from clientvault.privacy.taxonomy import Purpose
+from clientvault.privacy.taxonomy import CATEGORIES, Purpose
 
 RELEASING = (Status.UNDER_REVIEW, Status.CHALLENGED)
 
@@ -140,20 +140,32 @@ def _reference(demand: Demand) -> str:
     return f"{theirs} ({demand.reference})"
 
 
+class _RegisterRefused(Exception):
+    """The kernel refused one subject's disclosure: which subject, categories and ground."""
+
+    def __init__(self, error: DisclosureRefused, subject_id: uuid.UUID, categories: list[str]):
+        super().__init__(str(error))
+        self.subject_id = subject_id
+        self.categories = categories
+
+
 def _disclose_and_package(release: Release, actor: Actor) -> None:
     demand = release.demand
     for subject_id, categories in release.categories.items():
         subject = Subject.objects.get(pk=subject_id)
-        disclosure = disclose(
-            subject=subject,
-            recipient_kind=_recipient_kind(demand),
-            recipient=demand.authority,
-            categories=categories,
-            ground=demand.ground,
-            reference=_reference(demand),
-            actor=actor,
-            notice_deferred_until=_deferred_until(demand),
-        )
+        try:
+            disclosure = disclose(
+                subject=subject,
+                recipient_kind=_recipient_kind(demand),
+                recipient=demand.authority,
+                categories=categories,
+                ground=demand.ground,
+                reference=_reference(demand),
+                actor=actor,
+                notice_deferred_until=_deferred_until(demand),
+            )
+        except DisclosureRefused as error:
+            raise _RegisterRefused(error, subject.pk, list(categories)) from None
         document = export_for_recipient(subject_id=subject.pk, categories=categories, actor=actor)
         package = Package(
             release=release, subject=subject, disclosure=disclosure, created_at=timezone.now()
@@ -162,42 +174,68 @@ def _disclose_and_package(release: Release, actor: Actor) -> None:
         package.save()
 
 
-def _check_second_person(release: Release, actor: Actor) -> None:
+def _approval_problem(release: Release, actor: Actor) -> tuple[str, str] | None:
+    """What forbids approving (read on locked rows): (rule code, message)."""
     if release.prepared_by_id == actor.pk:
-        raise refuse(
-            rule="four_eyes",
-            message="Approval: the person who prepared a release may not approve it; a second "
+        return (
+            "four_eyes",
+            "Approval: the person who prepared a release may not approve it; a second "
             "member of the legal team must.",
-            actor=actor,
-            obj=release,
         )
+    if release.status != ReleaseStatus.PREPARED:
+        return "already_approved", "This release was approved already."
+    if release.demand.status not in RELEASING:
+        return (
+            "not_under_review",
+            "Release: a demand is released on only while under review or challenged.",
+        )
+    return None
+
+
+def _lock(release: Release) -> Release:
+    """The release and its demand, locked (two approvals at once: the second waits, then
+    sees the first)."""
+    locked = Release.objects.select_for_update().get(pk=release.pk)
+    locked.demand = Demand.objects.select_for_update().get(pk=locked.demand_id)
+    return locked
 
 
 def approve_release(*, release: Release, actor: Actor) -> tuple[Release, str]:
     """Approve as a second person: disclose per subject, package, and give the link's secret
     (shown once; only its digest is kept)."""
-    demand = release.demand
-    _check_role(actor, demand)
-    _check_second_person(release, actor)
-    if release.status != ReleaseStatus.PREPARED:
-        raise refuse(
-            rule="already_approved",
-            message="This release was approved already.",
-            actor=actor,
-            obj=release,
-        )
-    _check_open(actor, demand)
-    _check_tiers(actor, demand, release.categories)
+    _check_role(actor, release.demand)
+    _check_tiers(actor, release.demand, release.categories)
     secret = secrets.token_urlsafe(24)
     try:
         with transaction.atomic():
-            _disclose_and_package(release, actor)
-            _approve(release, actor, secret)
-    except DisclosureRefused as error:
-        raise refuse(
-            rule="disclosure_register", message=str(error), actor=actor, obj=release
-        ) from None
-    return release, secret
+            locked = _lock(release)
+            problem = _approval_problem(locked, actor)
+            if problem is None:
+                _disclose_and_package(locked, actor)
+                _approve(locked, actor, secret)
+    except _RegisterRefused as error:
+        raise _register_refusal(error, release, actor) from None
+    if problem is not None:  # refused outside the transaction, so its audit stays
+        raise refuse(rule=problem[0], message=problem[1], actor=actor, obj=release)
+    return locked, secret
+
+
+def _register_refusal(error: _RegisterRefused, release: Release, actor: Actor) -> LegalRefused:
+    """The kernel's refusal (its own audit rolled back with the approval) audited again,
+    after the rollback: the register rule, the ground and the categories refused."""
+    demand = release.demand
+    return refuse(
+        rule="disclosure_register",
+        message=str(error),
+        actor=actor,
+        obj=release,
+        subject_id=error.subject_id,
+        details={
+            "recipient_kind": str(_recipient_kind(demand)),
+            "ground": demand.ground,
+            "categories": [c for c in error.categories if c in CATEGORIES],
+        },
+    )
 
 
 def _approve(release: Release, actor: Actor, secret: str) -> None:

@@ -58,6 +58,14 @@ def _send(demand: Demand, kind: str, step: str, context: dict[str, str]) -> int:
     return len(team)
 
 
+def _followup(demand: Demand) -> dict[str, str]:
+    """The overdue follow-up's values: its date, and whether anything was released (the
+    text says so only when it is true)."""
+    assert demand.followup_due_on is not None
+    released = demand.releases.exclude(status=ReleaseStatus.PREPARED).exists()
+    return {"due": _day(demand.followup_due_on), "released": "yes" if released else "no"}
+
+
 def legal_daily(*, today: datetime.date | None = None) -> int:
     """Queue the day's reminders; the number of messages (a second run sends none again)."""
     day = today or timezone.localdate()
@@ -67,9 +75,7 @@ def legal_daily(*, today: datetime.date | None = None) -> int:
         lapses = {"lapses": _day(demand.notice_forbidden_until)}
         sent += _send(demand, messages.NOTICE_LAPSING.key, "notice", lapses)
     for demand in overdue_followups(day):
-        assert demand.followup_due_on is not None
-        due = {"due": _day(demand.followup_due_on)}
-        sent += _send(demand, messages.FOLLOWUP_OVERDUE.key, "followup", due)
+        sent += _send(demand, messages.FOLLOWUP_OVERDUE.key, "followup", _followup(demand))
     return sent
 
 

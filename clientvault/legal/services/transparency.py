@@ -16,8 +16,18 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from clientvault.legal import tiers
-from clientvault.legal.models import Demand, DemandType, Package, Status, TransparencyReport
+from clientvault.legal.models import (
+    Demand,
+    DemandType,
+    Package,
+    Release,
+    ReleaseStatus,
+    Status,
+    TransparencyReport,
+)
+from clientvault.legal.services.refusals import refuse
 from clientvault.privacy.actors import Actor
+from clientvault.privacy.directory import directory
 from clientvault.privacy.models import Disclosure
 from clientvault.privacy.services.audit import record_event
 
@@ -45,6 +55,23 @@ def _disclosures(demands: Any) -> list[Disclosure]:
     return list(Disclosure.objects.filter(pk__in=linked))
 
 
+def _accounts(disclosed: list[Disclosure]) -> int:
+    """Distinct accounts the disclosures were about (a person without one counts alone)."""
+    people = directory()
+    return len({people.account_of(d.subject_id) or str(d.subject_id) for d in disclosed})
+
+
+def _demands_with_content(demands: Any) -> int:
+    """Demands whose approved releases included content (one per demand, not per person)."""
+    released = Release.objects.filter(demand__in=demands).exclude(status=ReleaseStatus.PREPARED)
+    with_content = {
+        r.demand_id
+        for r in released.only("demand_id", "categories")
+        if any(tiers.has_content(c) for c in r.categories.values())
+    }
+    return len(with_content)
+
+
 def compute_figures(period: str) -> dict[str, Any]:
     """The counts for the period, in a stable order."""
     start, end = period_bounds(period)
@@ -63,21 +90,40 @@ def compute_figures(period: str) -> dict[str, Any]:
             **{str(s): statuses[s] for s in OUTCOMES},
             "open": sum(n for s, n in statuses.items() if s not in OUTCOMES),
         },
-        "accounts_affected": len({d.subject_id for d in disclosed}),
+        "accounts_affected": _accounts(disclosed),
         "disclosures": len(disclosed),
-        "disclosures_with_content": sum(1 for d in disclosed if tiers.has_content(d.categories)),
+        "demands_with_content_released": _demands_with_content(demands),
     }
 
 
+def _save_problem(period: str, publish: bool) -> tuple[str, str] | None:
+    code = period.strip().upper()
+    if TransparencyReport.objects.filter(period=code, published_at__isnull=False).exists():
+        return (
+            "report_published",
+            f"--period: the {code} report is published; its figures are frozen.",
+        )
+    if publish and period_bounds(code)[1] >= timezone.localdate():
+        return (
+            "period_not_ended",
+            f"--publish: {code} has not ended yet; preview it without --publish.",
+        )
+    return None
+
+
 def save_report(*, period: str, actor: Actor | None, publish: bool) -> TransparencyReport:
-    """Compute the period's figures and keep them; publish them on the public page if asked."""
+    """Compute the period's figures and keep them; publish them on the public page if asked.
+    A published report is frozen, and only a half-year that has ended is published."""
+    problem = _save_problem(period, publish)
+    if problem:
+        raise refuse(rule=problem[0], message=problem[1], actor=actor, field="period")
     figures = compute_figures(period)
     now = timezone.now()
     with transaction.atomic():
         report, _ = TransparencyReport.objects.update_or_create(
             period=figures["period"], defaults={"figures": figures, "computed_at": now}
         )
-        if publish and report.published_at is None:
+        if publish:
             report.published_at = now
             report.save(update_fields=["published_at"])
         record_event(
@@ -102,7 +148,7 @@ def as_csv(figures: dict[str, Any]) -> str:
     for section in ("by_type", "by_country", "outcomes"):
         for key, count in figures[section].items():
             writer.writerow([section, key, count])
-    for key in ("accounts_affected", "disclosures", "disclosures_with_content"):
+    for key in ("accounts_affected", "disclosures", "demands_with_content_released"):
         writer.writerow(["disclosures", key, figures[key]])
     return out.getvalue()
 

@@ -14,7 +14,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clientvault.legal.access import staff_required
-from clientvault.legal.forms import DemandForm, ReasonForm, ReleaseForm, add_service_errors
+from clientvault.legal.forms import (
+    DemandForm,
+    NoticeForm,
+    ReasonForm,
+    ReleaseForm,
+    add_service_errors,
+)
 from clientvault.legal.models import Demand, Release, ReleaseStatus, Status
 from clientvault.legal.queries import FILTERS, demand_context, register
 from clientvault.legal.services.demands import (
@@ -24,12 +30,16 @@ from clientvault.legal.services.demands import (
     refuse_demand,
     start_review,
 )
+from clientvault.legal.services.notices import extend_notice_deferral
 from clientvault.legal.services.packages import package_link
 from clientvault.legal.services.preservation import preserve, release_preservation
 from clientvault.legal.services.releases import approve_release, prepare_release
 from clientvault.privacy.actors import Actor
 
 PAGE = 25
+# The package link's secret is shown once: approving puts it in the session only for the one
+# redirect that follows, and the next release page pops it, whatever release it shows,
+# so it never lingers in the session (only its digest is kept anywhere else).
 LINK_KEY = "legal_package_link"
 
 
@@ -75,6 +85,7 @@ def staff_demand(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "challenge_form": _reason_form("challenge", "Why the demand is challenged"),
         "refuse_form": _reason_form("refuse", "Why the demand is refused"),
         "complete_form": _reason_form("complete", "Note on completion (why only part, if so)"),
+        "notice_form": NoticeForm(prefix="notice"),
     }
     return render(request, "legal/staff/demand.html", context)
 
@@ -141,6 +152,19 @@ def staff_demand_unpreserve(request: HttpRequest, pk: uuid.UUID) -> HttpResponse
     return _act(request, pk, action, "The preservation holds are ended.")
 
 
+@require_POST
+@staff_required
+def staff_demand_notice(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    form = NoticeForm(request.POST, prefix="notice")
+    if not form.is_valid():
+        demand = get_object_or_404(Demand, pk=pk)
+        messages.error(request, "Notice forbidden until: enter the date the order now gives.")
+        return redirect("legal:staff_demand", pk=demand.pk)
+    until = form.cleaned_data["until"]
+    action = lambda d, a: extend_notice_deferral(demand=d, until=until, actor=a)  # noqa: E731
+    return _act(request, pk, action, "The order's new date is recorded; the notice waits for it.")
+
+
 @require_http_methods(["GET", "POST"])
 @staff_required
 def staff_release_prepare(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
@@ -165,7 +189,8 @@ def staff_release_prepare(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @staff_required
 def staff_release(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     release = get_object_or_404(Release.objects.select_related("demand"), pk=pk)
-    link = request.session.pop(f"{LINK_KEY}:{release.pk}", "")
+    kept = request.session.pop(LINK_KEY, None)  # popped on first display: shown once
+    link = kept["link"] if kept and kept.get("release") == str(release.pk) else ""
     context = {
         "release": release,
         "demand": release.demand,
@@ -186,6 +211,7 @@ def staff_release_approve(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        request.session[f"{LINK_KEY}:{release.pk}"] = package_link(release, secret)
+        link = package_link(release, secret)
+        request.session[LINK_KEY] = {"release": str(release.pk), "link": link}  # one redirect
         messages.success(request, "Approved: the disclosures are recorded and the package made.")
     return redirect("legal:staff_release", pk=release.pk)
