@@ -15,10 +15,3 @@ def login_ref(username: str) -> str | None:
     """The audit reference of the login called ``username``; None when there is none."""
     user = get_user_model()._default_manager.filter(username=username.strip()).first()
     return actor_ref(user) if user is not None else None
-
-
-def login_names(refs: list[str]) -> dict[str, str]:
-    """The username of each audit reference (``user:<pk>``) that names a login still there."""
-    pks = [ref.removeprefix("user:") for ref in refs if ref.startswith("user:")]
-    users = get_user_model()._default_manager.filter(pk__in=pks).values_list("pk", "username")
-    return {f"user:{pk}": str(name) for pk, name in users}

@@ -37,8 +37,14 @@ SUBSCRIBER = frozenset(
 # What another demand (harm or a legal obligation) may receive (SHR-7): no billing records.
 OTHER_ALLOWED = frozenset(SUBSCRIBER - {"user.financial"})
 CONTENT = frozenset({"user.content.communications", "user.content"})
+# Never released: passwords, sensitive data, and the register of legal process itself (other
+# authorities' cases, holds and earlier packages).
 NEVER = frozenset(
-    {"user.authorization.credentials", *(c for c in CATEGORIES if c.startswith(SENSITIVE_PREFIX))}
+    {
+        "user.authorization.credentials",
+        "user.legal",
+        *(c for c in CATEGORIES if c.startswith(SENSITIVE_PREFIX)),
+    }
 )
 NON_CONTENT = frozenset(set(CATEGORIES) - SUBSCRIBER - CONTENT - NEVER)
 # Releasable categories, in the order a form shows them.

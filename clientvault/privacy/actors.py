@@ -4,6 +4,7 @@ subject exercising their own rights (the right of access)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -79,3 +80,13 @@ def _group_names(actor: Any) -> set[str]:
 def primary_role(actor: Actor | None) -> str:
     roles = sorted(actor_roles(actor))
     return roles[0] if roles else ""
+
+
+def login_names(refs: Iterable[str]) -> dict[str, str]:
+    """The username of each audit reference (``user:<pk>``) that names a login still there:
+    how back-office pages say who took a step recorded by reference."""
+    from django.contrib.auth import get_user_model
+
+    pks = {ref.removeprefix("user:") for ref in refs if ref.startswith("user:")}
+    users = get_user_model()._default_manager.filter(pk__in=pks).values_list("pk", "username")
+    return {f"user:{pk}": str(name) for pk, name in users}

@@ -401,7 +401,7 @@ NOT_PAGES = {
     "support:staff_ticket_file": "a file (a ticket's attachment), not a page",
     **{
         f"legal:staff_{name}": "a button's POST on a demand's or a release's page, answered with "
-        "a redirect to it (tests/legal/test_staff_views.py)"
+        "a redirect to it (tests/legal/test_demand_page.py)"
         for name in (
             "demand_review",
             "demand_challenge",

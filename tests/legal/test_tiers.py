@@ -51,3 +51,11 @@ def test_another_demand_receives_no_other_records():
 
 def test_a_subpoena_still_reaches_billing_records():
     assert refusal("subpoena", ["user.financial"]) is None
+
+
+def test_the_register_of_legal_process_is_never_released():
+    refusal = tiers.release_refusal(
+        demand_type="search_warrant", categories=["user.legal"], today=datetime.date(2026, 12, 6)
+    )
+    assert refusal is not None
+    assert refusal.rule == "never_released"

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clientvault.incidents.access import staff_required
 from clientvault.incidents.forms import DecisionForm, IncidentForm, ScopeForm, add_service_errors
-from clientvault.incidents.logins import login_names
 from clientvault.incidents.models import Channel, Incident, NoticeStatus, Status
 from clientvault.incidents.queries import incidents, notice_counts
 from clientvault.incidents.services.clock import clock
@@ -31,7 +30,7 @@ from clientvault.incidents.services.incidents import (
 from clientvault.incidents.services.letters import prepare_letters
 from clientvault.incidents.services.notices import prepare_call_list, send_email_notices
 from clientvault.incidents.services.scope import scope_incident
-from clientvault.privacy.actors import Actor
+from clientvault.privacy.actors import Actor, login_names
 from clientvault.privacy.profile import current_profile
 from clientvault.privacy.services.audit import record_event
 from clientvault.privacy.taxonomy import CATEGORIES, category_label
