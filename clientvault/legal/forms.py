@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from clientvault.legal import tiers
 from clientvault.legal.models import DemandType, Ground
@@ -96,7 +96,7 @@ class DemandForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["received_on"].initial = datetime.date.today
+        self.fields["received_on"].initial = timezone.localdate
 
     def demand(self) -> DemandInput:
         data = self.cleaned_data
