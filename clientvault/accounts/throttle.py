@@ -44,6 +44,7 @@ from clientvault.accounts.models import ThrottleBucket
 
 WINDOW = 15 * 60
 BUCKET = 60  # seconds: a rule's hits are counted per minute
+ANCHOR = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)  # the lockout's per-pair lock row (count 0)
 
 
 @dataclass(frozen=True)
@@ -269,18 +270,31 @@ def reserve_attempt(lockout: Lockout, login: str, address: str) -> Verdict:
     finds the streak already past the limit is refused and uncounted. A correct password then
     clears the pair with :func:`forget_failures`; a wrong one stays counted.
     """
-    now = timezone.now()
     digest = _pair(lockout, login, address)
-    refused = _locked(lockout, digest, now)
-    if not refused.allowed:
-        return refused
-    second = now.replace(microsecond=0)
-    earlier, _ = _failures(lockout, digest, now, before=second)
-    if earlier + _add(lockout.scope, digest, second) <= lockout.limit:  # its place in the streak
-        return ALLOWED
-    _add(lockout.scope, digest, second, step=-1)
-    locked = _locked(lockout, digest, now)
+    with transaction.atomic():
+        _one_at_a_time(lockout.scope, digest)
+        now = timezone.now()
+        refused = _locked(lockout, digest, now)
+        if not refused.allowed:
+            return refused
+        second = now.replace(microsecond=0)
+        earlier, _ = _failures(lockout, digest, now, before=second)
+        if earlier + _add(lockout.scope, digest, second) <= lockout.limit:  # its place
+            return ALLOWED
+        _add(lockout.scope, digest, second, step=-1)
+        locked = _locked(lockout, digest, now)
     return locked if not locked.allowed else Verdict(allowed=False, retry_after=lockout.cool_off)
+
+
+def _one_at_a_time(scope: str, digest: str) -> None:
+    """Serialise the pair's reservations until the transaction ends: a row lock on the pair's
+    anchor (a bucket at the epoch, count 0, never counted). Without it, attempts straddling a
+    second could each read the earlier seconds before the others had counted, and together
+    pass the limit."""
+    anchor, _ = ThrottleBucket.objects.get_or_create(
+        scope=scope, key_digest=digest, window_start=ANCHOR
+    )
+    ThrottleBucket.objects.select_for_update().filter(pk=anchor.pk).first()
 
 
 def lock_after_failure(lockout: Lockout, login: str, address: str) -> Verdict:
