@@ -144,3 +144,36 @@ def unlabelled_tables_on_phone(page: Any) -> list[str]:
         }"""
     )
     return found
+
+
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+
+def looks_right(page: Any, where: str) -> None:
+    """axe-core passes at phone and desktop width; on the phone (where it is left) nothing is
+    wider than the screen and every stacked table cell says what it is."""
+    from tests.e2e.axe import assert_accessible
+
+    for size in (PHONE, DESKTOP):
+        page.set_viewport_size(size)
+        assert_accessible(page, f"{where} at {size['width']} px")
+    page.set_viewport_size(PHONE)
+    assert overflow_on_phone(page) == [], where
+    assert unlabelled_tables_on_phone(page) == [], where
+
+
+def sign_in_staff_with_browser(page: Any, user: Any) -> None:
+    """A staff member signs in afresh (no one else's cookies), with their authenticator's code."""
+    from django.urls import reverse
+
+    from clientvault.accounts.models import AuthenticatorDevice
+    from tests.accounts.personas import PASSWORD
+
+    page.context.clear_cookies()
+    sign_in_with_browser(page, user.username, PASSWORD)
+    page.wait_for_url(f"**{reverse('accounts:two_factor')}*")
+    code = device_code(AuthenticatorDevice.objects.get(user=user))
+    page.get_by_label("Code", exact=True).fill(code)
+    submit(page)
+    page.wait_for_load_state()

@@ -16,16 +16,12 @@ from clientvault.privacy.models import AuditEvent
 from tests.accounts.personas import make_staff, sign_in_staff
 from tests.billing.rows import ADDRESS, TOKEN, a_method
 from tests.billing.support import issued
-from tests.e2e.axe import assert_accessible
-from tests.e2e.support import fill_fields, overflow_on_phone, submit, unlabelled_tables_on_phone
+from tests.e2e.support import fill_fields, looks_right, submit
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True, databases=["default", "keys"]),
 ]
-
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
 
 
 def as_staff(page: Any, live_server: Any, role: str) -> None:
@@ -36,15 +32,6 @@ def as_staff(page: Any, live_server: Any, role: str) -> None:
         for name, morsel in client.cookies.items()
     ]
     page.context.add_cookies(cookies)
-
-
-def looks_right(page: Any, where: str) -> None:
-    for size in (PHONE, DESKTOP):
-        page.set_viewport_size(size)
-        assert_accessible(page, f"{where} at {size['width']} px")
-    page.set_viewport_size(PHONE)
-    assert overflow_on_phone(page) == [], where
-    assert unlabelled_tables_on_phone(page) == [], where
 
 
 def test_billing_staff_reveal_an_address_record_a_payment_and_refund(page, live_server, customer):

@@ -9,17 +9,15 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from clientvault.accounts.models import AuthenticatorDevice, StaffRole
+from clientvault.accounts.models import StaffRole
 from clientvault.incidents.models import Incident, Notice
 from tests.accounts.personas import PASSWORD
-from tests.e2e.axe import assert_accessible
 from tests.e2e.support import (
-    device_code,
     fill_fields,
-    overflow_on_phone,
+    looks_right,
+    sign_in_staff_with_browser,
     sign_in_with_browser,
     submit,
-    unlabelled_tables_on_phone,
 )
 from tests.incidents.helpers import a_notified_incident, compromised
 
@@ -27,18 +25,6 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True, databases=["default", "keys"]),
 ]
-
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
-
-
-def looks_right(page: Any, where: str) -> None:
-    for size in (PHONE, DESKTOP):
-        page.set_viewport_size(size)
-        assert_accessible(page, f"{where} at {size['width']} px")
-    page.set_viewport_size(PHONE)
-    assert overflow_on_phone(page) == [], where
-    assert unlabelled_tables_on_phone(page) == [], where
 
 
 def test_a_customer_reads_their_breach_notice(page, customer, outsider, shot):
@@ -70,19 +56,10 @@ def press(page: Any, name: str) -> None:
         submit(page, name)
 
 
-def sign_in_staff(page: Any, user: Any) -> None:
-    sign_in_with_browser(page, user.username, PASSWORD)
-    page.wait_for_url(f"**{reverse('accounts:two_factor')}*")
-    code = device_code(AuthenticatorDevice.objects.get(user=user))
-    page.get_by_label("Code", exact=True).fill(code)
-    submit(page)
-    page.wait_for_load_state()
-
-
 def test_a_privacy_officer_handles_an_incident(page, customer, staff, shot):
     compromised([customer])
     officer = staff(StaffRole.PRIVACY_OFFICER)
-    sign_in_staff(page, officer)
+    sign_in_staff_with_browser(page, officer)
 
     page.goto(reverse("incidents:staff_incidents"))
     looks_right(page, "the incident list (empty)")

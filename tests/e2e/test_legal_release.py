@@ -11,39 +11,19 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from clientvault.accounts.models import AuthenticatorDevice
 from clientvault.legal.models import Demand, Release, ReleaseStatus
 from clientvault.privacy.models import Disclosure
-from tests.accounts.personas import PASSWORD
-from tests.e2e.axe import assert_accessible
-from tests.e2e.support import device_code, sign_in_with_browser, submit
+from tests.e2e.support import (
+    looks_right,
+    sign_in_staff_with_browser,
+    submit,
+)
 from tests.legal.helpers import a_customer, legal_team
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True, databases=["default", "keys"]),
 ]
-
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
-
-
-def accessible(page: Any, where: str) -> None:
-    for size in (PHONE, DESKTOP):
-        page.set_viewport_size(size)
-        assert_accessible(page, f"{where} at {size['width']} px")
-    page.set_viewport_size(PHONE)
-
-
-def sign_in_staff(page: Any, user: Any) -> None:
-    page.context.clear_cookies()
-    sign_in_with_browser(page, user.username, PASSWORD)
-    page.wait_for_url(f"**{reverse('accounts:two_factor')}*")
-    page.get_by_label("Code", exact=True).fill(
-        device_code(AuthenticatorDevice.objects.get(user=user))
-    )
-    submit(page)
-    page.wait_for_load_state()
 
 
 def send(page: Any, name: str) -> None:
@@ -53,7 +33,7 @@ def send(page: Any, name: str) -> None:
 
 def record_demand(page: Any, account: str) -> Demand:
     page.goto(reverse("legal:staff_demand_new"))
-    accessible(page, "the new demand form")
+    looks_right(page, "the new demand form")
     page.get_by_label("Authority", exact=True).fill("Metropolitan Police")
     page.get_by_label("Jurisdiction", exact=True).fill("GB")
     page.get_by_label("Due on", exact=True).fill("2030-01-31")
@@ -62,7 +42,7 @@ def record_demand(page: Any, account: str) -> Demand:
     page.get_by_label("E-mail address (user.contact.email)", exact=True).check()
     send(page, "Record the demand")
     assert "without the authority" in page.locator("main").inner_text()
-    accessible(page, "the new demand form with its errors")
+    looks_right(page, "the new demand form with its errors")
     page.get_by_label("Their reference", exact=True).fill("MP-2026-77")
     send(page, "Record the demand")
     page.wait_for_url("**/staff/legal/demands/*/")
@@ -72,34 +52,34 @@ def record_demand(page: Any, account: str) -> Demand:
 def test_four_eyes_release_and_the_authoritys_download(page: Any, tmp_path: Path) -> None:
     a, b = legal_team()
     person = a_customer()
-    sign_in_staff(page, a)
+    sign_in_staff_with_browser(page, a)
 
     demand = record_demand(page, person.customer.number)
-    accessible(page, "a demand, received")
+    looks_right(page, "a demand, received")
     send(page, "Start the review")
-    accessible(page, "a demand under review")
+    looks_right(page, "a demand under review")
     page.get_by_role("link", name="Prepare a release").click()
     page.wait_for_url(f"**{reverse('legal:staff_release_prepare', args=[demand.pk])}")
-    accessible(page, "the release form")
+    looks_right(page, "the release form")
     send(page, "Prepare the release")
     page.wait_for_url("**/staff/legal/releases/*/")
     release = Release.objects.get()
     assert "You prepared this release" in page.locator("main").inner_text()
-    accessible(page, "a prepared release")
+    looks_right(page, "a prepared release")
 
     send(page, "Approve and release")
     assert "may not approve it" in page.content()
     assert not Disclosure.objects.exists()
 
     page.goto(reverse("legal:staff_demands"))
-    accessible(page, "the register")
+    looks_right(page, "the register")
 
-    sign_in_staff(page, b)
+    sign_in_staff_with_browser(page, b)
     page.goto(reverse("legal:staff_release", args=[release.pk]))
     assert "Approval by a second person" in page.locator("main").inner_text()
     send(page, "Approve and release")
     link = page.locator("#package-link").inner_text()
-    accessible(page, "an approved release with its link")
+    looks_right(page, "an approved release with its link")
     release.refresh_from_db()
     assert release.status == ReleaseStatus.APPROVED
     assert Disclosure.objects.get().subject_id == person.subject_id
@@ -108,7 +88,7 @@ def test_four_eyes_release_and_the_authoritys_download(page: Any, tmp_path: Path
 
     page.context.clear_cookies()
     page.goto("/" + link.split("//", 1)[1].split("/", 1)[1])
-    accessible(page, "the authority's download page")
+    looks_right(page, "the authority's download page")
     with page.expect_download() as caught:
         page.get_by_role("link", name=f"JSON for {person.subject.reference}").click()
     document = json.loads(Path(caught.value.path()).read_text())
@@ -116,6 +96,6 @@ def test_four_eyes_release_and_the_authoritys_download(page: Any, tmp_path: Path
 
     page.goto(reverse("legal:package", args=[release.pk, "not-the-secret"]))
     assert "This link has expired" in page.locator("main").inner_text()
-    accessible(page, "an expired link")
+    looks_right(page, "an expired link")
     page.goto(reverse("legal:transparency"))
-    accessible(page, "the transparency page")
+    looks_right(page, "the transparency page")

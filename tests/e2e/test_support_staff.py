@@ -5,8 +5,6 @@ desktop."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.urls import reverse
 
@@ -14,14 +12,12 @@ from clientvault.accounts.models import AuthenticatorDevice, StaffRole
 from clientvault.privacy.models import AuditEvent
 from clientvault.support.models import TicketStatus
 from tests.accounts.personas import PASSWORD
-from tests.e2e.axe import assert_accessible
 from tests.e2e.support import (
     device_code,
     fill_fields,
-    overflow_on_phone,
+    looks_right,
     sign_in_with_browser,
     submit,
-    unlabelled_tables_on_phone,
 )
 from tests.support.staff_fixtures import BODY, TITLE, a_ticket, queued_mail
 from tests.support.tickets import CARD, CARD_DIGITS
@@ -30,18 +26,6 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True, databases=["default", "keys"]),
 ]
-
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
-
-
-def looks_right(page: Any, where: str) -> None:
-    for size in (PHONE, DESKTOP):
-        page.set_viewport_size(size)
-        assert_accessible(page, f"{where} at {size['width']} px")
-    page.set_viewport_size(PHONE)
-    assert overflow_on_phone(page) == [], where
-    assert unlabelled_tables_on_phone(page) == [], where
 
 
 def test_a_support_agent_reads_a_ticket_and_replies(page, customer, staff, shot):
