@@ -58,7 +58,8 @@ def _disclosures(demands: Any) -> list[Disclosure]:
 def _accounts(disclosed: list[Disclosure]) -> int:
     """Distinct accounts the disclosures were about (a person without one counts alone)."""
     people = directory()
-    return len({people.account_of(d.subject_id) or str(d.subject_id) for d in disclosed})
+    subjects = {d.subject_id for d in disclosed}  # each person looked up once
+    return len({people.account_of(s) or str(s) for s in subjects})
 
 
 def _demands_with_content(demands: Any) -> int:
@@ -78,13 +79,14 @@ def compute_figures(period: str) -> dict[str, Any]:
     demands = Demand.objects.filter(received_on__gte=start, received_on__lte=end)
     rows = list(demands.values_list("demand_type", "jurisdiction", "status"))
     statuses = Counter(status for _, _, status in rows)
+    types = Counter(demand_type for demand_type, _, _ in rows)
     disclosed = _disclosures(demands)
     return {
         "period": period.strip().upper(),
         "from": start.isoformat(),
         "to": end.isoformat(),
         "demands": len(rows),
-        "by_type": {t: n for t in DemandType.values if (n := Counter(r[0] for r in rows)[t])},
+        "by_type": {t: types[t] for t in DemandType.values if types[t]},
         "by_country": dict(sorted(Counter(r[1] for r in rows).items())),
         "outcomes": {
             **{str(s): statuses[s] for s in OUTCOMES},
