@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "clientvault.rights",
     "clientvault.legal",
     "clientvault.incidents",
+    "clientvault.traffic",
     "clientvault.web",
 ]
 if TESTING:

@@ -23,12 +23,13 @@ import phonenumbers
 from django.conf import settings
 from email_validator import EmailNotValidError, validate_email
 
-from clientvault.privacy import billing_rules, legal_rules, rights_rules
+from clientvault.privacy import billing_rules, legal_rules, rights_rules, traffic_rules
 from clientvault.privacy.billing_rules import BillingRules, parse_billing
 from clientvault.privacy.brand import Brand, BrandError, parse_brand
 from clientvault.privacy.legal_rules import BreachRules, LegalRules, parse_breach, parse_legal
 from clientvault.privacy.rights_rules import RightsRules, parse_rights
 from clientvault.privacy.taxonomy import CATEGORIES, SENSITIVE_PREFIX, Purpose, is_restricted
+from clientvault.privacy.traffic_rules import TrafficRules, parse_traffic
 
 PRESETS_DIR = Path(__file__).resolve().parent / "presets"
 PARTNER_MODES = ("never", "opt-out", "opt-in")
@@ -108,6 +109,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "billing": billing_rules.KEYS,
     "legal": legal_rules.LEGAL_KEYS,
     "breach": legal_rules.BREACH_KEYS,
+    "traffic": traffic_rules.KEYS,
 }
 _REQUIRED = object()
 
@@ -159,6 +161,8 @@ class Profile:
     legal: LegalRules = field(default_factory=LegalRules)
     # [breach]: the regulator's clock and name, and the channels people are told by (SEC-4).
     breach: BreachRules = field(default_factory=BreachRules)
+    # [traffic]: k-anonymity of published figures, the visit timeout, how long visit rows stay.
+    traffic: TrafficRules = field(default_factory=TrafficRules)
 
     @property
     def support_phone_display(self) -> str:
@@ -485,6 +489,13 @@ def _breach(r: _Reader) -> BreachRules:
     return rules
 
 
+def _traffic(r: _Reader) -> TrafficRules:
+    rules, problem = parse_traffic(r.section("traffic") if "traffic" in r.data else {})
+    if problem:
+        raise r.fail("traffic", problem[0], problem[1])
+    return rules
+
+
 def _decode(path: Path, text: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
@@ -524,6 +535,7 @@ def parse_profile(path: Path, text: str) -> Profile:
         billing=_billing(r, storage["storage_country"]),
         legal=_legal(r),
         breach=_breach(r),
+        traffic=_traffic(r),
     )
 
 

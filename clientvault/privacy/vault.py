@@ -403,6 +403,15 @@ def decrypt(subject_id: uuid.UUID | None, aad: str, token: str) -> str:
 @lru_cache(maxsize=4)
 def system_key(name: str) -> bytes:
     """A system key (made on first use), kept wrapped in the key store, never with the data."""
+    return stored_key(name)
+
+
+def stored_key(name: str) -> bytes:
+    """The key ``name`` from the key store, made on first use; never cached in the process.
+
+    For keys that are deleted on a schedule (the daily pseudonym salts of
+    :mod:`clientvault.privacy.salts`): once its row is gone, the key is gone.
+    """
     aad = f"system-key:{name}"
     row = SystemKey.objects.filter(name=name).first()
     if row is None:
