@@ -82,6 +82,7 @@ RETENTION_KEYS = (
     "invoices",
     "tickets",
     "forum",
+    "visit_rows",
 )
 # Sections with a fixed set of keys; [retention], [roles] and [back_office] take any key.
 KEYS: dict[str, tuple[str, ...]] = {

@@ -47,6 +47,8 @@ RETENTION_LABELS = {
     "tickets": "Your support tickets and their messages, from their last change",
     "forum": "What you posted in the public forum, after your account is deleted",
     "invoices": "Your invoices, payments, refunds and credit notes",
+    "visit_rows": "Pseudonymous records of a visit to a website we host, kept only so that a visit "
+    "spanning two logs counts once (the figures kept after that are anonymous)",
 }
 # Periods of our own machinery, not of records about a customer: left out of the policy's list.
 INTERNAL_RETENTION = {

@@ -1,11 +1,10 @@
 """The policy profile's ``[traffic]`` section: web-log analytics (COL-10, COL-11, USE-3, USE-4).
 
-Every key is optional::
+Every key is optional (the pseudonymous visit rows expire by ``[retention] visit_rows``)::
 
     [traffic]
     k_anonymity = 5          # a figure about fewer visitors than this is folded into "other"
     visit_idle_minutes = 30  # a visit ends after this long without a page request
-    visit_rows_hours = 24    # how long pseudonymous visit rows are kept to continue visits
     reverse_lookups = true   # look up each address's name, keeping only its registrable domain
 """
 
@@ -14,15 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-KEYS = ("k_anonymity", "visit_idle_minutes", "visit_rows_hours", "reverse_lookups")
-_RANGES = {"k_anonymity": (2, 100), "visit_idle_minutes": (5, 240), "visit_rows_hours": (1, 72)}
+KEYS = ("k_anonymity", "visit_idle_minutes", "reverse_lookups")
+_RANGES = {"k_anonymity": (2, 100), "visit_idle_minutes": (5, 240)}
 
 
 @dataclass(frozen=True)
 class TrafficRules:
     k_anonymity: int = 5
     visit_idle_minutes: int = 30
-    visit_rows_hours: int = 24
     reverse_lookups: bool = True
 
 

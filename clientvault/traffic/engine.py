@@ -71,8 +71,11 @@ class Analysis:
     hours: list[tuple[Any, ...]] = field(default_factory=list)
     # (site, day, dimension, value, hits, errors, visitors)
     figures: list[tuple[Any, ...]] = field(default_factory=list)
-    # (site, pseudonym, browser, started_at, last_seen)
+    # (site, pseudonym, browser, started_at, last_seen): visits still open at the log's end
     open_visits: list[tuple[Any, ...]] = field(default_factory=list)
+    # (site, pseudonym, browser, started_at): each visitor's first visit in the log, which may
+    # continue a visit left open by the log before
+    first_visits: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 def connect() -> duckdb.DuckDBPyConnection:
@@ -163,7 +166,7 @@ def _pass_one(
         FROM checked GROUP BY GROUPING SETS ((ip), (ua), ())
     """).fetchall()
     totals = next(row for row in rows if row[7] and row[8])
-    encoding_rejects = con.execute("SELECT count(*) FROM reject_errors").fetchone()
+    encoding_rejects = con.execute("SELECT count(DISTINCT line) FROM reject_errors").fetchone()
     result.lines = totals[3] + (encoding_rejects[0] if encoding_rejects else 0)
     result.cut_short = totals[4] if result.log_format != "common" else 0
     result.first_at, result.last_at = totals[5], totals[6]
@@ -252,14 +255,15 @@ def _map_agents(con: duckdb.DuckDBPyConnection, texts: list[str]) -> None:
 
 
 def _pass_two(con: duckdb.DuckDBPyConnection, result: Analysis, options: Options) -> None:
-    site = _quoted(options.site.lower())
+    site, asset = _quoted(options.site.lower()), _quoted(formats.ASSET)
     con.execute(f"""
         CREATE TEMP TABLE hits AS
         SELECT coalesce(nullif({site}, ''), rtrim(c.host, '.')) AS site,
             epoch(c.ts)::BIGINT AS t, k.pid, a.agent, c.status, c.bytes, c.serve_ms,
             (c.method IN ('GET', 'HEAD', 'POST')
-                AND (c.status BETWEEN 200 AND 299 OR c.status = 304) AND NOT a.robot AND CASE WHEN contains(c.raw_path, '.')
-                    THEN NOT regexp_matches(c.raw_path, {_quoted(formats.ASSET)}, 'i') ELSE true END
+                AND (c.status BETWEEN 200 AND 299 OR c.status = 304) AND NOT a.robot
+                AND CASE WHEN contains(c.raw_path, '.')
+                    THEN NOT regexp_matches(c.raw_path, {asset}, 'i') ELSE true END
             ) AS page,
             CASE WHEN page OR c.status >= 400 THEN left(c.raw_path, 300) END AS path
         FROM checked c JOIN addresses k ON c.ip = k.ip JOIN agents a ON c.ua = a.ua
@@ -373,6 +377,13 @@ def _figures(con: duckdb.DuckDBPyConnection, result: Analysis, options: Options)
             f"WHERE last >= (SELECT max(t) FROM hits) - {options.idle_seconds}"
         ).fetchall()
     ]
+    result.first_visits = [
+        (site, pid, browser, _at(started))
+        for site, pid, browser, started in con.execute(
+            "SELECT site, pid, browser, min(started) FROM visits GROUP BY ALL "
+            f"HAVING min(started) <= (SELECT min(t) FROM hits) + {options.idle_seconds}"
+        ).fetchall()
+    ]
 
 
 # -- which lines were refused, or accepted cut short ---------------------------------------
@@ -390,7 +401,8 @@ _LOCATE = """
 def _locate_bad_lines(con: duckdb.DuckDBPyConnection, result: Analysis) -> None:
     """Line numbers (1-based, as in the file) of the first refused and cut-short lines."""
     unreadable = [
-        row[0] for row in con.execute("SELECT line FROM reject_errors ORDER BY line").fetchall()
+        row[0]
+        for row in con.execute("SELECT DISTINCT line FROM reject_errors ORDER BY line").fetchall()
     ]
     seen = [ip for (ip,) in con.execute("SELECT DISTINCT ip FROM checked WHERE ok").fetchall()]
     bad_ips = [ip for ip, address in _addresses(seen).items() if address is None]

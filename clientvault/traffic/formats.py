@@ -49,30 +49,30 @@ _AGENT = """
     trim(split_part({line}, '"', 7)) AS serve_text
 """
 _JSON = """
-    coalesce(json_extract_string(line, '$.remote_addr'),
-        json_extract_string(line, '$.client_ip'), '') AS ip,
-    coalesce(json_extract_string(line, '$.request'), '') AS request,
-    coalesce(json_extract_string(line, '$.request_method'), split_part(request, ' ', 1)) AS method,
-    split_part(split_part(coalesce(json_extract_string(line, '$.request_uri'),
-        json_extract_string(line, '$.uri'), split_part(request, ' ', 2)), '?', 1), '#', 1)
+    coalesce(json_extract_string({doc}, '$.remote_addr'),
+        json_extract_string({doc}, '$.client_ip'), '') AS ip,
+    coalesce(json_extract_string({doc}, '$.request'), '') AS request,
+    coalesce(json_extract_string({doc}, '$.request_method'), split_part(request, ' ', 1)) AS method,
+    split_part(split_part(coalesce(json_extract_string({doc}, '$.request_uri'),
+        json_extract_string({doc}, '$.uri'), split_part(request, ' ', 2)), '?', 1), '#', 1)
         AS raw_path,
-    coalesce(json_extract_string(line, '$.status'), '') AS status_text,
-    coalesce(json_extract_string(line, '$.body_bytes_sent'),
-        json_extract_string(line, '$.bytes_sent'), '-') AS size_text,
-    coalesce(json_extract_string(line, '$.http_user_agent'), '') AS ua,
-    coalesce(json_extract_string(line, '$.request_time'), '') AS serve_text,
-    coalesce(try_cast(json_extract_string(line, '$.time_iso8601') AS TIMESTAMPTZ),
-        try_strptime(json_extract_string(line, '$.time_local'), '%d/%b/%Y:%H:%M:%S %z')) AS ts,
-    lower(coalesce(json_extract_string(line, '$.host'),
-        json_extract_string(line, '$.server_name'), '')) AS host
+    coalesce(json_extract_string({doc}, '$.status'), '') AS status_text,
+    coalesce(json_extract_string({doc}, '$.body_bytes_sent'),
+        json_extract_string({doc}, '$.bytes_sent'), '-') AS size_text,
+    coalesce(json_extract_string({doc}, '$.http_user_agent'), '') AS ua,
+    coalesce(json_extract_string({doc}, '$.request_time'), '') AS serve_text,
+    coalesce(try_cast(json_extract_string({doc}, '$.time_iso8601') AS TIMESTAMPTZ),
+        try_strptime(json_extract_string({doc}, '$.time_local'), '%d/%b/%Y:%H:%M:%S %z')) AS ts,
+    lower(coalesce(json_extract_string({doc}, '$.host'),
+        json_extract_string({doc}, '$.server_name'), '')) AS host
 """
 
 
 def field_sql(log_format: str) -> str:
     """The SELECT list giving ip, ts, method, raw_path, status_text, size_text, ua, serve_text
     and host from ``line`` for ``log_format``."""
-    if log_format == LogFormat.NGINX_JSON:
-        return _JSON
+    if log_format == LogFormat.NGINX_JSON:  # a line that is no JSON object reads as {}: refused
+        return _JSON.format(doc="CASE WHEN json_valid(line) THEN line ELSE '{}' END")
     if log_format == LogFormat.VHOST_COMBINED:
         rest = "substr(line, instr(line, ' ') + 1)"
         host = "lower(split_part(split_part(line, ' ', 1), ':', 1)) AS host"

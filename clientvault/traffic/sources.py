@@ -66,7 +66,7 @@ def _gzip_head(path: Path) -> bytes:
         raise SourceError(f"{path.name}: not readable as gzip ({error})") from None
 
 
-def _unpack_to_memory(name: str, stream: BinaryIO, sha: hashlib._Hash | None) -> int:
+def _unpack_to_memory(name: str, stream: BinaryIO | bz2.BZ2File, sha: hashlib._Hash | None) -> int:
     fd = os.memfd_create("clientvault-log")
     with os.fdopen(os.dup(fd), "wb") as out:
         reader = _Hashing(stream, sha) if sha is not None else stream
@@ -79,7 +79,7 @@ def _unpack_to_memory(name: str, stream: BinaryIO, sha: hashlib._Hash | None) ->
 
 
 class _Hashing:
-    def __init__(self, stream: BinaryIO, sha: hashlib._Hash) -> None:
+    def __init__(self, stream: BinaryIO | bz2.BZ2File, sha: hashlib._Hash) -> None:
         self.stream, self.sha = stream, sha
 
     def read(self, size: int = -1) -> bytes:

@@ -1,4 +1,8 @@
-"""The hourly sweep: expired salts and old pseudonymous visit rows go."""
+"""The hourly sweep: each daily pseudonym salt is deleted once its 48 hours are over.
+
+The pseudonymous visit rows (``OpenVisit``) expire by the kernel's retention sweep
+(``[retention] visit_rows``, declared in :mod:`clientvault.traffic.privacy`).
+"""
 
 from __future__ import annotations
 
@@ -9,34 +13,29 @@ from django.utils import timezone
 from django_tasks import task
 
 from clientvault.privacy.actors import SYSTEM
-from clientvault.privacy.profile import current_profile
 from clientvault.privacy.routers import KEYSTORE_ALIAS
 from clientvault.privacy.salts import drop_expired_salts
 from clientvault.privacy.services.audit import record_event
-from clientvault.traffic.models import OpenVisit
 
 SALT_SCOPE = "traffic"
 
 
-def sweep_traffic(*, now: datetime.datetime) -> tuple[int, int]:
-    """Delete the salts whose 48 hours are over and the visit rows past their window."""
+def sweep_salts(*, now: datetime.datetime) -> int:
+    """Delete the salts whose 48 hours are over; how many (audited when any)."""
     with transaction.atomic(using=KEYSTORE_ALIAS):
         salts = drop_expired_salts(scope=SALT_SCOPE, now=now)
-    cutoff = now - datetime.timedelta(hours=current_profile().traffic.visit_rows_hours)
-    with transaction.atomic():
-        visits, _ = OpenVisit.objects.filter(last_seen__lt=cutoff).delete()
-        if salts or visits:
+    if salts:
+        with transaction.atomic():
             record_event(
-                action="traffic.swept",
+                action="traffic.salts_deleted",
                 actor=SYSTEM,
                 purpose="analytics",
-                details={"salts": salts, "visits": visits},
+                details={"salts": salts},
             )
-    return salts, visits
+    return salts
 
 
 @task()
 def traffic_hourly_job(period: str = "") -> dict[str, int]:
     """The hourly run (the scheduler enqueues it once an hour)."""
-    salts, visits = sweep_traffic(now=timezone.now())
-    return {"salts": salts, "visits": visits}
+    return {"salts": sweep_salts(now=timezone.now())}
