@@ -141,6 +141,8 @@ if TESTING:
     INSTALLED_APPS.append("tests.kernelapp")
 
 MIDDLEWARE = [
+    # First, so it sees every answer last, with every cookie the others added (COL-8).
+    "clientvault.privacy.middleware.CookiePolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "clientvault.web.middleware.NoStoreMiddleware",
@@ -299,19 +301,11 @@ CLIENTVAULT_DEVICE_COOKIE_AGE = 180 * 24 * 3600
 # The cookie in which Django's messages framework (its default storage) carries a notice to the
 # next page: CookieStorage.cookie_name, which no setting changes.
 MESSAGES_COOKIE_NAME = "messages"
-# Every cookie the site sets without asking (COL-8), and what for; /privacy lists them from here.
-CLIENTVAULT_NECESSARY_COOKIES = {
-    SESSION_COOKIE_NAME: "keeps you signed in",
-    CSRF_COOKIE_NAME: "protects our forms against forged submissions",
-    CLIENTVAULT_DEVICE_COOKIE_NAME: (
-        "remembers that this browser has signed in to your account before, so that someone "
-        "guessing your password elsewhere cannot lock you out"
-    ),
-    MESSAGES_COOKIE_NAME: (
-        "carries a one-time notice, such as that you have signed out, to the next page you "
-        "open, and is removed once it is shown"
-    ),
-}
+# Every cookie the site sets is declared, with what it is for, in the kernel's cookie registry
+# (clientvault.privacy.cookies, COL-8), which /privacy and /cookies list; the cookie middleware
+# (first in MIDDLEWARE) drops any other Set-Cookie, and a preference cookie without the visitor's
+# consent, and logs it by name. In the tests it raises instead, so the test that set it fails.
+CLIENTVAULT_COOKIE_VIOLATIONS = "raise" if TESTING else "drop"
 
 
 # The client's address, for the lockout and throttles, login history and sessions alike

@@ -46,3 +46,17 @@ def _fresh_vault_caches():
     yield
     vault.reset_caches()
     current_profile.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_undeclared_cookie():
+    """COL-8: a test whose requests set an undeclared cookie, or a preference cookie without
+    consent, fails, whether through the test client or the browser tests' live server (the
+    cookie middleware notes each one; CLIENTVAULT_COOKIE_VIOLATIONS is "raise" in the tests)."""
+    from clientvault.privacy.middleware import violations
+
+    violations.clear()
+    yield
+    found = list(violations)
+    violations.clear()
+    assert not found, "cookies the registry does not allow were set:\n" + "\n".join(found)

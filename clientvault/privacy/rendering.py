@@ -12,9 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 
+from clientvault.privacy.cookies import registry as cookie_registry
 from clientvault.privacy.inventory import Declaration, Erasure, Personal, Registry
 from clientvault.privacy.profile import Profile
 from clientvault.privacy.taxonomy import SENSITIVE_PREFIX, Purpose, category_label
@@ -186,7 +186,7 @@ def policy_context(profile: Profile, registry: Registry) -> dict[str, Any]:
         "retention_rows": _retention_rows(profile),
         "holds_sensitive": any(c.startswith(SENSITIVE_PREFIX) for c in categories),
         "aggregates": any(d.retention and d.retention.aggregator for d in registry),
-        "cookies": sorted(settings.CLIENTVAULT_NECESSARY_COOKIES.items()),
+        "cookies": cookie_registry(),
     }
 
 

@@ -22,6 +22,9 @@ class Purpose(models.TextChoices):
     LEGAL_OBLIGATION = "legal_obligation", "Complying with the law"
     ANALYTICS = "analytics", "Analysing traffic to improve the site"
     DOMAIN_REGISTRATION = "domain_registration", "Registering domain names"
+    # Cookies that remember a visitor's display choices (clientvault.privacy.cookies): a consent
+    # only, never a purpose a field or a role is given.
+    PREFERENCE_COOKIES = "preference_cookies", "Remembering your preferences in cookies"
 
 
 # The subject's own right of access (GDPR Art. 15): reveal() allows it on any personal field, but

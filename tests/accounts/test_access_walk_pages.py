@@ -66,6 +66,8 @@ OPEN_ROUTES = {
     "privacy:policy": "the published privacy policy",
     "privacy:versions": "the list of published policy versions",
     "privacy:version": "one published policy version",
+    "privacy:cookies": "the cookies we set and the visitor's answer about preference cookies",
+    "privacy:gpc": "/.well-known/gpc.json: that the site honours Global Privacy Control",
     "accounts:login": "the sign-in form",
     "accounts:logout": "signing out: a page with the button, and nothing to sign out of yet",
     "accounts:signup": "opening an account online",
@@ -113,6 +115,8 @@ PUBLIC_OBJECT_PAGES = {
 NOT_WALKED: dict[str, str] = {
     "billing:webhook": "the payment gateways' webhooks, POST only: gated by the gateway's "
     "signature, never by a session (tests/billing/test_webhooks.py)",
+    "text_size": "the footer's larger-text switch, POST only, open to anyone: it sets a "
+    "preference cookie in the visitor's own browser, nothing more (tests/web/test_text_size.py)",
 }
 NOT_WALKED_NAMESPACES = {
     "api-v1": "the JSON API: walked from its OpenAPI schema in test_access_walk_api.py",

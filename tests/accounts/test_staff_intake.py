@@ -52,7 +52,8 @@ def test_the_form_marks_what_the_phone_intake_may_leave_out(staff_client):
     assert 'Address (second line) <span class="optional">(optional)</span>' in page
     assert 'Address <span class="optional">' not in page  # an account needs it (COL-3)
     assert 'Telephone <span class="optional">' not in page
-    assert "password" not in page.lower().split("<form", 1)[1].split("</form>")[0]
+    intake = page.lower().split('<section class="area-main">', 1)[1].split("<form", 1)[1]
+    assert "password" not in intake.split("</form>")[0]
 
 
 def test_it_opens_an_account_marked_as_staff_entered_by_telephone(staff, staff_client, caller):

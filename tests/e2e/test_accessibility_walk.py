@@ -157,6 +157,7 @@ ANONYMOUS_PAGES = [
     Page("privacy:policy"),
     Page("privacy:versions"),
     Page("privacy:version", lambda w: 1),
+    Page("privacy:cookies"),
     Page("/api/v1/docs"),
     Page("accounts:login", submit=True),
     Page("accounts:signup", submit=True),
@@ -194,6 +195,7 @@ OWNER_PAGES = [
     Page("accounts:profile_history"),
     Page("incidents:security_notices"),
     Page("accounts:choices", submit=True),
+    Page("privacy:cookies"),
     Page("accounts:sent_messages"),
     Page("accounts:sent_message", lambda w: w.sent_message),
     Page("accounts:organisation", submit=True),
@@ -344,6 +346,9 @@ DEV_PAGES = [
 # Routes that are not pages, or are walked in another state; each with the reason.
 NOT_PAGES = {
     "healthz": "JSON for the load balancer, not a page",
+    "privacy:gpc": "JSON saying the site honours Global Privacy Control, not a page",
+    "text_size": "the footer's button's POST (once preference cookies are accepted), answered "
+    "with a redirect (tests/e2e/test_cookies.py checks the larger text it gives)",
     "billing:webhook": "JSON for the payment gateways, not a page",
     "accounts:api_token_revoke": "a button's POST, answered with a redirect",
     "accounts:sessions_end": "a button's POST, answered with a redirect",

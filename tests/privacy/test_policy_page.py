@@ -5,7 +5,9 @@ import re
 import pytest
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.text import capfirst
 
+from clientvault.privacy.cookies import registry as cookie_registry
 from clientvault.privacy.inventory import registry
 from clientvault.privacy.profile import PRESETS_DIR, RETENTION_KEYS, current_profile, load_profile
 from clientvault.privacy.rendering import INTERNAL_RETENTION, RETENTION_LABELS, render_policy
@@ -61,11 +63,28 @@ def test_it_lists_what_the_inventory_declares_with_purposes_and_retention(client
     assert "1 year in your sign-in history" in ip_row.group(0)
 
 
-def test_it_lists_every_cookie_set_without_asking_and_what_it_is_for(client, settings):
+def test_it_lists_every_cookie_of_the_registry_with_purpose_kind_and_lifetime(client):
     html = page(client)
-    for name, purpose in settings.CLIENTVAULT_NECESSARY_COOKIES.items():
-        assert f"<li><code>{name}</code> {purpose}.</li>" in html
+    for cookie in cookie_registry():
+        row = (
+            f'<tr><th scope="row"><code>{cookie.name}</code></th>'
+            f'<td data-label="What it is for">{capfirst(cookie.purpose)}.</td>'
+            f'<td data-label="Kind">{cookie.necessity.label}</td>'
+            f'<td data-label="How long it lasts">{capfirst(cookie.lifetime)}</td></tr>'
+        )
+        assert row in html, cookie.name
     assert "<code>cv_device</code>" in html
+    assert '<td data-label="Kind">Preference, only if you agree</td>' in html
+    assert 'href="/cookies">change your choice about cookies</a>' in html
+
+
+def test_it_says_global_privacy_control_refuses_partner_sharing_only_where_partners_are_offered(
+    client, use_preset
+):
+    assert "Global Privacy Control signal" in page(client)
+    assert "and of any sharing of your data with partners" not in page(client)
+    use_preset("partner-opt-out")
+    assert "and of any sharing of your data with partners" in page(client)
 
 
 def test_it_states_the_promises_every_profile_keeps(client):
