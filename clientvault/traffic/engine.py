@@ -31,6 +31,7 @@ from clientvault.traffic.agents import reduce_agent
 from clientvault.traffic.sources import Source
 
 THREADS = 2
+READ_BUFFER = 4 << 20  # bytes per read buffer: as fast as the 32 MB default here, less memory
 SHOWN_BAD_LINES = 5
 UNKNOWN_ISP = "-"
 
@@ -91,6 +92,7 @@ def _reader(source: Source) -> str:
     return (
         f"read_csv({_quoted(source.location)}, columns={{'line': 'VARCHAR'}}, delim='\\x1e', "
         "quote='', escape='', header=false, auto_detect=false, store_rejects=true, "
+        f"buffer_size={READ_BUFFER}, "
         f"compression={_quoted(source.compression)})"
     )
 
@@ -103,9 +105,10 @@ def _checked_sql(source: Source, log_format: str, site: str) -> str:
             CASE WHEN serve_text = '' THEN NULL
                  WHEN contains(serve_text, '.') THEN try_cast(serve_text AS DOUBLE) * 1000
                  ELSE try_cast(serve_text AS DOUBLE) / 1000 END AS serve_ms,
-            (ts IS NOT NULL AND status BETWEEN 100 AND 599 AND bytes >= 0 AND ip <> ''
-                AND raw_path <> ''{needs_host}) AS ok
-        FROM (SELECT line, {formats.field_sql(log_format)} FROM {_reader(source)})
+            coalesce(ts IS NOT NULL AND status BETWEEN 100 AND 599 AND bytes >= 0 AND ip <> ''
+                AND raw_path <> ''{needs_host}, false) AS ok,
+            {_CUT_SHORT} AS cut_short
+        FROM ({formats.parsed_sql(log_format, _reader(source))})
     """
 
 
@@ -159,19 +162,16 @@ def _pass_one(
     options: Options,
     progress: Callable[[str], None] | None,
 ) -> None:
-    rows = con.execute(f"""
-        SELECT ip, ua, count(*) FILTER (WHERE ok) AS good, count(*) AS lines,
-            count(*) FILTER (WHERE ok AND {_CUT_SHORT}), min(ts) FILTER (WHERE ok),
-            max(ts) FILTER (WHERE ok), grouping(ip) AS no_ip, grouping(ua) AS no_ua
+    # Only the two fields are cut here (DuckDB computes no column a query does not use).
+    rows = con.execute("""
+        SELECT ip, ua, count(*), grouping(ip) AS no_ip, grouping(ua) AS no_ua
         FROM checked GROUP BY GROUPING SETS ((ip), (ua), ())
     """).fetchall()
-    totals = next(row for row in rows if row[7] and row[8])
     encoding_rejects = con.execute("SELECT count(DISTINCT line) FROM reject_errors").fetchone()
-    result.lines = totals[3] + (encoding_rejects[0] if encoding_rejects else 0)
-    result.cut_short = totals[4] if result.log_format != "common" else 0
-    result.first_at, result.last_at = totals[5], totals[6]
-    ips = {row[0]: row[2] for row in rows if not row[7] and row[2]}
-    agents = [row[1] for row in rows if not row[8] and row[7] and row[2]]
+    total = next(row[2] for row in rows if row[3] and row[4])
+    result.lines = total + (encoding_rejects[0] if encoding_rejects else 0)
+    ips = [row[0] for row in rows if not row[3]]
+    agents = [row[1] for row in rows if not row[4] and row[3]]
     if progress:
         progress(f"{result.lines:,} lines, {len(ips):,} addresses, {len(agents):,} user agents")
     _map_addresses(con, result, options, ips)
@@ -209,28 +209,26 @@ def _insert(
 
 
 def _map_addresses(
-    con: duckdb.DuckDBPyConnection, result: Analysis, options: Options, counts: dict[str, int]
+    con: duckdb.DuckDBPyConnection, result: Analysis, options: Options, ips: list[str]
 ) -> None:
     """The pseudonym and ISP domain of each valid address (table ``addresses``)."""
-    valid = {ip: a for ip, a in _addresses(counts).items() if a is not None}
+    valid = {ip: a for ip, a in _addresses(ips).items() if a is not None}
     lookups = (
         resolve.look_up(valid.values(), server=options.dns_server) if options.lookups else None
     )
     if lookups:
         result.lookups_skipped, result.lookups_gave_up = lookups.skipped, lookups.gave_up
     domains = lookups.domains if lookups else {}
-    ips = list(valid)
+    kept = list(valid)
     _insert(
         con,
         "addresses",
         {
-            "ip": ("VARCHAR", ips),
-            "pid": ("BIGINT", [pseudonym(options.salt, valid[ip].packed) for ip in ips]),
-            "isp": ("VARCHAR", [domains.get(str(valid[ip])) or UNKNOWN_ISP for ip in ips]),
+            "ip": ("VARCHAR", kept),
+            "pid": ("BIGINT", [pseudonym(options.salt, valid[ip].packed) for ip in kept]),
+            "isp": ("VARCHAR", [domains.get(str(valid[ip])) or UNKNOWN_ISP for ip in kept]),
         },
     )
-    result.accepted = sum(counts[ip] for ip in ips)
-    result.rejected = result.lines - result.accepted
 
 
 def _map_agents(con: duckdb.DuckDBPyConnection, texts: list[str]) -> None:
@@ -256,19 +254,31 @@ def _map_agents(con: duckdb.DuckDBPyConnection, texts: list[str]) -> None:
 
 def _pass_two(con: duckdb.DuckDBPyConnection, result: Analysis, options: Options) -> None:
     site, asset = _quoted(options.site.lower()), _quoted(formats.ASSET)
+    # No WHERE: DuckDB would push the check down and cut each field again for it; the lines
+    # that fail it are kept flagged, counted, then deleted.
     con.execute(f"""
         CREATE TEMP TABLE hits AS
         SELECT coalesce(nullif({site}, ''), rtrim(c.host, '.')) AS site,
-            epoch(c.ts)::BIGINT AS t, k.pid, a.agent, c.status, c.bytes, c.serve_ms,
+            epoch(c.ts)::BIGINT AS t, k.pid, a.agent, c.status, c.bytes,
+            c.serve_ms::FLOAT AS serve_ms,
             (c.method IN ('GET', 'HEAD', 'POST')
                 AND (c.status BETWEEN 200 AND 299 OR c.status = 304) AND NOT a.robot
                 AND CASE WHEN contains(c.raw_path, '.')
                     THEN NOT regexp_matches(c.raw_path, {asset}, 'i') ELSE true END
             ) AS page,
-            CASE WHEN page OR c.status >= 400 THEN left(c.raw_path, 300) END AS path
+            CASE WHEN page OR c.status >= 400 THEN left(c.raw_path, 300) END AS path,
+            c.ok, c.ok AND c.cut_short AS cut
         FROM checked c JOIN addresses k ON c.ip = k.ip JOIN agents a ON c.ua = a.ua
-        WHERE c.ok
     """)
+    accepted, cut, first, last = con.execute(
+        "SELECT count(*) FILTER (WHERE ok), count(*) FILTER (WHERE cut), "
+        "min(t) FILTER (WHERE ok), max(t) FILTER (WHERE ok) FROM hits"
+    ).fetchall()[0]
+    result.accepted, result.rejected = accepted, result.lines - accepted
+    result.cut_short = cut if result.log_format != "common" else 0
+    result.first_at = _at(first) if first is not None else None
+    result.last_at = _at(last) if last is not None else None
+    con.execute("DELETE FROM hits WHERE NOT ok")
     # The only table with addresses in it goes; each pseudonym keeps its ISP domain.
     con.execute("CREATE TEMP TABLE visitors AS SELECT DISTINCT pid, isp FROM addresses")
     con.execute("DROP TABLE addresses")

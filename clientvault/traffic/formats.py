@@ -33,20 +33,18 @@ def detect(sample: Iterable[str]) -> str | None:
 
 # -- the fields, as columns of a SELECT over a relation with one column ``line`` --------------
 
-_CLF_FIELDS = """
-    split_part({line}, ' ', 1) AS ip,
-    substr({line}, instr({line}, '[') + 1, 26) AS ts_text,
-    split_part({line}, '"', 2) AS request,
-    trim(split_part({line}, '"', 3)) AS tail,
-    split_part(request, ' ', 1) AS method,
-    split_part(split_part(split_part(request, ' ', 2), '?', 1), '#', 1) AS raw_path,
-    split_part(tail, ' ', 1) AS status_text,
-    split_part(tail, ' ', 2) AS size_text,
-    try_strptime(ts_text, '%d/%b/%Y:%H:%M:%S %z') AS ts
-"""
-_AGENT = """
-    split_part({line}, '"', 6) AS ua,
-    trim(split_part({line}, '"', 7)) AS serve_text
+# Each line is split once at its quotes (q), and the parts once at their spaces (h, r, t):
+# DuckDB's split_part would split the whole line again for every field.
+_CLF = """
+    SELECT line, {host} AS host, h[{ip}] AS ip,
+        try_strptime(substr(q[1], instr(q[1], '[') + 1, 26), '%d/%b/%Y:%H:%M:%S %z') AS ts,
+        r[1] AS method, split_part(split_part(r[2], '?', 1), '#', 1) AS raw_path,
+        t[1] AS status_text, t[2] AS size_text,
+        {ua} AS ua, {serve} AS serve_text
+    FROM (
+        SELECT line, q, string_split(q[1], ' ') AS h, string_split(q[2], ' ') AS r,
+            string_split(trim(q[3]), ' ') AS t
+        FROM (SELECT line, string_split(line, '"') AS q FROM {reader}))
 """
 _JSON = """
     coalesce(json_extract_string({doc}, '$.remote_addr'),
@@ -68,21 +66,21 @@ _JSON = """
 """
 
 
-def field_sql(log_format: str) -> str:
-    """The SELECT list giving ip, ts, method, raw_path, status_text, size_text, ua, serve_text
-    and host from ``line`` for ``log_format``."""
+def parsed_sql(log_format: str, reader: str) -> str:
+    """A query over ``reader`` (one column ``line``) giving line, host, ip, ts, method, raw_path,
+    status_text, size_text, ua and serve_text for ``log_format``."""
     if log_format == LogFormat.NGINX_JSON:  # a line that is no JSON object reads as {}: refused
-        return _JSON.format(doc="CASE WHEN json_valid(line) THEN line ELSE '{}' END")
-    if log_format == LogFormat.VHOST_COMBINED:
-        rest = "substr(line, instr(line, ' ') + 1)"
-        host = "lower(split_part(split_part(line, ' ', 1), ':', 1)) AS host"
-        return f"{host}, {_CLF_FIELDS.format(line=rest)}, {_AGENT.format(line=rest)}"
-    agent = (
-        _AGENT.format(line="line")
-        if log_format == LogFormat.COMBINED
-        else "'' AS ua, '' AS serve_text"
+        doc = "CASE WHEN json_valid(line) THEN line ELSE '{}' END"
+        return f"SELECT line, {_JSON.format(doc=doc)} FROM {reader}"
+    vhost = log_format == LogFormat.VHOST_COMBINED
+    agents = log_format != LogFormat.COMMON
+    return _CLF.format(
+        host="lower(split_part(h[1], ':', 1))" if vhost else "''",
+        ip=2 if vhost else 1,
+        ua="coalesce(q[6], '')" if agents else "''",
+        serve="trim(coalesce(q[7], ''))" if agents else "''",
+        reader=reader,
     )
-    return f"'' AS host, {_CLF_FIELDS.format(line='line')}, {agent}"
 
 
 # Requests for these are files, not pages (a download is still a hit with its bytes).
