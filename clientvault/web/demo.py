@@ -80,6 +80,7 @@ from clientvault.web.demo_legal import legal_lines, load_incidents, load_legal
 from clientvault.web.demo_messaging import load_messaging
 from clientvault.web.demo_rights import load_rights, rights_lines
 from clientvault.web.demo_support import load_support, support_lines
+from clientvault.web.demo_traffic import load_traffic, traffic_lines
 
 DEMO = SystemActor("demo")
 PASSWORD = "clientvault-demo"
@@ -340,6 +341,7 @@ def load_demo() -> None:
         load_rights()
         load_legal(legal=staff["leo.legal"], second_legal=staff["lena.legal"])
         load_incidents(compromised=staff["sam.support"], handler=staff[StaffRole.ADMINISTRATOR])
+        load_traffic()
 
 
 # --- the logins, printed by ``clientvault demo --logins`` ------------------------------------
@@ -396,6 +398,7 @@ def login_lines() -> list[str]:
         *hosting_lines(),
         *support_lines(),
         *legal_lines(),
+        *traffic_lines(),
     ]
 
 

@@ -1,0 +1,35 @@
+"""The demo's week of logs: made in memory, ingested once, with ISP names from a local DNS
+server, and no address of it kept."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from clientvault.traffic.models import Batch, DayFigure, Dimension, HourTotal
+from clientvault.web import demo_traffic
+
+pytestmark = pytest.mark.django_db(databases=["default", "keys"])
+END = datetime.date(2026, 11, 9)
+
+
+def test_the_week_is_the_same_each_time_and_seven_days_long():
+    log = demo_traffic.week_of_logs(site="shop.example", end=END)
+    assert log == demo_traffic.week_of_logs(site="shop.example", end=END)
+    days = {line.split(b"[", 1)[1][:11] for line in log.splitlines()}
+    assert len(days) == 7
+
+
+def test_it_ingests_each_demo_site_once_with_isp_names(monkeypatch):
+    monkeypatch.setattr(demo_traffic, "demo_sites", lambda: ["shop.example"])
+    demo_traffic.load_traffic(today=END)
+    demo_traffic.load_traffic(today=END)
+    batch = Batch.objects.get()
+    assert batch.rejected == 0
+    assert batch.lookups_skipped == 0
+    isps = set(DayFigure.objects.filter(dimension=Dimension.ISP).values_list("value", flat=True))
+    assert isps <= {*demo_traffic.ISPS, ""}
+    assert isps & set(demo_traffic.ISPS)
+    assert any(hour.serve_ms for hour in HourTotal.objects.all())  # the log has %D
+    assert "shop.example" in demo_traffic.traffic_lines()[0]
