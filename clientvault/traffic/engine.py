@@ -141,12 +141,19 @@ def analyse(
         if result.rejected or result.cut_short:
             _locate_bad_lines(con, result)
     except duckdb.Error as error:
-        raise EngineError(
-            f"{source.name}: cannot be read as a log ({_first_line(error)})"
-        ) from None
+        raise EngineError(_unreadable(source, error)) from None
     finally:
         con.close()
     return result
+
+
+def _unreadable(source: Source, error: Exception) -> str:
+    if source.compression == "gzip" and "end of gzip" in str(error).lower():
+        return (
+            f"{source.name}: the gzip data ends early (a copy still being written?); nothing "
+            "of it was kept: ingest it again once it is complete"
+        )
+    return f"{source.name}: cannot be read as a log ({_first_line(error)})"
 
 
 def _first_line(error: Exception) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import io
 
 import pytest
-from django.core.management import CommandError
+from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
 from clientvault.traffic.models import Batch, HourTotal
@@ -111,3 +112,19 @@ def test_a_timestamp_in_another_time_zone_lands_in_its_utc_hour(tmp_path):
 def test_an_output_directory_that_does_not_exist_is_refused(tmp_path):
     with pytest.raises(CommandError, match="--output: no such directory"):
         ingest(str(HACKERS), "--site", "s.example", "--output", str(tmp_path / "no" / "x.parquet"))
+
+
+def test_a_gzip_log_cut_off_midway_is_refused_whole_so_nothing_counts_twice_later(tmp_path):
+    whole = gzip.compress(HACKERS.read_bytes(), mtime=0)
+    cut = tmp_path / "rotating.log.gz"
+    cut.write_bytes(whole[: len(whole) // 2])
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "traffic", "ingest", str(cut), "--site", "s.example", "--no-lookups", stdout=out
+        )
+    assert "the gzip data ends early" in out.getvalue()
+    assert not Batch.objects.exists()
+    cut.write_bytes(whole)
+    assert "3,456 accepted" in ingest(str(cut), "--site", "s.example")
+    assert _bytes() == HACKERS_BYTES
