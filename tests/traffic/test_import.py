@@ -3,8 +3,10 @@ file holds no address, and a file that is not one is refused by name."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
-from django.core.management import CommandError
+from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
 from clientvault.traffic.models import Batch, DayFigure, HourTotal, Origin
@@ -48,10 +50,6 @@ def test_a_file_that_is_not_a_traffic_file_is_refused_by_name(tmp_path):
     bogus.write_text("not parquet at all")
     with pytest.raises(CommandError):
         import_file(str(bogus))
-    import io
-
-    from django.core.management import call_command
-
     out = io.StringIO()
     with pytest.raises(CommandError):
         call_command("traffic", "import", str(bogus), stdout=out)

@@ -73,11 +73,7 @@ def test_a_bad_file_is_refused_by_name_and_the_others_still_go_in(tmp_path, cont
     assert Batch.objects.get().source == "good.log"
 
 
-def test_it_prints_each_outcome_before_failing(tmp_path, capsys):
-    import io
-
-    from django.core.management import call_command
-
+def test_it_prints_each_outcome_before_failing(tmp_path):
     out = io.StringIO()
     good = write(tmp_path, "good.log", [line()])
     with pytest.raises(CommandError):
