@@ -1,0 +1,49 @@
+"""Hosting's site directory for the kernel: which service serves a domain, on which account.
+
+Registered in the app's ``ready`` (``clientvault.privacy.sites``); the traffic app reads usage
+per service through it without importing hosting.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import QuerySet
+
+from clientvault.hosting.models import LIVE_STATUSES, Service
+from clientvault.privacy.sites import HostedSite, host_names
+
+
+def _with_domain() -> QuerySet[Service]:
+    related = ("customer", "plan__billing_plan")
+    return Service.objects.exclude(domain="").select_related(*related)
+
+
+def hosted_site(service: Service) -> HostedSite:
+    return HostedSite(
+        reference=service.reference,
+        domain=service.domain.lower(),
+        account=service.customer.number,
+        label=service.plan.name,
+        since=service.created_at.astimezone(datetime.UTC).date(),
+        live=service.is_live,
+        bandwidth_mb=service.plan.bandwidth_mb,
+    )
+
+
+class ServiceSites:
+    def sites_of(self, account: str) -> list[HostedSite]:
+        found = _with_domain().filter(customer__number=account)
+        return [hosted_site(service) for service in found]
+
+    def site_of(self, account: str, reference: str) -> HostedSite | None:
+        found = _with_domain().filter(customer__number=account, reference=reference).first()
+        return hosted_site(found) if found else None
+
+    def owner_of(self, host: str) -> HostedSite | None:
+        names = host_names(host)
+        live = _with_domain().filter(domain__in=names, status__in=LIVE_STATUSES)
+        best = sorted(
+            live, key=lambda service: (-len(service.domain), -service.created_at.timestamp())
+        )
+        return hosted_site(best[0]) if best else None
