@@ -92,12 +92,11 @@ def _days(query: UsageQuery) -> queries.Days:
     end = query.end or queries.today()
     if query.period == "month":
         start = query.start or queries.last_months(end, DEFAULT_MONTHS).start
+        problems = period_problems(start, end, queries.MAX_MONTHS, "months")
         start, end = queries.month_start(start), queries.next_month(end) - datetime.timedelta(1)
-        longest = queries.MAX_MONTHS * 31
     else:
         start = query.start or queries.last_days(end, DEFAULT_DAYS).start
-        longest = queries.MAX_DAYS
-    problems = period_problems(start, end, longest)
+        problems = period_problems(start, end, queries.MAX_DAYS)
     if problems:
         raise ValidationError({name: [message] for name, message in problems.items()})
     return queries.Days(start, end)

@@ -37,8 +37,11 @@ def in_range(label: str, day: datetime.date) -> str | None:
     return None
 
 
-def period_problems(start: datetime.date, end: datetime.date, longest: int) -> dict[str, str]:
-    """What is wrong with a period, by field (``from`` or ``to``); {} when nothing is."""
+def period_problems(
+    start: datetime.date, end: datetime.date, longest: int, unit: str = "days"
+) -> dict[str, str]:
+    """What is wrong with a period, by field (``from`` or ``to``); {} when nothing is. A
+    period is at most ``longest`` days, or calendar months when ``unit`` is "months"."""
     problems = {}
     for name, label, day in (("from", "From", start), ("to", "To", end)):
         problem = in_range(label, day)
@@ -48,8 +51,11 @@ def period_problems(start: datetime.date, end: datetime.date, longest: int) -> d
         return problems
     if end < start:
         return {"to": "To: the last day cannot be before the first (From)."}
-    if (end - start).days + 1 > longest:
-        return {"from": f"From: a period is at most {longest} days; choose a later first day."}
+    length = (end - start).days + 1
+    if unit == "months":
+        length = (end.year - start.year) * 12 + end.month - start.month + 1
+    if length > longest:
+        return {"from": f"From: a period is at most {longest} {unit}; choose a later start."}
     return {}
 
 

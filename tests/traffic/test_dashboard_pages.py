@@ -119,7 +119,7 @@ def test_a_period_without_requests_says_so(marketing, a_week):
         ({"from": "03/11/2026", "to": "2026-11-03"}, "from", "From: enter a date as year-month"),
         ({"from": "2026-11-03", "to": ""}, "to", "To: enter a date."),
         ({"from": "2026-11-03", "to": "2026-11-01"}, "to", "To: the last day cannot be before"),
-        ({"from": "2024-01-01", "to": "2026-11-01"}, "from", "From: a period is at most 366"),
+        ({"from": "2024-01-01", "to": "2026-11-01"}, "from", "From: a period is at most 366 days"),
         ({"from": "1999-12-31", "to": "2026-11-01"}, "from", "From: choose a day from 2000"),
     ],
 )
