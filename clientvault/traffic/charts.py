@@ -5,10 +5,12 @@ A chart is an ``<svg role="img">`` named by its ``<title>`` and described by its
 table under it, so nothing is only in the picture. Bars may be stacked (several series, the
 legend under the chart names them); each bar's own ``<title>`` gives its figures on hover.
 
-The SVG is as wide as its box: bars are placed in percentages of the width and everything
-vertical in pixels, so the text never shrinks on a phone. There is no inline style (the
-content security policy forbids it): colours come from classes in the site's style sheet
-(``.chart-bar.series-N``), sizes from presentation attributes.
+The chart is as wide as its box: bars are placed in percentages of the width and everything
+vertical in pixels, so the text never shrinks on a phone. The grid's labels are a narrow SVG of
+their own beside it (hidden from screen readers: the description says the figures), so no bar
+ever covers them. There is no inline style (the content security policy forbids it): colours
+come from classes in the site's style sheet (``.chart-bar.series-N``), sizes from presentation
+attributes.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from django.utils.safestring import SafeString, mark_safe
 HEIGHT = 240  # pixels, the whole chart
 TOP = 14  # room above the highest grid line for its label
 BOTTOM = 212  # the baseline; the day labels go under it
-MAX_LABELS = 6  # labels along the bottom: any more would touch on a phone
+MAX_LABELS = 5  # labels along the bottom: any more would touch on a phone
 SERIES_CLASSES = 5  # .series-0 .. .series-4 in site.css
 EDGE = 4.0  # percent: a label nearer the side than this is anchored to the side
+AXIS_WIDTH = 56  # pixels, the grid's labels' column
 
 Formatter = Callable[[int], str]
 
@@ -82,16 +85,26 @@ def _y(value: float, top: int) -> float:
     return BOTTOM - (BOTTOM - TOP) * value / top
 
 
-def _grid(ticks: list[int], formatter: Formatter) -> list[str]:
-    parts = ['<g class="chart-grid" aria-hidden="true">']
+def _grid(ticks: list[int]) -> list[str]:
+    parts = ['<g class="chart-grid">']
     for tick in ticks:
         y = _y(tick, ticks[-1])
         parts.append(f'<line x1="0" x2="100%" y1="{y:.1f}" y2="{y:.1f}"/>')
-        parts.append(
-            f'<text class="chart-tick" x="2" y="{y - 4:.1f}">{escape(formatter(tick))}</text>'
-        )
     parts.append("</g>")
     return parts
+
+
+def _axis(ticks: list[int], formatter: Formatter) -> str:
+    """The grid's labels, right-aligned in their own column, level with their lines."""
+    labels = "".join(
+        f'<text class="chart-tick" x="{AXIS_WIDTH - 6}" y="{_y(tick, ticks[-1]) + 4:.1f}" '
+        f'text-anchor="end">{escape(formatter(tick))}</text>'
+        for tick in ticks
+    )
+    return (
+        f'<svg class="chart-axis" xmlns="http://www.w3.org/2000/svg" aria-hidden="true" '
+        f'focusable="false" width="{AXIS_WIDTH}" height="{HEIGHT}">{labels}</svg>'
+    )
 
 
 def _bar(bar: Bar, index: int, count: int, top: int, hover: str) -> list[str]:
@@ -178,12 +191,13 @@ def bar_chart(
     ticks = nice_ticks(max(bar.total for bar in bars))
     words = f"{description} {summary(bars, formatter)} The table below gives every figure."
     parts = [
-        f'<div class="chart"><svg class="chart-svg" xmlns="http://www.w3.org/2000/svg" '
-        f'role="img" width="100%" height="{HEIGHT}" aria-labelledby="{ident}-title" '
-        f'aria-describedby="{ident}-desc">',
+        '<div class="chart"><div class="chart-frame">',
+        _axis(ticks, axis),
+        f'<svg class="chart-svg" xmlns="http://www.w3.org/2000/svg" role="img" width="100%" '
+        f'height="{HEIGHT}" aria-labelledby="{ident}-title" aria-describedby="{ident}-desc">',
         f'<title id="{ident}-title">{escape(title)}</title>',
         f'<desc id="{ident}-desc">{escape(words)}</desc>',
-        *_grid(ticks, axis),
+        *_grid(ticks),
         *[
             line
             for index, bar in enumerate(bars)
@@ -191,7 +205,7 @@ def bar_chart(
         ],
         f'<line class="chart-baseline" x1="0" x2="100%" y1="{BOTTOM}" y2="{BOTTOM}"/>',
         *_labels(bars),
-        "</svg>",
+        "</svg></div>",
         legend(series) if len(series) > 1 else "",
         "</div>",
     ]

@@ -107,7 +107,11 @@ def test_the_defaults_are_the_last_30_days_and_the_last_12_months(customer, serv
         ({"from": "2024-01-01", "to": "2026-11-01"}, "from", "From: a period is at most 366"),
         ({"from": "1970-01-01", "to": "2026-11-01"}, "from", "From: choose a day from 2000"),
         ({"from": "2026-11-01", "to": "2100-01-01"}, "to", "To: choose a day from 2000"),
-        ({"period": "month", "from": "2001-01-01", "to": "2026-11-01"}, "from", "at most 60 months"),
+        (
+            {"period": "month", "from": "2001-01-01", "to": "2026-11-01"},
+            "from",
+            "at most 60 months",
+        ),
     ],
 )
 def test_a_wrong_parameter_is_a_422_naming_it(customer, service, params, field, message):

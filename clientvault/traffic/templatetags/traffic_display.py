@@ -30,6 +30,12 @@ def within_ms(value: int | None) -> str:
 
 
 @register.filter
+def ms(value: int | None) -> str:
+    """Milliseconds, or "not logged" when no request was timed."""
+    return "not logged" if value is None else f"{charts.count_text(value)} ms"
+
+
+@register.filter
 def share_of(part: int, whole_: int) -> str:
     """``part`` as a percentage of ``whole_``: "12.5%", "<0.1%", "0%"."""
     if not whole_ or not part:

@@ -82,8 +82,8 @@ def bucket_label(index: int) -> tuple[str, str]:
 
 
 def serve_buckets(total: Totals) -> list[tuple[str, int]]:
-    """Each timing bucket in words with its requests, for the table under the chart."""
-    return [(bucket_label(i)[1], count) for i, count in enumerate(total.serve_ms)]
+    """Each timing bucket with requests in it, in words, for the table under the chart."""
+    return [(bucket_label(i)[1], count) for i, count in enumerate(total.serve_ms) if count]
 
 
 def serve_chart(total: Totals, ident: str) -> SafeString:
