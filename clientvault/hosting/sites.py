@@ -10,7 +10,7 @@ import datetime
 
 from django.db.models import QuerySet
 
-from clientvault.hosting.models import LIVE_STATUSES, Service
+from clientvault.hosting.models import LIVE_STATUSES, Service, ServiceStatus
 from clientvault.privacy.sites import HostedSite, host_names
 
 
@@ -19,13 +19,29 @@ def _with_domain() -> QuerySet[Service]:
     return Service.objects.exclude(domain="").select_related(*related)
 
 
+ENDED = (ServiceStatus.CANCELLED, ServiceStatus.TERMINATED)
+
+
+def _day(moment: datetime.datetime) -> datetime.date:
+    return moment.astimezone(datetime.UTC).date()
+
+
+def ended_on(service: Service) -> datetime.date | None:
+    """The day an ended service was cancelled (or terminated); None while it lasts."""
+    if service.is_live:
+        return None
+    change = service.history.filter(to_status__in=ENDED).order_by("at").first()
+    return _day(change.at if change else service.updated_at)
+
+
 def hosted_site(service: Service) -> HostedSite:
     return HostedSite(
         reference=service.reference,
         domain=service.domain.lower(),
         account=service.customer.number,
         label=service.plan.name,
-        since=service.created_at.astimezone(datetime.UTC).date(),
+        since=_day(service.created_at),
+        until=ended_on(service),
         live=service.is_live,
         bandwidth_mb=service.plan.bandwidth_mb,
     )

@@ -21,9 +21,11 @@ class HostedSite:
     domain: str  # the domain it serves, lower case A-labels
     account: str  # the number of the account it is on
     label: str  # what the customer calls it: the plan's name
-    # The day the service was ordered: figures of its domain from before then belong to
-    # whoever hosted that domain earlier, and are never shown with this service.
+    # The day the service was ordered, and the day it ended (None while it lasts): figures of
+    # its domain from outside those days belong to whoever hosted the domain before or after,
+    # and are never shown with this service.
     since: datetime.date | None = None
+    until: datetime.date | None = None
     live: bool = True  # pending, active or suspended (not cancelled or terminated)
     bandwidth_mb: int = 0  # the plan's monthly data transfer allowance; 0: unmetered
 

@@ -5,7 +5,7 @@ Beside the service's other operations (clientvault/hosting/api.py), with the sam
 unknown reference or another account's answers 404; a staff token 404; an authorised user
 without the permission 403). The figures are the customer area's: the service's domain and
 its subdomains, counted from the web server's logs, UTC days, nothing from before the service
-was ordered. Processing power is ``null``: no source reports it yet.
+was ordered or after it ended. Processing power is ``null``: no source reports it yet.
 """
 
 from __future__ import annotations
@@ -135,8 +135,8 @@ def _timing(totals: queries.Totals) -> TimeToServeOut | None:
     summary="One of your services' usage, by day or by month",
     description="Data sent, requests, errors and time to serve of the service's domain and its "
     "subdomains, from its web server's logs (UTC days; nothing from before the service was "
-    "ordered). At most 366 days by day, 60 months by month. 422 names the parameter that is "
-    "wrong (`from`, `to` or `period`).",
+    "ordered or after it ended). At most 366 days by day, 60 months by month. 422 names the "
+    "parameter that is wrong (`from`, `to` or `period`).",
     operation_id="get_service_usage",
     openapi_extra=needs(SERVICES),
 )

@@ -64,11 +64,12 @@ class Days:
         first = datetime.datetime.combine(self.start, datetime.time(), tzinfo=UTC)
         return first, first + datetime.timedelta(days=self.count)
 
-    def since(self, day: datetime.date | None) -> Days | None:
-        """The part of the period from ``day`` on; None when the period ends before it."""
-        if day is None or day <= self.start:
-            return self
-        return Days(day, self.end) if day <= self.end else None
+    def within(self, first: datetime.date | None, last: datetime.date | None) -> Days | None:
+        """The part of the period from ``first`` to ``last`` (None: no bound); None when the
+        two do not meet."""
+        start = max(self.start, first) if first else self.start
+        end = min(self.end, last) if last else self.end
+        return Days(start, end) if start <= end else None
 
 
 def last_days(end: datetime.date, count: int) -> Days:
@@ -364,8 +365,8 @@ class Usage:
 
 def usage(site: HostedSite, days: Days, period: Period = "day") -> Usage:
     """The service's domain and subdomains, per day or month; nothing from before the
-    service existed (an earlier owner's figures of the same domain)."""
-    found = by_day(domain_filter(site.domain), days.since(site.since))
+    service was ordered or after it ended (another owner's figures of the same domain)."""
+    found = by_day(domain_filter(site.domain), days.within(site.since, site.until))
     rows = each_day(days, found) if period == "day" else each_month(days, found)
     return Usage(site, period, days, rows, overall(rows, days.start))
 
@@ -373,4 +374,5 @@ def usage(site: HostedSite, days: Days, period: Period = "day") -> Usage:
 def usage_summary(site: HostedSite, *, end: datetime.date) -> Totals:
     """The last RECENT_DAYS days' totals up to ``end``."""
     days = last_days(end, RECENT_DAYS)
-    return overall(by_day(domain_filter(site.domain), days.since(site.since)).values(), days.start)
+    counted = days.within(site.since, site.until)
+    return overall(by_day(domain_filter(site.domain), counted).values(), days.start)

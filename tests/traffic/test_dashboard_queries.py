@@ -149,6 +149,7 @@ def test_periods_count_their_days_and_months():
         datetime.date(2026, 1, 1),
         datetime.date(2026, 2, 1),
     ]
-    assert WEEK.since(DAY) == Days(DAY, DAY)
-    assert WEEK.since(DAY + datetime.timedelta(days=1)) is None
-    assert WEEK.since(None) == WEEK
+    assert WEEK.within(DAY, None) == Days(DAY, DAY)
+    assert WEEK.within(DAY + datetime.timedelta(days=1), None) is None
+    assert WEEK.within(None, WEEK.start) == Days(WEEK.start, WEEK.start)
+    assert WEEK.within(None, None) == WEEK

@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 
-from clientvault.hosting.models import ServiceStatus
+from clientvault.hosting.models import ServiceStatus, ServiceStatusChange, StatusReason
 from clientvault.hosting.services.catalogue import ensure_catalogue
 from clientvault.hosting.sites import ServiceSites
 from clientvault.privacy import sites as kernel
@@ -46,6 +46,7 @@ def test_an_accounts_sites_are_its_services_with_a_domain(customer, outsider):
             account=customer.customer.number,
             label=service.plan.name,
             since=service.created_at.astimezone(datetime.UTC).date(),
+            until=None,
             live=True,
             bandwidth_mb=service.plan.bandwidth_mb,
         )
@@ -64,9 +65,20 @@ def test_a_site_is_found_only_through_its_own_account(customer, outsider):
 
 def test_an_ended_service_is_still_the_accounts_but_not_live(customer):
     service = make_service(customer, domain="ada-site.com", status=ServiceStatus.CANCELLED)
+    ended = datetime.datetime(2026, 5, 4, 23, 30, tzinfo=datetime.UTC)
+    ServiceStatusChange.objects.create(
+        service=service,
+        from_status=ServiceStatus.ACTIVE,
+        to_status=ServiceStatus.CANCELLED,
+        reason=StatusReason.CUSTOMER_CANCELLED,
+        at=ended,
+    )
     found = sites().site_of(customer.customer.number, service.reference)
     assert found is not None
     assert found.live is False
+    assert found.until == datetime.date(2026, 5, 4)
+    live = make_service(customer, domain="ada-site.net")
+    assert sites().site_of(customer.customer.number, live.reference).until is None
 
 
 def test_a_host_belongs_to_the_live_service_of_its_domain_or_a_parent(customer, outsider):

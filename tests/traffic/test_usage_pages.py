@@ -15,7 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clientvault.accounts.models import Permission, StaffRole
-from clientvault.hosting.models import HostingPlan, Service
+from clientvault.hosting.models import (
+    HostingPlan,
+    Service,
+    ServiceStatus,
+    ServiceStatusChange,
+    StatusReason,
+)
 from clientvault.hosting.services.catalogue import ensure_catalogue
 from clientvault.privacy.sites import sites
 from clientvault.traffic import hooks, queries
@@ -129,6 +135,22 @@ def test_figures_from_before_the_service_was_ordered_are_not_shown(customer_clie
     site = sites().site_of(customer.customer.number, service.reference)
     usage = queries.usage(site, queries.last_days(queries.today(), 30))
     assert usage.total.hits == 5
+
+
+def test_figures_from_after_the_service_ended_are_not_shown(customer_client, measured):
+    yesterday = queries.today() - datetime.timedelta(days=1)
+    Service.objects.filter(pk=measured.pk).update(status=ServiceStatus.TERMINATED)
+    ServiceStatusChange.objects.create(
+        service=measured,
+        from_status=ServiceStatus.ACTIVE,
+        to_status=ServiceStatus.CANCELLED,
+        reason=StatusReason.CUSTOMER_CANCELLED,
+        at=at(yesterday, 8),
+    )
+    page = page_of(customer_client.get(detail(measured)))
+    assert "60 kB" in page  # yesterday's figures
+    assert "130 kB" not in page  # today's are the domain's next owner's
+    assert "(ended)" in page_of(customer_client.get(USAGE))
 
 
 def test_a_service_of_another_account_is_not_found(outsider_client, measured):
