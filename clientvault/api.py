@@ -50,6 +50,7 @@ from clientvault.billing.middleware import redacts_in_api, refuse_card_numbers
 from clientvault.hosting.api import hosting_router
 from clientvault.rights.api import rights_router
 from clientvault.support.api import support_router
+from clientvault.traffic.api import usage_router
 from clientvault.web.limits import body_limit, too_large_message
 
 logger = logging.getLogger("clientvault.api")
@@ -255,6 +256,7 @@ api.add_router("", rights_router)
 api.add_router("", billing_router)
 api.add_router("", hosting_router)
 api.add_router("", support_router)
+api.add_router("", usage_router)
 
 # Added last, so it only sees what no router matched: a JSON 404, not Django's HTML page.
 fallback = Router()

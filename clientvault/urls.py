@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("clientvault.support.urls")),
     path("", include("clientvault.legal.urls")),
     path("", include("clientvault.incidents.urls")),
+    path("", include("clientvault.traffic.urls")),
     path("api/v1/", api.urls),
 ]
 # 403 and 404 are Django's own views with the site's templates (403.html, 404.html).

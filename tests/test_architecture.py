@@ -106,12 +106,16 @@ def test_the_cycle_contract_refuses_two_modules_of_an_app_importing_each_other(t
     assert "No import cycles between the modules of an app BROKEN" in result.stdout
 
 
-def test_legal_and_incidents_may_not_read_another_apps_models(tmp_path):
+def test_legal_incidents_and_traffic_may_not_read_another_apps_models(tmp_path):
     package = _copy_project(tmp_path)
     (package / "legal" / "probe.py").write_text("from clientvault.accounts import models\n")
     (package / "incidents" / "probe.py").write_text("from clientvault.support import services\n")
+    (package / "traffic" / "probe.py").write_text("from clientvault.hosting import models\n")
     result = _lint(tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "Legal and incidents read no other app's models or services BROKEN" in result.stdout
+    assert "Legal, incidents and traffic read no other app's models or services BROKEN" in (
+        result.stdout
+    )
     assert "clientvault.legal.probe -> clientvault.accounts.models" in result.stdout
     assert "clientvault.incidents.probe -> clientvault.support.services" in result.stdout
+    assert "clientvault.traffic.probe -> clientvault.hosting.models" in result.stdout

@@ -224,7 +224,14 @@ def _links(parameter: str, field: str, *operation_ids: str) -> dict[str, Any]:
     operation_id="list_services",
     openapi_extra={
         **SERVICES,
-        **_links("reference", "reference", "get_service", "cancel_service", "change_service_plan"),
+        **_links(
+            "reference",
+            "reference",
+            "get_service",
+            "cancel_service",
+            "change_service_plan",
+            "get_service_usage",  # clientvault/traffic/api.py
+        ),
     },
 )
 @paginate(PageOf25)

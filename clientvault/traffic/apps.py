@@ -10,8 +10,10 @@ class TrafficConfig(AppConfig):
     verbose_name = "Traffic"
 
     def ready(self) -> None:
-        """Drop expired salts and visit rows every hour."""
+        """Delete expired salts every hour; show usage on a service's page."""
         from clientvault.privacy.tasks import PeriodicJob, register_periodic_job
+        from clientvault.traffic import hooks
         from clientvault.traffic.services.sweep import traffic_hourly_job
 
         register_periodic_job(PeriodicJob("traffic_hourly", traffic_hourly_job, "hourly"))
+        hooks.register()  # the usage section on a service's page in the customer area

@@ -47,7 +47,7 @@ from tests.accounts.access_world import (  # noqa: F401
 from tests.accounts.personas import customer, outsider, sign_in  # noqa: F401
 from tests.billing.methods_support import a_payment_method, a_setup_session
 from tests.billing.rows import a_method, a_payment, an_invoice
-from tests.hosting.rows import a_domain, a_failed_call, a_service
+from tests.hosting.rows import WALK_DOMAIN, a_domain, a_failed_call, a_service
 from tests.incidents.helpers import a_call, a_letter, a_notified_incident
 from tests.legal.helpers import a_walk_demand, a_walk_release
 from tests.messaging.support import queue_notice
@@ -132,6 +132,7 @@ STAFF_ROUTES = (
     "support:review_",
     "support:flag_message",
     "incidents:staff_",
+    "traffic:staff_",
 )
 # Area pages a person with no permission at all must still reach (their own login and data).
 NO_PERMISSION_NEEDED = {
@@ -183,6 +184,8 @@ NO_PERMISSION_NEEDED |= {
 }
 # The permission the issue gives each page (checked against what the view declares).
 EXPECTED_PERMISSION = {
+    "traffic:usage": Permission.SERVICES,  # a service's usage is part of the service
+    "traffic:service_usage": Permission.SERVICES,
     **{
         f"billing:{name}": Permission.BILLING
         for name in ("overview", "invoices", "invoice", "invoice_pdf", "pay", "credit", "details")
@@ -394,6 +397,9 @@ FILLERS: dict[str, Filler] = {
         )
     },
     "incidents:staff_call": lambda w: a_call(w.owner),
+    "traffic:service_usage": lambda w: a_service(w.owner).reference,
+    "traffic:staff_traffic_site": lambda w: WALK_DOMAIN,
+    "traffic:staff_traffic_export": lambda w: WALK_DOMAIN,
     "incidents:staff_letter": lambda w: a_letter(w.owner),
 }
 

@@ -28,6 +28,7 @@ TICKETS = reverse("support:staff_queue")  # for the roles granted a department's
 REVIEW = reverse("support:review_queue")  # for the profile's reviewer roles
 LEGAL = reverse("legal:staff_demands")  # for the roles granted legal_obligation
 INCIDENTS = reverse("incidents:staff_incidents")  # for the roles granted security
+TRAFFIC = reverse("traffic:staff_traffic")  # for the roles granted analytics
 EXPECTED = {
     StaffRole.SUPPORT: [
         ("Customers", SEARCH),
@@ -60,7 +61,7 @@ EXPECTED = {
         ("Legal demands", LEGAL),
         ("Incidents", INCIDENTS),
     ],
-    StaffRole.MARKETING: [("Your work", SEARCH), ("Campaigns", CAMPAIGNS)],
+    StaffRole.MARKETING: [("Your work", SEARCH), ("Campaigns", CAMPAIGNS), ("Traffic", TRAFFIC)],
     StaffRole.ADMINISTRATOR: [
         ("Customers", SEARCH),
         ("Telephone intake", INTAKE),

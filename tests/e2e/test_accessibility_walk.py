@@ -17,6 +17,7 @@ test fails naming any route of the project that no list walks and NOT_PAGES does
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -63,6 +64,7 @@ from tests.legal.helpers import a_walk_demand, a_walk_link, a_walk_release
 from tests.rights.helpers import a_rights_request, an_export_link
 from tests.support.forum_fixtures import a_thread, an_abuse_message, opening
 from tests.support.tickets import a_ticket_with_file
+from tests.traffic.figures import a_day
 
 pytestmark = [
     pytest.mark.e2e,
@@ -105,6 +107,7 @@ class Walk:
     release: str = ""  # a release prepared on another, awaiting its second person
     package: dict[str, str] = field(default_factory=dict)  # an approved release's link
     incident: str = ""  # an incident that affected the owner, its notices sent
+    traffic_site: str = ""  # the owner's service's domain, with a week of traffic figures
 
 
 @dataclass(frozen=True)
@@ -238,6 +241,8 @@ OWNER_PAGES = [
     Page("hosting:service", lambda w: w.service),
     Page("hosting:service_cancel", lambda w: w.service, submit=True),
     Page("hosting:service_plan", lambda w: w.service, submit=True),
+    Page("traffic:usage"),
+    Page("traffic:service_usage", lambda w: w.service),
     Page("hosting:domains"),
     Page("hosting:domain", lambda w: w.domain),
     Page("hosting:domain_contacts", lambda w: w.domain, submit=True),
@@ -321,6 +326,9 @@ STAFF_PAGES = [
     Page("support:staff_open", _account, submit=True),
     Page("accounts:security"),
     Page("accounts:password_change"),
+    Page("traffic:staff_traffic"),
+    Page("traffic:staff_traffic_site", lambda w: w.traffic_site),
+    Page("traffic:staff_traffic_site", lambda w: w.traffic_site, query="from=2026-11-03&to=x"),
     Page("/staff/no-such-page/"),
 ]
 # The legal register (the legal team's; refused to the roles without legal_obligation).
@@ -424,6 +432,7 @@ NOT_PAGES = {
         for name in ("scope", "decide", "notified", "close", "notify", "call")
     },
     "incidents:staff_letters": "a file (the letters' PDF), not a page",
+    "traffic:staff_traffic_export": "a file (CSV), not a page",
     "incidents:staff_letter": "a file (one letter's PDF), not a page",
     "support:staff_ticket_reply": "the reply form's POST on a ticket's page: answered with a "
     "redirect to it, or the ticket's page with the form's errors (walked: staff_ticket, sent)",
@@ -479,6 +488,7 @@ def walk(world: World, settings: Any, registrar_server: Any) -> Walk:
         release=str(a_walk_release(owner).pk),
         package=a_walk_link(owner),
         incident=str(a_notified_incident(owner).pk),
+        traffic_site=_traffic(owner),
     )
 
 
@@ -515,6 +525,16 @@ def _hosting(owner: Any) -> dict[str, Any]:
         "domain": domain.name,
         "domain_contact": str(domain.tech_id),
     }
+
+
+def _traffic(owner: Any) -> str:
+    """A week of figures for the owner's service's domain, up to today, and another site."""
+    site = a_service(owner).domain
+    today = datetime.datetime.now(tz=datetime.UTC).date()
+    for back in range(7):
+        a_day(site, today - datetime.timedelta(days=back))
+    a_day("www." + site, today)
+    return site
 
 
 def _an_invoice_with_history(owner: Any, method: Any) -> dict[str, Any]:

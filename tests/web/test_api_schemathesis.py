@@ -47,6 +47,8 @@ BUSINESS_RULES = {
     "pay_invoice": "a payment method on the caller's account, and a charge the payment "
     "service accepts",
     "change_service_plan": "a plan of the service's own product, not smaller than its usage",
+    "get_service_usage": "a period from 2000 to 2099 that does not end before it starts, of "
+    "at most 366 days (by day) or 60 months (by month)",
     "place_order": "a plan on sale, a domain name valid by IDNA 2008 with an ending we sell, "
     "free at the registrar (or with an auth code to transfer it), years the registry allows",
     "set_domain_contact": "either a contact of the caller's account or a new contact, whose "

@@ -153,6 +153,14 @@ STAFF_PAGES = (
             {"staff_new", "staff_incident", "staff_draft", "staff_calls"},
         ),
     ),
+    StaffPage(
+        "traffic:staff_traffic",
+        "Traffic",
+        Purpose.ANALYTICS,
+        "Read each hosted site's visits, pages, errors, browsers, ISP domains and time to "
+        "serve for a period, as charts, tables and CSV: counts only, never a visitor.",
+        frozenset({"staff_traffic_site", "staff_traffic_export"}),
+    ),
 )
 WORK_PAGE = StaffPage("staff_search", "Your work", "", "What your role can do here.")
 

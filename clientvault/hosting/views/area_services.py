@@ -24,6 +24,7 @@ from clientvault.hosting import queries
 from clientvault.hosting.forms.area_fields import add_hosting_error, sent
 from clientvault.hosting.forms.area_services import END_OF_TERM, CancelForm, ChangePlanForm
 from clientvault.hosting.models import Service, ServiceStatus
+from clientvault.hosting.sections import service_sections
 from clientvault.hosting.services.lifecycle import cancel_service, change_plan
 from clientvault.hosting.views.area_states import day, panel_work, service_state
 
@@ -56,6 +57,7 @@ def service_detail(request: HttpRequest, person: Person, reference: str) -> Http
         "history": queries.service_history(service),
         "may_cancel": may_cancel(service),
         "may_change_plan": service.status == ServiceStatus.ACTIVE and service.cancel_on is None,
+        "sections": service_sections(reference=service.reference, account=person.customer.number),
     }
     return render(request, "hosting/area/service.html", context)
 

@@ -1,0 +1,113 @@
+# ruff: noqa: F811  (pytest fixtures imported from tests.accounts.personas)
+"""The kernel's site directory, as the hosting app answers it: which service serves a domain,
+on which account."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from clientvault.hosting.models import ServiceStatus, ServiceStatusChange, StatusReason
+from clientvault.hosting.services.catalogue import ensure_catalogue
+from clientvault.hosting.sites import ServiceSites
+from clientvault.privacy import sites as kernel
+from clientvault.privacy.sites import HostedSite, host_names, sites
+from tests.accounts.personas import customer, outsider  # noqa: F401
+from tests.hosting.support import make_service
+
+pytestmark = pytest.mark.django_db(databases=["default", "keys"])
+
+
+@pytest.fixture(autouse=True)
+def _catalogue(db):
+    ensure_catalogue()
+
+
+def test_hosting_registers_its_directory_at_start_up():
+    assert isinstance(sites(), ServiceSites)
+
+
+def test_without_a_directory_the_kernel_says_which_app_is_missing(monkeypatch):
+    monkeypatch.setattr(kernel, "_registered", [])
+    with pytest.raises(kernel.SitesMissing, match=r"clientvault\.hosting"):
+        sites()
+
+
+def test_an_accounts_sites_are_its_services_with_a_domain(customer, outsider):
+    service = make_service(customer, domain="ada-site.com")
+    make_service(customer, domain="")
+    make_service(outsider, domain="otto-site.de")
+    found = sites().sites_of(customer.customer.number)
+    assert found == [
+        HostedSite(
+            reference=service.reference,
+            domain="ada-site.com",
+            account=customer.customer.number,
+            label=service.plan.name,
+            since=service.created_at.astimezone(datetime.UTC).date(),
+            until=None,
+            live=True,
+            bandwidth_mb=service.plan.bandwidth_mb,
+        )
+    ]
+    assert sites().sites_of("CV-0000000") == []
+
+
+def test_a_site_is_found_only_through_its_own_account(customer, outsider):
+    service = make_service(customer, domain="ada-site.com")
+    bare = make_service(customer, domain="")
+    assert sites().site_of(customer.customer.number, service.reference).domain == "ada-site.com"
+    assert sites().site_of(outsider.customer.number, service.reference) is None
+    assert sites().site_of(customer.customer.number, bare.reference) is None
+    assert sites().site_of(customer.customer.number, "svc-000000000000") is None
+
+
+def test_an_ended_service_is_still_the_accounts_but_not_live(customer):
+    service = make_service(customer, domain="ada-site.com", status=ServiceStatus.CANCELLED)
+    ended = datetime.datetime(2026, 5, 4, 23, 30, tzinfo=datetime.UTC)
+    ServiceStatusChange.objects.create(
+        service=service,
+        from_status=ServiceStatus.ACTIVE,
+        to_status=ServiceStatus.CANCELLED,
+        reason=StatusReason.CUSTOMER_CANCELLED,
+        at=ended,
+    )
+    found = sites().site_of(customer.customer.number, service.reference)
+    assert found is not None
+    assert found.live is False
+    assert found.until == datetime.date(2026, 5, 4)
+    live = make_service(customer, domain="ada-site.net")
+    assert sites().site_of(customer.customer.number, live.reference).until is None
+
+
+def test_a_host_belongs_to_the_live_service_of_its_domain_or_a_parent(customer, outsider):
+    shop = make_service(outsider, domain="shop.ada-site.com")
+    site = make_service(customer, domain="ada-site.com")
+    make_service(customer, domain="old-site.com", status=ServiceStatus.TERMINATED)
+    directory = sites()
+    assert directory.owner_of("ada-site.com").reference == site.reference
+    assert directory.owner_of("WWW.Ada-Site.com.").reference == site.reference
+    assert directory.owner_of("www.ada-site.com:443").reference == site.reference
+    assert directory.owner_of("cdn.shop.ada-site.com").reference == shop.reference
+    assert directory.owner_of("old-site.com") is None
+    assert directory.owner_of("not-ada-site.com") is None
+    assert directory.owner_of("com") is None
+
+
+def test_host_names_are_the_host_and_its_parents_longest_first():
+    assert host_names("www.Shop.example.com.") == [
+        "www.shop.example.com",
+        "shop.example.com",
+        "example.com",
+    ]
+    assert host_names("example.com:8080") == ["example.com"]
+    assert host_names("localhost") == []
+
+
+def test_a_site_covers_its_domain_and_subdomains_only():
+    site = HostedSite(reference="svc-1", domain="example.com", account="CV-1", label="Plan")
+    assert site.covers("example.com")
+    assert site.covers("www.example.com")
+    assert not site.covers("badexample.com")
+    assert not site.covers("example.com.evil.net")
