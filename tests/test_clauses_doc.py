@@ -33,6 +33,14 @@ def test_it_maps_the_accounts_clauses():
     assert not missing, f"docs/clauses.md has no row for {sorted(missing)}"
 
 
+TRAFFIC = {"COL-8", "COL-10", "COL-11", "USE-3", "USE-4"}
+
+
+def test_it_maps_the_traffic_and_cookie_clauses():
+    missing = TRAFFIC - set(_clauses())
+    assert not missing, f"docs/clauses.md has no row for {sorted(missing)}"
+
+
 def test_it_lists_each_clause_once():
     clauses = _clauses()
     assert len(clauses) == len(set(clauses))
