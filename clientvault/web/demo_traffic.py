@@ -18,9 +18,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
-from clientvault.hosting.models import LIVE_STATUSES, Service
+from clientvault.hosting.models import LIVE_STATUSES, Service, ServiceStatusChange
 from clientvault.privacy.actors import SYSTEM
 from clientvault.traffic.models import Batch, HourTotal
 from clientvault.traffic.services.ingest import Request, ingest_logs
@@ -141,9 +142,25 @@ def demo_sites() -> list[str]:
     return sorted(set(live.values_list("domain", flat=True)))
 
 
+def _back_date_services(end: datetime.date) -> None:
+    """Move the demo's services, with their history, to before the generated week.
+
+    A customer sees a domain's figures only from the day their service began (before it, the
+    domain's traffic was whoever hosted it then); the demo orders its services today, after
+    the week of logs, so without this no customer would see any of it.
+    """
+    start = datetime.datetime.combine(end - datetime.timedelta(days=DAYS + 1), datetime.time())
+    earlier = timezone.make_aware(start, datetime.UTC)
+    for service in Service.objects.filter(created_at__gt=earlier).exclude(domain=""):
+        shift = service.created_at - earlier
+        ServiceStatusChange.objects.filter(service=service).update(at=F("at") - shift)
+        Service.objects.filter(pk=service.pk).update(created_at=earlier)
+
+
 def load_traffic(*, today: datetime.date | None = None) -> None:
     """Ingest a week of logs ending yesterday for every demo site (a week ingested: skipped)."""
     end = today or timezone.localdate()
+    _back_date_services(end)
     with _name_server() as naming:
         for site in demo_sites():
             log = io.BytesIO(week_of_logs(site=site, end=end))
