@@ -18,8 +18,7 @@ intermediate result with an address in it is ever written anywhere.
 from __future__ import annotations
 
 import datetime
-import ipaddress
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +26,7 @@ import duckdb
 
 from clientvault.privacy.salts import pseudonym
 from clientvault.traffic import formats, resolve, timing
+from clientvault.traffic.addresses import pseudonym_key, read_addresses, shape
 from clientvault.traffic.agents import reduce_agent
 from clientvault.traffic.sources import Source
 
@@ -42,7 +42,7 @@ class EngineError(Exception):
 
 @dataclass(frozen=True)
 class Options:
-    salt: bytes
+    salt_for: Callable[[datetime.date], bytes]  # the pseudonym salt of a (UTC) day
     site: str = ""
     log_format: str = "auto"
     lookups: bool = True
@@ -97,10 +97,15 @@ def _reader(source: Source) -> str:
     )
 
 
+# A host name a log gives (virtual host, Host header) is kept only if it could be one.
+_HOST_OK = "length(host) <= 253 AND NOT regexp_matches(host, '[^a-z0-9.:_-]')"
+
+
 def _checked_sql(source: Source, log_format: str, site: str) -> str:
-    needs_host = "" if site else " AND host <> ''"
+    needs_host = "" if site else f" AND host <> '' AND {_HOST_OK}"
     return f"""
-        SELECT *, try_cast(status_text AS SMALLINT) AS status,
+        SELECT *, floor(epoch(ts))::BIGINT // 86400 AS day,
+            try_cast(status_text AS SMALLINT) AS status,
             CASE WHEN size_text = '-' THEN 0 ELSE try_cast(size_text AS BIGINT) END AS bytes,
             CASE WHEN serve_text = '' THEN NULL
                  WHEN contains(serve_text, '.') THEN try_cast(serve_text AS DOUBLE) * 1000
@@ -128,6 +133,8 @@ def analyse(
     source: Source, options: Options, *, progress: Callable[[str], None] | None = None
 ) -> Analysis:
     """The figures of one log. Raises EngineError (or SourceError) naming what is wrong."""
+    if not any(line.strip() for line in source.sample):  # an empty log: nothing to read
+        return Analysis(name=source.name, digest=source.digest, log_format=options.log_format)
     log_format = choose_format(source, options.log_format)
     if log_format in ("combined", "common") and not options.site:
         raise EngineError(f"{source.name}: a {log_format} log names no site; give --site NAME")
@@ -171,17 +178,17 @@ def _pass_one(
 ) -> None:
     # Only the two fields are cut here (DuckDB computes no column a query does not use).
     rows = con.execute("""
-        SELECT ip, ua, count(*), grouping(ip) AS no_ip, grouping(ua) AS no_ua
-        FROM checked GROUP BY GROUPING SETS ((ip), (ua), ())
+        SELECT ip, day, ua, count(*), grouping(ip) AS no_ip, grouping(ua) AS no_ua
+        FROM checked GROUP BY GROUPING SETS ((ip, day), (ua), ())
     """).fetchall()
     encoding_rejects = con.execute("SELECT count(DISTINCT line) FROM reject_errors").fetchone()
-    total = next(row[2] for row in rows if row[3] and row[4])
+    total = next(row[3] for row in rows if row[4] and row[5])
     result.lines = total + (encoding_rejects[0] if encoding_rejects else 0)
-    ips = [row[0] for row in rows if not row[3]]
-    agents = [row[1] for row in rows if not row[4] and row[3]]
+    days = [(row[0], row[1]) for row in rows if not row[4] and row[1] is not None]
+    agents = [row[2] for row in rows if not row[5] and row[4]]
     if progress:
-        progress(f"{result.lines:,} lines, {len(ips):,} addresses, {len(agents):,} user agents")
-    _map_addresses(con, result, options, ips)
+        progress(f"{result.lines:,} lines, {len({d[0] for d in days}):,} addresses")
+    _map_addresses(con, result, options, days)
     _map_agents(con, agents)
 
 
@@ -190,19 +197,6 @@ _CUT_SHORT = (
     "CASE WHEN right(line, 1) = '\"' THEN false "
     "ELSE (length(line) - length(replace(line, '\"', ''))) % 2 = 1 END"
 )
-
-
-def _addresses(
-    ips: Iterable[str],
-) -> dict[str, ipaddress.IPv4Address | ipaddress.IPv6Address | None]:
-    parsed: dict[str, ipaddress.IPv4Address | ipaddress.IPv6Address | None] = {}
-    for ip in ips:
-        try:
-            address = ipaddress.ip_address(ip)
-            parsed[ip] = getattr(address, "ipv4_mapped", None) or address
-        except ValueError:
-            parsed[ip] = None
-    return parsed
 
 
 def _insert(
@@ -216,24 +210,33 @@ def _insert(
 
 
 def _map_addresses(
-    con: duckdb.DuckDBPyConnection, result: Analysis, options: Options, ips: list[str]
+    con: duckdb.DuckDBPyConnection,
+    result: Analysis,
+    options: Options,
+    days: list[tuple[str, int]],
 ) -> None:
-    """The pseudonym and ISP domain of each valid address (table ``addresses``)."""
-    valid = {ip: a for ip, a in _addresses(ips).items() if a is not None}
+    """Per address and day: the pseudonym under that day's salt, and the ISP domain."""
+    found = read_addresses({ip for ip, _ in days})
+    valid = {ip: address for ip, address in found.items() if address is not None}
     lookups = (
-        resolve.look_up(valid.values(), server=options.dns_server) if options.lookups else None
+        resolve.look_up(set(valid.values()), server=options.dns_server) if options.lookups else None
     )
     if lookups:
         result.lookups_skipped, result.lookups_gave_up = lookups.skipped, lookups.gave_up
     domains = lookups.domains if lookups else {}
-    kept = list(valid)
+    kept = [(ip, day) for ip, day in days if ip in valid]
+    salts = {day: options.salt_for(_at(day * 86400).date()) for day in {d for _, d in kept}}
     _insert(
         con,
         "addresses",
         {
-            "ip": ("VARCHAR", kept),
-            "pid": ("BIGINT", [pseudonym(options.salt, valid[ip].packed) for ip in kept]),
-            "isp": ("VARCHAR", [domains.get(str(valid[ip])) or UNKNOWN_ISP for ip in kept]),
+            "ip": ("VARCHAR", [ip for ip, _ in kept]),
+            "day": ("BIGINT", [day for _, day in kept]),
+            "pid": (
+                "BIGINT",
+                [pseudonym(salts[day], pseudonym_key(valid[ip])) for ip, day in kept],
+            ),
+            "isp": ("VARCHAR", [domains.get(str(valid[ip])) or UNKNOWN_ISP for ip, _ in kept]),
         },
     )
 
@@ -266,7 +269,7 @@ def _pass_two(con: duckdb.DuckDBPyConnection, result: Analysis, options: Options
     con.execute(f"""
         CREATE TEMP TABLE hits AS
         SELECT coalesce(nullif({site}, ''), rtrim(c.host, '.')) AS site,
-            epoch(c.ts)::BIGINT AS t, k.pid, a.agent, c.status, c.bytes,
+            floor(epoch(c.ts))::BIGINT AS t, k.pid, a.agent, c.status, c.bytes,
             c.serve_ms::FLOAT AS serve_ms,
             (c.method IN ('GET', 'HEAD', 'POST')
                 AND (c.status BETWEEN 200 AND 299 OR c.status = 304) AND NOT a.robot
@@ -275,7 +278,8 @@ def _pass_two(con: duckdb.DuckDBPyConnection, result: Analysis, options: Options
             ) AS page,
             CASE WHEN page OR c.status >= 400 THEN left(c.raw_path, 300) END AS path,
             c.ok, c.ok AND c.cut_short AS cut
-        FROM checked c JOIN addresses k ON c.ip = k.ip JOIN agents a ON c.ua = a.ua
+        FROM checked c JOIN addresses k ON c.ip = k.ip AND c.day = k.day
+            JOIN agents a ON c.ua = a.ua
     """)
     accepted, cut, first, last = con.execute(
         "SELECT count(*) FILTER (WHERE ok), count(*) FILTER (WHERE cut), "
@@ -417,25 +421,31 @@ _LOCATE = """
 
 def _locate_bad_lines(con: duckdb.DuckDBPyConnection, result: Analysis) -> None:
     """Line numbers (1-based, as in the file) of the first refused and cut-short lines."""
-    unreadable = [
-        row[0]
-        for row in con.execute("SELECT DISTINCT line FROM reject_errors ORDER BY line").fetchall()
-    ]
+    rejects = con.execute(
+        "SELECT line, any_value(error_type) FROM reject_errors GROUP BY line ORDER BY line"
+    ).fetchall()
+    unreadable = [line for line, _ in rejects]
     seen = [ip for (ip,) in con.execute("SELECT DISTINCT ip FROM checked WHERE ok").fetchall()]
-    bad_ips = [ip for ip, address in _addresses(seen).items() if address is None]
+    bad_ips = [ip for ip, address in read_addresses(seen).items() if address is None]
     cut = "true" if result.log_format != "common" else "false"
-    found: list[tuple[int, str]] = [(line, "not valid UTF-8 text") for line in unreadable]
+    found: list[tuple[int, str]] = [(line, _reject_reason(kind)) for line, kind in rejects]
     query = _LOCATE.format(cut=cut, cut_short=_CUT_SHORT)
     for n, ok, ip in con.execute(query, [bad_ips]).fetchall():
         line = _file_line(n, unreadable)
         if not ok:
             found.append((line, f"not a {result.log_format} line"))
         elif ip in bad_ips:
-            found.append((line, f"invalid IP address {ip[:45]!r}"))
+            found.append((line, f"client address is {shape(ip)}"))
         else:
             result.cut_short_lines.append(line)
     result.bad_lines = sorted(found)[:SHOWN_BAD_LINES]
     result.cut_short_lines = result.cut_short_lines[:SHOWN_BAD_LINES]
+
+
+def _reject_reason(kind: str) -> str:
+    if "ENCODING" in kind.upper() or "UNICODE" in kind.upper():
+        return "not valid UTF-8 text"
+    return f"unreadable ({kind.lower()})"
 
 
 def _file_line(n: int, unreadable: list[int]) -> int:

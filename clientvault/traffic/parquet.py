@@ -21,6 +21,8 @@ import duckdb
 from clientvault.traffic.engine import Analysis, connect
 
 VERSION = 1
+HOUR_COUNTS = 10  # hits, pages, visits, robot hits, bytes, 1xx to 5xx
+FIGURE_COUNTS = 3  # hits, errors, visitors
 COLUMNS: dict[str, str] = {
     "kind": "VARCHAR",
     "digest": "VARCHAR",
@@ -111,35 +113,38 @@ def _utc(value: datetime.datetime | None) -> datetime.datetime | None:
 
 
 def read(path: Path) -> list[Analysis]:
-    """The analyses in ``path``, in the order written."""
+    """The analyses in ``path``, in the order written; ParquetError if it is not such a file."""
     analyses: dict[str, Analysis] = {}
-    for (
-        kind,
-        digest,
-        name,
-        fmt,
-        site,
-        at,
-        until,
-        day,
-        dim,
-        value,
-        browser,
-        pid,
-        counts,
-        serve,
-    ) in _fetch(path):
-        a = analyses.setdefault(digest, Analysis(name=name, digest=digest, log_format=fmt))
-        at, until = _utc(at), _utc(until)
-        if kind == "log":
-            a.lines, a.accepted, a.rejected, a.lookups_skipped = counts[:4]
-            a.first_at, a.last_at = at, until
-        elif kind == "hour":
-            a.hours.append((site, at, *counts, list(serve or [])))
-        elif kind == "figure":
-            a.figures.append((site, day, dim, value, *counts))
-        elif kind == "open":
-            a.open_visits.append((site, pid, browser, at, until))
-        elif kind == "first":
-            a.first_visits.append((site, pid, browser, at))
+    try:
+        for row in _fetch(path):
+            _add(analyses, row)
+    except (ValueError, TypeError, IndexError):
+        raise ParquetError(f"{path}: a row is not shaped as clientvault writes them") from None
+    for analysis in analyses.values():
+        if analysis.log_format == _NO_LOG_ROW:
+            raise ParquetError(f"{path}: {analysis.name} has figures but no log row")
     return list(analyses.values())
+
+
+_NO_LOG_ROW = ""
+
+
+def _add(analyses: dict[str, Analysis], row: tuple[Any, ...]) -> None:
+    kind, digest, name, fmt, site, starts, ends, day, dim, value, browser, pid, counts, serve = row
+    a = analyses.setdefault(digest, Analysis(name=name, digest=digest, log_format=_NO_LOG_ROW))
+    starts, ends = _utc(starts), _utc(ends)
+    if kind == "log":
+        if counts[4] != VERSION:
+            raise ParquetError(f"{name}: written in format version {counts[4]}, not {VERSION}")
+        a.lines, a.accepted, a.rejected, a.lookups_skipped = counts[:4]
+        a.first_at, a.last_at, a.log_format = starts, ends, fmt
+    elif kind == "hour" and len(counts) == HOUR_COUNTS:
+        a.hours.append((site, starts, *counts, list(serve or [])))
+    elif kind == "figure" and len(counts) == FIGURE_COUNTS:
+        a.figures.append((site, day, dim, value, *counts))
+    elif kind == "open":
+        a.open_visits.append((site, pid, browser, starts, ends))
+    elif kind == "first":
+        a.first_visits.append((site, pid, browser, starts))
+    else:
+        raise ValueError(kind)

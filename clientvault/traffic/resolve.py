@@ -3,9 +3,11 @@
 "dsl-81-2-69-160.pool.example-isp.co.uk" becomes "example-isp.co.uk": the visitor's ISP, which
 is all the figures show (COL-10). Lookups run concurrently, once per distinct address, with a
 short timeout; an address whose lookup times out is counted and skipped, never waited on again,
-and if the server answers nothing at all the rest are skipped at once, so a dead DNS server
-never holds up a run. The answers live in memory for the run only: a cache on disk would be a
-list of addresses.
+and once 16 in a row time out the rest are skipped at once, so a DNS server that is dead, or
+dies midway, holds a run up by a second or two. The answers live in memory for the run only:
+a cache on disk would be a list of addresses. Every address is asked of the DNS server set by
+``CLIENTVAULT_DNS_SERVER`` (or the system's resolver): use a resolver of your own network, or
+turn lookups off (``[traffic] reverse_lookups = false`` or ``--no-lookups``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from publicsuffixlist import PublicSuffixList
 
 TIMEOUT = 1.0
 WORKERS = 32
-GIVE_UP_AFTER = 16  # consecutive timeouts with no answer at all: the server is not there
+GIVE_UP_AFTER = 16  # timeouts in a row: the server is not there (any more)
 
 
 @lru_cache(maxsize=1)
@@ -71,21 +73,28 @@ def _one(resolver: dns.resolver.Resolver, address: str) -> tuple[str | None, boo
 def look_up(
     addresses: Iterable[ipaddress.IPv4Address | ipaddress.IPv6Address], *, server: str
 ) -> Lookups:
-    """Reverse lookups of ``addresses`` through ``server`` ("" = the system's resolver)."""
-    resolver, found = _resolver(server), Lookups()
+    """Reverse lookups of ``addresses`` through ``server`` ("" = the system's resolver).
+
+    The lookups stop, the rest counted as skipped, once ``GIVE_UP_AFTER`` in a row time out
+    (a server that died midway), or at once when no resolver can be set up.
+    """
     pending = [str(address) for address in addresses if _has_name(address)]
+    try:
+        resolver = _resolver(server)
+    except (ValueError, dns.exception.DNSException):  # no port, no resolv.conf, ...
+        return Lookups(skipped=len(pending), gave_up=True)
+    found, streak = Lookups(), 0
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         answers = pool.map(lambda address: _one(resolver, address), pending)
         for address, (domain, timed_out) in zip(pending, answers, strict=False):
             found.domains[address] = domain
             found.skipped += timed_out
-            if found.skipped >= GIVE_UP_AFTER and found.skipped == len(found.domains):
+            streak = streak + 1 if timed_out else 0
+            if streak >= GIVE_UP_AFTER:
                 found.gave_up = True
                 pool.shutdown(wait=False, cancel_futures=True)
                 break
-    if found.gave_up:
-        found.skipped = len(pending)
-        found.domains.clear()
+    found.skipped += len(pending) - len(found.domains)
     return found
 
 

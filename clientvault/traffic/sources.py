@@ -91,7 +91,12 @@ class _Hashing:
 def _memory_source(name: str, fd: int, digest: str) -> Source:
     with open(f"/proc/self/fd/{fd}", "rb") as unpacked:
         head = unpacked.read(SAMPLE_BYTES)
-    return Source(name, f"/proc/self/fd/{fd}", "none", digest, _sample(name, head), fd)
+    try:
+        sample = _sample(name, head)
+    except SourceError:
+        os.close(fd)
+        raise
+    return Source(name, f"/proc/self/fd/{fd}", "none", digest, sample, fd)
 
 
 def from_stdin(stream: BinaryIO) -> Source:

@@ -50,7 +50,7 @@ def test_bad_lines_are_counted_and_named_by_number_and_the_rest_kept(tmp_path):
     path.write_bytes("".join(lines).encode("utf-8").replace("\xff".encode(), b"\xff"))
     out = ingest(str(path), "--site", "s.example")
     assert "5 lines (combined): 2 accepted, 3 refused" in out
-    assert "line 2 (invalid IP address '999.1.1.1')" in out
+    assert "line 2 (client address is not an IP address (9 characters))" in out
     assert "line 3 (not a combined line)" in out
     assert "line 4 (not valid UTF-8 text)" in out
     assert _bytes() == 2000

@@ -28,7 +28,7 @@ def test_only_the_registrable_domain_of_the_name_is_kept(ptr_server, tmp_path):
 def test_a_server_that_never_answers_is_given_up_and_counted(silent_server, tmp_path):
     lines = [line(f"81.2.{n // 250}.{n % 250 + 1}") for n in range(40)]
     out = ingest(str(write(tmp_path, "a.log", lines)), "--site", "s.example", "--lookups")
-    assert "reverse lookups skipped: the DNS server did not answer (40 addresses)" in out
+    assert "reverse lookups stopped: the DNS server did not answer (40 addresses skipped)" in out
     assert Batch.objects.get().lookups_skipped == 40
     assert Batch.objects.get().accepted == 40
 

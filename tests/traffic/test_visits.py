@@ -4,10 +4,15 @@ k visitors fold into "other" (USE-4)."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db.models import Sum
+from django.utils import timezone
 
-from clientvault.traffic.models import OTHER, DayFigure, Dimension, HourTotal
+from clientvault.privacy.salts import salt_days
+from clientvault.traffic.models import OTHER, DayFigure, Dimension, HourTotal, OpenVisit
+from clientvault.traffic.services.sweep import SALT_SCOPE
 from tests.traffic.logs import FIREFOX, GOOGLEBOT, START, ingest, line, write
 
 pytestmark = pytest.mark.django_db(databases=["default", "keys"])
@@ -62,12 +67,33 @@ def test_a_value_seen_by_fewer_than_k_visitors_is_folded_into_other(tmp_path):
     assert figures == {"/popular": (5, 5), OTHER: (4, 4)}
 
 
+def _today_at(hour: int) -> datetime.datetime:
+    return timezone.now().astimezone(datetime.UTC).replace(hour=hour, minute=0, second=0)
+
+
 def test_a_visit_going_on_into_the_next_log_is_counted_once(tmp_path):
-    _ingest(tmp_path, [line(minutes=0), line(minutes=25), line(minutes=50)], name="hour-1.log")
-    _ingest(tmp_path, [line(minutes=70), line(minutes=75)], name="hour-2.log")
+    at = _today_at(0)  # today's lines: under today's salt, kept 48 hours
+    _ingest(tmp_path, [line(at=at, minutes=m) for m in (0, 25, 50)], name="hour-1.log")
+    _ingest(tmp_path, [line(at=at, minutes=m) for m in (70, 75)], name="hour-2.log")
     assert _sum("visits") == 1
-    _ingest(tmp_path, [line(minutes=200)], name="hour-3.log")  # 125 minutes later: new visit
+    _ingest(tmp_path, [line(at=at, minutes=200)], name="hour-3.log")  # 125 minutes on: new
     assert _sum("visits") == 2
+
+
+def test_lines_older_than_the_salts_48_hours_cannot_be_linked_across_logs(tmp_path):
+    old = _today_at(0) - datetime.timedelta(days=3)
+    _ingest(tmp_path, [line(at=old, minutes=m) for m in (0, 25, 50)], name="old-1.log")
+    _ingest(tmp_path, [line(at=old, minutes=m) for m in (70, 75)], name="old-2.log")
+    assert _sum("visits") == 2  # a random salt for this run only: nothing to continue
+    assert old.date() not in salt_days(scope=SALT_SCOPE)
+
+
+def test_each_day_has_its_own_pseudonyms(tmp_path):
+    at = _today_at(23) - datetime.timedelta(days=1)  # yesterday 23:00, and on past midnight
+    _ingest(tmp_path, [line(at=at, minutes=m) for m in (0, 50, 70)])
+    assert _sum("visits") == 3  # 23:00 | 23:50, cut at midnight: another day, another salt | 00:10
+    pseudonyms = set(OpenVisit.objects.values_list("pseudonym", flat=True))
+    assert len(pseudonyms) == 2  # the two visits still open at the log's end, one per day
 
 
 def test_visits_are_counted_in_the_hour_they_begin(tmp_path):

@@ -9,23 +9,24 @@ truncated, of no known format) is reported and the others go on.
 from __future__ import annotations
 
 import datetime
+import re
+import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from clientvault.privacy.actors import Actor
 from clientvault.privacy.profile import current_profile
-from clientvault.privacy.routers import KEYSTORE_ALIAS
-from clientvault.privacy.salts import daily_salt, drop_expired_salts
+from clientvault.privacy.salts import daily_salt, salt_expires
 from clientvault.traffic import engine, parquet, sources
-from clientvault.traffic.models import Batch, Origin
+from clientvault.traffic.models import OTHER, Batch, Origin
 from clientvault.traffic.services.store import AlreadyStored, store_analysis
-from clientvault.traffic.services.sweep import SALT_SCOPE
+from clientvault.traffic.services.sweep import SALT_SCOPE, sweep_salts
 
 STDIN = "-"
 
@@ -58,18 +59,43 @@ class Run:
         return any(outcome.error for outcome in self.outcomes)
 
 
-def _salt(now: datetime.datetime) -> bytes:
-    with transaction.atomic(using=KEYSTORE_ALIAS):
-        drop_expired_salts(scope=SALT_SCOPE, now=now)
-        return daily_salt(scope=SALT_SCOPE, now=now)
+def _salts(now: datetime.datetime) -> Callable[[datetime.date], bytes]:
+    """The salt of each day a log's lines fall on: the day's stored salt while it is kept (48
+    hours from the day's start), else a random one for this run only, never stored, so lines
+    older than that can be linked to nothing at all."""
+    sweep_salts(now=now)
+    made: dict[datetime.date, bytes] = {}
+
+    def salt_for(day: datetime.date) -> bytes:
+        if day not in made:
+            kept = salt_expires(day) > now
+            start = datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
+            made[day] = daily_salt(scope=SALT_SCOPE, now=start) if kept else secrets.token_bytes(32)
+        return made[day]
+
+    return salt_for
 
 
-def _options(request: Request, salt: bytes) -> engine.Options:
+class RequestError(ValueError):
+    """Options that cannot be used (a --site that is no host name); the message names it."""
+
+
+SITE = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?")
+
+
+def _site(text: str) -> str:
+    site = text.strip().lower().rstrip(".")
+    if site and not SITE.fullmatch(site):
+        raise RequestError(f"--site: {text[:60]!r} is not a host name (like example.com)")
+    return site
+
+
+def _options(request: Request, salt_for: Callable[[datetime.date], bytes]) -> engine.Options:
     rules = current_profile().traffic
     lookups = rules.reverse_lookups if request.lookups is None else request.lookups
     return engine.Options(
-        salt=salt,
-        site=request.site.strip().lower().rstrip("."),
+        salt_for=salt_for,
+        site=_site(request.site),
         log_format=request.log_format,
         lookups=lookups,
         dns_server=settings.CLIENTVAULT_DNS_SERVER,
@@ -95,7 +121,7 @@ def analyse_logs(
     known: Callable[[str], str] | None = None,
 ) -> Run:
     """Analyse each log (nothing stored). ``known(digest)`` says why a log is skipped, or ""."""
-    run, options = Run(), _options(request, _salt(timezone.now()))
+    run, options = Run(), _options(request, _salts(timezone.now()))
     for argument in paths:
         outcome = Outcome(name="stdin" if argument == STDIN else Path(argument).name)
         run.outcomes.append(outcome)
@@ -136,13 +162,26 @@ def ingest_logs(
     for outcome in run.outcomes:
         if outcome.analysis is None:
             continue
-        try:
-            outcome.batch = store_analysis(
-                analysis=outcome.analysis, force=request.force, actor=actor
-            )
-        except AlreadyStored as skipped:  # the same content twice in one run
-            outcome.skipped = str(skipped)
+        if not outcome.analysis.lines:
+            outcome.skipped = "empty: no lines to ingest"
+            continue
+        _store(outcome, outcome.analysis, origin=Origin.INGESTED, force=request.force, actor=actor)
     return run
+
+
+def _store(
+    outcome: Outcome, analysis: engine.Analysis, *, origin: str, force: bool, actor: Actor
+) -> None:
+    """Store one analysis as a batch, or say why not (stored before, or at the same moment)."""
+    try:
+        outcome.batch = store_analysis(analysis=analysis, origin=origin, force=force, actor=actor)
+    except AlreadyStored as skipped:  # the same content twice in one run, or stored before
+        outcome.skipped = str(skipped)
+    except IntegrityError:
+        if Batch.objects.filter(digest=analysis.digest).exists():  # another run, same moment
+            outcome.skipped = "already stored by another run at the same moment"
+        else:
+            outcome.error = f"the figures of {analysis.name} are not valid (a count is negative)"
 
 
 def write_figures(*, run: Run, output: Path) -> int:
@@ -150,9 +189,21 @@ def write_figures(*, run: Run, output: Path) -> int:
     return parquet.write([o.analysis for o in run.outcomes if o.analysis is not None], output)
 
 
+def fold(analysis: engine.Analysis, *, k: int) -> engine.Analysis:
+    """The analysis with each breakdown value seen by fewer than ``k`` visitors in a day folded
+    into "other" (a web server's profile may have a lower k than the centre's)."""
+    totals: dict[tuple[Any, ...], list[int]] = {}
+    for site, day, dimension, value, hits, errors, visitors in analysis.figures:
+        key = (site, day, dimension, value if visitors >= k else OTHER)
+        total = totals.setdefault(key, [0, 0, 0])
+        total[0], total[1], total[2] = total[0] + hits, total[1] + errors, total[2] + visitors
+    analysis.figures = [(*key, *total) for key, total in totals.items()]
+    return analysis
+
+
 def import_figures(*, path: Path, actor: Actor, force: bool = False) -> Run:
     """Store each log of a web server's Parquet file; logs stored before are skipped."""
-    run = Run()
+    run, k = Run(), current_profile().traffic.k_anonymity
     try:
         analyses = parquet.read(path)
     except parquet.ParquetError as error:
@@ -161,15 +212,5 @@ def import_figures(*, path: Path, actor: Actor, force: bool = False) -> Run:
     for analysis in analyses:
         outcome = Outcome(name=analysis.name, analysis=analysis)
         run.outcomes.append(outcome)
-        try:
-            outcome.batch = store_analysis(
-                analysis=analysis, origin=Origin.IMPORTED, force=force, actor=actor
-            )
-        except AlreadyStored as skipped:
-            outcome.skipped = str(skipped)
-        except IntegrityError:
-            outcome.error = (
-                f"{path.name}: the figures of {analysis.name} are not valid "
-                "(a count is negative or repeated)"
-            )
+        _store(outcome, fold(analysis, k=k), origin=Origin.IMPORTED, force=force, actor=actor)
     return run

@@ -23,6 +23,7 @@ from clientvault.traffic.models import LogFormat
 from clientvault.traffic.services.ingest import (
     Outcome,
     Request,
+    RequestError,
     Run,
     analyse_logs,
     import_figures,
@@ -57,8 +58,8 @@ def describe(outcome: Outcome) -> list[str]:
         )
     if a.lookups_gave_up:
         lines.append(
-            "  reverse lookups skipped: the DNS server did not answer "
-            f"({a.lookups_skipped:,} addresses)"
+            "  reverse lookups stopped: the DNS server did not answer "
+            f"({a.lookups_skipped:,} addresses skipped)"
         )
     elif a.lookups_skipped:
         lines.append(f"  reverse lookups skipped for {a.lookups_skipped:,} addresses (timed out)")
@@ -88,7 +89,10 @@ class Command(BaseCommand):
         imports.add_argument("--force", action="store_true", help="Replace logs stored before")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        run = self._ingest(options) if options["action"] == "ingest" else self._import(options)
+        try:
+            run = self._ingest(options) if options["action"] == "ingest" else self._import(options)
+        except RequestError as error:
+            raise CommandError(str(error), returncode=2) from None
         for outcome in run.outcomes:
             for line in describe(outcome):
                 self.stdout.write(line)
