@@ -3,7 +3,8 @@
 A plain or gzip file is read by DuckDB where it lies. bzip2 and standard input are unpacked
 into an anonymous in-memory file (``memfd_create``): it has no name in any file system and
 vanishes with the process, so no copy of the addresses is ever left on disk. The digest is the
-SHA-256 of the bytes as given (compressed or not), which is how a log ingested before is known.
+SHA-256 of the log's lines as unpacked, which is how a log ingested before is known, also
+after logrotate compressed it.
 """
 
 from __future__ import annotations
@@ -14,11 +15,22 @@ import hashlib
 import os
 import shutil
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 CHUNK = 1 << 20
+
+
+def _plain(path: Path) -> BinaryIO:
+    return path.open("rb")
+
+
+def _gunzip(path: Path) -> BinaryIO:
+    return gzip.open(path, "rb")  # type: ignore[return-value]
+
+
 SAMPLE_BYTES = 64 * 1024
 GZIP_MAGIC, BZIP2_MAGIC = b"\x1f\x8b", b"BZh"
 
@@ -42,12 +54,25 @@ class Source:
             self.memfd = None
 
 
-def _digest(path: Path) -> str:
+def _digest(path: Path, opener: Callable[[Path], BinaryIO] = _plain) -> str:
     sha = hashlib.sha256()
-    with path.open("rb") as raw:
+    with opener(path) as raw:
         while chunk := raw.read(CHUNK):
             sha.update(chunk)
     return sha.hexdigest()
+
+
+def _gzip_digest(path: Path) -> str:
+    """The digest of the unpacked lines; a gzip stream that ends early is refused here."""
+    try:
+        return _digest(path, _gunzip)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as error:
+        if isinstance(error, EOFError):
+            raise SourceError(
+                f"{path.name}: the gzip data ends early (a copy still being written?); nothing "
+                "of it was kept: ingest it again once it is complete"
+            ) from None
+        raise SourceError(f"{path.name}: not readable as gzip ({error})") from None
 
 
 def _sample(name: str, head: bytes) -> list[str]:
@@ -112,12 +137,14 @@ def from_path(argument: str) -> Source:
     try:
         with path.open("rb") as raw:
             head = raw.read(SAMPLE_BYTES)
-        digest = _digest(path)
+        if head.startswith(BZIP2_MAGIC):
+            with bz2.open(path, "rb") as unpacked:
+                sha = hashlib.sha256()
+                fd = _unpack_to_memory(path.name, unpacked, sha)
+                return _memory_source(path.name, fd, sha.hexdigest())
+        if head.startswith(GZIP_MAGIC):
+            sample = _sample(path.name, _gzip_head(path))
+            return Source(path.name, str(path), "gzip", _gzip_digest(path), sample)
+        return Source(path.name, str(path), "none", _digest(path), _sample(path.name, head))
     except OSError as error:
         raise SourceError(f"{argument}: cannot be read ({error.strerror})") from None
-    if head.startswith(BZIP2_MAGIC):
-        with bz2.open(path, "rb") as unpacked:
-            return _memory_source(path.name, _unpack_to_memory(path.name, unpacked, None), digest)
-    if head.startswith(GZIP_MAGIC):
-        return Source(path.name, str(path), "gzip", digest, _sample(path.name, _gzip_head(path)))
-    return Source(path.name, str(path), "none", digest, _sample(path.name, head))
