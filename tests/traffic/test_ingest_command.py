@@ -25,12 +25,14 @@ def _bytes() -> int:
 def test_it_reads_gzip_bzip2_and_stdin_alike(tmp_path):
     raw = HACKERS.read_bytes()
     (tmp_path / "a.log.gz").write_bytes(gzip.compress(raw))
-    (tmp_path / "b.log.bz2").write_bytes(bz2.compress(raw[:-100_000]))
+    lines = raw.splitlines(keepends=True)
+    (tmp_path / "b.log.bz2").write_bytes(bz2.compress(b"".join(lines[:3000])))
     out = ingest(str(tmp_path / "a.log.gz"), str(tmp_path / "b.log.bz2"), "--site", "s.example")
-    out += ingest("-", "--site", "s.example", stdin=raw[:200_000])
+    out += ingest("-", "--site", "s.example", stdin=b"".join(lines[:1500]))
     assert "refused:" not in out
     assert Batch.objects.count() == 3
-    assert "3,456 accepted, 0 refused" in out
+    for accepted in ("3,456", "3,000", "1,500"):
+        assert f"{accepted} accepted, 0 refused" in out
 
 
 def test_the_same_lines_compressed_after_rotation_are_known_again(tmp_path):
