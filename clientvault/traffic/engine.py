@@ -112,7 +112,7 @@ def _checked_sql(source: Source, log_format: str, site: str) -> str:
                  ELSE try_cast(serve_text AS DOUBLE) / 1000 END AS serve_ms,
             coalesce(ts IS NOT NULL AND status BETWEEN 100 AND 599 AND bytes >= 0 AND ip <> ''
                 AND raw_path <> ''{needs_host}, false) AS ok,
-            {_CUT_SHORT} AS cut_short
+            {_CUT_SHORT if log_format != "nginx_json" else "false"} AS cut_short
         FROM ({formats.parsed_sql(log_format, _reader(source))})
     """
 

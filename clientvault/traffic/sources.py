@@ -46,12 +46,12 @@ class Source:
     compression: str  # "none" or "gzip"
     digest: str
     sample: list[str]  # the first lines, to recognise the format
-    memfd: int | None = None
+    fd: int | None = None  # the descriptor DuckDB reads: the log itself, or a memory file
 
     def close(self) -> None:
-        if self.memfd is not None:
-            os.close(self.memfd)
-            self.memfd = None
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
 
 
 def _digest(path: Path, opener: Callable[[Path], BinaryIO] = _plain) -> str:
@@ -130,6 +130,13 @@ def from_stdin(stream: BinaryIO) -> Source:
     return _memory_source("stdin", fd, sha.hexdigest())
 
 
+def _opened(path: Path, compression: str, digest: str, sample: list[str]) -> Source:
+    """The file, read by DuckDB through an open descriptor: a name with ``*``, ``?`` or ``[``
+    would be a glob pattern to DuckDB, and the file read is the one just hashed."""
+    fd = os.open(path, os.O_RDONLY)
+    return Source(path.name, f"/proc/self/fd/{fd}", compression, digest, sample, fd)
+
+
 def from_path(argument: str) -> Source:
     path = Path(argument)
     if not path.is_file():
@@ -144,7 +151,7 @@ def from_path(argument: str) -> Source:
                 return _memory_source(path.name, fd, sha.hexdigest())
         if head.startswith(GZIP_MAGIC):
             sample = _sample(path.name, _gzip_head(path))
-            return Source(path.name, str(path), "gzip", _gzip_digest(path), sample)
-        return Source(path.name, str(path), "none", _digest(path), _sample(path.name, head))
+            return _opened(path, "gzip", _gzip_digest(path), sample)
+        return _opened(path, "none", _digest(path), _sample(path.name, head))
     except OSError as error:
         raise SourceError(f"{argument}: cannot be read ({error.strerror})") from None

@@ -139,3 +139,9 @@ def test_a_gzip_log_cut_off_midway_is_refused_whole_so_nothing_counts_twice_late
     cut.write_bytes(whole)
     assert "3,456 accepted" in ingest(str(cut), "--site", "s.example")
     assert _bytes() == HACKERS_BYTES
+
+
+def test_a_file_name_with_glob_characters_is_read_as_named(tmp_path):
+    write(tmp_path, "a.log", [line()] * 3)
+    odd = write(tmp_path, "[a].log", [line()])
+    assert "1 lines (combined): 1 accepted" in ingest(str(odd), "--site", "s.example")
