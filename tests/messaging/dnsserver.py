@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,18 +58,25 @@ class Zone(BaseResolver):
         return reply
 
 
-@pytest.fixture
-def dns_server(settings: Any) -> Iterator[Zone]:
-    zone = Zone()
+@contextmanager
+def serving(resolver: BaseResolver, settings: Any) -> Iterator[None]:
+    """``resolver`` answers on UDP 127.0.0.1 at a free port, CLIENTVAULT_DNS_SERVER names it."""
     port = free_udp_port()
     quiet = DNSLogger("-request,-reply,-truncated,-error,-recv,-send,-data", prefix=False)
-    server = DNSServer(zone, port=port, address="127.0.0.1", logger=quiet)
+    server = DNSServer(resolver, port=port, address="127.0.0.1", logger=quiet)
     server.start_thread()
     settings.CLIENTVAULT_DNS_SERVER = f"127.0.0.1:{port}"
     try:
-        yield zone
+        yield
     finally:
         server.stop()
+
+
+@pytest.fixture
+def dns_server(settings: Any) -> Iterator[Zone]:
+    zone = Zone()
+    with serving(zone, settings):
+        yield zone
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 from dnslib import PTR, QTYPE, RCODE, RR
-from dnslib.server import BaseResolver, DNSLogger, DNSServer
+from dnslib.server import BaseResolver
 
-from tests.messaging.dnsserver import free_udp_port
+from tests.messaging.dnsserver import serving
 
 
 @dataclass
@@ -42,15 +42,8 @@ class PtrZone(BaseResolver):
 @pytest.fixture
 def ptr_server(settings: Any) -> Iterator[PtrZone]:
     zone = PtrZone()
-    port = free_udp_port()
-    quiet = DNSLogger("-request,-reply,-truncated,-error,-recv,-send,-data", prefix=False)
-    server = DNSServer(zone, port=port, address="127.0.0.1", logger=quiet)
-    server.start_thread()
-    settings.CLIENTVAULT_DNS_SERVER = f"127.0.0.1:{port}"
-    try:
+    with serving(zone, settings):
         yield zone
-    finally:
-        server.stop()
 
 
 @pytest.fixture
