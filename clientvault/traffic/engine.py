@@ -28,12 +28,12 @@ from clientvault.privacy.salts import pseudonym
 from clientvault.traffic import formats, resolve, timing
 from clientvault.traffic.addresses import pseudonym_key, read_addresses, shape
 from clientvault.traffic.agents import reduce_agent
+from clientvault.traffic.models import UNKNOWN_ISP
 from clientvault.traffic.sources import Source
 
 THREADS = 2
 READ_BUFFER = 4 << 20  # bytes per read buffer: as fast as the 32 MB default here, less memory
 SHOWN_BAD_LINES = 5
-UNKNOWN_ISP = "-"
 
 
 class EngineError(Exception):

@@ -18,6 +18,20 @@ from __future__ import annotations
 from django.db import models
 
 OTHER = ""  # the value of a DayFigure that folds every value seen by fewer than k visitors
+UNKNOWN_ISP = "-"  # the ISP value of an address whose name nobody knew (or was not asked)
+# The counts of an HourTotal, in the order the engine and the Parquet files give them.
+HOUR_COUNTS = (
+    "hits",
+    "pages",
+    "visits",
+    "robot_hits",
+    "bytes",
+    "status_1xx",
+    "status_2xx",
+    "status_3xx",
+    "status_4xx",
+    "status_5xx",
+)
 
 
 class LogFormat(models.TextChoices):

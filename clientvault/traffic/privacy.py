@@ -10,6 +10,7 @@ address under a salt that is deleted 48 hours after its day began); it expires a
 from __future__ import annotations
 
 from clientvault.privacy import inventory as inv
+from clientvault.traffic.models import HOUR_COUNTS
 
 COUNT = "an anonymous count"
 ROW_ID = inv.not_personal("row id")
@@ -45,21 +46,7 @@ inv.declare(
         "site": inv.not_personal("a hosted site's name"),
         "hour": inv.not_personal("the hour"),
         "serve_ms": inv.not_personal("counts of requests per time-to-serve bucket"),
-        **{
-            name: inv.not_personal(COUNT)
-            for name in (
-                "hits",
-                "pages",
-                "visits",
-                "robot_hits",
-                "bytes",
-                "status_1xx",
-                "status_2xx",
-                "status_3xx",
-                "status_4xx",
-                "status_5xx",
-            )
-        },
+        **{name: inv.not_personal(COUNT) for name in HOUR_COUNTS},
     },
 )
 
