@@ -46,7 +46,8 @@ def activated_at(service: Service) -> datetime.datetime | None:
     found: datetime.datetime | None = getattr(service, "activated_at", None)
     if found is not None:
         return found
-    if service.status in SERVING or getattr(service, "served", 0):
+    served: int = getattr(service, "served", 0)
+    if service.status in SERVING or served:
         return service.created_at
     return None
 

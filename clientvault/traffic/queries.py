@@ -385,7 +385,8 @@ def owned_by_day(site: HostedSite, days: Days | None) -> dict[datetime.date, Tot
     counted = days.within(site.since, site.until) if days and site.since else None
     if counted is None:
         return {}
-    owns, found = _owner_test(site), {}
+    owns = _owner_test(site)
+    found: dict[datetime.date, Totals] = {}
     for host, hour, *counts, serve_ms in _site_hour_rows(domain_filter(site.domain), counted):
         day = hour.astimezone(UTC).date()
         if owns(host, day):
