@@ -11,7 +11,7 @@ and are shown as they are. Nothing here writes.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -19,7 +19,7 @@ from django.db.models import Case, CharField, F, Max, Min, Q, QuerySet, Sum, Val
 from django.db.models.functions import Coalesce
 
 from clientvault.privacy.profile import current_profile
-from clientvault.privacy.sites import HostedSite
+from clientvault.privacy.sites import HostedSite, owner_among, sites
 from clientvault.traffic import timing
 from clientvault.traffic.models import OTHER, DayFigure, Dimension, HourTotal
 
@@ -363,16 +363,52 @@ class Usage:
         return self.total.hits > 0
 
 
+def _owner_test(site: HostedSite) -> Callable[[str, datetime.date], bool]:
+    """Whether a host's figures of a day are the service's: each host's hours belong to one
+    service only (``owner_among``), never to a newcomer on a domain another account serves,
+    nor to the parent domain of a subdomain that is another service."""
+    claims = sites().claims_under(site.domain)
+    known: dict[tuple[str, datetime.date], bool] = {}
+
+    def owns(host: str, day: datetime.date) -> bool:
+        if (host, day) not in known:
+            owner = owner_among(host, claims, day)
+            known[host, day] = owner is not None and owner.reference == site.reference
+        return known[host, day]
+
+    return owns
+
+
+def owned_by_day(site: HostedSite, days: Days | None) -> dict[datetime.date, Totals]:
+    """Each day's totals of the service's domain and subdomains, of the hours that were its
+    own ({} for no period, or a service that was never active)."""
+    counted = days.within(site.since, site.until) if days and site.since else None
+    if counted is None:
+        return {}
+    owns = _owner_test(site)
+    found: dict[datetime.date, Totals] = {}
+    for host, hour, *counts, serve_ms in _site_hour_rows(domain_filter(site.domain), counted):
+        day = hour.astimezone(UTC).date()
+        if owns(host, day):
+            found.setdefault(day, Totals(start=day)).add(counts, serve_ms)
+    return found
+
+
+def _site_hour_rows(where: Q, days: Days) -> Iterable[tuple[Any, ...]]:
+    first, after = days.hours()
+    rows = HourTotal.objects.filter(where, hour__gte=first, hour__lt=after)
+    return rows.values_list("site", "hour", *_COUNTS, "serve_ms").iterator(chunk_size=2000)
+
+
 def usage(site: HostedSite, days: Days, period: Period = "day") -> Usage:
-    """The service's domain and subdomains, per day or month; nothing from before the
-    service was ordered or after it ended (another owner's figures of the same domain)."""
-    found = by_day(domain_filter(site.domain), days.within(site.since, site.until))
+    """The service's domain and subdomains, per day or month: only the hours that were its
+    own, from the day it became active to the day it ended (nothing for a pending service)."""
+    found = owned_by_day(site, days)
     rows = each_day(days, found) if period == "day" else each_month(days, found)
     return Usage(site, period, days, rows, overall(rows, days.start))
 
 
 def usage_summary(site: HostedSite, *, end: datetime.date) -> Totals:
-    """The last RECENT_DAYS days' totals up to ``end``."""
+    """The last RECENT_DAYS days' totals up to ``end`` (of the service's own hours)."""
     days = last_days(end, RECENT_DAYS)
-    counted = days.within(site.since, site.until)
-    return overall(by_day(domain_filter(site.domain), counted).values(), days.start)
+    return overall(owned_by_day(site, days).values(), days.start)

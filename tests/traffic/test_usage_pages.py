@@ -46,12 +46,24 @@ USAGE = reverse("traffic:usage")
 
 
 def ordered_long_ago(service: Service, days: int = 400) -> Service:
-    """As if the service had been ordered ``days`` ago (figures count from then on)."""
-    Service.objects.filter(pk=service.pk).update(
-        created_at=timezone.now() - datetime.timedelta(days=days)
-    )
+    """As if the service had been ordered and set up ``days`` ago (figures count from its
+    activation on)."""
+    long_ago = timezone.now() - datetime.timedelta(days=days)
+    Service.objects.filter(pk=service.pk).update(created_at=long_ago)
+    activated(service, long_ago)
     service.refresh_from_db()
     return service
+
+
+def activated(service: Service, when: datetime.datetime) -> ServiceStatusChange:
+    """The history's record of the service becoming active at ``when`` (set up, paid)."""
+    return ServiceStatusChange.objects.create(
+        service=service,
+        from_status=ServiceStatus.PENDING,
+        to_status=ServiceStatus.ACTIVE,
+        reason=StatusReason.PROVISIONED,
+        at=when,
+    )
 
 
 @pytest.fixture
@@ -125,9 +137,13 @@ def test_the_month_is_measured_against_the_plans_allowance(customer_client, meas
     assert "not metered" not in page
 
 
-def test_figures_from_before_the_service_was_ordered_are_not_shown(customer_client, customer):
+def test_figures_from_before_the_service_became_active_are_not_shown(customer_client, customer):
     ensure_catalogue()
-    service = make_service(customer, domain="ada-site.com")  # ordered today
+    service = make_service(customer, domain="ada-site.com")
+    Service.objects.filter(pk=service.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=5)  # ordered 5 days ago
+    )
+    activated(service, at(queries.today(), 0))  # and set up today
     an_hour("ada-site.com", at(queries.today() - datetime.timedelta(days=3)), hits=777)
     an_hour("ada-site.com", at(queries.today(), 0), hits=5)
     page = page_of(customer_client.get(detail(service)))
