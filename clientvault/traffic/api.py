@@ -4,8 +4,9 @@ Beside the service's other operations (clientvault/hosting/api.py), with the sam
 ``services`` permission on the account, the service found through the token's own account (an
 unknown reference or another account's answers 404; a staff token 404; an authorised user
 without the permission 403). The figures are the customer area's: the service's domain and
-its subdomains, counted from the web server's logs, UTC days, nothing from before the service
-was ordered or after it ended. Processing power is ``null``: no source reports it yet.
+its subdomains (those no other service hosts), counted from the web server's logs, UTC days,
+nothing from before the service became active or after it ended. Processing power is
+``null``: no source reports it yet.
 """
 
 from __future__ import annotations
@@ -134,9 +135,9 @@ def _timing(totals: queries.Totals) -> TimeToServeOut | None:
     response={200: UsageOut, 403: Error, 404: Error, 422: ValidationErrors},
     summary="One of your services' usage, by day or by month",
     description="Data sent, requests, errors and time to serve of the service's domain and its "
-    "subdomains, from its web server's logs (UTC days; nothing from before the service was "
-    "ordered or after it ended). At most 366 days by day, 60 months by month. 422 names the "
-    "parameter that is wrong (`from`, `to` or `period`).",
+    "subdomains no other service hosts, from the web server's logs (UTC days; nothing from "
+    "before the service became active or after it ended). At most 366 days by day, 60 months "
+    "by month. 422 names the parameter that is wrong (`from`, `to` or `period`).",
     operation_id="get_service_usage",
     openapi_extra=needs(SERVICES),
 )

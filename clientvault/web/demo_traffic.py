@@ -21,12 +21,13 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from clientvault.hosting.models import LIVE_STATUSES, Service, ServiceStatusChange
+from clientvault.hosting.models import Service, ServiceStatus, ServiceStatusChange
 from clientvault.privacy.actors import SYSTEM
 from clientvault.traffic.models import Batch, HourTotal
 from clientvault.traffic.services.ingest import Request, ingest_logs
 
 DAYS = 7
+SERVING = (ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED)
 SEED = 2026
 ISPS = ("example-broadband.net", "example-fibre.co.uk", "example-mobile.de", "example-cable.fr")
 AGENTS = (
@@ -138,7 +139,8 @@ def _name_server() -> Iterator[bool]:
 
 
 def demo_sites() -> list[str]:
-    live = Service.objects.filter(status__in=LIVE_STATUSES).exclude(domain="")
+    """The domains of the demo's services that are set up (a pending order serves nothing)."""
+    live = Service.objects.filter(status__in=SERVING).exclude(domain="")
     return sorted(set(live.values_list("domain", flat=True)))
 
 

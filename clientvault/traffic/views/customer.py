@@ -3,8 +3,8 @@ service's usage by day and by month.
 
 They need the services permission (as the service page does); a service is found through the
 signed-in person's own account, so another account's answers 404. Figures of the service's
-domain from before the service was ordered or after it ended are never shown (they are
-another owner's).
+domain from before the service became active or after it ended, or of a subdomain another
+service hosts, are never shown (they are another owner's).
 """
 
 from __future__ import annotations
