@@ -145,3 +145,11 @@ def test_a_file_name_with_glob_characters_is_read_as_named(tmp_path):
     write(tmp_path, "a.log", [line()] * 3)
     odd = write(tmp_path, "[a].log", [line()])
     assert "1 lines (combined): 1 accepted" in ingest(str(odd), "--site", "s.example")
+
+
+def test_an_empty_log_is_skipped_not_refused(tmp_path):
+    empty = write(tmp_path, "quiet.log", [])
+    assert "quiet.log: skipped: empty: no lines to ingest" in ingest(
+        str(empty), "--site", "s.example"
+    )
+    assert not Batch.objects.exists()

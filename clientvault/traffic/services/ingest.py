@@ -134,6 +134,8 @@ def analyse_logs(
             outcome.skipped = known(source.digest) if known and not request.force else ""
             if not outcome.skipped:
                 outcome.analysis = engine.analyse(source, options, progress=progress)
+            if outcome.analysis is not None and not outcome.analysis.lines:
+                outcome.analysis, outcome.skipped = None, "empty: no lines to ingest"
         except (engine.EngineError, sources.SourceError) as error:
             outcome.error = str(error)
         finally:
@@ -161,9 +163,6 @@ def ingest_logs(
     run = analyse_logs(paths=paths, request=request, stdin=stdin, progress=progress, known=_already)
     for outcome in run.outcomes:
         if outcome.analysis is None:
-            continue
-        if not outcome.analysis.lines:
-            outcome.skipped = "empty: no lines to ingest"
             continue
         _store(outcome, outcome.analysis, origin=Origin.INGESTED, force=request.force, actor=actor)
     return run
