@@ -18,6 +18,7 @@ intermediate result with an address in it is ever written anywhere.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -164,7 +165,10 @@ def _unreadable(source: Source, error: Exception) -> str:
 
 
 def _first_line(error: Exception) -> str:
-    return str(error).strip().splitlines()[0][:200]
+    """The error's first line, without any text of the log it may quote (an address)."""
+    line = str(error).strip().splitlines()[0]
+    line = re.split(r"\b(?:Input|Original Line|Line)\s*:", line, maxsplit=1)[0]
+    return re.sub(r"\"[^\"]*\"?|'[^']*'?", "…", line)[:200].rstrip(" .:")
 
 
 # -- pass one: the distinct addresses and agents --------------------------------------------

@@ -153,3 +153,11 @@ def test_an_empty_log_is_skipped_not_refused(tmp_path):
         str(empty), "--site", "s.example"
     )
     assert not Batch.objects.exists()
+
+
+def test_an_engine_error_never_quotes_the_log():
+    from clientvault.traffic.engine import _first_line
+
+    error = Exception('Invalid Input Error: bad JSON.  Input: "203.0.113.5 - - [02/Nov/2026"')
+    assert "203.0.113.5" not in _first_line(error)
+    assert "203.0.113.5" not in _first_line(Exception("IO Error: at '203.0.113.5 - -'"))
