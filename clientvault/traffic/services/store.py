@@ -2,8 +2,8 @@
 
 A visit that goes on from the previous log (same site, pseudonym and browser, its first page
 within the idle timeout of the open visit's last) is not counted twice: the new log's count for
-that hour is lowered by one. Only visits still open at a log's end are kept, and only for the
-profile's ``visit_rows_hours``.
+that hour is lowered by one (its entry and exit pages still count in both logs). Only visits
+still open at a log's end are kept, and only until ``[retention] visit_rows`` has passed.
 """
 
 from __future__ import annotations
