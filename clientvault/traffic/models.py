@@ -10,7 +10,7 @@ before anything is written (:mod:`clientvault.traffic.engine`), and only counts 
 - ``DayFigure``: per site and day, a breakdown (paths, entry and exit pages, browsers, systems,
   devices, ISP domains), each row about at least k visitors; the rest is one "other" row.
 - ``OpenVisit``: a visit that may still go on in the next log, by pseudonym, kept only for the
-  profile's ``visit_rows_hours`` (the retention sweep drops it).
+  profile's ``[retention] visit_rows`` (the retention sweep drops it).
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ class DayFigure(models.Model):
 
 
 class OpenVisit(models.Model):
-    """A visit still open when its log ended; pseudonymous, kept for ``visit_rows_hours``."""
+    """A visit still open when its log ended; pseudonymous, kept for ``[retention] visit_rows``."""
 
     batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="open_visits")
     site = models.CharField(max_length=253)
