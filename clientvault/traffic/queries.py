@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 from clientvault.privacy.profile import current_profile
 from clientvault.privacy.sites import HostedSite, owner_among, sites
 from clientvault.traffic import timing
-from clientvault.traffic.models import OTHER, DayFigure, Dimension, HourTotal
+from clientvault.traffic.models import HOUR_COUNTS, OTHER, DayFigure, Dimension, HourTotal
 
 UTC = datetime.UTC
 MAX_DAYS = 366  # the longest period a page or the API shows by day
@@ -29,20 +29,8 @@ MAX_MONTHS = 60  # and by month
 RECENT_DAYS = 30  # the sites list's and the usage summaries' window
 DEFAULT_DAYS = 7  # the dashboard's first period: the last week with figures
 TOP = 10  # rows of each breakdown; the rest are added to "other"
-UNKNOWN_ISP = "-"  # an address whose name nobody knew (traffic.engine)
 Period = Literal["day", "month"]
-_COUNTS = (
-    "hits",
-    "pages",
-    "visits",
-    "robot_hits",
-    "bytes",
-    "status_1xx",
-    "status_2xx",
-    "status_3xx",
-    "status_4xx",
-    "status_5xx",
-)
+_COUNTS = HOUR_COUNTS
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,7 @@ import idna
 from django import template
 
 from clientvault.traffic import charts
-from clientvault.traffic.models import OTHER, Dimension
-from clientvault.traffic.queries import UNKNOWN_ISP
+from clientvault.traffic.models import OTHER, UNKNOWN_ISP, Dimension
 
 register = template.Library()
 DEVICES = {"desktop": "Desktop", "mobile": "Phone", "tablet": "Tablet", "robot": "Robot"}
@@ -33,6 +32,12 @@ def within_ms(value: int | None) -> str:
 def ms(value: int | None) -> str:
     """Milliseconds, or "not logged" when no request was timed."""
     return "not logged" if value is None else f"{charts.count_text(value)} ms"
+
+
+@register.filter
+def ms_cell(value: int | None) -> str:
+    """Milliseconds in a table cell, or a dash when no request was timed."""
+    return "—" if value is None else f"{charts.count_text(value)} ms"
 
 
 @register.filter
